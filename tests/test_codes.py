@@ -1,0 +1,95 @@
+import pandas as pd
+import pytest
+
+from geokobling.codes import (
+    apply_crosswalk,
+    delomrade_of,
+    is_unknown_grunnkrets,
+    kommune_of,
+    normalize_codes,
+)
+from geokobling.errors import CodeError, ColumnError, MappingError
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "expected"),
+    [
+        ("0301", "kommune", "0301"),
+        (301, "kommune", "0301"),
+        (301.0, "kommune", "0301"),
+        (" 5001 ", "kommune", "5001"),
+        ("3010101", "grunnkrets", "03010101"),
+        (2190203, "grunnkrets", "02190203"),
+        ("030101", "bydel", "030101"),
+        ("30101", "delomrade", "030101"),
+        ("3", "fylke", "03"),
+    ],
+)
+def test_normalize_good_codes(raw, kind, expected):
+    assert normalize_codes([raw], kind).tolist() == [expected]
+
+
+VALID = {"kommune": "0301", "grunnkrets": "03010101", "bydel": "030101"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [("1", "kommune"), ("03011", "kommune"), ("0x01", "kommune"), ("301.5", "kommune"), ("12345", "grunnkrets"),
+     (None, "kommune"), (True, "kommune"), ("", "bydel")],
+)
+def test_normalize_refuses_malformed(raw, kind):
+    with pytest.raises(CodeError) as info:
+        normalize_codes([VALID[kind], raw], kind, column="kode", source="f.csv")
+    message = str(info.value)
+    assert "column 'kode' of f.csv" in message
+    assert "row(s) 1" in message
+    assert repr(raw) in message
+
+
+def test_error_lists_all_offenders_with_rows():
+    with pytest.raises(CodeError, match=r"2 malformed kommune code\(s\).*'12', 'abc' at row\(s\) 1, 3"):
+        normalize_codes(["0301", "12", "0219", "abc"], "kommune")
+
+
+def test_missing_allowed_when_asked():
+    codes = normalize_codes(pd.Series(["0301", None]), "kommune", allow_missing=True)
+    assert codes.iloc[0] == "0301" and pd.isna(codes.iloc[1])
+
+
+def test_index_is_kept():
+    codes = normalize_codes(pd.Series([301, 219], index=[10, 20]), "kommune")
+    assert list(codes.index) == [10, 20]
+
+
+def test_derived_codes():
+    assert kommune_of(["02190203", "030101"]).tolist() == ["0219", "0301"]
+    assert delomrade_of([2190203]).tolist() == ["021902"]
+    assert is_unknown_grunnkrets(["02199999", "02190203"]).tolist() == [True, False]
+    with pytest.raises(CodeError):
+        kommune_of(["0219"])
+
+
+CROSSWALK = pd.DataFrame(
+    {"old": ["0219", "0220", "0301"], "new": ["3024", "3025", "0301"], "year": [2020, 2020, 2020]}
+)
+
+
+def test_crosswalk_applies_and_keeps_order():
+    table = pd.DataFrame({"kommune": [301, "0220", "0219"], "x": [1, 2, 3]})
+    result = apply_crosswalk(table, CROSSWALK, year=2020)
+    assert result["kommune"].tolist() == ["0301", "3025", "3024"]
+    assert result["x"].tolist() == [1, 2, 3]
+    assert table["kommune"].tolist() == [301, "0220", "0219"]  # input untouched
+
+
+def test_crosswalk_refuses_uncovered_codes():
+    with pytest.raises(MappingError, match="'1103'"):
+        apply_crosswalk(pd.DataFrame({"kommune": ["0301", "1103"]}), CROSSWALK)
+
+
+def test_crosswalk_refuses_splits_and_missing_columns():
+    split = pd.concat([CROSSWALK, pd.DataFrame({"old": ["0219"], "new": ["3099"], "year": [2020]})])
+    with pytest.raises(MappingError, match="split"):
+        apply_crosswalk(pd.DataFrame({"kommune": ["0219"]}), split)
+    with pytest.raises(ColumnError, match="'knr'"):
+        apply_crosswalk(pd.DataFrame({"kommune": ["0219"]}), CROSSWALK, column="knr")
