@@ -64,12 +64,12 @@ _EXPORTS: dict[str, str] = {
     # centres and criteria
     "population_centres": "centres",
     "strukturkriteriet": "kriterier",
-    "reaggregate": "kriterier",
-    "grenseverdi": "kriterier",
-    "gradert_basiskriterium": "kriterier",
+    "reaggregate": "reaggregation",
+    "grenseverdi": "basiskriterium",
+    "gradert_basiskriterium": "basiskriterium",
+    "build_zones": "zones",
     "sonekriteriet": "kriterier",
     "nabokriteriet": "kriterier",
-    "build_zones": "kriterier",
     "nearest_facility_distance": "kriterier",
     "population_neighbourhoods": "kriterier",
     # maps
