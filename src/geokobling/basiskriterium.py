@@ -1,0 +1,158 @@
+"""The graded basiskriterium: each kommune's share of the base amount, from its strukturkriteriet.
+
+``basiskriterium = min(1, strukturkriteriet / grenseverdi)``. The grenseverdi is given (25.4 km in the
+2016 hearing) or derived from the data as the population-weighted mean strukturkriteriet of the kommuner
+below a population limit. The money a kommune loses is ``(1 − basiskriterium) × base_amount``; the
+total loss is paid back as an equal amount per inhabitant, so the net effects sum to zero.
+
+Example
+-------
+>>> import pandas as pd
+>>> table = pd.DataFrame({"kommune": ["1", "2"], "population": [3000, 9000],
+...                       "strukturkriteriet_km": [22.4, 14.2]})
+>>> gradert_basiskriterium(table, grenseverdi=25.4)["basiskriterium"].round(2).tolist()
+[0.88, 0.56]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .checks import require_columns
+from .errors import InputError, format_values
+
+__all__ = ["grenseverdi", "gradert_basiskriterium"]
+
+VALUE = "strukturkriteriet_km"
+POPULATION = "population"
+
+
+def grenseverdi(
+    values: pd.DataFrame,
+    *,
+    size_limit: float = 5000,
+    value: str = VALUE,
+    population: str = POPULATION,
+) -> float:
+    """The grenseverdi derived from the data: mean strukturkriteriet over the inhabitants of small kommuner.
+
+    ``grenseverdi = Σ population × value / Σ population`` over the kommuner with
+    ``population < size_limit`` (strictly below).
+
+    Parameters
+    ----------
+    values
+        One row per kommune with ``population`` and ``value``.
+    size_limit
+        Kommuner with fewer inhabitants than this count.
+    value, population
+        Columns of ``values``.
+
+    Returns
+    -------
+    float, in the unit of ``value`` (km).
+
+    Raises
+    ------
+    InputError
+        When no kommune is below ``size_limit``, or populations/values are missing.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"population": [1000, 3000, 80000], "strukturkriteriet_km": [40.0, 20.0, 2.0]})
+    >>> grenseverdi(table)
+    25.0
+    """
+    people, numbers = _checked(values, value=value, population=population)
+    small = people < size_limit
+    if not small.any() or people[small].sum() == 0:
+        raise InputError(
+            f"no kommune with people has fewer than {size_limit} inhabitants in column {population!r}; "
+            "raise size_limit or give the grenseverdi directly"
+        )
+    return float(np.sum(people[small] * numbers[small]) / np.sum(people[small]))
+
+
+def gradert_basiskriterium(
+    values: pd.DataFrame,
+    *,
+    grenseverdi: float | str = 25.4,
+    size_limit: float = 5000,
+    base_amount: float | None = None,
+    value: str = VALUE,
+    population: str = POPULATION,
+) -> pd.DataFrame:
+    """The graded basiskriterium per kommune and, with a base amount, its money effect.
+
+    Parameters
+    ----------
+    values
+        One row per kommune with ``population`` and ``value`` (km); all kommuner that share the
+        refund must be present, since the refund is spread over all their inhabitants.
+    grenseverdi
+        The limit in km, or ``"auto"`` to derive it with :func:`grenseverdi` from ``values``.
+    size_limit
+        Population limit used when ``grenseverdi="auto"``.
+    base_amount
+        The full base amount per kommune (same unit as the money columns, e.g. NOK 1000).
+    value, population
+        Columns of ``values``.
+
+    Returns
+    -------
+    pandas.DataFrame: a copy of ``values`` with ``grenseverdi`` (the value used) and
+    ``basiskriterium = min(1, value / grenseverdi)`` in full precision; with ``base_amount`` also
+    ``loss = (1 − basiskriterium) × base_amount``, ``refund = Σ loss / Σ population × population``
+    and ``net = refund − loss`` (Σ net = 0).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"kommune": ["a", "b"], "population": [1000, 3000],
+    ...                       "strukturkriteriet_km": [12.7, 30.0]})
+    >>> out = gradert_basiskriterium(table, base_amount=100.0)
+    >>> out[["basiskriterium", "loss", "refund", "net"]].round(2).values.tolist()
+    [[0.5, 50.0, 12.5, -37.5], [1.0, 0.0, 37.5, 37.5]]
+    """
+    people, numbers = _checked(values, value=value, population=population)
+    limit = _limit(values, grenseverdi, size_limit=size_limit, value=value, population=population)
+    result = values.copy()
+    result["grenseverdi"] = limit
+    result["basiskriterium"] = np.minimum(1.0, numbers / limit)
+    if base_amount is not None:
+        loss = (1.0 - result["basiskriterium"].to_numpy()) * float(base_amount)
+        result["loss"] = loss
+        result["refund"] = loss.sum() / people.sum() * people
+        result["net"] = result["refund"] - result["loss"]
+    return result
+
+
+def _limit(
+    values: pd.DataFrame, given: float | str, *, size_limit: float, value: str, population: str
+) -> float:
+    if isinstance(given, str):
+        if given != "auto":
+            raise InputError(f"grenseverdi must be a number of km or 'auto', not {given!r}")
+        return grenseverdi(values, size_limit=size_limit, value=value, population=population)
+    if not np.isfinite(given) or given <= 0:
+        raise InputError(f"grenseverdi must be a positive number of km, not {given!r}")
+    return float(given)
+
+
+def _checked(values: pd.DataFrame, *, value: str, population: str) -> tuple[np.ndarray, np.ndarray]:
+    """Populations and values as float arrays, refusing missing or negative entries by row."""
+    require_columns(values, [population, value], source="values")
+    people = pd.to_numeric(values[population], errors="coerce").to_numpy(dtype=float)
+    numbers = pd.to_numeric(values[value], errors="coerce").to_numpy(dtype=float)
+    for column, array in ((population, people), (value, numbers)):
+        bad = np.isnan(array) | (array < 0)
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            raise InputError(
+                f"column {column!r} of values has {len(rows)} missing or negative entries at row(s) "
+                f"{format_values(rows.tolist())}; every kommune needs both a population and a value "
+                "(the refund is shared by all of them)"
+            )
+    return people, numbers
