@@ -12,8 +12,8 @@ Example
 >>> raw = pd.DataFrame({"Orgnr": [974760673], "Navn": ["Eik skole"], "KommuneNr": [219],
 ...                     "Besoksadresse": ["Storgt. 7 b"], "Lat": [59.9], "Lon": [10.5]})
 >>> row = read_register(raw).iloc[0]
->>> row[["organisasjonsnummer", "kommune", "street", "house_number", "letter"]].tolist()
-['974760673', '0219', 'Storgt.', 7, 'B']
+>>> row["organisasjonsnummer"], row["kommune"], row["street"], str(row["house_number"]), row["letter"]
+('974760673', '0219', 'Storgt.', '7', 'B')
 """
 
 from __future__ import annotations
