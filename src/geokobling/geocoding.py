@@ -1,0 +1,305 @@
+"""Give every register row a point: its own coordinates, or its address matched offline.
+
+The order of trust is fixed and recorded per row in ``location_source``:
+
+1. ``"coordinates"``: the row's WGS84 coordinates, when present, not (0, 0) and inside one of the
+   boxes of :data:`NORWAY_BOXES`. Swapped or foreign coordinates are *not* repaired here (see
+   :func:`geokobling.check_register`, which proposes corrections in separate columns); such rows
+   fall back to their address.
+2. ``"address"``: exact match of (kommune, street, house number, letter) in an address register.
+3. ``"address_fuzzy"``: tolerant match inside the same kommune (or, when the row has no kommune,
+   the same postnummer): case, whitespace and punctuation; æ/ø/å and their ae/oe/aa forms;
+   ``gate``/``gata``/``gaten``/``gt.`` and ``vei``/``veien``/``veg``/``vegen``; a near spelling
+   (rapidfuzz ratio at least ``fuzzy_threshold`` against a street of the same kind, and unique);
+   then a missing or extra letter; then the nearest house number on that street (ties: same side
+   of the street, i.e. same parity, then the lower number). ``location_reason`` says what was tolerated.
+4. ``"none"``: no point; ``location_reason`` says why.
+
+A street is never looked up in another kommune, so a similar street name elsewhere cannot match.
+
+Example
+-------
+>>> import pandas as pd
+>>> from shapely.geometry import Point
+>>> import geopandas as gpd
+>>> register = gpd.GeoDataFrame({"kommune": ["0219"], "street": ["Storgata"], "number": [7],
+...     "letter": [""], "postnummer": ["1300"]}, geometry=[Point(250000, 6650000)], crs="EPSG:25833")
+>>> units = pd.DataFrame({"kommune": ["0219"], "street": ["Storgt."], "house_number": [7],
+...     "letter": ["B"], "lat": [None], "lon": [None]})
+>>> located = geocode_addresses(units, register)
+>>> located.loc[0, "location_source"], located.loc[0, "matched_address"]
+('address_fuzzy', 'Storgata 7')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import Transformer
+from rapidfuzz import fuzz, process
+
+from .checks import WORKING_CRS, require_columns, to_working_crs
+from .codes import normalize_codes
+from .errors import ColumnError
+
+__all__ = ["NORWAY_BOXES", "coordinate_status", "street_key", "geocode_addresses"]
+
+NORWAY_BOXES: dict[str, tuple[float, float, float, float]] = {
+    "mainland": (57.5, 71.5, 4.0, 31.5),
+    "svalbard": (74.0, 81.0, 10.0, 35.0),
+    "jan mayen": (70.5, 71.5, -9.5, -7.5),
+}
+"""Boxes (lat_min, lat_max, lon_min, lon_max) in WGS84 degrees that count as "in Norway".
+
+They are coarse on purpose: the mainland box also holds parts of Sweden, Finland and Russia. A
+point in a wrong kommune is caught by :func:`geokobling.check_register` with kommune polygons.
+Since every box lies north of 57° and east of −10°, a swapped (lon, lat) pair can never fall into
+a box by accident, so a swap is recognised without ambiguity."""
+
+_TO_WORKING = Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "u", "é": "e", "è": "e"})
+_GATE = re.compile(r"(gaten|gata|gate|gt)$")
+_VEI = re.compile(r"(veien|vegen|veg|vei)$")
+
+
+def coordinate_status(lat: pd.Series, lon: pd.Series) -> pd.Series:
+    """Classify WGS84 coordinate pairs: ``ok``, ``missing``, ``zero``, ``swapped`` or ``outside_norway``.
+
+    ``swapped`` means the pair is outside Norway but (lon, lat) read the other way round is inside.
+
+    Example
+    -------
+    >>> coordinate_status(pd.Series([59.9, 10.7, 0.0, None, 48.8]), pd.Series([10.7, 59.9, 0.0, 10.7, 2.3])).tolist()
+    ['ok', 'swapped', 'zero', 'missing', 'outside_norway']
+    """
+    lat = pd.to_numeric(pd.Series(lat), errors="coerce").astype(float).to_numpy()
+    lon = pd.to_numeric(pd.Series(lon), errors="coerce").astype(float).to_numpy()
+    status = np.full(len(lat), "outside_norway", dtype=object)
+    status[_in_norway(lon, lat)] = "swapped"
+    status[_in_norway(lat, lon)] = "ok"
+    status[(lat == 0) & (lon == 0)] = "zero"
+    status[np.isnan(lat) | np.isnan(lon)] = "missing"
+    return pd.Series(status, dtype="string")
+
+
+def _in_norway(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    inside = np.zeros(len(lat), dtype=bool)
+    for lat_min, lat_max, lon_min, lon_max in NORWAY_BOXES.values():
+        inside |= (lat >= lat_min) & (lat <= lat_max) & (lon >= lon_min) & (lon <= lon_max)
+    return inside
+
+
+@lru_cache(maxsize=200_000)
+def street_key(street: str) -> str:
+    """The tolerant form of a street name used for fuzzy matching.
+
+    Lower case, æ/ø/å as ae/oe/aa, punctuation and spaces removed, and the endings
+    ``gata/gaten/gt`` → ``gate`` and ``veien/vegen/veg`` → ``vei`` on every word.
+
+    Example
+    -------
+    >>> street_key("Bjørnstjerne Bjørnsons gt.") == street_key("bjoernstjerne  bjoernsons gata")
+    True
+    >>> street_key("Kirkevegen"), street_key("Åsveien"), street_key("Aasvei")
+    ('kirkevei', 'aasvei', 'aasvei')
+    """
+    words = re.sub(r"[^a-z0-9]+", " ", street.lower().translate(_FOLD)).split()
+    return "".join(_VEI.sub("vei", _GATE.sub("gate", word)) for word in words)
+
+
+def _street_kind(key: str) -> str:
+    return "gate" if key.endswith("gate") else "vei" if key.endswith("vei") else ""
+
+
+def geocode_addresses(
+    frame: pd.DataFrame, register: pd.DataFrame, *, fuzzy_threshold: float = 90.0
+) -> gpd.GeoDataFrame:
+    """Locate every row by its coordinates or by offline address matching.
+
+    Parameters
+    ----------
+    frame
+        Rows shaped like :func:`geokobling.read_register`'s result: ``lat``, ``lon`` (WGS84),
+        ``kommune``, ``street``, ``house_number``, ``letter`` and optionally ``postnummer``.
+    register
+        The address register: ``kommune``, ``street``, ``number`` (int), ``letter`` (``""`` when
+        none), optionally ``postnummer``, and point geometries (a GeoDataFrame with a CRS), or
+        columns ``x``/``y`` (EPSG:25833) or ``lat``/``lon`` (WGS84).
+    fuzzy_threshold
+        Least rapidfuzz ratio (0–100) for a near spelling of a street of the same kind in the
+        same kommune. The best candidate must also be unique.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame in EPSG:25833: every row of ``frame`` in the same order and with the
+    same index, plus ``geometry`` (None when not found), ``location_source`` (``coordinates``,
+    ``address``, ``address_fuzzy``, ``none``), ``location_reason`` (what was tolerated, or why no
+    point was found; ``<NA>`` for exact results) and ``matched_address`` (the register address used).
+
+    Example
+    -------
+    >>> units = pd.DataFrame({"kommune": ["0301"], "street": [None], "house_number": [None],
+    ...                       "letter": [None], "lat": [59.91], "lon": [10.75]})
+    >>> empty = pd.DataFrame({"kommune": [], "street": [], "number": [], "letter": [], "x": [], "y": []})
+    >>> geocode_addresses(units, empty).loc[0, "location_source"]
+    'coordinates'
+    """
+    require_columns(frame, ["lat", "lon", "kommune", "street", "house_number", "letter"], source="the units")
+    status = coordinate_status(frame["lat"], frame["lon"]).to_numpy()
+    x, y = _TO_WORKING.transform(
+        pd.to_numeric(frame["lon"], errors="coerce").astype(float).to_numpy(),
+        pd.to_numeric(frame["lat"], errors="coerce").astype(float).to_numpy(),
+    )
+    points: list[object] = list(gpd.points_from_xy(x, y))
+    sources = np.full(len(frame), "coordinates", dtype=object)
+    reasons: list[str | None] = [None] * len(frame)
+    matched: list[str | None] = [None] * len(frame)
+    todo = np.flatnonzero(status != "ok")
+    index = _AddressIndex.build(_prepare_register(register), frame.iloc[todo])
+    for position in todo:
+        row = frame.iloc[position]
+        found = index.locate(row, fuzzy_threshold)
+        coordinate_note = None if status[position] == "missing" else f"coordinates {status[position]}"
+        notes = [n for n in (coordinate_note, found.reason) if n]
+        sources[position] = found.source
+        reasons[position] = "; ".join(notes) if notes else None
+        matched[position] = found.address
+        points[position] = found.point
+    result = gpd.GeoDataFrame(frame.drop(columns="geometry", errors="ignore").copy(), geometry=points, crs=WORKING_CRS)
+    result["location_source"] = pd.Series(sources, index=frame.index, dtype="string")
+    result["location_reason"] = pd.Series(reasons, index=frame.index, dtype="string")
+    result["matched_address"] = pd.Series(matched, index=frame.index, dtype="string")
+    return result
+
+
+def _prepare_register(register: pd.DataFrame) -> pd.DataFrame:
+    """The address register as plain columns kommune, postnummer, street, number, letter, x, y."""
+    require_columns(register, ["kommune", "street", "number"], source="the address register")
+    if isinstance(register, gpd.GeoDataFrame):
+        geometry = to_working_crs(register, source="the address register").geometry
+        x, y = geometry.x.to_numpy(), geometry.y.to_numpy()
+    elif {"x", "y"} <= set(register.columns):
+        x, y = register["x"].to_numpy(dtype=float), register["y"].to_numpy(dtype=float)
+    elif {"lat", "lon"} <= set(register.columns):
+        x, y = _TO_WORKING.transform(register["lon"].to_numpy(dtype=float), register["lat"].to_numpy(dtype=float))
+    else:
+        raise ColumnError(
+            "the address register needs point geometries (a GeoDataFrame), columns x/y (EPSG:25833) "
+            f"or lat/lon (WGS84); its columns are {list(register.columns)}"
+        )
+    letters = register["letter"] if "letter" in register.columns else pd.Series("", index=register.index)
+    postnummer = register["postnummer"] if "postnummer" in register.columns else pd.Series(None, index=register.index)
+    return pd.DataFrame(
+        {
+            "kommune": normalize_codes(register["kommune"], "kommune", column="kommune", source="the address register")
+            .to_numpy(),
+            "postnummer": postnummer.map(lambda v: None if pd.isna(v) else str(v).zfill(4)).to_numpy(),
+            "street": register["street"].astype("string").str.strip().to_numpy(),
+            "number": pd.to_numeric(register["number"], errors="coerce").to_numpy(dtype=float),
+            "letter": letters.fillna("").astype(str).str.strip().str.upper().to_numpy(),
+            "x": np.asarray(x, dtype=float),
+            "y": np.asarray(y, dtype=float),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class _Found:
+    source: str
+    reason: str | None = None
+    address: str | None = None
+    point: object = None
+
+
+class _AddressIndex:
+    """Lookups over the part of the address register that the rows to locate can use."""
+
+    def __init__(self, addresses: pd.DataFrame) -> None:
+        self.addresses = addresses
+        self.exact: dict[tuple, int] = {}
+        columns = (addresses["kommune"], addresses["street"], addresses["number"], addresses["letter"])
+        for position, key in enumerate(zip(*columns, strict=True)):
+            self.exact.setdefault(key, position)
+        self.streets: dict[tuple[str, str, str], np.ndarray] = {}
+        keys = [street_key(s) if isinstance(s, str) else "" for s in addresses["street"]]
+        for scope in ("kommune", "postnummer"):
+            groups = pd.Series(np.arange(len(addresses))).groupby([addresses[scope].to_numpy(), keys])
+            for (area, key), positions in groups:
+                self.streets[(scope, area, key)] = positions.to_numpy()
+
+    @classmethod
+    def build(cls, addresses: pd.DataFrame, rows: pd.DataFrame) -> _AddressIndex:
+        kommuner = set(rows["kommune"].dropna())
+        postnumre = set(rows["postnummer"].dropna()) if "postnummer" in rows.columns else set()
+        wanted = addresses["kommune"].isin(kommuner) | addresses["postnummer"].isin(postnumre)
+        return cls(addresses[wanted.to_numpy()].reset_index(drop=True))
+
+    def locate(self, row: pd.Series, threshold: float) -> _Found:
+        street, number = row["street"], row["house_number"]
+        if pd.isna(street) and pd.isna(number):
+            return _Found("none", "no valid coordinates and no address")
+        if pd.isna(number):
+            return _Found("none", f"address {street!r} has no house number")
+        letter = "" if pd.isna(row["letter"]) else str(row["letter"]).upper()
+        scope, area = self._scope(row)
+        if area is None:
+            return _Found("none", "no kommune and no postnummer to search the address in")
+        if scope == "kommune":
+            position = self.exact.get((area, street, float(number), letter))
+            if position is not None:
+                return self._found(position, "address", None)
+        key, notes = self._street(scope, area, str(street), threshold)
+        if key is None:
+            return _Found("none", notes[0])
+        position, number_note = self._number(self.streets[(scope, area, key)], int(number), letter)
+        if scope == "postnummer":
+            notes.insert(0, f"no kommune; searched postnummer {area}")
+        return self._found(position, "address_fuzzy", "; ".join([*notes, *number_note]) or None)
+
+    def _scope(self, row: pd.Series) -> tuple[str, str | None]:
+        if not pd.isna(row["kommune"]):
+            return "kommune", str(row["kommune"])
+        postnummer = row.get("postnummer")
+        return "postnummer", None if pd.isna(postnummer) else str(postnummer)
+
+    def _street(self, scope: str, area: str, street: str, threshold: float) -> tuple[str | None, list[str]]:
+        """The street key to use and a note on how the spelling was tolerated."""
+        key = street_key(street)
+        if (scope, area, key) in self.streets:
+            return key, [f"street {street!r} matched after normalising spelling"]
+        candidates = [k for (s, a, k) in self.streets if s == scope and a == area and _street_kind(k) == _street_kind(key)]
+        best = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=threshold, limit=2)
+        if not best:
+            return None, [f"street {street!r} not found in {scope} {area}"]
+        if len(best) == 2 and best[1][1] == best[0][1]:
+            return None, [f"street {street!r} is equally close to {best[0][0]!r} and {best[1][0]!r} in {scope} {area}"]
+        return best[0][0], [f"street {street!r} read as a near spelling (similarity {best[0][1]:.0f})"]
+
+    def _number(self, positions: np.ndarray, number: int, letter: str) -> tuple[int, list[str]]:
+        """The register row for a house number on one street: same number and letter, else the nearest."""
+        numbers = self.addresses["number"].to_numpy()[positions]
+        letters = self.addresses["letter"].to_numpy()[positions]
+        same = positions[(numbers == number) & (letters == letter)]
+        if len(same):
+            return int(same[0]), []
+        with_number = positions[numbers == number]
+        if len(with_number):
+            chosen = min(with_number, key=lambda p: self.addresses["letter"].iat[p])
+            if letter:
+                return int(chosen), [f"letter {letter!r} not found"]
+            return int(chosen), ["no letter given"]
+        gap = np.abs(numbers - number)
+        other_side = (numbers % 2) != (number % 2)
+        chosen = positions[np.lexsort((letters, numbers, other_side, gap))[0]]
+        nearest = int(self.addresses["number"].iat[chosen])
+        return int(chosen), [f"house number {number} not found; nearest on the street is {nearest}"]
+
+    def _found(self, position: int, source: str, reason: str | None) -> _Found:
+        address = self.addresses.iloc[position]
+        text = f"{address['street']} {int(address['number'])}{address['letter']}"
+        return _Found(source, reason, text, gpd.points_from_xy([address["x"]], [address["y"]])[0])
