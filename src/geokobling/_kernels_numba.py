@@ -1,0 +1,247 @@
+"""Compiled search loops (numba): the fast path of :mod:`geokobling.paths`.
+
+Same signatures and results as :mod:`geokobling._kernels_python`. Each batch allocates one
+workspace (distance, heap position and heap arrays of the graph's size) and reuses it for all its
+sources, resetting only the nodes a search touched, so a search costs what it settles, not the
+size of the graph. An indexed binary heap with decrease-key keeps the heap no larger than the
+frontier. The loops release the GIL, so batches run in parallel on threads.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_IDLE = -1  # never reached by this search
+_DONE = -2  # settled
+
+
+@njit(cache=True, nogil=True)
+def _workspace(n):  # noqa: ANN001, ANN202
+    dist = np.full(n, np.inf)
+    pos = np.full(n, _IDLE, dtype=np.int64)
+    heap = np.empty(n, dtype=np.int64)
+    touched = np.empty(n, dtype=np.int64)
+    return dist, pos, heap, touched
+
+
+@njit(cache=True, nogil=True)
+def _sift_up(heap, pos, dist, i, node):  # noqa: ANN001, ANN202
+    d = dist[node]
+    while i > 0:
+        parent = (i - 1) >> 1
+        above = heap[parent]
+        if dist[above] <= d:
+            break
+        heap[i] = above
+        pos[above] = i
+        i = parent
+    heap[i] = node
+    pos[node] = i
+
+
+@njit(cache=True, nogil=True)
+def _pop(heap, size, pos, dist):  # noqa: ANN001, ANN202
+    """Remove and return the nearest node; the caller decrements ``size``."""
+    top = heap[0]
+    pos[top] = _DONE
+    size -= 1
+    if size > 0:
+        last = heap[size]
+        d = dist[last]
+        i = 0
+        while True:
+            child = 2 * i + 1
+            if child >= size:
+                break
+            if child + 1 < size and dist[heap[child + 1]] < dist[heap[child]]:
+                child += 1
+            if dist[heap[child]] >= d:
+                break
+            heap[i] = heap[child]
+            pos[heap[i]] = i
+            i = child
+        heap[i] = last
+        pos[last] = i
+    return top
+
+
+@njit(cache=True, nogil=True)
+def _relax(u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, cutoff):  # noqa: ANN001, ANN202
+    """Relax the arcs leaving ``u``; return the new heap size and touched count."""
+    for k in range(indptr[u], indptr[u + 1]):
+        v = indices[k]
+        state = pos[v]
+        if state == _DONE:
+            continue
+        nd = du + weights[k]
+        if nd < dist[v] and nd <= cutoff:
+            if state == _IDLE:
+                touched[n_touched] = v
+                n_touched += 1
+                dist[v] = nd
+                _sift_up(heap, pos, dist, size, v)
+                size += 1
+            else:
+                dist[v] = nd
+                _sift_up(heap, pos, dist, state, v)
+    return size, n_touched
+
+
+@njit(cache=True, nogil=True)
+def _reset(dist, pos, touched, n_touched):  # noqa: ANN001, ANN202
+    for i in range(n_touched):
+        node = touched[i]
+        dist[node] = np.inf
+        pos[node] = _IDLE
+
+
+@njit(cache=True, nogil=True)
+def _start(source, dist, pos, heap, touched):  # noqa: ANN001, ANN202
+    dist[source] = 0.0
+    heap[0] = source
+    pos[source] = 0
+    touched[0] = source
+
+
+@njit(cache=True, nogil=True)
+def targets_batch(indptr, indices, weights, batch, slot, cutoff):  # noqa: ANN001, ANN201
+    """For each source of ``batch``: (local source index, target slot, distance) of reached targets."""
+    n = len(indptr) - 1
+    n_targets = 0
+    for node in range(n):
+        if slot[node] >= 0:
+            n_targets += 1
+    dist, pos, heap, touched = _workspace(n)
+    capacity = max(16, len(batch) * min(n_targets, 64))
+    out_source = np.empty(capacity, dtype=np.int64)
+    out_slot = np.empty(capacity, dtype=np.int64)
+    out_dist = np.empty(capacity)
+    count = 0
+    for local in range(len(batch)):
+        _start(batch[local], dist, pos, heap, touched)
+        size, n_touched, found = 1, 1, 0
+        while size > 0:
+            u = _pop(heap, size, pos, dist)
+            size -= 1
+            du = dist[u]
+            if slot[u] >= 0:
+                if count == capacity:
+                    capacity *= 2
+                    out_source = _grow_int(out_source, capacity)
+                    out_slot = _grow_int(out_slot, capacity)
+                    out_dist = _grow_float(out_dist, capacity)
+                out_source[count] = local
+                out_slot[count] = slot[u]
+                out_dist[count] = du
+                count += 1
+                found += 1
+                if found == n_targets:
+                    break
+            size, n_touched = _relax(u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, cutoff)
+        _reset(dist, pos, touched, n_touched)
+    return out_source[:count].copy(), out_slot[:count].copy(), out_dist[:count].copy()
+
+
+@njit(cache=True, nogil=True)
+def _grow_int(a, capacity):  # noqa: ANN001, ANN202
+    b = np.empty(capacity, dtype=np.int64)
+    b[: len(a)] = a
+    return b
+
+
+@njit(cache=True, nogil=True)
+def _grow_float(a, capacity):  # noqa: ANN001, ANN202
+    b = np.empty(capacity)
+    b[: len(a)] = a
+    return b
+
+
+@njit(cache=True, nogil=True)
+def _fallback_stream(source, component, mass_nodes, mass_xy, node_xy, factor):  # noqa: ANN001, ANN202
+    """(distances, nodes) of mass nodes in other components, nearest first, at factor × straight line."""
+    own = component[source]
+    count = 0
+    if factor > 0:
+        for j in range(len(mass_nodes)):
+            if component[mass_nodes[j]] != own:
+                count += 1
+    distance = np.empty(count)
+    nodes = np.empty(count, dtype=np.int64)
+    i = 0
+    if count > 0:
+        x, y = node_xy[source, 0], node_xy[source, 1]
+        for j in range(len(mass_nodes)):
+            if component[mass_nodes[j]] != own:
+                distance[i] = factor * np.sqrt((mass_xy[j, 0] - x) ** 2 + (mass_xy[j, 1] - y) ** 2)
+                nodes[i] = mass_nodes[j]
+                i += 1
+        order = np.argsort(distance, kind="mergesort")
+        distance, nodes = distance[order], nodes[order]
+    return distance, nodes
+
+
+@njit(cache=True, nogil=True)
+def accumulate_batch(  # noqa: ANN201
+    indptr, indices, weights, batch, mass, limit, component, mass_nodes, mass_xy, node_xy, factor  # noqa: ANN001
+):
+    """For each source of ``batch``: settle nodes until their mass reaches ``limit``.
+
+    Returns arrays (weighted_sum, taken, farthest, fallback_mass, settled).
+    """
+    n = len(indptr) - 1
+    m = len(batch)
+    weighted_out = np.zeros(m)
+    taken_out = np.zeros(m)
+    farthest_out = np.zeros(m)
+    fallback_out = np.zeros(m)
+    settled_out = np.zeros(m, dtype=np.int64)
+    dist, pos, heap, touched = _workspace(n)
+    for i in range(m):
+        source = batch[i]
+        fb_dist, fb_node = _fallback_stream(source, component, mass_nodes, mass_xy, node_xy, factor)
+        own = component[source]
+        taken = 0.0
+        weighted = 0.0
+        farthest = 0.0
+        fallback_mass = 0.0
+        settled = 0
+        k = 0
+        _start(source, dist, pos, heap, touched)
+        size, n_touched = 1, 1
+        while size > 0 and taken < limit:
+            u = _pop(heap, size, pos, dist)
+            size -= 1
+            du = dist[u]
+            settled += 1
+            while k < len(fb_dist) and fb_dist[k] <= du and taken < limit:
+                part = min(mass[fb_node[k]], limit - taken)
+                taken += part
+                weighted += part * fb_dist[k]
+                farthest = fb_dist[k]
+                fallback_mass += part
+                k += 1
+            if taken >= limit:
+                break
+            if mass[u] > 0 and component[u] == own:
+                part = min(mass[u], limit - taken)
+                taken += part
+                weighted += part * du
+                farthest = du
+                if taken >= limit:
+                    break
+            size, n_touched = _relax(u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, np.inf)
+        while k < len(fb_dist) and taken < limit:
+            part = min(mass[fb_node[k]], limit - taken)
+            taken += part
+            weighted += part * fb_dist[k]
+            farthest = fb_dist[k]
+            fallback_mass += part
+            k += 1
+        _reset(dist, pos, touched, n_touched)
+        weighted_out[i] = weighted
+        taken_out[i] = taken
+        farthest_out[i] = farthest
+        fallback_out[i] = fallback_mass
+        settled_out[i] = settled
+    return weighted_out, taken_out, farthest_out, fallback_out, settled_out
