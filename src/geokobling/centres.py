@@ -1,0 +1,417 @@
+"""Population centres (befolkningstyngdepunkter) of grunnkretser.
+
+The centre of a grunnkrets is the population-weighted mean of the coordinates of where its people
+live (SPEC, strukturkriteriet step 1), taken from one of three sources:
+
+* inhabited address points weighted by their residents;
+* a population raster (read with rasterio), whose cells are treated as small grid polygons;
+* a population grid given as polygons (SSB's 250 m and 1 km cells).
+
+A grid or raster cell reaches the grunnkretser it overlaps in one of two ways (``split``):
+
+``"area"``
+    The cell's people are shared among the grunnkretser it overlaps in proportion to the overlap
+    areas, divided by the part of the cell that lies on any grunnkrets (sea and land outside the
+    study area hold no people). Each piece adds its share at the centroid of the piece.
+``"centre"``
+    All the cell's people go to the grunnkrets that holds the cell centre, at the cell centre. A
+    cell whose centre lies on no grunnkrets (sea, study-area edge) goes to the grunnkrets with the
+    largest overlap, at the centroid of that overlap.
+``"auto"``
+    Per cell: split by area when the cell is larger than the smallest grunnkrets it overlaps
+    (a 1 km cell in central Oslo covers many small grunnkretser), else by cell centre.
+
+A point on a border shared by several grunnkretser goes to the one listed first. Population is
+conserved: the total over the grunnkretser equals the population of the addresses or cells that
+fall on them; the rest is reported in a warning and in ``result.attrs["unassigned_population"]``.
+
+Example
+-------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point, box
+>>> units = gpd.GeoDataFrame({"grunnkrets": ["03010101", "03010102"]},
+...                          geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)], crs="EPSG:25833")
+>>> homes = gpd.GeoDataFrame({"residents": [1, 3, 4]},
+...                          geometry=[Point(2, 2), Point(6, 6), Point(15, 5)], crs="EPSG:25833")
+>>> out = population_centres(units, addresses=homes)
+>>> [(p.x, p.y) for p in out.geometry], out["population"].tolist()
+([(5.0, 5.0), (15.0, 5.0)], [4.0, 4.0])
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import rasterio
+import shapely
+from pyproj import CRS
+
+from .checks import WORKING_CRS, require_columns, require_geometries, to_working_crs
+from .codes import kommune_of, normalize_codes
+from .errors import FileReadError, GeokoblingWarning, InputError, format_values
+
+__all__ = ["population_centres"]
+
+logger = logging.getLogger("geokobling")
+
+SPLITS = ("area", "centre", "auto")
+
+
+@dataclass
+class _Pieces:
+    """People placed at points, each point attributed to a grunnkrets (by position in the input)."""
+
+    unit: np.ndarray  # int index into the grunnkretser
+    x: np.ndarray
+    y: np.ndarray
+    people: np.ndarray
+    by_area: np.ndarray  # True where the people came from a cell split by area
+    unassigned_population: float
+    unassigned_count: int
+
+
+def population_centres(
+    grunnkretser: gpd.GeoDataFrame,
+    *,
+    addresses: gpd.GeoDataFrame | None = None,
+    raster: str | os.PathLike | tuple | None = None,
+    grid: gpd.GeoDataFrame | None = None,
+    population: str = "population",
+    residents: str = "residents",
+    split: str = "area",
+) -> gpd.GeoDataFrame:
+    """The population-weighted centre and the population of every grunnkrets.
+
+    Give exactly one of ``addresses``, ``raster`` or ``grid``.
+
+    Parameters
+    ----------
+    grunnkretser
+        Polygons with a ``grunnkrets`` code column and optionally ``kommune`` (else taken from the
+        code). Any CRS; refused without one.
+    addresses
+        Points with a ``residents`` column. Assigned by their own ``grunnkrets`` column where it is
+        filled, otherwise by point in polygon.
+    raster
+        A raster file path, or a tuple ``(array, transform, crs)``; band 1 holds people per cell,
+        nodata and NaN count as 0.
+    grid
+        Grid cells as polygons with a ``population`` column (e.g. SSB's ``popTot``).
+    population
+        The population column of ``grid``.
+    residents
+        The residents column of ``addresses``.
+    split
+        ``"area"``, ``"centre"`` or ``"auto"``: how grid and raster cells reach grunnkretser (see
+        the module docstring).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame in EPSG:25833, one row per grunnkrets in input order: ``grunnkrets``,
+    ``kommune``, ``population`` (float), ``method`` (``"addresses"``, ``"raster"``, or for a grid
+    ``"grid_area"`` when any of its people came from a cell split by area, else ``"grid_centre"``),
+    ``status`` (``"ok"`` or ``"no_population"``, which has an empty point and is also warned about)
+    and the centre as point geometry. ``attrs["unassigned_population"]`` holds the people that fell
+    on no grunnkrets.
+
+    Raises
+    ------
+    InputError
+        No source or several, an unknown ``split``, missing or negative populations, duplicate
+        grunnkrets codes; :class:`~geokobling.errors.CRSError` for data without CRS.
+
+    Example
+    -------
+    A 2 × 1 cell with 10 people split over two grunnkretser by area:
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> units = gpd.GeoDataFrame({"grunnkrets": ["03010101", "03010102"]},
+    ...                          geometry=[box(0, 0, 1, 1), box(1, 0, 3, 1)], crs="EPSG:25833")
+    >>> cells = gpd.GeoDataFrame({"population": [9.0]}, geometry=[box(0, 0, 3, 1)], crs="EPSG:25833")
+    >>> population_centres(units, grid=cells)[["population", "method"]].values.tolist()
+    [[3.0, 'grid_area'], [6.0, 'grid_area']]
+    """
+    if split not in SPLITS:
+        raise InputError(f"split must be one of {SPLITS}, not {split!r}")
+    given = [name for name, source in (("addresses", addresses), ("raster", raster), ("grid", grid))
+             if source is not None]
+    if len(given) != 1:
+        raise InputError(
+            f"give exactly one of addresses=, raster= or grid= (got {given or 'none'})"
+        )
+    units = _units(grunnkretser)
+    geometries = _valid(units.geometry.to_numpy())
+    if addresses is not None:
+        pieces = _address_pieces(addresses, units["grunnkrets"], geometries, residents=residents)
+        method = np.full(len(units), "addresses", dtype=object)
+    else:
+        if raster is not None:
+            cells, people = _raster_cells(raster)
+        else:
+            cells, people = _grid_cells(grid, population)
+        pieces = _cell_pieces(cells, people, geometries, split=split)
+        method = _grid_method(pieces, len(units), from_raster=raster is not None, split=split)
+    return _centres(units, pieces, method)
+
+
+def _units(grunnkretser: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Grunnkretser in EPSG:25833 with normalised, unique codes and a kommune column."""
+    units = to_working_crs(grunnkretser, source="grunnkretser")
+    require_columns(units, ["grunnkrets"], source="grunnkretser")
+    require_geometries(units, kinds=("Polygon", "MultiPolygon"), source="grunnkretser")
+    codes = normalize_codes(units["grunnkrets"], "grunnkrets", column="grunnkrets", source="grunnkretser")
+    duplicated = codes[codes.duplicated()].unique()
+    if len(duplicated):
+        raise InputError(
+            f"grunnkretser holds duplicate grunnkrets code(s) {format_values(duplicated)}; "
+            "dissolve them into one polygon per code first"
+        )
+    if "kommune" in units.columns:
+        kommune = normalize_codes(units["kommune"], "kommune", column="kommune", source="grunnkretser")
+    else:
+        kommune = kommune_of(codes)
+    return gpd.GeoDataFrame(
+        {"grunnkrets": codes.to_numpy(), "kommune": kommune.to_numpy()},
+        geometry=units.geometry.to_numpy(),
+        crs=WORKING_CRS,
+    )
+
+
+def _valid(geometries: np.ndarray) -> np.ndarray:
+    invalid = ~shapely.is_valid(geometries)
+    if invalid.any():
+        logger.info("repairing %d invalid grunnkrets polygon(s) with shapely.make_valid", int(invalid.sum()))
+        geometries = geometries.copy()
+        geometries[invalid] = shapely.make_valid(geometries[invalid])
+    return geometries
+
+
+def _counts(values: pd.Series, column: str, source: str) -> np.ndarray:
+    """People per row as floats, refusing missing or negative counts."""
+    people = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(people) | (people < 0)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise InputError(
+            f"column {column!r} of {source} has {len(rows)} missing or negative count(s) at row(s) "
+            f"{format_values(rows.tolist())}; use 0 for no people"
+        )
+    return people
+
+
+def _first_containing(points: np.ndarray, geometries: np.ndarray) -> np.ndarray:
+    """Index of the first polygon (in input order) holding each point, -1 where none does."""
+    tree = shapely.STRtree(geometries)
+    point_index, unit_index = tree.query(points, predicate="intersects")
+    order = np.lexsort((unit_index, point_index))
+    point_index, unit_index = point_index[order], unit_index[order]
+    first = np.full(len(points), -1)
+    seen, position = np.unique(point_index, return_index=True)
+    first[seen] = unit_index[position]
+    return first
+
+
+def _address_pieces(
+    addresses: gpd.GeoDataFrame, codes: pd.Series, geometries: np.ndarray, *, residents: str
+) -> _Pieces:
+    points = to_working_crs(addresses, source="addresses")
+    require_columns(points, [residents], source="addresses")
+    require_geometries(points, kinds=("Point",), source="addresses")
+    people = _counts(points[residents], residents, "addresses")
+    unit = np.full(len(points), -1)
+    by_position = pd.Series(np.arange(len(codes)), index=codes.to_numpy())
+    located = np.zeros(len(points), dtype=bool)
+    if "grunnkrets" in points.columns:
+        given = normalize_codes(points["grunnkrets"], "grunnkrets", column="grunnkrets", source="addresses",
+                                allow_missing=True)
+        located = given.notna().to_numpy()
+        unit[located] = given[located].map(by_position).fillna(-1).to_numpy(dtype=int)
+        _warn_unknown_codes(given[located & (unit < 0)])
+    coords = points.geometry.to_numpy()
+    unit[~located] = _first_containing(coords[~located], geometries)
+    x, y = shapely.get_x(coords), shapely.get_y(coords)
+    return _assigned(unit, x, y, people, np.zeros(len(unit), dtype=bool), what="address(es)")
+
+
+def _warn_unknown_codes(unknown: pd.Series) -> None:
+    if len(unknown):
+        warnings.warn(
+            f"{len(unknown)} address(es) name grunnkrets codes that are not among the grunnkretser: "
+            f"{format_values(sorted(set(unknown)))}; their residents are left out",
+            GeokoblingWarning,
+            stacklevel=4,
+        )
+
+
+def _assigned(
+    unit: np.ndarray, x: np.ndarray, y: np.ndarray, people: np.ndarray, by_area: np.ndarray, *, what: str
+) -> _Pieces:
+    """Keep the pieces that reached a grunnkrets and report the people of the others."""
+    lost = unit < 0
+    lost_people = float(people[lost].sum())
+    if lost_people > 0:
+        warnings.warn(
+            f"{int((lost & (people > 0)).sum())} inhabited {what} with {lost_people:g} people lie on no "
+            "grunnkrets and are left out (see result.attrs['unassigned_population'])",
+            GeokoblingWarning,
+            stacklevel=4,
+        )
+    keep = ~lost
+    return _Pieces(unit[keep], x[keep], y[keep], people[keep], by_area[keep], lost_people,
+                   int((lost & (people > 0)).sum()))
+
+
+def _raster_cells(raster: str | os.PathLike | tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Inhabited raster cells as polygons in EPSG:25833, and their people."""
+    array, transform, crs = _read_raster(raster)
+    rows, cols = np.nonzero(array > 0)
+    people = array[rows, cols].astype(float)
+    corners = [transform * (cols + dc, rows + dr) for dc, dr in ((0, 0), (1, 0), (1, 1), (0, 1), (0, 0))]
+    rings = np.stack([np.column_stack(corner) for corner in corners], axis=1)
+    cells = shapely.polygons(rings)
+    frame = gpd.GeoDataFrame(geometry=cells, crs=crs)
+    return to_working_crs(frame, source="raster").geometry.to_numpy(), people
+
+
+def _read_raster(raster: str | os.PathLike | tuple) -> tuple[np.ndarray, rasterio.Affine, CRS | None]:
+    if isinstance(raster, tuple):
+        if len(raster) != 3:
+            raise InputError("raster= as a tuple must be (array, transform, crs)")
+        array, transform, crs = raster
+        array = np.asarray(array, dtype=float)
+    else:
+        try:
+            with rasterio.open(raster) as source:
+                array = source.read(1, masked=True).astype(float).filled(0.0)
+                transform, crs = source.transform, source.crs
+        except rasterio.errors.RasterioIOError as error:
+            raise FileReadError(f"cannot read the population raster {os.fspath(raster)!r}: {error}") from error
+    if array.ndim != 2:
+        raise InputError(f"the population raster must be 2-dimensional (one band), not of shape {array.shape}")
+    array = np.nan_to_num(array, nan=0.0)
+    if (array < 0).any():
+        rows, cols = np.nonzero(array < 0)
+        raise InputError(
+            f"the population raster has {len(rows)} negative cell(s), e.g. at (row, col) "
+            f"{format_values(list(zip(rows.tolist(), cols.tolist(), strict=True)))}; mark missing cells as nodata"
+        )
+    return array, transform, CRS.from_user_input(crs) if crs is not None else None
+
+
+def _grid_cells(grid: gpd.GeoDataFrame, population: str) -> tuple[np.ndarray, np.ndarray]:
+    cells = to_working_crs(grid, source="grid")
+    require_columns(cells, [population], source="grid")
+    require_geometries(cells, kinds=("Polygon", "MultiPolygon"), source="grid")
+    return cells.geometry.to_numpy(), _counts(cells[population], population, "grid")
+
+
+def _cell_pieces(cells: np.ndarray, people: np.ndarray, geometries: np.ndarray, *, split: str) -> _Pieces:
+    """Place each cell's people on the grunnkretser it overlaps, by area share or by cell centre."""
+    inhabited = people > 0
+    cells, people = cells[inhabited], people[inhabited]
+    tree = shapely.STRtree(geometries)
+    cell_index, unit_index = tree.query(cells, predicate="intersects")
+    overlaps = shapely.intersection(cells[cell_index], geometries[unit_index])
+    overlap_area = shapely.area(overlaps)
+    real = overlap_area > 0  # cells that only touch a border do not share it
+    cell_index, unit_index, overlaps, overlap_area = (
+        cell_index[real], unit_index[real], overlaps[real], overlap_area[real]
+    )
+    covered = np.bincount(cell_index, weights=overlap_area, minlength=len(cells))
+    by_area = _split_by_area(cells, cell_index, geometries[unit_index], split)
+
+    pieces = by_area[cell_index]
+    share = overlap_area[pieces] / covered[cell_index[pieces]]
+    area_centres = shapely.centroid(overlaps[pieces])
+    area_unit, area_people = unit_index[pieces], people[cell_index[pieces]] * share
+
+    whole = np.flatnonzero(~by_area & (covered > 0))
+    whole_unit, whole_points = _centre_units(cells[whole], whole, cell_index, unit_index, overlaps, overlap_area,
+                                             geometries)
+    unit = np.concatenate([area_unit, whole_unit, np.full(int((covered == 0).sum()), -1)])
+    points = np.concatenate([area_centres, whole_points, shapely.centroid(cells[covered == 0])])
+    placed = np.concatenate([area_people, people[whole], people[covered == 0]])
+    from_area = np.concatenate([np.ones(len(area_unit), bool), np.zeros(len(whole) + int((covered == 0).sum()), bool)])
+    return _assigned(unit, shapely.get_x(points), shapely.get_y(points), placed, from_area, what="cell(s)")
+
+
+def _split_by_area(cells: np.ndarray, cell_index: np.ndarray, overlapped: np.ndarray, split: str) -> np.ndarray:
+    """Which cells are split by area: all, none, or (auto) those larger than a grunnkrets they overlap."""
+    if split != "auto":
+        return np.full(len(cells), split == "area")
+    smallest = np.full(len(cells), np.inf)
+    np.minimum.at(smallest, cell_index, shapely.area(overlapped))
+    return shapely.area(cells) > smallest
+
+
+def _centre_units(
+    cells: np.ndarray,
+    which: np.ndarray,
+    cell_index: np.ndarray,
+    unit_index: np.ndarray,
+    overlaps: np.ndarray,
+    overlap_area: np.ndarray,
+    geometries: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Grunnkrets and point for cells going whole: the one holding the centre, else the largest overlap."""
+    centres = shapely.centroid(cells)
+    unit = _first_containing(centres, geometries)
+    outside = np.flatnonzero(unit < 0)
+    if len(outside):
+        order = np.lexsort((-overlap_area, cell_index))
+        cell_sorted = cell_index[order]
+        for position in outside:
+            largest = order[np.searchsorted(cell_sorted, which[position])]
+            unit[position] = unit_index[largest]
+            centres[position] = shapely.centroid(overlaps[largest])
+    return unit, centres
+
+
+def _grid_method(pieces: _Pieces, n_units: int, *, from_raster: bool, split: str) -> np.ndarray:
+    if from_raster:
+        return np.full(n_units, "raster", dtype=object)
+    area_people = np.bincount(pieces.unit, weights=pieces.people * pieces.by_area, minlength=n_units)
+    method = np.where(area_people > 0, "grid_area", "grid_centre").astype(object)
+    if split == "area":
+        method[:] = "grid_area"
+    return method
+
+
+def _centres(units: gpd.GeoDataFrame, pieces: _Pieces, method: np.ndarray) -> gpd.GeoDataFrame:
+    n = len(units)
+    total = np.bincount(pieces.unit, weights=pieces.people, minlength=n)
+    sum_x = np.bincount(pieces.unit, weights=pieces.people * pieces.x, minlength=n)
+    sum_y = np.bincount(pieces.unit, weights=pieces.people * pieces.y, minlength=n)
+    inhabited = total > 0
+    geometry = np.full(n, shapely.Point(), dtype=object)
+    geometry[inhabited] = shapely.points(sum_x[inhabited] / total[inhabited], sum_y[inhabited] / total[inhabited])
+    status = np.where(inhabited, "ok", "no_population").astype(object)
+    if not inhabited.all():
+        empty = units["grunnkrets"][~inhabited].tolist()
+        warnings.warn(
+            f"{len(empty)} grunnkrets(er) have no population and get no centre (status 'no_population'): "
+            f"{format_values(empty)}",
+            GeokoblingWarning,
+            stacklevel=3,
+        )
+    result = gpd.GeoDataFrame(
+        {
+            "grunnkrets": units["grunnkrets"].to_numpy(),
+            "kommune": units["kommune"].to_numpy(),
+            "population": total,
+            "method": method,
+            "status": status,
+        },
+        geometry=geometry,
+        crs=WORKING_CRS,
+    )
+    result.attrs["unassigned_population"] = pieces.unassigned_population
+    result.attrs["unassigned_count"] = pieces.unassigned_count
+    return result
