@@ -470,7 +470,7 @@ def _warn_report(report: pd.DataFrame) -> None:
 def _warn_non_contiguous(areas: gpd.GeoDataFrame, area: str) -> None:
     broken = areas.loc[areas["contiguous"].eq(False).fillna(False).to_numpy(dtype=bool)]
     if len(broken):
-        shown = format_values(f"{name} ({parts} parts)" for name, parts in zip(broken[area], broken["n_parts"]))
+        shown = format_values(f"{name} ({parts} parts)" for name, parts in zip(broken[area], broken["n_parts"], strict=True))
         warnings.warn(
             f"{len(broken)} analysis area(s) are not contiguous: {shown}. An area must be one connected "
             "piece; check the mapping (or raise tolerance= if the gaps are slivers)",
@@ -511,7 +511,8 @@ def label_units(
     derived from the unit code: grunnkrets (8 digits) → delområde = first 6 digits → kommune = first 4;
     delbydel (8 digits) → bydel = first 6 digits → kommune = first 4; delområde or bydel → kommune =
     first 4. A bydel cannot be derived from a grunnkrets code (its first 6 digits are the delområde),
-    so grunnkretser need a ``bydel`` column for the bydel level.
+    so grunnkretser in the big cities need a ``bydel`` column for the bydel level (a level that no
+    unit falls back to may be absent).
 
     Parameters
     ----------
@@ -560,10 +561,13 @@ def label_units(
         cities = set(normalize_codes(list(big_cities), "kommune", source="big_cities"))
         in_city = _level_codes(units, codes, "kommune", kind).isin(cities).fillna(False).astype(bool)
     for position, level in enumerate(levels):
-        values = _level_codes(units, codes, level, kind)
-        applies = counted_in.isna() & values.notna()
+        candidates = counted_in.isna()
         if restricted and position < len(levels) - 1:
-            applies &= in_city
+            candidates &= in_city
+        if not candidates.any():  # a level no unit needs may be absent (no bydel column outside the cities)
+            continue
+        values = _level_codes(units, codes, level, kind)
+        applies = candidates & values.notna()
         counted_in[applies] = values[applies]
         counted_level[applies] = level
 

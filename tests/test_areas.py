@@ -1,0 +1,308 @@
+"""Tests of geokobling.areas: dissolving, contiguity, sums, reports and fallback labels."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import box
+
+from geokobling.areas import (
+    DEFAULT_TOLERANCE,
+    PROBLEM_NOT_IN_MAPPING,
+    PROBLEM_NOT_IN_UNITS,
+    PROBLEM_UNKNOWN_GRUNNKRETS,
+    build_areas,
+    label_units,
+    population_band,
+    rate,
+    unmapped_report,
+)
+from geokobling.codes import normalize_codes
+from geokobling.errors import ColumnError, CRSError, GeokoblingWarning, InputError, MappingError
+
+
+def squares(codes, boxes, crs="EPSG:25833"):
+    return gpd.GeoDataFrame({"grunnkrets": codes}, geometry=[box(*b) for b in boxes], crs=crs)
+
+
+def quiet_build(*args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        return build_areas(*args, **kwargs)
+
+
+# ---------------------------------------------------------------- contiguity
+
+
+def test_corner_touch_is_queen_contiguous_and_gap_depends_on_tolerance():
+    units = squares(
+        ["03010101", "03010102", "03010103"],
+        [(0, 0, 10, 10), (10, 10, 20, 20), (20.5, 10, 30, 20)],  # corner touch, then a 0.5 m gap
+    )
+    mapping = {"03010101": "A", "03010102": "A", "03010103": "A"}
+    wide = build_areas(units, mapping, tolerance=1.0)
+    assert wide["contiguous"].tolist() == [True] and wide["n_parts"].tolist() == [1]
+    with pytest.warns(GeokoblingWarning, match="not contiguous"):
+        narrow = build_areas(units, mapping, tolerance=0.1)
+    assert narrow["contiguous"].tolist() == [False] and narrow["n_parts"].tolist() == [2]
+
+
+def test_parts_agree_with_networkx_on_random_grid():
+    rng = np.random.default_rng(7)
+    cells = [(x, y) for x in range(12) for y in range(12)]
+    codes = [f"0301{i:04d}" for i in range(len(cells))]
+    units = squares(codes, [(x, y, x + 1, y + 1) for x, y in cells])
+    labels = rng.integers(0, 15, len(cells))
+    mapping = pd.DataFrame({"grunnkrets": codes, "area": [f"area{label:02d}" for label in labels]})
+    areas = quiet_build(units, mapping, tolerance=0.0)
+
+    for name, members in mapping.groupby("area"):
+        graph = nx.Graph()
+        graph.add_nodes_from(members.index)
+        for i, j in itertools.combinations(members.index, 2):
+            if units.geometry[i].intersects(units.geometry[j]):  # queen: shares an edge or a corner
+                graph.add_edge(i, j)
+        row = areas.set_index("area").loc[name]
+        assert row["n_parts"] == nx.number_connected_components(graph)
+        assert row["n_units"] == len(members)
+
+
+def test_dissolved_geometry_and_crs():
+    units = squares(["03010101", "03010102"], [(0, 0, 1, 1), (1, 0, 2, 1)]).to_crs("EPSG:4326")
+    areas = build_areas(units, {"03010101": "A", "03010102": "A"})
+    assert areas.crs.to_epsg() == 25833
+    assert areas.geometry[0].area == pytest.approx(2.0, rel=1e-6)
+
+
+def test_units_without_crs_are_refused():
+    units = gpd.GeoDataFrame({"grunnkrets": ["03010101"]}, geometry=[box(0, 0, 1, 1)])
+    with pytest.raises(CRSError, match="no coordinate reference system"):
+        build_areas(units, {"03010101": "A"})
+
+
+# ---------------------------------------------------------------- mapping problems
+
+
+def test_unit_mapped_to_two_areas_is_an_error_naming_it():
+    units = squares(["03010101", "03010102"], [(0, 0, 1, 1), (1, 0, 2, 1)])
+    mapping = pd.DataFrame({"grunnkrets": ["3010101", "03010101", "03010102", "03010102"], "area": ["A", "B", "A", "A"]})
+    with pytest.raises(MappingError, match="03010101 → A, B"):
+        build_areas(units, mapping)
+
+
+def test_duplicate_unit_rows_are_refused():
+    units = squares(["03010101", "03010101"], [(0, 0, 1, 1), (1, 0, 2, 1)])
+    with pytest.raises(InputError, match="03010101"):
+        build_areas(units, {"03010101": "A"})
+
+
+def test_unknown_and_unmapped_codes_are_reported_not_dropped():
+    units = squares(["03010101", "03010102", "03010103"], [(0, 0, 1, 1), (1, 0, 2, 1), (2, 0, 3, 1)])
+    mapping = {"03010101": "A", "03010102": "A", "03019999": "A", "03015555": "B"}
+    with pytest.warns(GeokoblingWarning) as caught:
+        areas = build_areas(units, mapping)
+    messages = " ".join(str(w.message) for w in caught)
+    for code in ("03010103", "03019999", "03015555"):
+        assert code in messages
+    report = areas.attrs["unmapped"]
+    assert dict(zip(report["code"], report["problem"], strict=True)) == {
+        "03010103": PROBLEM_NOT_IN_MAPPING,
+        "03015555": PROBLEM_NOT_IN_UNITS,
+        "03019999": PROBLEM_UNKNOWN_GRUNNKRETS,
+    }
+    assert report.equals(unmapped_report(units, mapping))
+    # area B has no polygon: kept as a row, not dropped
+    b = areas.set_index("area").loc["B"]
+    assert b["n_units"] == 0 and b["n_parts"] == 0 and pd.isna(b["contiguous"]) and b["geometry"] is None
+
+
+# ---------------------------------------------------------------- sums and rates
+
+
+def test_sums_follow_the_documented_na_rule():
+    units = squares(
+        ["03010101", "03010102", "03010103", "03010104", "03010105"],
+        [(0, 0, 1, 1), (1, 0, 2, 1), (2, 0, 3, 1), (0, 5, 1, 6), (1, 5, 2, 6)],
+    )
+    mapping = {"03010101": "A", "03010102": "A", "03010103": "A", "03010104": "B", "03010105": "B"}
+    stats = pd.DataFrame(
+        {
+            "grunnkrets": ["03010101", "03010102", "03010104", "03010105"],  # 03010103 has no row
+            "low_income": ["10", "", "", None],  # suppressed cells
+            "households": [100, 50, 80, 20],
+        }
+    )
+    areas = build_areas(units, mapping, stats=stats).set_index("area")
+    assert areas.loc["A", "low_income"] == 10 and areas.loc["A", "low_income_n_missing"] == 2
+    assert pd.isna(areas.loc["B", "low_income"]) and areas.loc["B", "low_income_n_missing"] == 2
+    assert areas.loc["A", "households"] == 150 and areas.loc["A", "households_n_missing"] == 1
+    assert areas.loc["B", "households"] == 100 and areas.loc["B", "households_n_missing"] == 0
+    assert "population_band" not in areas.columns
+
+
+def test_non_numeric_stats_are_refused_with_rows():
+    units = squares(["03010101"], [(0, 0, 1, 1)])
+    stats = pd.DataFrame({"grunnkrets": ["03010101"], "population": ["12x"]})
+    with pytest.raises(ColumnError, match="'12x'"):
+        build_areas(units, {"03010101": "A"}, stats=stats)
+
+
+def test_rate_is_ratio_of_sums_not_mean_of_rates():
+    # unit rates 1/10 and 30/100: their mean is 0.2, the area rate is 31/110
+    units = squares(["03010101", "03010102"], [(0, 0, 1, 1), (1, 0, 2, 1)])
+    stats = pd.DataFrame({"grunnkrets": ["03010101", "03010102"], "poor": [1, 30], "households": [10, 100]})
+    areas = build_areas(units, {"03010101": "A", "03010102": "A"}, stats=stats)
+    assert rate(areas, "poor", "households").iloc[0] == pytest.approx(31 / 110)
+
+
+def test_rate_with_require_complete():
+    areas = pd.DataFrame(
+        {"a": [1.0, 2.0, 3.0], "a_n_missing": [0, 1, 0], "b": [4.0, 4.0, 0.0], "b_n_missing": [0, 0, 0]}
+    )
+    assert rate(areas, "a", "b").tolist() == [0.25, 0.5, pd.NA]
+    assert rate(areas, "a", "b", require_complete=True).tolist() == [0.25, pd.NA, pd.NA]
+
+
+def test_population_band_in_build_areas():
+    units = squares(["03010101", "03010102"], [(0, 0, 1, 1), (5, 0, 6, 1)])
+    stats = pd.DataFrame({"grunnkrets": ["03010101", "03010102"], "population": [5000, 10001]})
+    areas = build_areas(units, {"03010101": "A", "03010102": "B"}, stats=stats)
+    assert areas["population_band"].tolist() == ["within", "above"]
+    assert population_band(areas, low=6000, high=20000).tolist() == ["below", "within"]
+
+
+# ---------------------------------------------------------------- labels with fallback
+
+
+def test_label_units_falls_back_to_bydel_only_in_big_cities():
+    units = pd.DataFrame(
+        {
+            "grunnkrets": ["03010101", "03010102", "46010101", "30240101", "03010103"],
+            "bydel": ["030101", "030101", "460102", "302401", None],
+        }
+    )
+    labelled = label_units(units, {"03010101": "Grorud nord"})
+    assert labelled["counted_in"].tolist() == ["Grorud nord", "030101", "460102", "3024", "0301"]
+    assert labelled["counted_level"].tolist() == ["area", "bydel", "bydel", "kommune", "kommune"]
+
+
+def test_label_units_derives_bydel_from_delbydel_codes():
+    units = pd.DataFrame({"delbydel": ["03010101", "03010201", "50010101"]})
+    labelled = label_units(units, {"03010101": "Area 1"}, unit="delbydel", big_cities=["0301"])
+    assert labelled["counted_in"].tolist() == ["Area 1", "030102", "5001"]
+
+
+def test_label_units_delomrade_levels_everywhere():
+    units = pd.DataFrame({"grunnkrets": ["02190101", "02190201"]})
+    labelled = label_units(units, {"02190101": "X"}, levels=("delomrade", "kommune"), big_cities=None)
+    assert labelled["counted_in"].tolist() == ["X", "021902"]
+    assert labelled["counted_level"].tolist() == ["area", "delomrade"]
+
+
+def test_label_units_needs_a_bydel_column_for_grunnkretser():
+    units = pd.DataFrame({"grunnkrets": ["03010101"]})
+    with pytest.raises(ColumnError, match="bydel"):
+        label_units(units, {})
+
+
+def test_label_units_warns_about_mapping_codes_not_in_units():
+    units = pd.DataFrame({"grunnkrets": ["02190101"]})
+    with pytest.warns(GeokoblingWarning, match="02190102"):
+        labelled = label_units(units, {"02190101": "X", "02190102": "X"})
+    assert labelled.attrs["unmapped"]["code"].tolist() == ["02190102"]
+
+
+# ---------------------------------------------------------------- real data: Bærum and Asker
+
+
+@pytest.fixture(scope="module")
+def baerum_asker(shared_data):
+    units = gpd.read_file(shared_data / "grunnkretser_0219_0220_baerum_asker_2018.geojson")
+    units["grunnkrets"] = normalize_codes(units["grunnkretsnummer"], "grunnkrets")
+    population = pd.read_csv(shared_data / "folkemengde_estimert_grunnkrets_0219_0220.csv", dtype=str)
+    population["grunnkrets"] = normalize_codes(population["grunnkretsnummer"], "grunnkrets")
+    return units[["grunnkrets", "geometry"]], population[["grunnkrets", "folkemengde_estimert"]]
+
+
+def delomrade_mapping(codes):
+    codes = pd.Series(sorted(set(codes)))
+    return pd.DataFrame({"grunnkrets": codes, "area": codes.str.slice(0, 6)})
+
+
+def shapely_contiguous(geometry, tolerance=DEFAULT_TOLERANCE):
+    # two polygons lie within `tolerance` of each other exactly when their tolerance/2 buffers meet,
+    # so the buffered union is one Polygon exactly when the units form one queen-connected piece
+    return geometry.buffer(tolerance / 2).geom_type == "Polygon"
+
+
+@pytest.mark.realdata
+def test_baerum_asker_delomrader(baerum_asker):
+    units, population = baerum_asker
+    mapping = delomrade_mapping(list(units["grunnkrets"]) + list(population["grunnkrets"]))
+    with pytest.warns(GeokoblingWarning) as caught:
+        areas = build_areas(
+            units, mapping, stats=population, sum_columns=["folkemengde_estimert"], population="folkemengde_estimert"
+        )
+    messages = " ".join(str(w.message) for w in caught)
+    assert "02199999" in messages and "no unit polygon" in messages
+    with_polygon = areas[areas["n_units"] > 0]
+    assert set(with_polygon["area"]) == set(units["grunnkrets"].str.slice(0, 6))
+    assert len(with_polygon) == units["grunnkrets"].str.slice(0, 6).nunique() == 38
+    assert with_polygon["n_units"].sum() == len(units) == 535
+
+    union_units = shapely.union_all(units.geometry.to_numpy())
+    union_areas = shapely.union_all(with_polygon.geometry.to_numpy())
+    assert abs(union_areas.area - union_units.area) / union_units.area < 1e-4
+    assert union_areas.symmetric_difference(union_units).area / union_units.area < 1e-4
+
+    # population sums: an independent groupby over the same units, exactly equal
+    values = population.set_index("grunnkrets")["folkemengde_estimert"].astype(float)
+    per_unit = values.reindex(units["grunnkrets"]).to_frame("pop")
+    per_unit["area"] = per_unit.index.str.slice(0, 6)
+    expected = per_unit.groupby("area")["pop"].agg(["sum", lambda s: s.isna().sum()])
+    got = with_polygon.set_index("area")
+    assert (got["folkemengde_estimert"] == expected["sum"]).all()
+    assert (got["folkemengde_estimert_n_missing"] == expected["<lambda_0>"]).all()
+    assert got["folkemengde_estimert_n_missing"].sum() > 0  # suppressed cells are counted, not zero
+    assert got["population_band"].notna().all()
+
+    for row in with_polygon.itertuples():
+        assert row.contiguous == shapely_contiguous(row.geometry), row.area
+
+    report = areas.attrs["unmapped"].set_index("code")["problem"]
+    assert report["02199999"] == PROBLEM_UNKNOWN_GRUNNKRETS and report["02209999"] == PROBLEM_UNKNOWN_GRUNNKRETS
+    empty = areas[areas["n_units"] == 0]
+    assert set(empty["area"]) == {"021999", "022099"} and empty.geometry.isna().all()
+
+
+@pytest.mark.realdata
+def test_baerum_asker_non_contiguous_mapping_is_flagged(baerum_asker):
+    units, _ = baerum_asker
+    mapping = delomrade_mapping(units["grunnkrets"])
+    # move one Asker grunnkrets into a Bærum delområde far away
+    asker_code = units.loc[units["grunnkrets"].str.startswith("0220"), "grunnkrets"].iloc[0]
+    mapping.loc[mapping["grunnkrets"] == asker_code, "area"] = "021901"
+    with pytest.warns(GeokoblingWarning, match="021901"):
+        areas = build_areas(units, mapping)
+    row = areas.set_index("area").loc["021901"]
+    assert not row["contiguous"] and row["n_parts"] == 2
+    assert not shapely_contiguous(row["geometry"])
+    for other in areas[areas["area"] != "021901"].itertuples():
+        assert other.contiguous == shapely_contiguous(other.geometry), other.area
+
+
+@pytest.mark.realdata
+def test_baerum_asker_labels_fall_back_to_kommune(baerum_asker):
+    units, _ = baerum_asker
+    chosen = units["grunnkrets"][units["grunnkrets"].str.startswith("021901")]
+    labelled = label_units(units.drop(columns="geometry"), dict.fromkeys(chosen, "Area 1"))
+    expected = np.where(units["grunnkrets"].isin(chosen), "Area 1", units["grunnkrets"].str.slice(0, 4))
+    assert labelled["counted_in"].tolist() == expected.tolist()
+    assert set(labelled["counted_level"]) == {"area", "kommune"}
