@@ -92,7 +92,9 @@ def test_units_without_crs_are_refused():
 
 def test_unit_mapped_to_two_areas_is_an_error_naming_it():
     units = squares(["03010101", "03010102"], [(0, 0, 1, 1), (1, 0, 2, 1)])
-    mapping = pd.DataFrame({"grunnkrets": ["3010101", "03010101", "03010102", "03010102"], "area": ["A", "B", "A", "A"]})
+    mapping = pd.DataFrame(
+        {"grunnkrets": ["3010101", "03010101", "03010102", "03010102"], "area": ["A", "B", "A", "A"]}
+    )
     with pytest.raises(MappingError, match="03010101 → A, B"):
         build_areas(units, mapping)
 
@@ -248,7 +250,11 @@ def test_baerum_asker_delomrader(baerum_asker):
     mapping = delomrade_mapping(list(units["grunnkrets"]) + list(population["grunnkrets"]))
     with pytest.warns(GeokoblingWarning) as caught:
         areas = build_areas(
-            units, mapping, stats=population, sum_columns=["folkemengde_estimert"], population="folkemengde_estimert"
+            units,
+            mapping,
+            stats=population,
+            sum_columns=["folkemengde_estimert"],
+            population="folkemengde_estimert",
         )
     messages = " ".join(str(w.message) for w in caught)
     assert "02199999" in messages and "no unit polygon" in messages
@@ -277,7 +283,9 @@ def test_baerum_asker_delomrader(baerum_asker):
         assert row.contiguous == shapely_contiguous(row.geometry), row.area
 
     report = areas.attrs["unmapped"].set_index("code")["problem"]
-    assert report["02199999"] == PROBLEM_UNKNOWN_GRUNNKRETS and report["02209999"] == PROBLEM_UNKNOWN_GRUNNKRETS
+    assert (
+        report["02199999"] == PROBLEM_UNKNOWN_GRUNNKRETS and report["02209999"] == PROBLEM_UNKNOWN_GRUNNKRETS
+    )
     empty = areas[areas["n_units"] == 0]
     assert set(empty["area"]) == {"021999", "022099"} and empty.geometry.isna().all()
 

@@ -156,7 +156,9 @@ def _mapping_table(
         require_columns(mapping, [unit, area], source="the mapping")
         frame = mapping
     else:
-        raise InputError(f"mapping must be a DataFrame [{unit}, {area}] or a dict, not {type(mapping).__name__}")
+        raise InputError(
+            f"mapping must be a DataFrame [{unit}, {area}] or a dict, not {type(mapping).__name__}"
+        )
     table = pd.DataFrame(
         {
             "unit": _codes(frame[unit], kind, column=unit, source="the mapping").to_numpy(),
@@ -262,7 +264,9 @@ def rate(areas: pd.DataFrame, num: str, den: str, *, require_complete: bool = Fa
         for column in (num, den):
             counter = f"{column}_n_missing"
             if counter not in areas.columns:
-                raise ColumnError(f"require_complete=True needs column {counter!r}; areas has {list(areas.columns)}")
+                raise ColumnError(
+                    f"require_complete=True needs column {counter!r}; areas has {list(areas.columns)}"
+                )
             incomplete |= areas[counter] > 0
         result = result.mask(incomplete)
     return result.rename(f"{num}_per_{den}")
@@ -458,10 +462,12 @@ def _warn_report(report: pd.DataFrame) -> None:
     if report.empty:
         return
     lines = [
-        f"{len(group)} {problem}: {format_values(group['code'])}" for problem, group in report.groupby("problem")
+        f"{len(group)} {problem}: {format_values(group['code'])}"
+        for problem, group in report.groupby("problem")
     ]
     warnings.warn(
-        "some units take no part in an analysis area (see attrs['unmapped'] of the result): " + "; ".join(lines),
+        "some units take no part in an analysis area (see attrs['unmapped'] of the result): "
+        + "; ".join(lines),
         GeokoblingWarning,
         stacklevel=3,
     )
@@ -470,7 +476,9 @@ def _warn_report(report: pd.DataFrame) -> None:
 def _warn_non_contiguous(areas: gpd.GeoDataFrame, area: str) -> None:
     broken = areas.loc[areas["contiguous"].eq(False).fillna(False).to_numpy(dtype=bool)]
     if len(broken):
-        shown = format_values(f"{name} ({parts} parts)" for name, parts in zip(broken[area], broken["n_parts"], strict=True))
+        shown = format_values(
+            f"{name} ({parts} parts)" for name, parts in zip(broken[area], broken["n_parts"], strict=True)
+        )
         warnings.warn(
             f"{len(broken)} analysis area(s) are not contiguous: {shown}. An area must be one connected "
             "piece; check the mapping (or raise tolerance= if the gaps are slivers)",
