@@ -1,0 +1,653 @@
+"""The road network: nodes, directed arcs, snapping of points and the graph handed to the path engine.
+
+A :class:`RoadNetwork` holds nodes (x, y in EPSG:25833) and edges (road pieces between two nodes,
+with their line, ``length`` in metres, optional travel time in minutes each way, the directions that
+may be driven, and a ``ferry`` flag). It is built from plain line layers, NVDB vegnett ruteplan,
+OpenStreetMap extracts or a networkx graph, and shown to users as a networkx ``MultiDiGraph`` in
+osmnx convention (:attr:`RoadNetwork.graph`).
+
+Points (population centres, schools) are snapped onto the nearest edge, not the nearest node.
+:meth:`RoadNetwork.routing_graph` splits the edges at the snapped points and joins each point by a
+connector whose length is the snap distance, so every distance from a point counts the way to the
+road. The result carries a :class:`geokobling.paths.CSRGraph` for the shortest-path engine.
+
+Example
+-------
+>>> import geopandas as gpd
+>>> from shapely.geometry import LineString, Point
+>>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 50)])],
+...                          crs="EPSG:25833")
+>>> net = RoadNetwork.from_lines(roads)
+>>> net
+RoadNetwork(3 nodes, 2 edges, 4 arcs, 1 weak component)
+>>> points = gpd.GeoDataFrame(geometry=[Point(20, 5), Point(105, 40)], crs="EPSG:25833")
+>>> net.distances(points, how="matrix").round(1).to_numpy().tolist()
+[[0.0, 130.0], [130.0, 0.0]]
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from ._network_readers import (
+    EdgeArrays,
+    lines_to_edges,
+    networkx_to_edges,
+    nvdb_to_edges,
+    osm_to_edges,
+)
+from ._network_routing import attach_points, directed_arcs, nearest_edges, split_edges
+from .checks import WORKING_CRS, to_working_crs
+from .errors import GeokoblingWarning, GeometryError, InputError, NetworkError, format_values
+from .paths import CSRGraph, distances_to_targets
+
+__all__ = ["RoadNetwork", "RoutingGraph", "CONNECTOR_SPEED_KMH"]
+
+logger = logging.getLogger("geokobling")
+
+CONNECTOR_SPEED_KMH = 30.0
+"""Default speed (km/h) at which the connector from a point to its road counts when ``weight="time"``."""
+
+
+@dataclass(frozen=True)
+class RoutingGraph:
+    """The network with the points joined in, ready for :mod:`geokobling.paths`.
+
+    Attributes
+    ----------
+    csr : CSRGraph
+        Directed arcs of the network, its edges split at the snapped points, plus two-way connector
+        arcs from each snapped point's own node.
+    point_nodes : int64 array
+        Graph node of each input point, in input order; -1 for a point that was not snapped.
+    snap : DataFrame
+        :meth:`RoadNetwork.snap` of the points.
+    xy : float64 array (n_nodes, 2)
+        Coordinates of every graph node (a point's node lies at the point itself), for straight-line
+        fallbacks.
+    """
+
+    csr: CSRGraph
+    point_nodes: np.ndarray
+    snap: pd.DataFrame
+    xy: np.ndarray
+
+
+class RoadNetwork:
+    """A road network in EPSG:25833 built by one of the ``from_*`` constructors.
+
+    Attributes
+    ----------
+    nodes : DataFrame
+        One row per node: ``x``, ``y`` and ``node_id`` (the source's id: NVDB node id or networkx
+        label; missing for networks built from coordinates).
+    edges : GeoDataFrame
+        One row per edge: ``u``, ``v`` (node numbers), ``length`` (m), ``time_fw``/``time_bw``
+        (minutes u→v / v→u, NaN when unknown), ``forward``/``backward`` (may be driven u→v / v→u),
+        ``ferry``, ``source`` (input row label, OSM way id or networkx edge key) and ``geometry``
+        (running from u to v).
+    """
+
+    def __init__(self, parts: EdgeArrays, *, source: str = "the network") -> None:
+        if len(parts.u) == 0:
+            raise NetworkError(f"{source} holds no road edges; check the layer and its filters")
+        self._parts = parts
+        self._source = source
+        self._geometry_length = shapely.length(parts.geometry)
+        labels, sizes = self._component_labels(strong=False)
+        logger.info("%s: %d nodes, %d edges, %d weak component(s), the largest with %d nodes", source,
+                    self.n_nodes, self.n_edges, len(sizes), sizes[0])  # fmt: skip
+
+    # --- constructors -------------------------------------------------------------------------
+
+    @classmethod
+    def from_lines(
+        cls,
+        gdf: gpd.GeoDataFrame,
+        *,
+        oneway: str | None = None,
+        ferry: str | None = None,
+        time: str | None = None,
+        snap_tolerance: float = 1.0,
+    ) -> RoadNetwork:
+        """Build a network from a line layer whose lines meet at shared endpoints.
+
+        Line ends at most ``snap_tolerance`` metres apart become one node (exact duplicates first,
+        then single linkage over a KD-tree, the node at the mean of the ends). Lines that cross
+        without a shared endpoint do not connect (bridges, tunnels). MultiLineStrings are exploded
+        into one edge per part, with a :class:`GeokoblingWarning` naming the rows; rows with missing
+        or empty geometry are left out with a warning naming them. Edge length is the line length.
+
+        Parameters
+        ----------
+        gdf : GeoDataFrame
+            Road lines in any projected or geographic CRS (transformed to EPSG:25833).
+        oneway : str, optional
+            Column of one-way flags: true/yes/1 = only along the line's direction, -1 = only
+            against it, false/no/0/missing = both ways.
+        ferry : str, optional
+            Column of booleans marking ferry connections.
+        time : str, optional
+            Column of travel times in minutes (the same each way).
+        snap_tolerance : float
+            Distance in metres within which line ends are merged (0 = only identical ends).
+
+        Example
+        -------
+        >>> from shapely.geometry import LineString
+        >>> lines = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (10, 0)]),
+        ...                                    LineString([(10.4, 0), (10, 10)])], crs="EPSG:25833")
+        >>> RoadNetwork.from_lines(lines, snap_tolerance=0.5).n_nodes
+        3
+        """
+        parts = lines_to_edges(gdf, oneway=oneway, ferry=ferry, time=time, snap_tolerance=snap_tolerance)
+        return cls(parts, source="the line layer")
+
+    @classmethod
+    def from_nvdb(cls, gdf: gpd.GeoDataFrame, *, ferry: str | None = None) -> RoadNetwork:
+        """Build a network from NVDB vegnett ruteplan (Statens vegvesen's routing network).
+
+        Nodes come from the ids ``FromNodeID``/``ToNodeID`` (or ``fromnode``/``tonode``), not from
+        coordinates. ``ONEWAY`` is ``B`` (both ways), ``FT`` (from→to), ``TF`` (to→from) or ``N``
+        (closed: kept, but never driven or snapped to); ``FT_MINUTES``/``TF_MINUTES`` (or
+        ``drivetime_fw``/``drivetime_bw``) are the minutes each way; ``SHAPE_Length`` (or the line
+        length when absent) the length. ``ferry`` names a boolean ferry column, if any.
+
+        Example
+        -------
+        >>> from shapely.geometry import LineString
+        >>> rows = gpd.GeoDataFrame({"FromNodeID": [1], "ToNodeID": [2], "ONEWAY": ["FT"],
+        ...     "FT_MINUTES": [0.1], "TF_MINUTES": [0.1], "SHAPE_Length": [100.0]},
+        ...     geometry=[LineString([(0, 0), (100, 0)])], crs="EPSG:25833")
+        >>> RoadNetwork.from_nvdb(rows).edges[["u", "v", "forward", "backward"]].to_numpy().tolist()
+        [[0, 1, True, False]]
+        """
+        return cls(nvdb_to_edges(gdf, ferry=ferry, source="the NVDB layer"), source="the NVDB layer")
+
+    @classmethod
+    def from_osm(cls, path: str | Path, *, network_type: Literal["drive", "all"] = "drive") -> RoadNetwork:
+        """Build a network from an OpenStreetMap extract (.osm.pbf or .osm) through GDAL's OSM driver.
+
+        Reads the ``lines`` layer and keeps, with ``network_type="drive"``, the highway types in
+        :data:`geokobling._network_readers.DRIVE_HIGHWAYS` (motorway … residential, their links,
+        living_street, service, unclassified, road), or every highway with ``"all"``; areas
+        (``area=yes``) are dropped and ferry routes (``route=ferry``) kept as ferry edges. Ways are
+        split where they share OSM nodes (identical coordinates) and at their ends. ``oneway=yes``,
+        ``true``, ``1`` and roundabouts are one-way along the way, ``oneway=-1`` against it.
+
+        Example
+        -------
+        >>> RoadNetwork.from_osm("missing.osm.pbf")
+        Traceback (most recent call last):
+        ...
+        geokobling.errors.FileReadError: cannot read the OSM 'lines' layer of missing.osm.pbf: ...
+        """
+        return cls(osm_to_edges(path, network_type=network_type), source=Path(path).name)
+
+    @classmethod
+    def from_networkx(cls, G: nx.Graph) -> RoadNetwork:
+        """Build a network from a networkx graph in osmnx convention.
+
+        Nodes need ``x``, ``y`` (in ``G.graph["crs"]``, else taken as EPSG:25833); edges need
+        ``length`` in metres and may carry ``travel_time`` (seconds, as osmnx), ``ferry`` and a
+        ``geometry`` line (else a straight line). An undirected graph is two-way throughout; in a
+        directed graph each u→v edge that has a v→u edge of the same length becomes one two-way edge.
+
+        Example
+        -------
+        >>> G = nx.MultiDiGraph(crs="EPSG:25833")
+        >>> G.add_node("a", x=0.0, y=0.0); G.add_node("b", x=30.0, y=40.0)
+        >>> _ = G.add_edge("a", "b", length=50.0); _ = G.add_edge("b", "a", length=50.0)
+        >>> RoadNetwork.from_networkx(G)
+        RoadNetwork(2 nodes, 1 edges, 2 arcs, 1 weak component)
+        """
+        return cls(networkx_to_edges(G), source="the networkx graph")
+
+    # --- what it holds ------------------------------------------------------------------------
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return len(self._parts.node_xy)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of edges (road pieces; a two-way edge gives two arcs)."""
+        return len(self._parts.u)
+
+    @property
+    def crs(self) -> str:
+        """Always ``"EPSG:25833"``."""
+        return WORKING_CRS
+
+    @cached_property
+    def nodes(self) -> pd.DataFrame:
+        """Node table: ``x``, ``y`` and ``node_id``; the row number is the node number."""
+        p = self._parts
+        node_id = p.node_id if p.node_id is not None else np.full(self.n_nodes, pd.NA, dtype=object)
+        return pd.DataFrame({"x": p.node_xy[:, 0], "y": p.node_xy[:, 1], "node_id": node_id})
+
+    @cached_property
+    def edges(self) -> gpd.GeoDataFrame:
+        """Edge table (see the class docstring); the row number is the edge number."""
+        p = self._parts
+        no_time = np.full(self.n_edges, np.nan)
+        return gpd.GeoDataFrame(
+            {
+                "u": p.u,
+                "v": p.v,
+                "length": p.length,
+                "time_fw": no_time if p.time_fw is None else p.time_fw,
+                "time_bw": no_time if p.time_bw is None else p.time_bw,
+                "forward": p.forward,
+                "backward": p.backward,
+                "ferry": p.ferry,
+                "source": p.source,
+            },
+            geometry=p.geometry,
+            crs=WORKING_CRS,
+        )
+
+    @property
+    def has_time(self) -> bool:
+        """Whether edges carry travel times, so that ``weight="time"`` can be used."""
+        return self._parts.time_fw is not None
+
+    def __repr__(self) -> str:
+        n_arcs = int(self._parts.forward.sum() + self._parts.backward.sum())
+        n_weak = len(self._component_labels(strong=False)[1])
+        plural = "" if n_weak == 1 else "s"
+        return f"RoadNetwork({self.n_nodes} nodes, {self.n_edges} edges, {n_arcs} arcs, {n_weak} weak component{plural})"
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The network as a networkx ``MultiDiGraph`` in osmnx convention, built on first use.
+
+        Nodes are the node numbers with ``x``, ``y`` (and ``node_id`` when known); one edge per
+        drivable direction with ``length`` (m), ``travel_time`` (s, when known), ``ferry``,
+        ``oneway``, ``edge`` (row of :attr:`edges`), ``reversed`` and ``geometry`` (in driving
+        direction); ``graph["crs"]`` is EPSG:25833. Editing it does not change the network: build a
+        new one with :meth:`from_networkx`.
+        """
+        p = self._parts
+        G = nx.MultiDiGraph(crs=WORKING_CRS)
+        nodes = self.nodes
+        G.add_nodes_from(
+            (i, {"x": x, "y": y} | ({} if p.node_id is None else {"node_id": n}))
+            for i, x, y, n in zip(range(self.n_nodes), nodes["x"], nodes["y"], nodes["node_id"], strict=True)
+        )
+        oneway = ~(p.forward & p.backward)
+        reverse_lines = shapely.reverse(p.geometry[p.backward])
+        for direction, mask, lines, seconds in (
+            ("fw", p.forward, p.geometry[p.forward], p.time_fw),
+            ("bw", p.backward, reverse_lines, p.time_bw),
+        ):
+            edge = np.flatnonzero(mask)
+            tails, heads = (p.u, p.v) if direction == "fw" else (p.v, p.u)
+            for e, line in zip(edge, lines, strict=True):
+                data = {"length": float(p.length[e]), "ferry": bool(p.ferry[e]), "oneway": bool(oneway[e]),
+                        "edge": int(e), "reversed": direction == "bw", "geometry": line}  # fmt: skip
+                if seconds is not None:
+                    data["travel_time"] = float(seconds[e]) * 60.0
+                G.add_edge(int(tails[e]), int(heads[e]), **data)
+        return G
+
+    # --- components ---------------------------------------------------------------------------
+
+    def _component_labels(self, *, strong: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Component of each node, numbered by decreasing size (0 = largest), and the sizes."""
+        cache = self.__dict__.setdefault("_components", {})
+        if strong not in cache:
+            p, n = self._parts, self.n_nodes
+            tails, heads, _ = directed_arcs(p.u, p.v, p.forward, p.backward, p.length, p.length)
+            matrix = coo_matrix((np.ones(len(tails)), (tails, heads)), shape=(n, n))
+            _, raw = connected_components(matrix, directed=True, connection="strong" if strong else "weak")
+            sizes = np.bincount(raw)
+            rank = np.empty_like(sizes)
+            rank[np.argsort(-sizes, kind="stable")] = np.arange(len(sizes))
+            cache[strong] = (rank[raw], np.sort(sizes)[::-1])
+        return cache[strong]
+
+    def components(self, points: gpd.GeoDataFrame | None = None, *, strong: bool = False) -> pd.DataFrame:
+        """The connected components, largest first, and how many points snap into each.
+
+        Weak components ignore one-way directions; strong ones (``strong=True``) are those where
+        every node reaches every other. An edge belongs to the component of its u node (with
+        ``strong=True`` only when u and v are in the same one, so edges between strong components
+        count in none). Which component each point snaps to is the ``component`` column of
+        :meth:`snap` (weak components).
+
+        Returns
+        -------
+        DataFrame
+            One row per component: ``component`` (0 = largest), ``n_nodes``, ``n_edges``,
+            ``length_km``, ``is_largest``, and with ``points`` also ``n_points``.
+
+        Example
+        -------
+        >>> from shapely.geometry import LineString
+        >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (9, 0)]), LineString([(0, 5), (3, 5)])],
+        ...                          crs="EPSG:25833")
+        >>> RoadNetwork.from_lines(roads).components()[["component", "n_nodes", "is_largest"]].to_numpy().tolist()
+        [[0, 2, True], [1, 2, False]]
+        """
+        labels, sizes = self._component_labels(strong=strong)
+        p = self._parts
+        edge_component = labels[p.u]
+        if strong:
+            edge_component = np.where(labels[p.u] == labels[p.v], edge_component, -1)
+        counted = edge_component >= 0
+        n_edges = np.bincount(edge_component[counted], minlength=len(sizes))
+        length = np.bincount(edge_component[counted], p.length[counted], minlength=len(sizes))
+        table = pd.DataFrame(
+            {
+                "component": np.arange(len(sizes)),
+                "n_nodes": sizes,
+                "n_edges": n_edges,
+                "length_km": length / 1000.0,
+                "is_largest": np.arange(len(sizes)) == 0,
+            }
+        )
+        if points is not None:
+            snapped = self.snap(points)
+            component = snapped["component"].dropna().astype(np.int64).to_numpy()
+            table["n_points"] = np.bincount(component, minlength=len(sizes))
+        return table
+
+    # --- snapping -----------------------------------------------------------------------------
+
+    def _tree(self, largest_component: bool) -> tuple[shapely.STRtree, np.ndarray]:
+        """STRtree over the drivable edges (of the largest weak component), and their edge numbers."""
+        cache = self.__dict__.setdefault("_trees", {})
+        if largest_component not in cache:
+            p = self._parts
+            drivable = p.forward | p.backward
+            if largest_component:
+                drivable &= self._component_labels(strong=False)[0][p.u] == 0
+            candidates = np.flatnonzero(drivable)
+            if len(candidates) == 0:
+                raise NetworkError(f"{self._source} has no drivable edge to snap points to")
+            cache[largest_component] = (shapely.STRtree(p.geometry[candidates]), candidates)
+        return cache[largest_component]
+
+    def snap(
+        self,
+        points: gpd.GeoDataFrame | gpd.GeoSeries,
+        *,
+        max_distance: float | None = None,
+        largest_component: bool = False,
+    ) -> pd.DataFrame:
+        """Snap each point onto the nearest drivable edge (a shapely STRtree nearest query).
+
+        Parameters
+        ----------
+        points : GeoDataFrame or GeoSeries
+            Points in any CRS (transformed to EPSG:25833).
+        max_distance : float, optional
+            Points farther than this (metres) from every edge get status ``too_far``.
+        largest_component : bool
+            Snap only onto edges of the largest weak component.
+
+        Returns
+        -------
+        DataFrame
+            One row per point, in input order and with its index: ``edge`` (row of :attr:`edges`,
+            -1 when not snapped), ``offset_m`` (distance along the edge from its u end),
+            ``snap_distance_m``, ``x``, ``y`` (the snapped location), ``component`` (weak component
+            of the edge, 0 = largest) and ``status``: ``snapped``, ``too_far`` (the distance to the
+            nearest edge is still given) or ``no_geometry`` (missing or empty point).
+
+        Example
+        -------
+        >>> from shapely.geometry import LineString, Point
+        >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs="EPSG:25833")
+        >>> pts = gpd.GeoDataFrame(geometry=[Point(30, 4), Point(50, 80), None], crs="EPSG:25833")
+        >>> RoadNetwork.from_lines(roads).snap(pts, max_distance=50)[["edge", "offset_m", "status"]]
+           edge  offset_m       status
+        0     0      30.0      snapped
+        1    -1       NaN      too_far
+        2    -1       NaN  no_geometry
+        """
+        xy, index = self._point_coordinates(points)
+        has_xy = np.isfinite(xy).all(axis=1)
+        tree, candidates = self._tree(largest_component)
+        edge, offset, distance, at = nearest_edges(xy[has_xy], tree, candidates, self._parts.geometry)
+        n = len(xy)
+        table = pd.DataFrame(
+            {
+                "edge": np.full(n, -1, np.int64),
+                "offset_m": np.full(n, np.nan),
+                "snap_distance_m": np.full(n, np.nan),
+                "x": np.full(n, np.nan),
+                "y": np.full(n, np.nan),
+                "component": pd.array(np.full(n, pd.NA), dtype="Int64"),
+                "status": np.where(has_xy, "snapped", "no_geometry").astype(object),
+            },
+            index=index,
+        )
+        rows = np.flatnonzero(has_xy)
+        table.iloc[rows, table.columns.get_loc("snap_distance_m")] = distance
+        near = rows if max_distance is None else rows[distance <= max_distance]
+        keep = np.isin(rows, near)
+        table.iloc[near, table.columns.get_loc("edge")] = edge[keep]
+        table.iloc[near, table.columns.get_loc("offset_m")] = offset[keep]
+        table.iloc[near, table.columns.get_loc("x")] = at[keep, 0]
+        table.iloc[near, table.columns.get_loc("y")] = at[keep, 1]
+        table.iloc[near, table.columns.get_loc("component")] = self._component_labels(strong=False)[0][
+            self._parts.u[edge[keep]]
+        ]
+        table.iloc[np.setdiff1d(rows, near), table.columns.get_loc("status")] = "too_far"
+        self._report_unsnapped(table)
+        return table
+
+    def _point_coordinates(self, points: gpd.GeoDataFrame | gpd.GeoSeries) -> tuple[np.ndarray, pd.Index]:
+        """(n, 2) coordinates in EPSG:25833, NaN for missing or empty points; refuse other types."""
+        if isinstance(points, gpd.GeoSeries):
+            points = gpd.GeoDataFrame(geometry=points)
+        points = to_working_crs(points, source="the points")
+        geometry = points.geometry.to_numpy()
+        blank = shapely.is_missing(geometry) | shapely.is_empty(geometry)
+        wrong = ~blank & (shapely.get_type_id(geometry) != 0)
+        if wrong.any():
+            rows = np.flatnonzero(wrong)
+            raise GeometryError(
+                f"the points must be Point geometries; row(s) {format_values(rows.tolist())} are not "
+                "(use .centroid or .representative_point() for polygons)"
+            )
+        xy = np.full((len(points), 2), np.nan)
+        xy[~blank] = shapely.get_coordinates(geometry[~blank])
+        return xy, points.index
+
+    @staticmethod
+    def _report_unsnapped(table: pd.DataFrame) -> None:
+        for status in ("too_far", "no_geometry"):
+            labels = table.index[table["status"] == status]
+            if len(labels):
+                warnings.warn(
+                    f"{len(labels)} point(s) were not snapped to the network ({status}): "
+                    f"{format_values(labels.tolist())}",
+                    GeokoblingWarning,
+                    stacklevel=4,
+                )
+
+    # --- routing ------------------------------------------------------------------------------
+
+    def _weights(self, weight: str, ferry_factor: float) -> tuple[np.ndarray, np.ndarray]:
+        """Weight of each edge u→v and v→u: metres or minutes, ferries multiplied by ``ferry_factor``."""
+        if not np.isfinite(ferry_factor) or ferry_factor < 0:
+            raise InputError(f"ferry_factor must be a finite number >= 0, not {ferry_factor!r}")
+        p = self._parts
+        if weight == "length":
+            fw = bw = p.length
+        elif weight == "time":
+            if not self.has_time:
+                raise NetworkError(
+                    f"{self._source} has no travel times; use weight='length', or build the network with "
+                    "travel times (from_lines(time=...), from_nvdb, or travel_time on networkx edges)"
+                )
+            fw, bw = p.time_fw, p.time_bw
+        else:
+            raise InputError(f"weight must be 'length' or 'time', not {weight!r}")
+        factor = np.where(p.ferry, ferry_factor, 1.0)
+        return fw * factor, bw * factor
+
+    def routing_graph(
+        self,
+        points: gpd.GeoDataFrame | gpd.GeoSeries,
+        *,
+        weight: Literal["length", "time"] = "length",
+        ferry_factor: float = 1.0,
+        max_distance: float | None = None,
+        largest_component: bool = False,
+        connector_speed_kmh: float = CONNECTOR_SPEED_KMH,
+    ) -> RoutingGraph:
+        """The directed graph with ``points`` joined in, as CSR arrays for :mod:`geokobling.paths`.
+
+        Each snapped point gets a node of its own, joined both ways by a connector arc whose weight
+        is the snap distance (with ``weight="time"``, in minutes at ``connector_speed_kmh``) to the
+        place it snapped to: an existing node when it snapped onto an edge end, else a new node that
+        splits the edge (several points on one edge split it in offset order; points at the same
+        place share the split node). Split pieces keep the edge's directions and their share of its
+        weight in proportion to the distance along the line. Ferry arcs are multiplied by
+        ``ferry_factor``. Nodes ``0 … n_nodes - 1`` are the network's own.
+
+        Example
+        -------
+        >>> from shapely.geometry import LineString, Point
+        >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs="EPSG:25833")
+        >>> rg = RoadNetwork.from_lines(roads).routing_graph(gpd.GeoSeries([Point(25, 3)], crs="EPSG:25833"))
+        >>> rg.point_nodes.tolist(), rg.csr.n_nodes, rg.xy[3].tolist()
+        ([3], 4, [25.0, 3.0])
+        """
+        if connector_speed_kmh <= 0:
+            raise InputError(f"connector_speed_kmh must be > 0, not {connector_speed_kmh!r}")
+        p = self._parts
+        weight_fw, weight_bw = self._weights(weight, ferry_factor)
+        snapped = self.snap(points, max_distance=max_distance, largest_component=largest_component)
+        ok = (snapped["status"] == "snapped").to_numpy()
+        edge = snapped["edge"].to_numpy()[ok]
+        joins, split_edge, split_fraction = attach_points(
+            edge=edge, offset=snapped["offset_m"].to_numpy()[ok], edge_length=self._geometry_length,
+            u=p.u, v=p.v, n_nodes=self.n_nodes,
+        )  # fmt: skip
+        n_split = len(split_edge)
+        piece_tail, piece_head, piece_edge, share = split_edges(
+            u=p.u, v=p.v, split_edge=split_edge, split_fraction=split_fraction, n_nodes=self.n_nodes
+        )
+        whole = np.ones(self.n_edges, bool)
+        whole[split_edge] = False
+        tails = [p.u[whole], piece_tail]
+        heads = [p.v[whole], piece_head]
+        arcs = [
+            directed_arcs(t, h, p.forward[e], p.backward[e], weight_fw[e] * s, weight_bw[e] * s)
+            for t, h, e, s in (
+                (tails[0], heads[0], np.flatnonzero(whole), 1.0),
+                (tails[1], heads[1], piece_edge, share),
+            )
+        ]
+        point_node = self.n_nodes + n_split + np.arange(ok.sum())
+        connector = snapped["snap_distance_m"].to_numpy()[ok]
+        if weight == "time":
+            connector = connector / (connector_speed_kmh * 1000.0 / 60.0)
+        arcs.append(directed_arcs(point_node, joins, *(np.ones(len(joins), bool),) * 2, connector, connector))
+        n_total = self.n_nodes + n_split + len(point_node)
+        csr = CSRGraph.from_arcs(
+            np.concatenate([a[0] for a in arcs]),
+            np.concatenate([a[1] for a in arcs]),
+            np.concatenate([a[2] for a in arcs]),
+            n_nodes=n_total,
+        )
+        split_xy = shapely.get_coordinates(
+            shapely.line_interpolate_point(
+                p.geometry[split_edge], split_fraction * self._geometry_length[split_edge]
+            )
+        )
+        point_xy, _ = self._point_coordinates(points)
+        point_nodes = np.full(len(snapped), -1, np.int64)
+        point_nodes[ok] = point_node
+        xy = np.concatenate([p.node_xy, split_xy.reshape(-1, 2), point_xy[ok]])
+        return RoutingGraph(csr=csr, point_nodes=point_nodes, snap=snapped, xy=xy)
+
+    def distances(
+        self,
+        origins: gpd.GeoDataFrame | gpd.GeoSeries,
+        destinations: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+        *,
+        cutoff: float | None = None,
+        how: Literal["long", "matrix"] = "long",
+        weight: Literal["length", "time"] = "length",
+        ferry_factor: float = 1.0,
+        max_distance: float | None = None,
+        largest_component: bool = False,
+    ) -> pd.DataFrame:
+        """Road distances from every origin to every destination (default: the origins themselves).
+
+        Distances count both connectors (each point's snap distance). Points that are not snapped
+        are reported with a warning and have no distances.
+
+        Returns
+        -------
+        DataFrame
+            ``how="long"``: columns ``origin``, ``destination`` (index labels of the inputs) and
+            ``distance`` (metres, or minutes with ``weight="time"``), one row per pair reached
+            within ``cutoff``, sorted by origin then distance. ``how="matrix"``: origins × destinations
+            with NaN where unreachable or beyond ``cutoff``.
+
+        Example
+        -------
+        >>> from shapely.geometry import LineString, Point
+        >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs="EPSG:25833")
+        >>> pts = gpd.GeoDataFrame(geometry=[Point(10, 1), Point(90, 2)], index=["a", "b"], crs="EPSG:25833")
+        >>> RoadNetwork.from_lines(roads).distances(pts, cutoff=50)
+          origin destination  distance
+        0      a           a       0.0
+        1      b           b       0.0
+        """
+        if how not in ("long", "matrix"):
+            raise InputError(f"how must be 'long' or 'matrix', not {how!r}")
+        same = destinations is None
+        origins = to_working_crs(_as_frame(origins), source="the origins")
+        destinations = origins if same else to_working_crs(_as_frame(destinations), source="the destinations")
+        for name, frame in (("origins", origins), ("destinations", destinations)):
+            if not frame.index.is_unique:
+                duplicated = frame.index[frame.index.duplicated()].unique()
+                raise InputError(f"the {name} index has duplicate labels {format_values(duplicated.tolist())}; "
+                                 "distances are labelled by index, so make it unique (e.g. reset_index())")  # fmt: skip
+        everything = origins if same else pd.concat([origins[["geometry"]], destinations[["geometry"]]])
+        rg = self.routing_graph(
+            everything, weight=weight, ferry_factor=ferry_factor, max_distance=max_distance,
+            largest_component=largest_component,
+        )  # fmt: skip
+        origin_nodes = rg.point_nodes[: len(origins)]
+        target_nodes = origin_nodes if same else rg.point_nodes[len(origins) :]
+        sources, targets = np.flatnonzero(origin_nodes >= 0), np.flatnonzero(target_nodes >= 0)
+        limit = np.inf if cutoff is None else float(cutoff)
+        s, t, d = distances_to_targets(rg.csr, origin_nodes[sources], target_nodes[targets], cutoff=limit)
+        long = pd.DataFrame(
+            {
+                "origin": origins.index[sources[s]],
+                "destination": destinations.index[targets[t]],
+                "distance": d,
+            }
+        )
+        if how == "long":
+            return long
+        matrix = long.pivot(index="origin", columns="destination", values="distance")
+        return matrix.reindex(index=origins.index, columns=destinations.index)
+
+
+def _as_frame(points: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame:
+    return points if isinstance(points, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=points)
