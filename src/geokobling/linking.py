@@ -1,0 +1,511 @@
+"""Link unit points (schools, kindergartens) to polygons: areas, grunnkretser, bydeler, kommuner.
+
+Every input row comes out again, in input order, with how it was matched. For a layer named
+``<name>`` (by default the code column, e.g. ``grunnkrets``) the result holds one column block:
+
+===================== ==========================================================================
+``<name>``            the code of the polygon the point belongs to (``<NA>`` when unmatched)
+``<name>_match``      ``inside``, ``border``, ``nearest`` or ``unmatched``
+``<name>_distance_m`` distance to that polygon in metres (0 inside; ``NaN`` when unmatched)
+``<name>_reason``     why a row is unmatched (``<NA>`` otherwise)
+===================== ==========================================================================
+
+so that several layers sit side by side (:func:`link_layers`).
+
+Rules, deterministic and independent of row order:
+
+* ``inside``: the point lies in the interior of at least one polygon. Where polygons overlap
+  (real grunnkrets layers do, by up to thousands of m²), the lowest code among the polygons
+  containing it wins.
+* ``border``: the point lies in no interior but within :data:`BORDER_TOLERANCE` (1 mm) of one or
+  more polygons, i.e. on an edge or vertex (shared or not), or in a floating-point sliver between
+  neighbours; the lowest code among those polygons wins. Codes compare as text, so zero-padded
+  codes compare like numbers.
+* ``nearest``: otherwise the nearest polygon within ``max_distance`` metres (ties: lowest code).
+* ``unmatched``: farther than ``max_distance`` (the reason gives the nearest polygon and its
+  distance), or no location (reason ``"no location"``).
+
+Example
+-------
+>>> import geopandas as gpd
+>>> from shapely.geometry import Point, box
+>>> squares = gpd.GeoDataFrame({"grunnkrets": ["02190102", "02190101"]},
+...     geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)], crs="EPSG:25833")
+>>> points = gpd.GeoDataFrame(geometry=[Point(5, 5), Point(10, 5), Point(25, 5), None], crs="EPSG:25833")
+>>> link_units(points, squares, max_distance=10)[["grunnkrets", "grunnkrets_match"]].values.tolist()
+[['02190102', 'inside'], ['02190101', 'border'], ['02190101', 'nearest'], [<NA>, 'unmatched']]
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .checks import require_columns, require_geometries, to_working_crs
+from .errors import ColumnError, GeokoblingWarning, GeometryError, InputError, format_values
+from .geocoding import coordinate_status
+
+__all__ = [
+    "BORDER_TOLERANCE",
+    "MATCHES",
+    "link_units",
+    "link_layers",
+    "check_register",
+    "catchment_share",
+    "unit_table",
+]
+
+logger = logging.getLogger("geokobling")
+
+BORDER_TOLERANCE = 1e-3
+"""Metres: a point this close to a polygon, and in no polygon's interior, lies on its border."""
+
+MATCHES = ("inside", "border", "nearest", "unmatched")
+"""The values of a ``<name>_match`` column."""
+
+_SUFFIXES = ("_match", "_distance_m", "_reason")
+
+
+def link_units(
+    units: gpd.GeoDataFrame,
+    polygons: gpd.GeoDataFrame,
+    *,
+    code: str = "grunnkrets",
+    max_distance: float = 250,
+    name: str | None = None,
+) -> pd.DataFrame:
+    """Link each point to one polygon of a layer (see the module docs for the rules).
+
+    Parameters
+    ----------
+    units
+        Points, with a CRS (transformed to EPSG:25833). Missing or empty geometries are kept and
+        come out ``unmatched`` with reason ``"no location"``.
+    polygons
+        Polygons or multipolygons with a CRS and a code column ``code``.
+    code
+        The code column of ``polygons``.
+    max_distance
+        Metres: a point outside every polygon goes to the nearest one up to this distance.
+    name
+        Prefix of the output columns; ``code`` when not given.
+
+    Returns
+    -------
+    pandas.DataFrame with the index of ``units`` and columns ``<name>``, ``<name>_match``,
+    ``<name>_distance_m``, ``<name>_reason``.
+
+    Example
+    -------
+    >>> from shapely.geometry import Point, box
+    >>> kommuner = gpd.GeoDataFrame({"kommune": ["0301"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:25833")
+    >>> far = gpd.GeoDataFrame(geometry=[Point(500, 0)], crs="EPSG:25833")
+    >>> link_units(far, kommuner, code="kommune").loc[0, "kommune_reason"]
+    "nearest polygon '0301' is 499 m away, beyond max_distance=250 m"
+    """
+    name = name or code
+    points = _points(units)
+    shapes, codes = _polygons(polygons, code)
+    n = len(points)
+    chosen = np.full(n, -1)
+    distance = np.full(n, np.nan)
+    match = np.full(n, "unmatched", dtype=object)
+    reason = np.full(n, None, dtype=object)
+    located = ~(shapely.is_missing(points) | shapely.is_empty(points))
+    reason[~located] = "no location"
+    rank = _code_rank(codes)
+    tree = shapely.STRtree(shapes)
+
+    todo = np.flatnonzero(located)
+    hit, pick = _lowest(tree.query(points[todo], predicate="within"), rank, len(todo))
+    _assign(chosen, match, distance, todo[hit], pick, "inside", 0.0)
+
+    todo = todo[~hit]
+    pairs = tree.query(points[todo], predicate="dwithin", distance=BORDER_TOLERANCE)
+    hit, pick = _lowest(pairs, rank, len(todo))
+    _assign(chosen, match, distance, todo[hit], pick, "border", shapely.distance(points[todo[hit]], shapes[pick]))
+
+    todo = todo[~hit]
+    pairs, gaps = tree.query_nearest(points[todo], max_distance=max_distance, return_distance=True, all_matches=True)
+    hit, pick = _lowest(pairs, rank, len(todo))
+    _assign(chosen, match, distance, todo[hit], pick, "nearest", shapely.distance(points[todo[hit]], shapes[pick]))
+
+    todo = todo[~hit]
+    if len(todo) and len(shapes):
+        pairs, gaps = tree.query_nearest(points[todo], return_distance=True, all_matches=False)
+        for position, polygon, gap in zip(todo[pairs[0]], pairs[1], gaps, strict=True):
+            reason[position] = (
+                f"nearest polygon {codes[polygon]!r} is {gap:.0f} m away, beyond max_distance={max_distance:g} m"
+            )
+    elif len(todo):
+        reason[todo] = "the polygon layer is empty"
+
+    index = units.index
+    result = pd.DataFrame(
+        {
+            name: pd.Series(np.where(chosen >= 0, codes[np.maximum(chosen, 0)], None), index=index, dtype="string"),
+            f"{name}_match": pd.Series(match, index=index, dtype="string"),
+            f"{name}_distance_m": pd.Series(distance, index=index, dtype=float),
+            f"{name}_reason": pd.Series(reason, index=index, dtype="string"),
+        }
+    )
+    _log_counts(result[f"{name}_match"], name)
+    return result
+
+
+def _points(units: gpd.GeoDataFrame) -> np.ndarray:
+    units = to_working_crs(units, source="the units")
+    points = units.geometry.to_numpy()
+    kinds = shapely.get_type_id(points)
+    wrong = np.flatnonzero((kinds != shapely.GeometryType.POINT) & (kinds != shapely.GeometryType.MISSING))
+    wrong = wrong[~shapely.is_empty(points[wrong])]
+    if len(wrong):
+        raise GeometryError(
+            f"the units must be points; row(s) {format_values(wrong.tolist())} hold other geometries. "
+            "Use a representative point of each (GeoSeries.representative_point()) first."
+        )
+    return points
+
+
+def _polygons(polygons: gpd.GeoDataFrame, code: str) -> tuple[np.ndarray, np.ndarray]:
+    polygons = to_working_crs(polygons, source="the polygon layer")
+    require_columns(polygons, [code], source="the polygon layer")
+    require_geometries(polygons, kinds=("Polygon", "MultiPolygon"), source="the polygon layer")
+    codes = polygons[code]
+    if codes.isna().any():
+        rows = np.flatnonzero(codes.isna().to_numpy())
+        raise ColumnError(
+            f"column {code!r} of the polygon layer has no code at row(s) {format_values(rows.tolist())}; "
+            "every polygon needs a code"
+        )
+    return polygons.geometry.to_numpy(), codes.astype(str).to_numpy(dtype=object)
+
+
+def _code_rank(codes: np.ndarray) -> np.ndarray:
+    """Rank of each polygon's code in text order; equal codes get equal ranks."""
+    _, inverse = np.unique(codes.astype(str), return_inverse=True)
+    return inverse
+
+
+def _lowest(pairs: np.ndarray, rank: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """For ``n`` query points and (point, polygon) pairs: which points were hit, and the polygon
+    of lowest code rank for each hit point (ties between equal codes: the first polygon)."""
+    points, polygons = pairs
+    best = np.full(n, -1)
+    if len(points):
+        order = np.lexsort((polygons, rank[polygons], points))
+        points, polygons = points[order], polygons[order]
+        first = np.ones(len(points), dtype=bool)
+        first[1:] = points[1:] != points[:-1]
+        best[points[first]] = polygons[first]
+    hit = best >= 0
+    return hit, best[hit]
+
+
+def _assign(
+    chosen: np.ndarray,
+    match: np.ndarray,
+    distance: np.ndarray,
+    positions: np.ndarray,
+    polygons: np.ndarray,
+    kind: str,
+    gap: float | np.ndarray,
+) -> None:
+    chosen[positions] = polygons
+    match[positions] = kind
+    distance[positions] = gap
+
+
+def _log_counts(match: pd.Series, name: str) -> None:
+    counts = match.value_counts().to_dict()
+    logger.info("linked %d units to %s: %s", len(match), name, counts)
+
+
+def link_layers(
+    units: gpd.GeoDataFrame,
+    layers: Mapping[str, gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, str]],
+    *,
+    max_distance: float | Mapping[str, float] = 250,
+) -> pd.DataFrame:
+    """Link the same points to several polygon layers at once, one column block per layer.
+
+    Parameters
+    ----------
+    units
+        Points with a CRS.
+    layers
+        Layer name → polygons whose code column has the layer's name, or → ``(polygons, code column)``.
+    max_distance
+        One tolerance for all layers, or one per layer name (missing names get 250 m).
+
+    Returns
+    -------
+    pandas.DataFrame with the index of ``units`` and, per layer, the columns ``<name>``,
+    ``<name>_match``, ``<name>_distance_m``, ``<name>_reason``.
+
+    Example
+    -------
+    >>> from shapely.geometry import Point, box
+    >>> kommuner = gpd.GeoDataFrame({"kommunenummer": ["0301"]}, geometry=[box(0, 0, 9, 9)], crs="EPSG:25833")
+    >>> areas = gpd.GeoDataFrame({"area": ["Sentrum"]}, geometry=[box(0, 0, 3, 3)], crs="EPSG:25833")
+    >>> points = gpd.GeoDataFrame(geometry=[Point(1, 1)], crs="EPSG:25833")
+    >>> link_layers(points, {"area": areas, "kommune": (kommuner, "kommunenummer")})[["area", "kommune"]].values.tolist()
+    [['Sentrum', '0301']]
+    """
+    blocks = []
+    for name, layer in layers.items():
+        polygons, code = layer if isinstance(layer, tuple) else (layer, name)
+        tolerance = max_distance.get(name, 250) if isinstance(max_distance, Mapping) else max_distance
+        blocks.append(link_units(units, polygons, code=code, max_distance=tolerance, name=name))
+    return pd.concat(blocks, axis=1) if blocks else pd.DataFrame(index=units.index)
+
+
+def check_register(
+    frame: pd.DataFrame, *, kommuner: gpd.GeoDataFrame | None = None, kommune_code: str | None = None
+) -> pd.DataFrame:
+    """Flag the register errors that occur in real NSR/NBR data; change nothing in place.
+
+    Policy: the register's own ``lat``/``lon`` and ``kommune`` are never modified. A swapped
+    coordinate pair is corrected only in the separate columns ``lat_fixed``/``lon_fixed``, which
+    hold the usable coordinates of every row (the originals when ``ok``, swapped back when
+    ``swapped``, ``<NA>`` otherwise). To use the corrections, copy them into ``lat``/``lon``
+    before :func:`geokobling.geocode_addresses`; without that, swapped rows are geocoded by address.
+
+    Parameters
+    ----------
+    frame
+        A register from :func:`geokobling.read_register` (columns ``organisasjonsnummer``,
+        ``kommune``, ``lat``, ``lon``).
+    kommuner
+        Optional kommune polygons of the same vintage as the register's codes (apply
+        :func:`geokobling.apply_crosswalk` first when they differ); the point's kommune is then
+        found with :func:`link_units` (``max_distance`` 250 m, for schools on the coast).
+    kommune_code
+        The code column of ``kommuner``; ``kommunenummer`` or ``kommune``, whichever exists.
+
+    Returns
+    -------
+    A copy of ``frame`` with ``coord_status`` (``ok``, ``missing``, ``zero``, ``swapped``,
+    ``outside_norway``; see :data:`geokobling.geocoding.NORWAY_BOXES`), ``lat_fixed``,
+    ``lon_fixed``, ``point_kommune`` (``<NA>`` without ``kommuner`` or when the point is in none),
+    ``kommune_mismatch`` (boolean, ``<NA>`` when unknown), ``duplicate_orgnr`` (every row of a
+    repeated organisasjonsnummer) and ``flags`` (the problems as ``", "``-joined words, ``""`` when none).
+
+    Example
+    -------
+    >>> register = pd.DataFrame({"organisasjonsnummer": ["974760673", "974760673"], "kommune": ["0301", "0301"],
+    ...                          "lat": [10.75, 0.0], "lon": [59.91, 0.0]})
+    >>> check_register(register)["flags"].tolist()
+    ['coordinates swapped, duplicate organisasjonsnummer', 'coordinates (0, 0), duplicate organisasjonsnummer']
+    """
+    require_columns(frame, ["organisasjonsnummer", "kommune", "lat", "lon"], source="the register")
+    result = frame.copy()
+    status = coordinate_status(frame["lat"], frame["lon"]).to_numpy()
+    lat = pd.to_numeric(frame["lat"], errors="coerce").astype("Float64")
+    lon = pd.to_numeric(frame["lon"], errors="coerce").astype("Float64")
+    swapped = status == "swapped"
+    result["coord_status"] = pd.Series(status, index=frame.index, dtype="string")
+    result["lat_fixed"] = lat.where(status == "ok", lon.where(swapped))
+    result["lon_fixed"] = lon.where(status == "ok", lat.where(swapped))
+    result["point_kommune"] = _point_kommune(result, kommuner, kommune_code)
+    known = result["point_kommune"].notna() & frame["kommune"].notna()
+    mismatch = result["point_kommune"].astype(object) != frame["kommune"].astype(object)
+    result["kommune_mismatch"] = pd.Series(mismatch.where(known, None), index=frame.index, dtype="boolean")
+    orgnr = frame["organisasjonsnummer"]
+    result["duplicate_orgnr"] = (orgnr.duplicated(keep=False) & orgnr.notna()).astype(bool)
+    result["flags"] = _flags(result)
+    flagged = int((result["flags"] != "").sum())
+    if flagged:
+        logger.info("check_register: %d of %d rows flagged", flagged, len(frame))
+    return result
+
+
+_STATUS_WORDS = {
+    "missing": "coordinates missing",
+    "zero": "coordinates (0, 0)",
+    "swapped": "coordinates swapped",
+    "outside_norway": "coordinates outside Norway",
+}
+
+
+def _flags(checked: pd.DataFrame) -> pd.Series:
+    words = []
+    for status, mismatch, duplicate in zip(
+        checked["coord_status"], checked["kommune_mismatch"], checked["duplicate_orgnr"], strict=True
+    ):
+        row = [_STATUS_WORDS[status]] if status in _STATUS_WORDS else []
+        if mismatch is True:
+            row.append("point in another kommune")
+        if duplicate:
+            row.append("duplicate organisasjonsnummer")
+        words.append(", ".join(row))
+    return pd.Series(words, index=checked.index, dtype="string")
+
+
+def _point_kommune(checked: pd.DataFrame, kommuner: gpd.GeoDataFrame | None, code: str | None) -> pd.Series:
+    if kommuner is None:
+        return pd.Series(pd.NA, index=checked.index, dtype="string")
+    if code is None:
+        code = next((c for c in ("kommunenummer", "kommune") if c in kommuner.columns), "kommunenummer")
+    points = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(
+            checked["lon_fixed"].astype(float).to_numpy(), checked["lat_fixed"].astype(float).to_numpy()
+        ),
+        index=checked.index,
+        crs="EPSG:4326",
+    )
+    missing = checked["lat_fixed"].isna().to_numpy()
+    points.loc[missing, "geometry"] = None
+    return link_units(points, kommuner, code=code, name="kommune")["kommune"]
+
+
+def catchment_share(
+    catchments: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    *,
+    threshold: float = 0.5,
+    catchment_id: str = "skolekrets",
+    zone_id: str = "area",
+) -> pd.DataFrame:
+    """The share of each catchment's area inside each zone, and the zone it belongs to.
+
+    A catchment (skolekrets) belongs to the zone holding the largest share of its area when that
+    share is at least ``threshold`` (Bergen's rule with 0.5); ties go to the lowest zone code.
+    With overlapping zones the shares of one catchment can add up to more than 1.
+
+    Parameters
+    ----------
+    catchments, zones
+        Polygon layers with a CRS and id columns ``catchment_id`` and ``zone_id``.
+    threshold
+        Least share (0–1] of the catchment's area for it to belong to a zone.
+
+    Returns
+    -------
+    pandas.DataFrame, long: one row per catchment and zone it overlaps, with ``<catchment_id>``,
+    ``<zone_id>``, ``overlap_m2``, ``share`` and ``belongs`` (True on at most one row per
+    catchment). A catchment that overlaps no zone gets one row with zone ``<NA>``, share 0, so
+    that no catchment is lost; catchments come in input order, zones by decreasing share.
+
+    Example
+    -------
+    >>> from shapely.geometry import box
+    >>> kretser = gpd.GeoDataFrame({"skolekrets": ["Eik"]}, geometry=[box(0, 0, 10, 10)], crs="EPSG:25833")
+    >>> zones = gpd.GeoDataFrame({"area": ["A", "B"]}, geometry=[box(0, 0, 6, 10), box(6, 0, 20, 10)],
+    ...                          crs="EPSG:25833")
+    >>> catchment_share(kretser, zones)[["area", "share", "belongs"]].values.tolist()
+    [['A', 0.6, True], ['B', 0.4, False]]
+    """
+    if not 0 < threshold <= 1:
+        raise InputError(f"threshold must be a share in (0, 1], not {threshold!r}")
+    catchments = to_working_crs(catchments, source="the catchments")
+    zones = to_working_crs(zones, source="the zones")
+    require_columns(catchments, [catchment_id], source="the catchments")
+    require_columns(zones, [zone_id], source="the zones")
+    require_geometries(catchments, kinds=("Polygon", "MultiPolygon"), source="the catchments")
+    require_geometries(zones, kinds=("Polygon", "MultiPolygon"), source="the zones")
+    shapes, zone_shapes = catchments.geometry.to_numpy(), zones.geometry.to_numpy()
+    left, right = shapely.STRtree(zone_shapes).query(shapes, predicate="intersects")
+    overlap = shapely.area(shapely.intersection(shapes[left], zone_shapes[right]))
+    table = pd.DataFrame(
+        {
+            "position": left,
+            catchment_id: catchments[catchment_id].to_numpy()[left],
+            zone_id: zones[zone_id].astype(str).to_numpy()[right],
+            "overlap_m2": overlap,
+            "share": overlap / shapely.area(shapes[left]),
+        }
+    )
+    table = table[table["overlap_m2"] > 0]
+    empty = np.setdiff1d(np.arange(len(shapes)), table["position"].to_numpy())
+    if len(empty):
+        warnings.warn(
+            f"{len(empty)} catchment(s) overlap no zone: {format_values(catchments[catchment_id].iloc[empty])}; "
+            "they are kept with zone <NA> and share 0",
+            GeokoblingWarning,
+            stacklevel=2,
+        )
+        lost = pd.DataFrame({"position": empty, catchment_id: catchments[catchment_id].to_numpy()[empty]})
+        table = pd.concat([table, lost.assign(**{zone_id: None, "overlap_m2": 0.0, "share": 0.0})])
+    table[zone_id] = table[zone_id].astype("string")
+    table = table.sort_values(["position", "share", zone_id], ascending=[True, False, True], kind="stable")
+    first = ~table["position"].duplicated()
+    table["belongs"] = (first & (table["share"] >= threshold) & table[zone_id].notna()).astype(bool)
+    return table.drop(columns="position").reset_index(drop=True)
+
+
+def unit_table(
+    register: pd.DataFrame, links: pd.DataFrame, *, year: int | None = None, areas: str = "area"
+) -> pd.DataFrame:
+    """The tidy table for the regression pipeline: one row per unit and year.
+
+    Parameters
+    ----------
+    register
+        The units' own columns (e.g. from :func:`geokobling.geocode_addresses`), one row per unit,
+        or per unit and year when it has a ``year`` column. A geometry column is dropped.
+    links
+        The result of :func:`link_layers` (or :func:`link_units`) for the same rows, same index.
+    year
+        The year of every row; needed unless ``register`` has a ``year`` column.
+    areas
+        The layer name in ``links`` that holds the analysis areas.
+
+    Returns
+    -------
+    pandas.DataFrame with ``year``, the register's columns, and for every linked layer its code
+    column and ``<layer>_match`` (renamed ``<column>_linked`` where the register already has such a
+    column, e.g. its own ``kommune``); plus ``in_analysis_area`` (True when the unit was linked to an
+    analysis area). Rows keep the register's order; a repeated (organisasjonsnummer, year) is
+    reported with a :class:`~geokobling.errors.GeokoblingWarning`, not dropped.
+
+    Example
+    -------
+    >>> register = pd.DataFrame({"organisasjonsnummer": ["974760673", "974760674"], "size": [310, 42]})
+    >>> links = pd.DataFrame({"area": ["Sentrum", None], "area_match": ["inside", "unmatched"]}, dtype="string")
+    >>> unit_table(register, links, year=2024)[["year", "area", "in_analysis_area"]].values.tolist()
+    [[2024, 'Sentrum', True], [2024, <NA>, False]]
+    """
+    if not register.index.equals(links.index):
+        raise InputError(
+            "the register and the links must have the same index (link the register's own rows); "
+            f"they differ, e.g. in {format_values(register.index.symmetric_difference(links.index)[:5])}"
+        )
+    if areas not in links.columns:
+        raise ColumnError(
+            f"the links have no layer {areas!r} of analysis areas; their columns are {list(links.columns)}. "
+            "Pass areas=<the layer name given to link_layers>."
+        )
+    table = pd.DataFrame(register.drop(columns=["geometry"], errors="ignore"))
+    if year is not None:
+        table = table.drop(columns="year", errors="ignore")
+        table.insert(0, "year", year)
+    elif "year" not in table.columns:
+        raise ColumnError("give year= or a 'year' column in the register")
+    kept = links[[c for c in links.columns if not c.endswith(("_distance_m", "_reason"))]]
+    kept = kept.rename(columns={c: f"{c}_linked" for c in kept.columns if c in table.columns})
+    table = pd.concat([table, kept], axis=1)
+    table["in_analysis_area"] = links[areas].notna().to_numpy()
+    _warn_repeated_units(table)
+    return table
+
+
+def _warn_repeated_units(table: pd.DataFrame) -> None:
+    if "organisasjonsnummer" not in table.columns:
+        return
+    keys = table[["organisasjonsnummer", "year"]]
+    repeated = keys.duplicated(keep=False) & keys["organisasjonsnummer"].notna()
+    if repeated.any():
+        warnings.warn(
+            f"{int(repeated.sum())} rows share an organisasjonsnummer and year: "
+            f"{format_values(table.loc[repeated, 'organisasjonsnummer'].unique())}; they are kept. "
+            "Check the register (check_register flags duplicates).",
+            GeokoblingWarning,
+            stacklevel=3,
+        )
