@@ -1,0 +1,152 @@
+"""reaggregate: population-weighted means for new border sets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geokobling import GeokoblingWarning, MappingError, reaggregate
+
+VALUE = "strukturkriteriet_km"
+
+
+def test_worked_example_from_grunnkrets_values():
+    # SPEC: A 500 people 3.0 km, B 2 500 people 1.5 km -> kommune {A, B} 1.75 km
+    values = pd.DataFrame({"grunnkrets": ["03010001", "03010002"], "population": [500, 2500], VALUE: [3.0, 1.5]})
+    out = reaggregate(values, pd.DataFrame({"grunnkrets": ["03010001", "03010002"], "kommune": ["0301", "0301"]}))
+    assert out["kommune"].tolist() == ["0301"]
+    assert out[VALUE].item() == pytest.approx(1.75, abs=1e-12)
+    assert out["population"].item() == 3000
+    assert out["n_parts"].item() == 2
+
+
+def test_group_by_existing_column_without_mapping():
+    values = pd.DataFrame(
+        {"kommune": ["0301", "0301", "0219"], "population": [500, 2500, 100], VALUE: [3.0, 1.5, 9.0]}
+    )
+    out = reaggregate(values).set_index("kommune")
+    assert out.loc["0301", VALUE] == pytest.approx(1.75)
+    assert out.loc["0219", VALUE] == pytest.approx(9.0)
+    assert out.loc["0219", "n_parts"] == 1
+
+
+def test_integer_codes_are_padded_in_mapping_and_values():
+    values = pd.DataFrame({"kommune": [219, 220], "population": [1, 3], VALUE: [4.0, 8.0]})
+    out = reaggregate(values, {219: 3024, "0220": "3024"})
+    assert out["kommune"].tolist() == ["3024"]
+    assert out[VALUE].item() == pytest.approx(7.0)
+
+
+def test_unmapped_codes_are_listed():
+    values = pd.DataFrame({"kommune": ["0219", "0220", "0301"], "population": [1, 1, 1], VALUE: [1.0, 1.0, 1.0]})
+    with pytest.raises(MappingError, match=r"not in the mapping: '0220', '0301'"):
+        reaggregate(values, {"0219": "3024"})
+
+
+def test_doubly_mapped_codes_are_listed():
+    values = pd.DataFrame({"kommune": ["0219", "0220"], "population": [1, 1], VALUE: [1.0, 1.0]})
+    mapping = pd.DataFrame({"old": ["0219", "0219", "0220", "0220"], "new": ["3024", "3025", "3025", "3025"]})
+    with pytest.raises(MappingError, match=r"more than one kommune: '0219'"):
+        reaggregate(values, mapping)
+
+
+def test_missing_value_with_people_gives_nan_and_warning_but_empty_parts_weigh_nothing():
+    values = pd.DataFrame(
+        {
+            "grunnkrets": ["03010001", "03010002", "02190001", "02190002"],
+            "population": [10, 0, 10, 5],
+            VALUE: [2.0, np.nan, 1.0, np.nan],
+        }
+    )
+    mapping = {"03010001": "0301", "03010002": "0301", "02190001": "0219", "02190002": "0219"}
+    with pytest.warns(GeokoblingWarning, match="'0219'"):
+        out = reaggregate(values, mapping).set_index("kommune")
+    assert out.loc["0301", VALUE] == pytest.approx(2.0)
+    assert np.isnan(out.loc["0219", VALUE])
+    assert out.loc["0219", "population"] == 15
+
+
+def test_duplicate_codes_in_values_are_refused():
+    values = pd.DataFrame({"kommune": ["0219", "0219"], "population": [1, 1], VALUE: [1.0, 2.0]})
+    with pytest.raises(ValueError, match="duplicate"):
+        reaggregate(values, {"0219": "3024"})
+
+
+codes = st.lists(st.integers(1000, 1099), min_size=2, max_size=25, unique=True)
+
+
+@st.composite
+def grunnkrets_tables(draw):
+    """Random grunnkrets values and an assignment of grunnkretser to old kommuner and old to new kommuner."""
+    kommuner = [f"{k:04d}" for k in draw(codes)]
+    n = draw(st.integers(len(kommuner), 60))
+    owner = [kommuner[i % len(kommuner)] for i in range(n)]
+    population = draw(st.lists(st.integers(0, 10_000), min_size=n, max_size=n))
+    population[0] = max(population[0], 1)
+    value = draw(st.lists(st.floats(0, 200), min_size=n, max_size=n))
+    new_of_old = {k: f"{9000 + draw(st.integers(0, 3)):04d}" for k in kommuner}
+    values = pd.DataFrame(
+        {"grunnkrets": [f"{o}{i:04d}" for i, o in enumerate(owner)], "kommune": owner,
+         "population": population, VALUE: value}
+    )
+    return values, new_of_old
+
+
+def _weighted_mean_by_hand(values: pd.DataFrame, labels: pd.Series) -> dict[str, float]:
+    result = {}
+    for label in sorted(set(labels)):
+        part = values[labels.to_numpy() == label]
+        weight = part["population"].sum()
+        result[label] = float((part["population"] * part[VALUE]).sum() / weight) if weight else np.nan
+    return result
+
+
+@pytest.mark.filterwarnings("ignore::geokobling.errors.GeokoblingWarning")  # kommuner without people
+@settings(max_examples=60, deadline=None)
+@given(grunnkrets_tables())
+def test_merger_from_kommune_values_equals_weighted_mean_of_grunnkretser(table):
+    values, new_of_old = table
+    kommune_values = reaggregate(values, by="kommune")
+    kommune_values = kommune_values[kommune_values["population"] > 0]
+    merged = reaggregate(kommune_values, {k: new_of_old[k] for k in kommune_values["kommune"]})
+    direct = _weighted_mean_by_hand(values, values["kommune"].map(new_of_old))
+    for code, number in zip(merged["kommune"], merged[VALUE], strict=True):
+        assert number == pytest.approx(direct[code], rel=1e-9, abs=1e-9)
+    assert merged["population"].sum() == values["population"].sum()
+
+
+@pytest.mark.filterwarnings("ignore::geokobling.errors.GeokoblingWarning")  # kommuner without people
+@settings(max_examples=60, deadline=None)
+@given(grunnkrets_tables(), st.randoms(use_true_random=False))
+def test_relabelling_kommuner_never_changes_values(table, random):
+    values, _ = table
+    old = sorted(set(values["kommune"]))
+    shuffled = old.copy()
+    random.shuffle(shuffled)
+    relabel = dict(zip(old, [f"{5000 + i:04d}" for i in range(len(old))], strict=True))
+    permuted = dict(zip(old, [relabel[k] for k in shuffled], strict=True))
+    before = reaggregate(values, dict(zip(values["grunnkrets"], values["kommune"].map(relabel), strict=True)))
+    after = reaggregate(values, dict(zip(values["grunnkrets"], values["kommune"].map(permuted), strict=True)))
+    before_by_old = {k: before.set_index("kommune").loc[relabel[k]] for k in old}
+    after_by_old = {k: after.set_index("kommune").loc[permuted[k]] for k in old}
+    for k in old:
+        assert after_by_old[k]["population"] == before_by_old[k]["population"]
+        np.testing.assert_allclose(after_by_old[k][VALUE], before_by_old[k][VALUE], rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.realdata
+def test_merger_of_baerum_and_asker_in_published_2015_table(shared_data):
+    table = pd.read_csv(shared_data / "strukturkriteriet_2015.csv", dtype={"kommunenr": str})
+    table = table.rename(columns={"kommunenr": "kommune", "kommune": "navn", "innbyggere_2015": "population"})
+    mapping = {k: ("3024" if k in {"0219", "0220"} else k) for k in table["kommune"]}
+    out = reaggregate(table, mapping).set_index("kommune")
+    assert len(out) == 427
+    assert out["population"].sum() == 5_165_802
+    # Bærum 120 685 people 1.4 km, Asker 59 571 people 2.1 km (hand calculation)
+    assert out.loc["3024", "population"] == 120_685 + 59_571
+    assert out.loc["3024", VALUE] == pytest.approx((120_685 * 1.4 + 59_571 * 2.1) / 180_256, abs=1e-12)
+    assert out.loc["3024", "n_parts"] == 2
+    assert out.loc["0301", VALUE] == pytest.approx(1.0)
