@@ -1,0 +1,835 @@
+"""Read unit polygons, population grids and tables, and write results.
+
+Every reader returns data the rest of geokobling can trust: standard column names
+(``grunnkrets``, ``delbydel``, ``delomrade``, ``bydel``, ``kommune``, ``name``), codes as zero-padded
+text, valid geometries in EPSG:25833. What can be fixed is fixed and reported (a log line and a
+:class:`~geokobling.errors.GeokoblingWarning`); what cannot is refused with a
+:class:`~geokobling.errors.GeokoblingError` naming the file and what to do.
+
+Vector files (GeoJSON, GML, GeoPackage, Shapefile, TopoJSON, FlatGeobuf, ...) are read with pyogrio
+(GDAL); GeoParquet (``.parquet``) with geopandas and pyarrow.
+
+Example
+-------
+>>> import tempfile
+>>> from shapely.geometry import box
+>>> folder = Path(tempfile.mkdtemp())
+>>> layer = gpd.GeoDataFrame({"grunnkretsnummer": [3010101], "grunnkretsnavn": ["Sentrum 1"]},
+...                          geometry=[box(262000, 6649000, 262500, 6649500)], crs="EPSG:25833")
+>>> path = write_table(layer, folder / "grunnkretser.gpkg")
+>>> read_units(path)[["grunnkrets", "name", "delomrade", "kommune"]].values.tolist()
+[['03010101', 'Sentrum 1', '030101', '0301']]
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import io
+import json
+import logging
+import re
+import sys
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyproj
+import shapely
+
+from .checks import require_geometries, to_working_crs
+from .codes import normalize_codes
+from .errors import (
+    ColumnError,
+    CRSError,
+    FileReadError,
+    GeokoblingError,
+    GeokoblingWarning,
+    GeometryError,
+    InputError,
+    format_values,
+)
+
+__all__ = [
+    "UNIT_KINDS",
+    "CODE_COLUMN_PATTERNS",
+    "MISSING_MARKERS",
+    "read_units",
+    "read_grunnkretser",
+    "read_bydeler",
+    "read_kommuner",
+    "read_population_grid",
+    "read_table",
+    "write_table",
+]
+
+logger = logging.getLogger("geokobling")
+
+UNIT_KINDS: tuple[str, ...] = ("grunnkrets", "delbydel", "delomrade", "bydel", "kommune")
+"""Kinds of unit :func:`read_units` reads, finest first (the order in which ``kind`` is detected)."""
+
+CODE_COLUMN_PATTERNS: tuple[str, ...] = (
+    "kommune*", "grunnkrets*", "bydel*", "delbydel*", "delomr*", "fylke*",
+    "orgnr*", "organisasjonsnummer*", "postnummer*", "postnr*",
+)
+"""Column names (shell patterns, case-insensitive) that :func:`read_table` reads as text."""
+
+MISSING_MARKERS: tuple[str, ...] = ("-", ".", "..", ":")
+"""Cell values that statistics tables (SSB's among them) use for suppressed or unavailable numbers."""
+
+# Normalised column names (see _key) recognised as the code column of each kind of unit.
+_CODE_ALIASES: dict[str, tuple[str, ...]] = {
+    "grunnkrets": ("grunnkrets", "grunnkretsnummer", "grunnkretsnr", "grunnkretskode"),
+    "delbydel": ("delbydel", "delbydelnummer", "delbydelnr", "delbydelkode"),
+    "delomrade": ("delomrade", "delomradenummer", "delomradenr", "delomradekode"),
+    "bydel": ("bydel", "bydelnummer", "bydelnr", "bydelkode", "bydelskode"),
+    "kommune": ("kommune", "kommunenummer", "kommunenr", "kommunekode", "komnr", "knr"),
+}
+_NAME_ALIASES: dict[str, tuple[str, ...]] = {
+    kind: (f"{kind}navn", f"{kind}snavn", f"{kind}name") for kind in UNIT_KINDS
+}
+_GENERIC_NAMES = ("name", "navn")
+_CELL_ALIASES = ("cell", "celle", "rute", "ruteid")  # besides any name starting with "ssbid"
+_POPULATION_ALIASES = ("poptot", "population", "befolkning", "folkemengde", "pop")
+_GRID_LAYERS = ("BefolkningPåRuter1km", "BefolkningPåRuter250m")
+
+_PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+_CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+_SEPARATORS = (",", ";", "\t", "|")
+_POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+# --- unit polygons ----------------------------------------------------------------------------------
+
+
+def read_units(
+    path: str | Path,
+    *,
+    kind: str | None = None,
+    layer: str | int | None = None,
+    source_crs: str | int | pyproj.CRS | None = None,
+) -> gpd.GeoDataFrame:
+    """Read grunnkrets, delbydel, delområde, bydel or kommune polygons.
+
+    Parameters
+    ----------
+    path
+        A vector file GDAL reads (GeoJSON, GML, GeoPackage, Shapefile, TopoJSON, ...) or GeoParquet.
+    kind
+        ``"grunnkrets"``, ``"delbydel"``, ``"delomrade"``, ``"bydel"`` or ``"kommune"``. Detected from
+        the columns when not given: the finest kind whose code column is present.
+    layer
+        The layer to read from a file with several; by default the only polygon layer.
+    source_crs
+        The CRS the coordinates are in. Overrides the file's CRS: use it for files with no CRS
+        (TopoJSON, Shapefiles without ``.prj``) or a wrong one.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame in EPSG:25833 with, first, the code column named after ``kind`` and
+    ``name``; then the other code columns (``kommune`` is derived from the first four digits when
+    absent, ``delomrade`` from a grunnkrets code, ``bydel`` from a delbydel code); then every other
+    column of the file. Source names are normalised: ``grunnkretsnummer`` → ``grunnkrets``,
+    ``kommunenr`` → ``kommune``, ``bydelnr`` → ``bydel``, ``delomradenummer`` → ``delomrade``; the
+    name of the unit itself (``grunnkretsnavn``, ``kommunenavn``, ...) → ``name``; names of other
+    levels → ``<level>_name`` (``delomradenavn`` → ``delomrade_name``); a generic ``name`` column
+    that a more specific one replaces → ``name_original``. Codes are zero-padded text.
+    ``frame.attrs`` holds ``kind``, ``source`` and ``repaired`` (how many polygons were repaired).
+
+    Raises
+    ------
+    FileReadError
+        The file does not exist, cannot be parsed, or has several layers and none was chosen.
+    ColumnError
+        No code column for ``kind`` (the message lists the file's columns).
+    CodeError
+        Malformed or missing codes in the code column.
+    CRSError
+        The file has no CRS, or its coordinates do not fit its geographic CRS.
+    GeometryError
+        Missing, empty or non-polygonal geometries, or polygons invalid beyond repair.
+
+    Notes
+    -----
+    Invalid polygons are repaired with ``shapely.make_valid(method="structure")``, which keeps
+    only polygonal parts, and counted in a warning. Duplicate codes are reported in a warning and
+    kept: they may be parts of one unit, which ``frame.dissolve(kind)`` joins.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> from shapely.geometry import box
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> kommuner = gpd.GeoDataFrame({"kommunenr": ["301"], "kommunenavn": ["Oslo"]},
+    ...                             geometry=[box(10.6, 59.8, 10.9, 60.0)], crs="EPSG:4326")
+    >>> units = read_units(write_table(kommuner, folder / "k.geojson"))
+    >>> units.attrs["kind"], units["kommune"].tolist(), units["name"].tolist(), units.crs.to_epsg()
+    ('kommune', ['0301'], ['Oslo'], 25833)
+    """
+    path = Path(path)
+    source = str(path)
+    kind = _unit_kind(kind)
+    raw = _read_vector(path, layer=layer)
+    frame = _rename_code_columns(raw)
+    kind = kind or _detect_kind(frame, raw.columns, source)
+    if kind not in frame.columns:
+        raise _missing_code_column(kind, raw.columns, source)
+    frame = _rename_name_columns(frame, kind)
+    frame = _normalise_codes(frame, kind, source)
+    frame = _add_derived_codes(frame, kind, source)
+    frame = _to_crs(frame, source, source_crs)
+    frame, repaired = _repair_polygons(frame, kind, source)
+    _warn_duplicates(frame[kind], what=f"{kind} code(s)", source=source)
+    frame = _order_columns(frame, kind)
+    frame.attrs.update(kind=kind, source=source, repaired=repaired)
+    logger.info("read %d %s units from %s", len(frame), kind, source)
+    return frame
+
+
+def read_grunnkretser(
+    path: str | Path, *, layer: str | int | None = None, source_crs: str | int | pyproj.CRS | None = None
+) -> gpd.GeoDataFrame:
+    """Read grunnkrets polygons: :func:`read_units` with ``kind="grunnkrets"``.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> from shapely.geometry import box
+    >>> path = Path(tempfile.mkdtemp()) / "gk.gpkg"
+    >>> gk = gpd.GeoDataFrame({"grunnkretsnummer": ["02190101"]}, geometry=[box(0, 0, 1, 1)], crs=25833)
+    >>> read_grunnkretser(write_table(gk, path))[["grunnkrets", "kommune"]].values.tolist()
+    [['02190101', '0219']]
+    """
+    return read_units(path, kind="grunnkrets", layer=layer, source_crs=source_crs)
+
+
+def read_bydeler(
+    path: str | Path, *, layer: str | int | None = None, source_crs: str | int | pyproj.CRS | None = None
+) -> gpd.GeoDataFrame:
+    """Read bydel polygons: :func:`read_units` with ``kind="bydel"``.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> from shapely.geometry import box
+    >>> path = Path(tempfile.mkdtemp()) / "bydeler.gpkg"
+    >>> bydeler = gpd.GeoDataFrame({"bydelnr": [30101]}, geometry=[box(0, 0, 1, 1)], crs=25833)
+    >>> read_bydeler(write_table(bydeler, path))[["bydel", "kommune"]].values.tolist()
+    [['030101', '0301']]
+    """
+    return read_units(path, kind="bydel", layer=layer, source_crs=source_crs)
+
+
+def read_kommuner(
+    path: str | Path, *, layer: str | int | None = None, source_crs: str | int | pyproj.CRS | None = None
+) -> gpd.GeoDataFrame:
+    """Read kommune polygons: :func:`read_units` with ``kind="kommune"``.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> from shapely.geometry import box
+    >>> path = Path(tempfile.mkdtemp()) / "kommuner.gpkg"
+    >>> kommuner = gpd.GeoDataFrame({"kommunenummer": [5001]}, geometry=[box(0, 0, 1, 1)], crs=25833)
+    >>> read_kommuner(write_table(kommuner, path))["kommune"].tolist()
+    ['5001']
+    """
+    return read_units(path, kind="kommune", layer=layer, source_crs=source_crs)
+
+
+def _unit_kind(kind: str | None) -> str | None:
+    if kind is None:
+        return None
+    kind = {"delområde": "delomrade"}.get(kind, kind)
+    if kind not in UNIT_KINDS:
+        raise InputError(f"unknown kind of unit {kind!r}; use one of {list(UNIT_KINDS)}")
+    return kind
+
+
+def _key(column: object) -> str:
+    """A column name reduced for matching: lower case, æøå spelled out, only letters and digits."""
+    text = str(column).lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def _rename_code_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Rename the first column matching each kind's code aliases, unless the standard name exists."""
+    rename: dict[str, str] = {}
+    for kind, aliases in _CODE_ALIASES.items():
+        if kind in frame.columns:
+            continue
+        match = next((c for c in frame.columns if c not in rename and _key(c) in aliases), None)
+        if match is not None:
+            rename[match] = kind
+    return frame.rename(columns=rename)
+
+
+def _detect_kind(frame: pd.DataFrame, original: Iterable[str], source: str) -> str:
+    kind = next((k for k in UNIT_KINDS if k in frame.columns), None)
+    if kind is None:
+        raise ColumnError(
+            f"{source} has no unit code column: none of its columns {list(original)} looks like a "
+            f"grunnkrets, delbydel, delområde, bydel or kommune code. Rename the code column to one of "
+            f"{list(UNIT_KINDS)} (e.g. 'grunnkretsnummer' is recognised) or pass kind=."
+        )
+    return kind
+
+
+def _missing_code_column(kind: str, original: Iterable[str], source: str) -> ColumnError:
+    return ColumnError(
+        f"{source} has no {kind} code column (looked for {format_values(_CODE_ALIASES[kind])}, in any "
+        f"case); its columns are {list(original)}. Rename the code column to {kind!r}, or check that "
+        f"the file holds {kind} units."
+    )
+
+
+def _rename_name_columns(frame: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
+    """Name the unit's own name column ``name`` and other levels' names ``<level>_name``."""
+    rename: dict[str, str] = {}
+    for level, aliases in _NAME_ALIASES.items():
+        match = next((c for c in frame.columns if c not in rename and _key(c) in aliases), None)
+        if match is not None:
+            rename[match] = "name" if level == kind else f"{level}_name"
+    specific = "name" in rename.values()
+    for column in frame.columns:
+        if column in rename or _key(column) not in _GENERIC_NAMES:
+            continue
+        if not specific:
+            rename[column], specific = "name", True
+        elif column == "name":
+            rename[column] = "name_original"
+    return frame.rename(columns=rename)
+
+
+def _normalise_codes(frame: gpd.GeoDataFrame, kind: str, source: str) -> gpd.GeoDataFrame:
+    frame = frame.copy()
+    for level in UNIT_KINDS:
+        if level in frame.columns:
+            frame[level] = normalize_codes(
+                frame[level], level, column=level, source=source, allow_missing=level != kind
+            )
+    return frame
+
+
+def _add_derived_codes(frame: gpd.GeoDataFrame, kind: str, source: str) -> gpd.GeoDataFrame:
+    """Add the coarser codes a code contains; warn where a given kommune code disagrees."""
+    code = frame[kind]
+    if kind != "kommune":
+        kommune = code.str.slice(0, 4)
+        if "kommune" not in frame.columns:
+            frame["kommune"] = kommune
+        else:
+            _warn_kommune_mismatch(frame, kind, kommune, source)
+    if kind == "grunnkrets" and "delomrade" not in frame.columns:
+        frame["delomrade"] = code.str.slice(0, 6)
+    if kind == "delbydel" and "bydel" not in frame.columns:
+        frame["bydel"] = code.str.slice(0, 6)
+    return frame
+
+
+def _warn_kommune_mismatch(frame: pd.DataFrame, kind: str, derived: pd.Series, source: str) -> None:
+    given = frame["kommune"]
+    differs = (given.notna() & (given != derived)).to_numpy(dtype=bool)
+    if differs.any():
+        rows = np.flatnonzero(differs)
+        pairs = [f"{k} vs {c}" for k, c in zip(given.iloc[rows], frame[kind].iloc[rows], strict=True)]
+        _warn(
+            f"{len(rows)} row(s) of {source} have a kommune code that is not the first 4 digits of their "
+            f"{kind} code (kommune vs {kind}: {format_values(pairs)}) at row(s) "
+            f"{format_values(rows.tolist())}; both are kept as given. Check the vintage of the codes."
+        )
+
+
+def _to_crs(
+    frame: gpd.GeoDataFrame, source: str, source_crs: str | int | pyproj.CRS | None
+) -> gpd.GeoDataFrame:
+    """Set ``source_crs`` when given, refuse a missing CRS, and transform to EPSG:25833."""
+    if source_crs is not None:
+        try:
+            frame = frame.set_crs(source_crs, allow_override=True)
+        except pyproj.exceptions.CRSError as error:
+            raise CRSError(f"source_crs={source_crs!r} given for {source} is not a CRS: {error}") from error
+    elif frame.crs is None:
+        raise CRSError(
+            f"{source} has no coordinate reference system (CRS); geokobling never guesses one. Pass the "
+            "CRS the coordinates are in, e.g. source_crs='EPSG:25833' (UTM 33N metres) or "
+            "source_crs='EPSG:4326' (longitude/latitude, usual for TopoJSON)."
+        )
+    _check_geographic_bounds(frame, source)
+    return to_working_crs(frame, source=source)
+
+
+def _check_geographic_bounds(frame: gpd.GeoDataFrame, source: str) -> None:
+    """Refuse metre coordinates labelled as degrees, e.g. a GeoJSON without ``crs`` read as WGS 84."""
+    if not frame.crs.is_geographic or frame.geometry.is_empty.all():
+        return
+    minx, miny, maxx, maxy = frame.total_bounds
+    if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
+        raise CRSError(
+            f"the coordinates of {source} (x {minx:.0f} to {maxx:.0f}, y {miny:.0f} to {maxy:.0f}) are not "
+            f"longitude/latitude, although its CRS is {frame.crs.name} (GeoJSON without a 'crs' member is "
+            "read as WGS 84). Pass the real CRS, e.g. source_crs='EPSG:25833'."
+        )
+
+
+def _repair_polygons(frame: gpd.GeoDataFrame, kind: str, source: str) -> tuple[gpd.GeoDataFrame, int]:
+    require_geometries(frame, kinds=_POLYGONAL, source=source)
+    invalid = ~frame.geometry.is_valid.to_numpy()
+    if not invalid.any():
+        return frame, 0
+    # "structure" rebuilds polygons from their rings and, without collapsed parts, returns only
+    # polygonal geometry (possibly empty), so no lines or points leak into a polygon layer.
+    repaired = shapely.make_valid(frame.geometry.values[invalid], method="structure", keep_collapsed=False)
+    lost = shapely.is_empty(repaired) | ~np.isin(shapely.get_type_id(repaired), [3, 6])
+    if lost.any():
+        rows = np.flatnonzero(invalid)[lost]
+        raise GeometryError(
+            f"{source} has {len(rows)} polygon(s) invalid beyond repair (nothing polygonal is left): "
+            f"{kind} {format_values(frame[kind].iloc[rows].tolist())} at row(s) "
+            f"{format_values(rows.tolist())}; fix or remove them in the source file"
+        )
+    frame = frame.copy()
+    frame.loc[invalid, frame.geometry.name] = repaired
+    count = int(invalid.sum())
+    _warn(
+        f"repaired {count} invalid polygon(s) in {source} with shapely.make_valid: {kind} "
+        f"{format_values(frame[kind][invalid].tolist())}"
+    )
+    return frame, count
+
+
+def _order_columns(frame: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
+    frame = frame.rename_geometry("geometry") if frame.geometry.name != "geometry" else frame
+    first = [kind, "name", *(level for level in UNIT_KINDS if level != kind)]
+    first = [c for c in first if c in frame.columns]
+    rest = [c for c in frame.columns if c not in first and c != "geometry"]
+    return frame[[*first, *rest, "geometry"]]
+
+
+# --- population grid --------------------------------------------------------------------------------
+
+
+def read_population_grid(
+    path: str | Path,
+    *,
+    layer: str | int | None = None,
+    source_crs: str | int | pyproj.CRS | None = None,
+) -> gpd.GeoDataFrame:
+    """Read an SSB population grid (cells with a population count).
+
+    Parameters
+    ----------
+    path
+        A vector file of grid cells, e.g. SSB's GML with ``ssbid1000M`` and ``popTot``.
+    layer
+        The layer to read; by default ``BefolkningPåRuter1km`` (or ``...250m``) when the file has it,
+        else the only polygon layer.
+    source_crs
+        The CRS of the coordinates, for files without (or with a wrong) CRS.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame in EPSG:25833 with ``cell`` (the cell id as text, from a column named
+    ``ssbid*``, ``cell`` or ``rute``), ``population`` (from ``popTot``, ``population``,
+    ``befolkning``, ``folkemengde`` or ``pop``), the file's other columns, and ``geometry``
+    (polygons, or points for grids given as cell centres).
+
+    Raises
+    ------
+    ColumnError
+        No cell or population column, or a population that is not numeric.
+    InputError
+        Negative population counts (the message lists the cells).
+
+    Missing population counts are kept as missing and reported in a warning.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> from shapely.geometry import box
+    >>> grid = gpd.GeoDataFrame({"ssbid1000M": [22620006649000], "popTot": [12]},
+    ...                         geometry=[box(262000, 6649000, 263000, 6650000)], crs=25833)
+    >>> cells = read_population_grid(write_table(grid, Path(tempfile.mkdtemp()) / "grid.gpkg"))
+    >>> cells[["cell", "population"]].values.tolist()
+    [['22620006649000', 12]]
+    """
+    path = Path(path)
+    source = str(path)
+    raw = _read_vector(path, layer=layer, preferred=_GRID_LAYERS)
+    cell = _find_column(raw, source, "cell id", lambda k: k.startswith("ssbid") or k in _CELL_ALIASES)
+    population = _find_column(raw, source, "population", lambda k: k in _POPULATION_ALIASES)
+    frame = raw.rename(columns={cell: "cell", population: "population"})
+    frame["cell"] = _as_text(frame["cell"])
+    frame["population"] = _population_counts(frame, source, population)
+    frame = _to_crs(frame, source, source_crs)
+    require_geometries(frame, kinds=(*_POLYGONAL, "Point"), source=source)
+    _warn_duplicates(frame["cell"], what="cell id(s)", source=source)
+    frame = frame.rename_geometry("geometry") if frame.geometry.name != "geometry" else frame
+    rest = [c for c in frame.columns if c not in ("cell", "population", "geometry")]
+    frame = frame[["cell", "population", *rest, "geometry"]]
+    frame.attrs.update(source=source)
+    logger.info("read %d grid cells (population %s) from %s", len(frame), frame["population"].sum(), source)
+    return frame
+
+
+def _find_column(frame: pd.DataFrame, source: str, what: str, matches) -> str:
+    column = next((c for c in frame.columns if matches(_key(c))), None)
+    if column is None:
+        raise ColumnError(
+            f"{source} has no {what} column; its columns are {list(frame.columns)}. Rename the "
+            f"{what} column to {'cell' if what == 'cell id' else 'population'!r}."
+        )
+    return column
+
+
+def _population_counts(frame: pd.DataFrame, source: str, column: str) -> pd.Series:
+    values = pd.to_numeric(frame["population"], errors="coerce")
+    unreadable = values.isna() & frame["population"].notna()
+    if unreadable.any():
+        raise ColumnError(
+            f"column {column!r} of {source} holds values that are not numbers: "
+            f"{format_values(frame['population'][unreadable].unique().tolist())}"
+        )
+    negative = (values < 0).to_numpy(dtype=bool)
+    if negative.any():
+        raise InputError(
+            f"column {column!r} of {source} has negative population in cell(s) "
+            f"{format_values(frame['cell'][negative].tolist())}; population counts cannot be negative"
+        )
+    if values.isna().any():
+        _warn(
+            f"{int(values.isna().sum())} cell(s) of {source} have no population count (kept as missing): "
+            f"{format_values(frame['cell'][values.isna()].tolist())}"
+        )
+    return values
+
+
+# --- tables -------------------------------------------------------------------------------------------
+
+
+def read_table(
+    path: str | Path,
+    *,
+    dtype_str: Iterable[str] = CODE_COLUMN_PATTERNS,
+    encoding: str | None = None,
+    sep: str | None = None,
+    key_column: str = "key",
+    missing_markers: Iterable[str] = MISSING_MARKERS,
+) -> pd.DataFrame:
+    """Read a CSV or JSON table, keeping code columns as text.
+
+    Parameters
+    ----------
+    path
+        ``.csv``, ``.tsv`` or ``.txt`` (delimited text) or ``.json``.
+    dtype_str
+        Column names, or shell patterns matched case-insensitively, read as text so that codes keep
+        their leading zeros. By default :data:`CODE_COLUMN_PATTERNS` (``kommune*``, ``grunnkrets*``,
+        ``bydel*``, ``orgnr*``, ``organisasjonsnummer*``, ``postnummer*``, ...).
+    encoding
+        The text encoding. By default UTF-8, falling back to cp1252 and then latin-1 with a
+        :class:`GeokoblingWarning` naming the file and the encoding used.
+    sep
+        The separator of delimited text. By default sniffed from the header among ``,`` ``;``
+        tab and ``|``.
+    key_column
+        For JSON objects keyed by id (``{"02190101": {...}, ...}``): the column that receives the
+        keys, as text.
+    missing_markers
+        Values that mean "suppressed" or "not available" in columns that are otherwise numbers
+        (by default :data:`MISSING_MARKERS`: ``-``, ``.``, ``..``, ``:``). They are read as missing
+        and counted in a :class:`GeokoblingWarning`; such a column becomes numeric.
+
+    Returns
+    -------
+    pandas.DataFrame; code columns hold text (``str``), the rest the types pandas infers.
+
+    Raises
+    ------
+    FileReadError
+        The file does not exist, is empty, has an unsupported suffix, or cannot be parsed (the
+        message gives the parser's reason).
+
+    Example
+    -------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "befolkning.csv"
+    >>> _ = path.write_text("kommunenr;innbyggere\\n0301;709037\\n", encoding="utf-8")
+    >>> read_table(path).to_dict("records")
+    [{'kommunenr': '0301', 'innbyggere': 709037}]
+    """
+    path = Path(path)
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in (*_CSV_SUFFIXES, ".json"):
+        raise FileReadError(
+            f"cannot read {source} as a table: use a delimited text file ({', '.join(_CSV_SUFFIXES)}) or "
+            "JSON (.json); save spreadsheets as CSV, and read polygons with read_units"
+        )
+    text = _decode(_read_bytes(path), source, encoding)
+    patterns = [p.lower() for p in dtype_str]
+    with _read_errors(source):
+        if suffix == ".json":
+            table = _json_table(text, source, key_column)
+        else:
+            table = _csv_table(text, sep or _sniff_separator(text), patterns)
+    codes = _code_like(table.columns, patterns)
+    for column in codes:
+        table[column] = _as_text(table[column]).astype(str)
+    table = _read_markers_as_missing(table, [c for c in table.columns if c not in codes], missing_markers, source)
+    logger.info("read %d rows and %d columns from %s", len(table), table.shape[1], source)
+    return table
+
+
+def _read_bytes(path: Path) -> bytes:
+    _require_file(path)
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise FileReadError(f"{path} is empty; check that it was written completely")
+    return raw
+
+
+def _decode(raw: bytes, source: str, encoding: str | None) -> str:
+    if encoding is not None:
+        try:
+            return raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as error:
+            raise FileReadError(f"cannot decode {source} as {encoding}: {error}") from error
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    for fallback in ("cp1252", "latin-1"):  # latin-1 decodes any bytes, so the loop always returns
+        try:
+            text = raw.decode(fallback)
+        except UnicodeDecodeError:
+            continue
+        _warn(
+            f"{source} is not UTF-8; read it as {fallback}. Check that æøå look right, or save the file "
+            "as UTF-8 (or pass encoding=) to silence this warning."
+        )
+        return text
+    raise AssertionError("unreachable: latin-1 decodes any bytes")  # pragma: no cover
+
+
+def _sniff_separator(text: str) -> str:
+    """The separator that occurs most often in the header (quoted parts ignored); ``,`` if none."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    header = re.sub(r'"[^"]*"', "", header)
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    best = max(_SEPARATORS, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def _code_like(columns: Iterable[object], patterns: list[str]) -> list[object]:
+    return [c for c in columns if any(fnmatch.fnmatchcase(str(c).lower(), p) for p in patterns)]
+
+
+def _csv_table(text: str, sep: str, patterns: list[str]) -> pd.DataFrame:
+    header = pd.read_csv(io.StringIO(text), sep=sep, nrows=0).columns
+    return pd.read_csv(io.StringIO(text), sep=sep, dtype=dict.fromkeys(_code_like(header, patterns), str))
+
+
+def _json_table(text: str, source: str, key_column: str) -> pd.DataFrame:
+    data = json.loads(text)
+    if isinstance(data, dict) and data.get("type") in ("FeatureCollection", "Feature", "Topology"):
+        raise FileReadError(f"{source} holds geometries ({data['type']}); read it with read_units")
+    if isinstance(data, list) and all(isinstance(row, dict) for row in data):
+        return pd.DataFrame.from_records(data)
+    if isinstance(data, dict) and data and all(isinstance(row, dict) for row in data.values()):
+        table = pd.DataFrame.from_dict(data, orient="index")
+        return table.rename_axis(key_column).reset_index().astype({key_column: str})
+    if isinstance(data, dict) and all(isinstance(column, list) for column in data.values()):
+        return pd.DataFrame(data)
+    raise FileReadError(
+        f"{source} is JSON but not a table: use a list of records [{{...}}, ...], an object of records "
+        "keyed by id {\"id\": {...}, ...}, or an object of columns {\"column\": [...], ...}"
+    )
+
+
+def _read_markers_as_missing(
+    table: pd.DataFrame, columns: list[object], markers: Iterable[str], source: str
+) -> pd.DataFrame:
+    """Replace marker values by missing in text columns, making the column numeric when the rest is."""
+    markers = list(markers)
+    counts: dict[object, int] = {}
+    for column in columns:
+        values = table[column]
+        if pd.api.types.is_numeric_dtype(values) or not markers:
+            continue
+        marked = values.isin(markers)
+        if not marked.any():
+            continue
+        values = values.mask(marked)
+        numbers = pd.to_numeric(values, errors="coerce")
+        table[column] = numbers if numbers.notna().equals(values.notna()) else values
+        counts[column] = int(marked.sum())
+    if counts:
+        _warn(
+            f"{sum(counts.values())} cell(s) of {source} marked {format_values(markers)} were read as missing "
+            f"(per column: {counts}). If a marker means zero in this file, pass missing_markers= without it."
+        )
+    return table
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Values as text, whole numbers without a decimal part (``301.0`` → ``"301"``); missing stay missing."""
+
+    def one(value: object) -> object:
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            return None
+        if isinstance(value, (float, np.floating)) and float(value).is_integer():
+            return str(int(value))
+        return str(value)
+
+    return values.map(one).astype("string")
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = None) -> Path:
+    """Write a table or layer; the format follows the suffix. Creates parent folders.
+
+    ========== ====================================================================================
+    suffix     written as
+    ========== ====================================================================================
+    .parquet   GeoParquet for a GeoDataFrame (CRS kept), plain Parquet for a DataFrame
+    .gpkg      a GeoPackage layer (``layer``, by default the file name's stem), replacing a layer of
+               that name and keeping the file's other layers; a DataFrame becomes an attribute table
+    .geojson   GeoJSON in the frame's CRS (GeoDataFrames only)
+    .csv       UTF-8 CSV without index; the geometry, if any, as WKT text in column ``geometry``
+    ========== ====================================================================================
+
+    Returns
+    -------
+    The path written, as a :class:`~pathlib.Path`.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> path = write_table(pd.DataFrame({"kommune": ["0301"]}), Path(tempfile.mkdtemp()) / "ut" / "k.csv")
+    >>> path.read_text().splitlines()
+    ['kommune', '0301']
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    writers = {".parquet": _write_parquet, ".gpkg": _write_gpkg, ".geojson": _write_geojson, ".csv": _write_csv}
+    if suffix not in writers:
+        raise InputError(f"cannot write {path}: use one of the suffixes {', '.join(writers)}")
+    if suffix == ".geojson" and not isinstance(frame, gpd.GeoDataFrame):
+        raise InputError(f"cannot write {path}: GeoJSON needs a GeoDataFrame; write tables as .csv or .parquet")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        writers[suffix](frame, path, layer)
+    except (RuntimeError, ValueError, TypeError) as error:
+        raise InputError(f"cannot write {path}: {error}") from error
+    logger.info("wrote %d rows to %s", len(frame), path)
+    return path
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path, layer: str | None) -> None:
+    frame.to_parquet(path, index=False)
+
+
+def _write_gpkg(frame: pd.DataFrame, path: Path, layer: str | None) -> None:
+    pyogrio.write_dataframe(frame, path, layer=layer or path.stem, driver="GPKG")
+
+
+def _write_geojson(frame: pd.DataFrame, path: Path, layer: str | None) -> None:
+    pyogrio.write_dataframe(frame, path, driver="GeoJSON")
+
+
+def _write_csv(frame: pd.DataFrame, path: Path, layer: str | None) -> None:
+    if isinstance(frame, gpd.GeoDataFrame):
+        frame = pd.DataFrame(frame).assign(**{frame.geometry.name: frame.geometry.to_wkt()})
+    frame.to_csv(path, index=False, encoding="utf-8")
+
+
+# --- shared helpers -----------------------------------------------------------------------------------
+
+
+def _require_file(path: Path) -> None:
+    if not path.exists():
+        raise FileReadError(f"{path} does not exist (looked in {path.resolve().parent}); check the path")
+    if path.is_dir():
+        raise FileReadError(f"{path} is a folder, not a file; give the path of a file in it")
+
+
+@contextmanager
+def _read_errors(source: str) -> Iterator[None]:
+    """Turn a reader's exception into a FileReadError that names the file and the reader's reason."""
+    try:
+        yield
+    except GeokoblingError:
+        raise
+    except (OSError, ValueError, RuntimeError, csv.Error) as error:
+        raise FileReadError(
+            f"cannot read {source}: {error}. Check that the file is complete and in the format its "
+            "suffix says."
+        ) from error
+
+
+def _read_vector(
+    path: Path, *, layer: str | int | None, preferred: tuple[str, ...] = ()
+) -> gpd.GeoDataFrame:
+    _require_file(path)
+    source = str(path)
+    with _read_errors(source):
+        if path.suffix.lower() in _PARQUET_SUFFIXES:
+            frame = gpd.read_parquet(path)
+        else:
+            options = {"WRITE_GFS": "NO"} if path.suffix.lower() == ".gml" else {}
+            layer = _choose_layer(path, layer, preferred)
+            frame = pyogrio.read_dataframe(path, layer=layer, **options)
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise FileReadError(f"{source} holds no geometries; read tables with read_table")
+    return frame
+
+
+def _choose_layer(path: Path, layer: str | int | None, preferred: tuple[str, ...]) -> str | int | None:
+    """The layer to read: the one asked for, a preferred one, or the only polygon layer."""
+    layers = pyogrio.list_layers(path)
+    names = [str(name) for name in layers[:, 0]]
+    if layer is not None:
+        if isinstance(layer, str) and layer not in names:
+            raise FileReadError(f"{path} has no layer {layer!r}; its layers are {names}")
+        return layer
+    if len(names) <= 1:
+        return None
+    chosen = next((name for name in preferred if name in names), None)
+    polygonal = [str(name) for name, kind in layers if kind and "Polygon" in str(kind)]
+    if chosen is None and len(polygonal) == 1:
+        chosen = polygonal[0]
+    if chosen is None:
+        raise FileReadError(f"{path} has {len(names)} layers {names}; choose one with layer=")
+    logger.info("reading layer %r of %s (layers: %s)", chosen, path, names)
+    return chosen
+
+
+def _warn_duplicates(codes: pd.Series, *, what: str, source: str) -> None:
+    repeated = codes[codes.duplicated(keep=False) & codes.notna()]
+    if len(repeated):
+        unique = sorted(repeated.unique())
+        _warn(
+            f"{len(unique)} {what} appear more than once in {source} ({len(repeated)} rows, all kept): "
+            f"{format_values(unique)}. If they are parts of one unit, join them with frame.dissolve()."
+        )
+
+
+def _warn(message: str) -> None:
+    logger.warning(message)
+    warnings.warn(message, GeokoblingWarning, stacklevel=_caller_level())
+
+
+def _caller_level() -> int:
+    """The stack level of the first caller outside geokobling, so that warnings point at user code."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("geokobling"):
+        frame, level = frame.f_back, level + 1
+    return level
