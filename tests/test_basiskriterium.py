@@ -1,0 +1,86 @@
+"""grenseverdi and gradert_basiskriterium."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geokobling import InputError, gradert_basiskriterium, grenseverdi
+
+VALUE = "strukturkriteriet_km"
+
+
+def _table(population, values):
+    return pd.DataFrame(
+        {"kommune": [f"{1000 + i:04d}" for i in range(len(values))], "population": population, VALUE: values}
+    )
+
+
+def test_spec_numbers_at_25_4_km():
+    out = gradert_basiskriterium(_table([3000, 9000, 500], [22.4, 14.2, 40.0]), grenseverdi=25.4)
+    assert out["basiskriterium"].round(2).tolist() == [0.88, 0.56, 1.0]
+    # full precision is kept in the column
+    assert out["basiskriterium"].iloc[0] == pytest.approx(22.4 / 25.4, abs=1e-15)
+    assert (out["grenseverdi"] == 25.4).all()
+
+
+def test_grenseverdi_auto_on_a_hand_table():
+    # below 5 000 (strictly): 1 000 people at 30 km and 4 000 at 20 km -> (30 000 + 80 000) / 5 000 = 22
+    table = _table([1000, 4000, 5000, 20000], [30.0, 20.0, 5.0, 1.0])
+    assert grenseverdi(table) == pytest.approx(22.0)
+    assert grenseverdi(table, size_limit=5001) == pytest.approx((30_000 + 80_000 + 25_000) / 10_000)
+    out = gradert_basiskriterium(table, grenseverdi="auto")
+    assert out["grenseverdi"].iloc[0] == pytest.approx(22.0)
+    assert out["basiskriterium"].tolist() == pytest.approx([1.0, 20 / 22, 5 / 22, 1 / 22])
+
+
+def test_money_effect_by_hand():
+    table = _table([1000, 3000], [12.7, 30.0])
+    out = gradert_basiskriterium(table, grenseverdi=25.4, base_amount=100.0)
+    # kommune 1 loses half the base amount; the 50 are paid back at 50 / 4 000 per inhabitant
+    assert out["loss"].tolist() == pytest.approx([50.0, 0.0])
+    assert out["refund"].tolist() == pytest.approx([12.5, 37.5])
+    assert out["net"].tolist() == pytest.approx([-37.5, 37.5])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 700_000), st.floats(0, 250)), min_size=1, max_size=40),
+    st.floats(1, 1e6),
+)
+def test_net_effects_sum_to_zero(rows, base_amount):
+    population, values = zip(*rows, strict=True)
+    out = gradert_basiskriterium(_table(list(population), list(values)), base_amount=base_amount)
+    assert out["net"].sum() == pytest.approx(0.0, abs=1e-9 * base_amount * len(rows))
+    assert ((out["basiskriterium"] >= 0) & (out["basiskriterium"] <= 1)).all()
+    np.testing.assert_allclose(out["loss"], (1 - out["basiskriterium"]) * base_amount)
+
+
+def test_no_small_kommune_and_bad_input_are_refused():
+    with pytest.raises(InputError, match="fewer than 5000"):
+        grenseverdi(_table([6000, 9000], [1.0, 2.0]))
+    with pytest.raises(InputError, match=r"row\(s\) 1"):
+        gradert_basiskriterium(_table([6000, 9000], [1.0, np.nan]))
+    with pytest.raises(InputError, match="'auto'"):
+        gradert_basiskriterium(_table([6000], [1.0]), grenseverdi="automatic")
+
+
+@pytest.mark.realdata
+def test_published_2015_table(shared_data):
+    table = pd.read_csv(shared_data / "strukturkriteriet_2015.csv", dtype={"kommunenr": str})
+    table = table.rename(columns={"kommunenr": "kommune", "kommune": "navn", "innbyggere_2015": "population"})
+    assert table["population"].sum() == 5_165_802
+    small = table[table["population"] < 5000]
+    by_hand = (small["population"] * small[VALUE]).sum() / small["population"].sum()
+    derived = grenseverdi(table)
+    assert derived == pytest.approx(by_hand)
+    # the 2016 hearing used 25.4 km; the published table gives 25.39 km
+    assert derived == pytest.approx(25.4, abs=0.05)
+    out = gradert_basiskriterium(table, grenseverdi="auto", base_amount=12_000.0)
+    assert out["net"].sum() == pytest.approx(0.0, abs=1e-6)
+    oslo = out.set_index("kommune").loc["0301"]
+    assert oslo["basiskriterium"] == pytest.approx(1.0 / derived)
+    assert (out.loc[out[VALUE] >= derived, "basiskriterium"] == 1.0).all()
