@@ -1,0 +1,415 @@
+"""Indicators that classify analysis areas: SES shares and index, accumulation, threshold rules.
+
+Every function takes a DataFrame with one row per area (or unit) and returns new columns with the
+same index, so results join back with ``frame.join(...)``. Shares are fractions (0.25 means 25 %),
+and every threshold is a parameter whose default is the one in the specification.
+
+Missing data is never read as "no": a rule whose input is NA gives ``<NA>`` (pandas nullable
+boolean), and combined rules use Kleene logic (``True | NA`` is True, ``False & NA`` is False).
+
+Comparisons with a threshold treat values within a relative 1e-9 of it as equal to it, so that a
+share computed as 3 × 0.01 meets "at least 0.03" whatever the rounding of the last bit.
+
+Example
+-------
+>>> frame = pd.DataFrame({"immigrants": [30, 10], "population": [100, 100]})
+>>> ses_shares(frame, low_income=None, single_parents=None, low_education=None)["immigrant_share"].tolist()
+[0.3, 0.1]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .checks import require_columns
+from .errors import ColumnError, InputError, format_values
+
+__all__ = [
+    "SES_SHARES",
+    "ACCUMULATION_CLASSES",
+    "ses_shares",
+    "ses_index",
+    "top_quartile_flags",
+    "accumulation_class",
+    "saerskilt_hoye",
+    "danish_criteria",
+    "relative_to_reference",
+]
+
+SES_SHARES = ("immigrant_share", "low_income_share", "single_parent_share", "low_education_share")
+"""Column names of the four SES shares returned by :func:`ses_shares`."""
+
+ACCUMULATION_CLASSES = ("0", "1", "2-3", "4")
+"""Accumulation classes by number of top-quartile flags: 0, 1, 2 or 3, 4."""
+
+_RTOL = 1e-9
+_ATOL = 1e-12
+
+Pair = tuple[str, str]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column as nullable floats (NaN and None become <NA>)."""
+    try:
+        return pd.to_numeric(frame[column]).astype("Float64")
+    except (TypeError, ValueError) as error:
+        raise ColumnError(f"column {column!r} must hold numbers: {error}") from error
+
+
+def _reference(frame: pd.DataFrame, reference: float | str | pd.Series | None) -> pd.Series:
+    """A reference level per row: a number, a column name, or a Series aligned on the index."""
+    if reference is None:
+        return pd.Series(pd.NA, index=frame.index, dtype="Float64")
+    if isinstance(reference, str):
+        require_columns(frame, [reference], source="the frame")
+        return _numbers(frame, reference)
+    if isinstance(reference, pd.Series):
+        return pd.to_numeric(reference.reindex(frame.index)).astype("Float64")
+    return pd.Series(float(reference), index=frame.index, dtype="Float64")
+
+
+def _share(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """numerator / denominator, NA where the denominator is 0 or NA."""
+    return (numerator / denominator.where(denominator != 0)).astype("Float64")
+
+
+def _close(values: pd.Series, threshold: pd.Series | float) -> pd.Series:
+    return (values - threshold).abs() <= _ATOL + _RTOL * abs(threshold)
+
+
+def _at_least(values: pd.Series, threshold: pd.Series | float) -> pd.Series:
+    return ((values >= threshold) | _close(values, threshold)).astype("boolean")
+
+
+def _above(values: pd.Series, threshold: pd.Series | float) -> pd.Series:
+    return ((values > threshold) & ~_close(values, threshold)).astype("boolean")
+
+
+def _unknown(index: pd.Index) -> pd.Series:
+    return pd.Series(pd.NA, index=index, dtype="boolean")
+
+
+# ---------------------------------------------------------------- SES
+
+
+def ses_shares(
+    frame: pd.DataFrame,
+    *,
+    immigrants: Pair | None = ("immigrants", "population"),
+    low_income: Pair | None = ("low_income_households", "households"),
+    single_parents: Pair | None = ("single_parent_households", "households_with_children"),
+    low_education: Pair | None = ("only_compulsory_school", "adults"),
+) -> pd.DataFrame:
+    """The four SES shares from (numerator, denominator) column pairs of summed counts.
+
+    Each share is numerator / denominator, ``<NA>`` where the denominator is 0 or either count is NA.
+    The indicators are: immigrants with background outside the Nordics and Western Europe, low-income
+    households (EU60), single parents, people with only compulsory schooling. Pass ``None`` for an
+    indicator you do not have; its column is then all ``<NA>``.
+
+    Returns
+    -------
+    DataFrame with columns :data:`SES_SHARES` (Float64), index of ``frame``.
+
+    Example
+    -------
+    >>> frame = pd.DataFrame({"immigrants": [30], "population": [120], "low_income_households": [5],
+    ...     "households": [50], "single_parent_households": [4], "households_with_children": [0],
+    ...     "only_compulsory_school": [9], "adults": [90]})
+    >>> ses_shares(frame).iloc[0].tolist()
+    [0.25, 0.1, <NA>, 0.1]
+    """
+    pairs = dict(zip(SES_SHARES, (immigrants, low_income, single_parents, low_education), strict=True))
+    require_columns(frame, [c for pair in pairs.values() if pair for c in pair], source="the frame")
+    shares = {}
+    for name, pair in pairs.items():
+        if pair is None:
+            shares[name] = pd.Series(pd.NA, index=frame.index, dtype="Float64")
+        else:
+            shares[name] = _share(_numbers(frame, pair[0]), _numbers(frame, pair[1]))
+    return pd.DataFrame(shares, index=frame.index)
+
+
+def ses_index(frame: pd.DataFrame, columns: Sequence[str] = SES_SHARES) -> pd.Series:
+    """The SES index: the mean of the SES shares, ``<NA>`` when any of them is NA.
+
+    A mean over fewer shares would not be comparable with the others, so it is not computed.
+
+    Example
+    -------
+    >>> shares = pd.DataFrame({"a": [0.1, 0.2], "b": [0.3, None]})
+    >>> ses_index(shares, ["a", "b"]).tolist()
+    [0.2, <NA>]
+    """
+    require_columns(frame, columns, source="the frame")
+    values = pd.DataFrame({c: _numbers(frame, c) for c in columns}, index=frame.index)
+    return values.mean(axis=1, skipna=False).astype("Float64").rename("ses_index")
+
+
+# ---------------------------------------------------------------- accumulation
+
+
+def top_quartile_flags(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    by: str | Sequence[str] | None = None,
+    share: float = 0.25,
+) -> pd.DataFrame:
+    """Flag the rows whose value is in the top ``share`` of their comparison set.
+
+    Within each comparison set (the rows with equal ``by`` values, or all rows), let ``n`` be the
+    number of known values and ``k = ceil(share × n)``. A row is flagged when its value is at least
+    the k-th largest known value. Tie rule: every value tied with the k-th largest is flagged too,
+    so a tie at the quartile flags more than ``k`` rows (in the example, n = 8, k = 2, and both 7s
+    are flagged). Equivalently, a row is flagged when fewer than ``share × n`` known values of its
+    set are strictly greater. A NA value gives a NA flag and is not counted in ``n``.
+
+    Returns
+    -------
+    DataFrame of nullable booleans, columns ``<column>_top``, index of ``frame``.
+
+    Example
+    -------
+    >>> frame = pd.DataFrame({"x": [8, 7, 7, 5, 4, 3, 2, 1, None]})
+    >>> top_quartile_flags(frame, ["x"])["x_top"].tolist()
+    [True, True, True, False, False, False, False, False, <NA>]
+    """
+    if not 0 < share <= 1:
+        raise InputError(f"share must be in (0, 1], got {share!r}")
+    columns = list(columns)
+    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
+    require_columns(frame, columns + keys, source="the frame")
+    groups = _comparison_sets(frame, keys)
+    flags = {}
+    for column in columns:
+        values = _numbers(frame, column)
+        thresholds = values.groupby(groups).transform(lambda v: _kth_largest(v, share))
+        flags[f"{column}_top"] = _at_least(values, thresholds)
+    return pd.DataFrame(flags, index=frame.index)
+
+
+def _comparison_sets(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """An integer label per row for its comparison set; refuses NA in the ``by`` columns."""
+    if not keys:
+        return np.zeros(len(frame), dtype=np.int64)
+    missing = frame[keys].isna().any(axis=1).to_numpy()
+    if missing.any():
+        rows = np.flatnonzero(missing)
+        raise ColumnError(
+            f"the comparison set column(s) {keys} are missing at row(s) {format_values(rows.tolist())}; "
+            "fill them so that every row has a comparison set"
+        )
+    return frame.groupby(keys, sort=False).ngroup().to_numpy()
+
+
+def _kth_largest(values: pd.Series, share: float) -> float:
+    """The k-th largest known value, k = ceil(share × n); NA when no value is known."""
+    known = np.sort(values.dropna().to_numpy(dtype=float))[::-1]
+    if len(known) == 0:
+        return np.nan
+    k = math.ceil(share * len(known) - 1e-9)  # 0.1 × 30 is 3.0000000000000004 in floats
+    return float(known[max(k, 1) - 1])
+
+
+def accumulation_class(flags: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.Series:
+    """Count the True flags of each row into the classes "0", "1", "2-3" and "4".
+
+    NA flags are unknown: the row gets the class its count would have whatever the unknown flags
+    are, when that class is the same for all of them, else ``NaN``. For example True, True, False,
+    NA counts 2 or 3, class "2-3"; True, False, False, NA counts 1 or 2 and has no class.
+
+    Parameters
+    ----------
+    flags
+        Boolean (nullable) flag columns, at most four, e.g. from :func:`top_quartile_flags`.
+    columns
+        The flag columns; default all columns of ``flags``.
+
+    Returns
+    -------
+    Series ``accumulation``, an ordered categorical with categories :data:`ACCUMULATION_CLASSES`.
+
+    Example
+    -------
+    >>> flags = pd.DataFrame({"a": [True, True, True], "b": [True, False, None], "c": [False, None, None]},
+    ...                      dtype="boolean")
+    >>> accumulation_class(flags).astype(object).tolist()
+    ['2-3', nan, nan]
+    """
+    columns = list(flags.columns if columns is None else columns)
+    if len(columns) > 4:
+        raise InputError(f"accumulation counts at most 4 flags; got {len(columns)}: {format_values(columns)}")
+    require_columns(flags, columns, source="the flags")
+    values = flags[columns].astype("boolean")
+    least = values.fillna(False).sum(axis=1).to_numpy(dtype=int)
+    most = least + values.isna().sum(axis=1).to_numpy(dtype=int)
+    low, high = _count_class(least), _count_class(most)
+    labels = np.where(low == high, low, None)
+    return pd.Series(
+        pd.Categorical(labels, categories=list(ACCUMULATION_CLASSES), ordered=True),
+        index=flags.index,
+        name="accumulation",
+    )
+
+
+def _count_class(counts: np.ndarray) -> np.ndarray:
+    return np.array(ACCUMULATION_CLASSES, dtype=object)[np.array([0, 1, 2, 2, 3])[counts]]
+
+
+# ---------------------------------------------------------------- threshold rules
+
+
+def saerskilt_hoye(
+    frame: pd.DataFrame,
+    *,
+    outside_30_59: str | None = "outside_work_education_30_59",
+    outside_20_29: str | None = "outside_work_education_20_29",
+    no_upper_secondary: str | None = "no_upper_secondary_21_29",
+    low_education: str | None = "low_education",
+    min_outside_30_59: float = 0.20,
+    min_outside_20_29: float = 0.15,
+    min_no_upper_secondary: float = 0.35,
+    min_low_education: float = 0.25,
+) -> pd.DataFrame:
+    """The Norwegian "særskilt høye" (particularly high) levels, from share columns.
+
+    - ``outside_work_education``: share of ages 30–59 outside work and education ≥ ``min_outside_30_59``
+      **and** share of ages 20–29 outside work and education ≥ ``min_outside_20_29``;
+    - ``no_upper_secondary``: share of ages 21–29 without completed upper secondary ≥ ``min_no_upper_secondary``;
+    - ``low_education``: share with low or no education ≥ ``min_low_education``;
+    - ``any``: at least one of the three.
+
+    A column name given as ``None`` makes its criterion unknown (``<NA>``).
+
+    Returns
+    -------
+    DataFrame of nullable booleans with the four columns above, index of ``frame``.
+
+    Example
+    -------
+    >>> frame = pd.DataFrame({"outside_work_education_30_59": [0.2, 0.25], "outside_work_education_20_29": [0.15, 0.1],
+    ...     "no_upper_secondary_21_29": [0.1, None], "low_education": [0.1, 0.1]})
+    >>> saerskilt_hoye(frame).astype(object).values.tolist()
+    [[True, False, False, True], [False, <NA>, False, <NA>]]
+    """
+    named = [c for c in (outside_30_59, outside_20_29, no_upper_secondary, low_education) if c]
+    require_columns(frame, named, source="the frame")
+
+    def level(column: str | None, threshold: float) -> pd.Series:
+        return _unknown(frame.index) if column is None else _at_least(_numbers(frame, column), threshold)
+
+    outside = level(outside_30_59, min_outside_30_59) & level(outside_20_29, min_outside_20_29)
+    result = pd.DataFrame(
+        {
+            "outside_work_education": outside,
+            "no_upper_secondary": level(no_upper_secondary, min_no_upper_secondary),
+            "low_education": level(low_education, min_low_education),
+        },
+        index=frame.index,
+    )
+    result["any"] = result["outside_work_education"] | result["no_upper_secondary"] | result["low_education"]
+    return result
+
+
+def danish_criteria(
+    frame: pd.DataFrame,
+    *,
+    outside: str | None = "outside_work_education_18_64",
+    conviction_rate: str | None = "conviction_rate",
+    conviction_reference: float | str | pd.Series | None = None,
+    basic_education: str | None = "basic_education_30_59",
+    low_income: str | None = "low_income_share",
+    low_income_reference: float | str | pd.Series | None = "kommune_low_income_share",
+    non_western: str | None = "non_western_share",
+    max_outside: float = 0.40,
+    conviction_factor: float = 3.0,
+    max_basic_education: float = 0.60,
+    income_ratio: float = 0.55,
+    max_non_western: float = 0.50,
+    min_met: int = 2,
+) -> pd.DataFrame:
+    """The Danish criteria for "utsatt" (vulnerable) areas and "getto", with unknown as unknown.
+
+    Criteria (shares as fractions; a criterion whose input is NA, or whose column is ``None``, is unknown):
+
+    - ``outside_work_education``: share of ages 18–64 outside work and education > ``max_outside``;
+    - ``convictions``: conviction rate ≥ ``conviction_factor`` × ``conviction_reference`` (the national
+      rate: a number, a column name or a Series; ``None`` leaves the criterion unknown);
+    - ``basic_education``: share of ages 30–59 with only basic education > ``max_basic_education``;
+    - ``low_income``: the Norwegian proxy for "mean gross income < ``income_ratio`` × the region's":
+      low-income share > (1 / ``income_ratio``) × ``low_income_reference`` (the kommune's share).
+
+    ``n_met`` counts the criteria known to be met, ``n_unknown`` the unknown ones. ``utsatt`` is True
+    when ``n_met >= min_met``, False when even ``n_met + n_unknown < min_met``, else ``<NA>``.
+    ``getto`` is ``utsatt`` and a non-Western immigrant share > ``max_non_western`` (Kleene *and*:
+    False when either is False, ``<NA>`` when the other is unknown).
+
+    Returns
+    -------
+    DataFrame with the four criteria (nullable boolean), ``n_met``, ``n_unknown`` (int), ``utsatt``
+    and ``getto`` (nullable boolean), index of ``frame``.
+
+    Example
+    -------
+    >>> frame = pd.DataFrame({"outside_work_education_18_64": [0.45, 0.45, 0.1],
+    ...     "basic_education_30_59": [0.7, None, 0.1], "low_income_share": [0.1, 0.1, 0.1],
+    ...     "kommune_low_income_share": [0.1, 0.1, 0.1], "non_western_share": [0.6, 0.6, 0.6]})
+    >>> danish_criteria(frame, conviction_rate=None)[["n_met", "utsatt", "getto"]].astype(object).values.tolist()
+    [[2, True, True], [1, <NA>, <NA>], [0, False, False]]
+    """
+    named = [c for c in (outside, conviction_rate, basic_education, low_income, non_western) if c]
+    require_columns(frame, named, source="the frame")
+
+    def values(column: str | None) -> pd.Series | None:
+        return None if column is None else _numbers(frame, column)
+
+    def above(column: str | None, threshold: pd.Series | float) -> pd.Series:
+        series = values(column)
+        return _unknown(frame.index) if series is None else _above(series, threshold)
+
+    convictions = values(conviction_rate)
+    criteria = pd.DataFrame(
+        {
+            "outside_work_education": above(outside, max_outside),
+            "convictions": _unknown(frame.index)
+            if convictions is None
+            else _at_least(convictions, conviction_factor * _reference(frame, conviction_reference)),
+            "basic_education": above(basic_education, max_basic_education),
+            "low_income": above(low_income, _reference(frame, low_income_reference) / income_ratio),
+        },
+        index=frame.index,
+    )
+    n_met = criteria.fillna(False).sum(axis=1).astype(int)
+    n_unknown = criteria.isna().sum(axis=1).astype(int)
+    utsatt = _unknown(frame.index)
+    utsatt[n_met >= min_met] = True
+    utsatt[n_met + n_unknown < min_met] = False
+    result = criteria.assign(n_met=n_met, n_unknown=n_unknown, utsatt=utsatt)
+    result["getto"] = utsatt & above(non_western, max_non_western)
+    return result
+
+
+def relative_to_reference(frame: pd.DataFrame, column: str, reference: float | str | pd.Series) -> pd.Series:
+    """Percent above a reference level: ``100 × (value / reference − 1)``.
+
+    ``reference`` is a number (e.g. the national level), a column name (e.g. the kommune level
+    joined to each area) or a Series aligned on the index. ``<NA>`` where the value or reference is
+    NA or the reference is 0.
+
+    Example
+    -------
+    >>> frame = pd.DataFrame({"share": [0.3, 0.1], "kommune": [0.2, 0.2]})
+    >>> relative_to_reference(frame, "share", "kommune").round(6).tolist()
+    [50.0, -50.0]
+    """
+    require_columns(frame, [column], source="the frame")
+    levels = _reference(frame, reference)
+    return (100 * (_share(_numbers(frame, column), levels) - 1)).rename(f"{column}_relative_pct")
