@@ -273,8 +273,9 @@ def _raster_cells(raster: str | os.PathLike | tuple) -> tuple[np.ndarray, np.nda
     array, transform, crs = _read_raster(raster)
     rows, cols = np.nonzero(array > 0)
     people = array[rows, cols].astype(float)
-    corners = [transform * (cols + dc, rows + dr) for dc, dr in ((0, 0), (1, 0), (1, 1), (0, 1), (0, 0))]
-    rings = np.stack([np.column_stack(corner) for corner in corners], axis=1)
+    a, b, c, d, e, f = transform[:6]  # affine coefficients: x = a·col + b·row + c, y = d·col + e·row + f
+    corners = [(cols + dc, rows + dr) for dc, dr in ((0, 0), (1, 0), (1, 1), (0, 1), (0, 0))]
+    rings = np.stack([np.column_stack([a * x + b * y + c, d * x + e * y + f]) for x, y in corners], axis=1)
     cells = shapely.polygons(rings)
     frame = gpd.GeoDataFrame(geometry=cells, crs=crs)
     return to_working_crs(frame, source="raster").geometry.to_numpy(), people

@@ -1,0 +1,198 @@
+"""population_centres from addresses, rasters and grids."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+from shapely.geometry import Point, box
+
+from geokobling import CRSError, GeokoblingWarning, InputError, population_centres
+
+CRS = "EPSG:25833"
+
+
+def _units(boxes, codes=None):
+    codes = codes or [f"0301{i + 1:04d}" for i in range(len(boxes))]
+    return gpd.GeoDataFrame({"grunnkrets": codes}, geometry=[box(*b) for b in boxes], crs=CRS)
+
+
+def test_addresses_by_point_in_polygon_and_by_code_agree_with_hand_means():
+    units = _units([(0, 0, 10, 10), (10, 0, 20, 10)])
+    homes = gpd.GeoDataFrame(
+        {"residents": [1, 3, 2, 2]},
+        geometry=[Point(2, 2), Point(6, 8), Point(12, 1), Point(18, 9)],
+        crs=CRS,
+    )
+    by_position = population_centres(units, addresses=homes)
+    by_code = population_centres(units, addresses=homes.assign(grunnkrets=["03010001", "03010001", 3010002, None]))
+    for out in (by_position, by_code):
+        assert out["population"].tolist() == [4.0, 4.0]
+        assert (out.geometry.x.tolist(), out.geometry.y.tolist()) == ([5.0, 15.0], [6.5, 5.0])
+        assert out["method"].tolist() == ["addresses", "addresses"]
+        assert out["kommune"].tolist() == ["0301", "0301"]
+
+
+def test_address_outside_and_unknown_code_are_reported():
+    units = _units([(0, 0, 10, 10)])
+    homes = gpd.GeoDataFrame(
+        {"residents": [5, 7, 2], "grunnkrets": [None, None, "03019999"]},
+        geometry=[Point(5, 5), Point(50, 50), Point(1, 1)],
+        crs=CRS,
+    )
+    with pytest.warns(GeokoblingWarning) as caught:
+        out = population_centres(units, addresses=homes)
+    messages = " ".join(str(w.message) for w in caught)
+    assert "'03019999'" in messages and "9 people" in messages
+    assert out["population"].tolist() == [5.0]
+    assert out.attrs["unassigned_population"] == 9.0
+
+
+def test_point_on_shared_border_goes_to_the_first_grunnkrets_only():
+    units = _units([(0, 0, 10, 10), (10, 0, 20, 10)])
+    homes = gpd.GeoDataFrame({"residents": [4, 1]}, geometry=[Point(10, 5), Point(15, 5)], crs=CRS)
+    out = population_centres(units, addresses=homes)
+    assert out["population"].tolist() == [4.0, 1.0]
+
+
+def test_grunnkrets_without_people_gets_empty_point_status_and_warning():
+    units = _units([(0, 0, 10, 10), (10, 0, 20, 10)])
+    homes = gpd.GeoDataFrame({"residents": [3]}, geometry=[Point(1, 1)], crs=CRS)
+    with pytest.warns(GeokoblingWarning, match="'03010002'"):
+        out = population_centres(units, addresses=homes)
+    assert out["status"].tolist() == ["ok", "no_population"]
+    assert out.geometry.iloc[1].is_empty
+    assert len(out) == 2
+
+
+def test_grid_area_split_matches_hand_calculation_and_ignores_sea():
+    # one 4 x 2 cell with 8 people; grunnkretser cover x 0-1 and x 1-2 only (the rest is "sea")
+    units = _units([(0, 0, 1, 2), (1, 0, 2, 2)])
+    cells = gpd.GeoDataFrame({"popTot": [8]}, geometry=[box(0, 0, 4, 2)], crs=CRS)
+    out = population_centres(units, grid=cells, population="popTot", split="area")
+    assert out["population"].tolist() == [4.0, 4.0]
+    assert out.geometry.x.tolist() == [0.5, 1.5]
+    assert out["method"].tolist() == ["grid_area", "grid_area"]
+    assert out.attrs["unassigned_population"] == 0
+
+
+def test_grid_centre_split_and_auto_rule():
+    small = _units([(0, 0, 1, 1), (1, 0, 2, 1), (2, 0, 100, 100)])
+    cells = gpd.GeoDataFrame(
+        {"population": [10.0, 6.0]},
+        # a 2 x 1 cell over the two small grunnkretser (centre on their border), a 1 x 1 cell in the big one
+        geometry=[box(0.5, 0, 2.5, 1), box(50, 50, 51, 51)],
+        crs=CRS,
+    )
+    with pytest.warns(GeokoblingWarning, match="'03010001'"):
+        centre = population_centres(small, grid=cells, split="centre")
+    # the first cell's centre (1.5, 0.5) lies in the second grunnkrets
+    assert centre["population"].tolist() == [0.0, 10.0, 6.0]
+    assert centre["method"].tolist() == ["grid_centre"] * 3
+    auto = population_centres(small, grid=cells, split="auto")
+    # cell 1 (area 2) is larger than the 1 x 1 grunnkretser it crosses: split by area (1/4, 1/2, 1/4)
+    assert auto["population"].tolist() == pytest.approx([2.5, 5.0, 2.5 + 6.0])
+    assert auto["method"].tolist() == ["grid_area", "grid_area", "grid_area"]
+    assert auto.geometry.iloc[2].x == pytest.approx((2.5 * 2.25 + 6 * 50.5) / 8.5)
+
+
+@pytest.mark.filterwarnings("ignore:.*have no population:geokobling.errors.GeokoblingWarning")
+def test_population_is_conserved_on_random_grids():
+    rng = np.random.default_rng(7)
+    edges = np.sort(rng.uniform(0, 1000, 8))
+    xs = np.concatenate([[0], edges, [1000]])
+    units = _units([(xs[i], 0, xs[i + 1], 500) for i in range(len(xs) - 1)])
+    cells = gpd.GeoDataFrame(
+        {"population": rng.integers(0, 500, 60)},
+        geometry=[box(x, y, x + 100, y + 100) for x in range(-100, 1100, 100) for y in range(0, 500, 100)],
+        crs=CRS,
+    )
+    on_units = cells.geometry.intersection(units.union_all()).area > 0
+    for split in ("area", "centre", "auto"):
+        with pytest.warns(GeokoblingWarning, match="lie on no grunnkrets"):  # and grunnkretser without people
+            out = population_centres(units, grid=cells, split=split)
+        assert out["population"].sum() == pytest.approx(cells.loc[on_units, "population"].sum())
+        assert out.attrs["unassigned_population"] == cells.loc[~on_units, "population"].sum()
+
+
+def test_raster_tuple_and_file_equal_the_same_grid_as_polygons(tmp_path):
+    units = _units([(0, 0, 150, 200), (150, 0, 400, 200)])
+    array = np.array([[0, 5, 7, 1], [2, np.nan, 4, 0]], dtype=float)
+    transform = rasterio.Affine(100, 0, 0, 0, -100, 200)
+    polygons = gpd.GeoDataFrame(
+        {"population": [5, 7, 1, 2, 4]},
+        geometry=[box(100, 100, 200, 200), box(200, 100, 300, 200), box(300, 100, 400, 200),
+                  box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        crs=CRS,
+    )
+    expected = population_centres(units, grid=polygons)
+    from_tuple = population_centres(units, raster=(array, transform, CRS))
+    path = tmp_path / "people.tif"
+    profile = {"driver": "GTiff", "height": 2, "width": 4, "count": 1, "dtype": "float32", "crs": CRS,
+               "transform": transform, "nodata": -1}
+    with rasterio.open(path, "w", **profile) as target:
+        target.write(np.where(np.isnan(array), -1, array).astype("float32"), 1)
+    from_file = population_centres(units, raster=path)
+    for out in (from_tuple, from_file):
+        assert out["method"].tolist() == ["raster", "raster"]
+        np.testing.assert_allclose(out["population"], expected["population"])
+        np.testing.assert_allclose(out.geometry.x, expected.geometry.x)
+        np.testing.assert_allclose(out.geometry.y, expected.geometry.y)
+
+
+def test_crs_is_transformed_and_missing_crs_refused():
+    units = _units([(0, 0, 10, 10)]).to_crs("EPSG:4326")
+    homes = gpd.GeoDataFrame({"residents": [2]}, geometry=[Point(4, 6)], crs=CRS)
+    out = population_centres(units, addresses=homes)
+    assert out.crs.to_epsg() == 25833
+    assert out.geometry.iloc[0].distance(Point(4, 6)) < 1e-6
+    with pytest.raises(CRSError, match="addresses"):
+        population_centres(units, addresses=homes.set_crs(None, allow_override=True))
+
+
+def test_bad_arguments_are_refused():
+    units = _units([(0, 0, 10, 10), (10, 0, 20, 10)])
+    homes = gpd.GeoDataFrame({"residents": [2, -1]}, geometry=[Point(1, 1), Point(2, 2)], crs=CRS)
+    with pytest.raises(InputError, match=r"row\(s\) 1"):
+        population_centres(units, addresses=homes)
+    with pytest.raises(InputError, match="exactly one"):
+        population_centres(units)
+    with pytest.raises(InputError, match="split"):
+        population_centres(units, addresses=homes, split="nearest")
+    with pytest.raises(InputError, match="duplicate"):
+        population_centres(_units([(0, 0, 1, 1), (1, 0, 2, 1)], ["03010001"] * 2), addresses=homes)
+
+
+@pytest.mark.realdata
+def test_oslo_1km_grid_over_oslo_grunnkretser(shared_data):
+    grid = gpd.read_file(shared_data / "befolkning_oslo_1km_2019.gml", layer="BefolkningPåRuter1km")
+    units = gpd.read_file(shared_data / "grunnkretser_oslo_uten_hav.geojson")
+    units = units.rename(columns={"grunnkretsnummer": "grunnkrets"}).to_crs(CRS)
+    with pytest.warns(GeokoblingWarning, match="no population"):
+        out = population_centres(units, grid=grid, population="popTot", split="area")
+    assert len(out) == 591
+    assert out["grunnkrets"].tolist() == units["grunnkrets"].tolist()
+    on_oslo = grid.geometry.intersection(units.union_all()).area > 0
+    assert grid["popTot"].sum() == 678_692
+    assert out["population"].sum() == pytest.approx(grid.loc[on_oslo, "popTot"].sum())
+    assert out.attrs["unassigned_population"] == pytest.approx(grid.loc[~on_oslo, "popTot"].sum())
+
+    # independent computation with geopandas.overlay: area shares of each cell over the land it covers
+    pieces = gpd.overlay(grid[["popTot", "geometry"]].reset_index(), units[["grunnkrets", "geometry"]],
+                         how="intersection", keep_geom_type=True)
+    pieces["area"] = pieces.area
+    pieces["people"] = pieces["popTot"] * pieces["area"] / pieces.groupby("index")["area"].transform("sum")
+    pieces["px"], pieces["py"] = pieces.centroid.x * pieces["people"], pieces.centroid.y * pieces["people"]
+    sums = pieces.groupby("grunnkrets")[["people", "px", "py"]].sum()
+    ok = out[out["status"] == "ok"].set_index("grunnkrets")
+    np.testing.assert_allclose(ok["population"], sums.loc[ok.index, "people"], rtol=1e-6)
+    np.testing.assert_allclose(ok.geometry.x, sums.loc[ok.index, "px"] / sums.loc[ok.index, "people"], atol=1.0)
+    np.testing.assert_allclose(ok.geometry.y, sums.loc[ok.index, "py"] / sums.loc[ok.index, "people"], atol=1.0)
+
+    polygons = units.set_index("grunnkrets").geometry.loc[ok.index]
+    distance = ok.geometry.distance(polygons, align=True)
+    assert (distance == 0).mean() > 0.95
+    assert distance.max() < 500
+    assert pd.Series(out["method"]).eq("grid_area").all()
