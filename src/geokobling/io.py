@@ -176,9 +176,10 @@ def read_units(
     kind = _unit_kind(kind)
     raw = _read_vector(path, layer=layer)
     frame = _rename_code_columns(raw)
-    kind = kind or _detect_kind(frame, raw.columns, source)
+    original = _attribute_columns(raw)
+    kind = kind or _detect_kind(frame, original, source)
     if kind not in frame.columns:
-        raise _missing_code_column(kind, raw.columns, source)
+        raise _missing_code_column(kind, original, source)
     frame = _rename_name_columns(frame, kind)
     frame = _normalise_codes(frame, kind, source)
     frame = _add_derived_codes(frame, kind, source)
@@ -275,7 +276,7 @@ def _detect_kind(frame: pd.DataFrame, original: Iterable[str], source: str) -> s
         raise ColumnError(
             f"{source} has no unit code column: none of its columns {list(original)} looks like a "
             f"grunnkrets, delbydel, delområde, bydel or kommune code. Rename the code column to one of "
-            f"{list(UNIT_KINDS)} (e.g. 'grunnkretsnummer' is recognised) or pass kind=."
+            f"{list(UNIT_KINDS)} (names such as 'grunnkretsnummer' or 'kommunenr' are recognised too)."
         )
     return kind
 
@@ -481,7 +482,7 @@ def _find_column(frame: pd.DataFrame, source: str, what: str, matches) -> str:
     column = next((c for c in frame.columns if matches(_key(c))), None)
     if column is None:
         raise ColumnError(
-            f"{source} has no {what} column; its columns are {list(frame.columns)}. Rename the "
+            f"{source} has no {what} column; its columns are {_attribute_columns(frame)}. Rename the "
             f"{what} column to {'cell' if what == 'cell id' else 'population'!r}."
         )
     return column
@@ -665,10 +666,11 @@ def _read_markers_as_missing(
         marked = values.isin(markers)
         if not marked.any():
             continue
-        values = values.mask(marked)
-        numbers = pd.to_numeric(values, errors="coerce")
-        table[column] = numbers if numbers.notna().equals(values.notna()) else values
-        counts[column] = int(marked.sum())
+        rest = values.mask(marked)
+        numbers = pd.to_numeric(rest, errors="coerce")
+        if numbers.notna().equals(rest.notna()):  # a text column keeps its dashes and dots
+            table[column] = numbers
+            counts[column] = int(marked.sum())
     if counts:
         _warn(
             f"{sum(counts.values())} cell(s) of {source} marked {format_values(markers)} were read as missing "
@@ -752,6 +754,11 @@ def _write_csv(frame: pd.DataFrame, path: Path, layer: str | None) -> None:
 
 
 # --- shared helpers -----------------------------------------------------------------------------------
+
+
+def _attribute_columns(frame: gpd.GeoDataFrame) -> list[str]:
+    """The columns of a layer other than its geometry, for messages."""
+    return [c for c in frame.columns if c != frame.geometry.name]
 
 
 def _require_file(path: Path) -> None:
