@@ -45,6 +45,7 @@ _EXPORTS: dict[str, str] = {
     "read_grunnkretser": "io",
     "read_bydeler": "io",
     "read_kommuner": "io",
+    "read_population_grid": "io",
     "read_table": "io",
     "write_table": "io",
     # areas and indicators
