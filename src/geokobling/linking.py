@@ -21,7 +21,8 @@ Rules, deterministic and independent of row order:
   more polygons, i.e. on an edge or vertex (shared or not), or in a floating-point sliver between
   neighbours; the lowest code among those polygons wins. Codes compare as text, so zero-padded
   codes compare like numbers.
-* ``nearest``: otherwise the nearest polygon within ``max_distance`` metres (ties: lowest code).
+* ``nearest``: otherwise the nearest polygon within ``max_distance`` metres; polygons less than
+  :data:`BORDER_TOLERANCE` farther than the nearest tie with it, and the lowest code wins.
 * ``unmatched``: farther than ``max_distance`` (the reason gives the nearest polygon and its
   distance), or no location (reason ``"no location"``).
 
@@ -109,6 +110,8 @@ def link_units(
     >>> link_units(far, kommuner, code="kommune").loc[0, "kommune_reason"]
     "nearest polygon '0301' is 499 m away, beyond max_distance=250 m"
     """
+    if not max_distance >= 0:
+        raise InputError(f"max_distance must be a distance in metres >= 0, not {max_distance!r}")
     name = name or code
     points = _points(units)
     shapes, codes = _polygons(polygons, code)
@@ -132,11 +135,15 @@ def link_units(
     _assign(chosen, match, distance, todo[hit], pick, "border", shapely.distance(points[todo[hit]], shapes[pick]))
 
     todo = todo[~hit]
-    pairs, gaps = tree.query_nearest(points[todo], max_distance=max_distance, return_distance=True, all_matches=True)
-    hit, pick = _lowest(pairs, rank, len(todo))
-    _assign(chosen, match, distance, todo[hit], pick, "nearest", shapely.distance(points[todo[hit]], shapes[pick]))
+    if max_distance > 0:
+        nearest, gaps = tree.query_nearest(points[todo], max_distance=max_distance, return_distance=True)
+        # polygons within BORDER_TOLERANCE of the nearest distance tie; the lowest code wins
+        candidates = todo[nearest[0]]
+        pairs = tree.query(points[candidates], predicate="dwithin", distance=gaps + BORDER_TOLERANCE)
+        hit, pick = _lowest(np.vstack([nearest[0][pairs[0]], pairs[1]]), rank, len(todo))
+        _assign(chosen, match, distance, todo[hit], pick, "nearest", shapely.distance(points[todo[hit]], shapes[pick]))
+        todo = todo[~hit]
 
-    todo = todo[~hit]
     if len(todo) and len(shapes):
         pairs, gaps = tree.query_nearest(points[todo], return_distance=True, all_matches=False)
         for position, polygon, gap in zip(todo[pairs[0]], pairs[1], gaps, strict=True):
@@ -340,7 +347,7 @@ def _flags(checked: pd.DataFrame) -> pd.Series:
         checked["coord_status"], checked["kommune_mismatch"], checked["duplicate_orgnr"], strict=True
     ):
         row = [_STATUS_WORDS[status]] if status in _STATUS_WORDS else []
-        if mismatch is True:
+        if not pd.isna(mismatch) and mismatch:
             row.append("point in another kommune")
         if duplicate:
             row.append("duplicate organisasjonsnummer")

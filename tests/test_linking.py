@@ -1,0 +1,349 @@
+"""Tests of geokobling.linking: point-in-polygon rules, several layers, register checks,
+catchment shares and the unit table. Expected results come from independent shapely
+computations over every polygon (no spatial index) or from hand calculations."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Point, box
+
+from geokobling.errors import ColumnError, CRSError, GeokoblingWarning, GeometryError
+from geokobling.linking import catchment_share, check_register, link_layers, link_units, unit_table
+
+CRS = "EPSG:25833"
+GRUNNKRETSER = "grunnkretser_0219_0220_baerum_asker_2018.geojson"
+
+
+@pytest.fixture(scope="module")
+def grunnkretser(shared_data) -> gpd.GeoDataFrame:
+    frame = gpd.read_file(shared_data / GRUNNKRETSER)
+    return frame.rename(columns={"grunnkretsnummer": "grunnkrets"})[["grunnkrets", "kommunenummer", "geometry"]]
+
+
+def _points(xy: np.ndarray | list, crs: str = CRS, index=None) -> gpd.GeoDataFrame:
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    return gpd.GeoDataFrame(geometry=shapely.points(xy), crs=crs, index=index)
+
+
+def _expected_by_rule(points: np.ndarray, polygons: np.ndarray, codes: np.ndarray) -> list[str | None]:
+    """The documented rule computed without a spatial index: lowest code among polygons whose
+    interior holds the point, else among those within 1 mm of it."""
+    shapely.prepare(polygons)
+    inside = shapely.contains(polygons[None, :], points[:, None])
+    near = shapely.dwithin(polygons[None, :], points[:, None], 1e-3)
+    expected = []
+    for row_inside, row_near in zip(inside, near, strict=True):
+        candidates = codes[row_inside] if row_inside.any() else codes[row_near]
+        expected.append(min(candidates) if len(candidates) else None)
+    return expected
+
+
+# --- small hand-made layers -------------------------------------------------------------------
+
+
+def _two_squares() -> gpd.GeoDataFrame:
+    # code "b" on the left, "a" on the right: the shared edge x = 10 must go to "a" (lowest code)
+    return gpd.GeoDataFrame({"code": ["b", "a"]}, geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10)], crs=CRS)
+
+
+def test_hand_made_cases_follow_the_documented_rules() -> None:
+    points = _points([(5, 5), (15, 5), (10, 5), (10, 10), (0, 0), (-30, 5), (25, 5), (500, 500)])
+    result = link_units(points, _two_squares(), code="code", max_distance=50)
+    assert result["code"].tolist() == ["b", "a", "a", "a", "b", "b", "a", pd.NA]
+    assert result["code_match"].tolist() == [
+        "inside", "inside", "border", "border", "border", "nearest", "nearest", "unmatched"
+    ]
+    assert result["code_distance_m"].iloc[:5].tolist() == [0, 0, 0, 0, 0]
+    assert result["code_distance_m"].iloc[5:7].tolist() == [30, 5]
+    assert np.isnan(result["code_distance_m"].iloc[7])
+    # nearest is (20, 10): distance sqrt(480² + 490²)
+    assert result["code_reason"].iloc[7] == f"nearest polygon 'a' is {np.hypot(480, 490):.0f} m away, beyond max_distance=50 m"
+    assert result["code_reason"].iloc[:7].isna().all()
+
+
+def test_overlap_goes_to_lowest_code_and_interior_beats_border() -> None:
+    polygons = gpd.GeoDataFrame(
+        {"code": ["02", "01", "03"]}, geometry=[box(0, 0, 10, 10), box(5, 0, 15, 10), box(15, 0, 20, 10)], crs=CRS
+    )
+    # (7, 5) in both "01" and "02"; (5, 5) inside "02" and on the edge of "01"; (15, 5) inside none,
+    # on the edges of "01" and "03"
+    result = link_units(_points([(7, 5), (5, 5), (15, 5)]), polygons, code="code")
+    assert result["code"].tolist() == ["01", "02", "01"]
+    assert result["code_match"].tolist() == ["inside", "inside", "border"]
+
+
+def test_nearest_tie_goes_to_lowest_code() -> None:
+    polygons = gpd.GeoDataFrame({"code": ["9", "1"]}, geometry=[box(0, 0, 1, 1), box(3, 0, 4, 1)], crs=CRS)
+    result = link_units(_points([(2, 0.5)]), polygons, code="code", max_distance=5)
+    assert result["code"].tolist() == ["1"]
+    assert result["code_distance_m"].tolist() == [1.0]
+
+
+def test_every_row_comes_out_in_order_with_its_index() -> None:
+    index = pd.Index([40, 7, 12, 3], name="unit")
+    geometry = [Point(5, 5), None, Point(), Point(15, 5)]
+    units = gpd.GeoDataFrame({"name": list("wxyz")}, geometry=geometry, crs=CRS, index=index)
+    result = link_units(units, _two_squares(), code="code")
+    assert result.index.equals(index)
+    assert result["code"].tolist() == ["b", pd.NA, pd.NA, "a"]
+    assert result["code_reason"].tolist() == [pd.NA, "no location", "no location", pd.NA]
+
+
+def test_units_in_another_crs_are_transformed() -> None:
+    polygons = gpd.GeoDataFrame({"code": ["x"]}, geometry=[box(597000, 6642000, 598000, 6643000)], crs=CRS)
+    inside_wgs84 = _points([(597500, 6642500)]).to_crs("EPSG:4326")
+    assert link_units(inside_wgs84, polygons, code="code")["code_match"].tolist() == ["inside"]
+
+
+def test_refuses_missing_crs_non_points_and_missing_codes() -> None:
+    with pytest.raises(CRSError):
+        link_units(gpd.GeoDataFrame(geometry=[Point(1, 1)]), _two_squares(), code="code")
+    with pytest.raises(GeometryError, match="row"):
+        link_units(gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs=CRS), _two_squares(), code="code")
+    with pytest.raises(ColumnError, match="'grunnkrets'"):
+        link_units(_points([(1, 1)]), _two_squares())
+    no_code = gpd.GeoDataFrame({"code": ["a", None]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=CRS)
+    with pytest.raises(ColumnError, match="row"):
+        link_units(_points([(1, 1)]), no_code, code="code")
+
+
+# --- real grunnkretser of Bærum and Asker ----------------------------------------------------
+
+
+def _random_points_inside(polygons: np.ndarray, count: int, seed: int) -> np.ndarray:
+    union = shapely.union_all(polygons)
+    shapely.prepare(union)
+    x0, y0, x1, y1 = union.bounds
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(x0, x1, 3 * count), rng.uniform(y0, y1, 3 * count)
+    keep = shapely.contains_xy(union, x, y)
+    return shapely.points(x[keep][:count], y[keep][:count])
+
+
+@pytest.mark.realdata
+def test_random_points_go_to_the_polygon_that_contains_them(grunnkretser) -> None:
+    polygons = grunnkretser.geometry.to_numpy()
+    codes = grunnkretser["grunnkrets"].to_numpy()
+    points = _random_points_inside(polygons, 10_000, seed=20240)
+    assert len(points) == 10_000
+    shapely.prepare(polygons)
+    containing = shapely.contains(polygons[None, :], points[:, None])
+    result = link_units(gpd.GeoDataFrame(geometry=points, crs=CRS), grunnkretser)
+    assert (result["grunnkrets_match"] == "inside").all()
+    assert (result["grunnkrets_distance_m"] == 0).all()
+    for row, code in zip(containing, result["grunnkrets"], strict=True):
+        assert code == min(codes[row])
+    # some random points really fall where two grunnkretser overlap
+    assert (containing.sum(axis=1) > 1).sum() > 0
+
+
+@pytest.mark.realdata
+def test_points_in_overlaps_get_one_of_the_containing_codes_by_the_rule(grunnkretser) -> None:
+    polygons = grunnkretser.geometry.to_numpy()
+    codes = grunnkretser["grunnkrets"].to_numpy()
+    left, right = shapely.STRtree(polygons).query(polygons, predicate="overlaps")
+    pairs = left < right
+    overlaps = shapely.intersection(polygons[left[pairs]], polygons[right[pairs]])
+    points = shapely.point_on_surface(overlaps[shapely.area(overlaps) > 1])
+    assert len(points) > 100
+    result = link_units(gpd.GeoDataFrame(geometry=points, crs=CRS), grunnkretser)
+    expected = _expected_by_rule(points, polygons, codes)
+    assert result["grunnkrets"].tolist() == expected
+    assert result["grunnkrets_match"].isin(["inside", "border"]).all()
+
+
+def _shared_boundary_points(polygons: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices shared by two neighbours, and midpoints of edges they share."""
+    left, right = shapely.STRtree(polygons).query(polygons, predicate="intersects")
+    pairs = left < right
+    shared = shapely.intersection(shapely.boundary(polygons[left[pairs]]), shapely.boundary(polygons[right[pairs]]))
+    lines = shapely.get_parts(shapely.line_merge(shared[shapely.length(shared) > 0]))
+    lines = lines[shapely.get_type_id(lines) == shapely.GeometryType.LINESTRING]
+    coords = shapely.get_coordinates(lines)
+    vertices = coords[rng.choice(len(coords), 400, replace=False)]
+    segments = []
+    for line in rng.choice(lines, 400, replace=False):
+        xy = shapely.get_coordinates(line)
+        segments.append((xy[0] + xy[1]) / 2)
+    return shapely.points(vertices), shapely.points(np.array(segments))
+
+
+@pytest.mark.realdata
+def test_points_on_shared_edges_and_vertices_get_exactly_one_code(grunnkretser) -> None:
+    polygons = grunnkretser.geometry.to_numpy()
+    codes = grunnkretser["grunnkrets"].to_numpy()
+    vertices, midpoints = _shared_boundary_points(polygons, np.random.default_rng(7))
+    for points in (vertices, midpoints):
+        result = link_units(gpd.GeoDataFrame(geometry=points, crs=CRS), grunnkretser)
+        assert result["grunnkrets"].notna().all()
+        assert result["grunnkrets_match"].isin(["inside", "border"]).all()
+        assert (result["grunnkrets_distance_m"] <= 1e-3).all()
+        assert result["grunnkrets"].tolist() == _expected_by_rule(points, polygons, codes)
+    # shared vertices lie on two boundaries; most lie in no interior and are "border"
+    on_vertices = link_units(gpd.GeoDataFrame(geometry=vertices, crs=CRS), grunnkretser)
+    assert (on_vertices["grunnkrets_match"] == "border").mean() > 0.5
+
+
+@pytest.mark.realdata
+def test_points_in_the_sea_go_to_the_nearest_polygon_and_far_points_are_unmatched(grunnkretser) -> None:
+    polygons = grunnkretser.geometry.to_numpy()
+    codes = grunnkretser["grunnkrets"].to_numpy()
+    union = shapely.union_all(polygons)
+    ring = union.buffer(60).exterior
+    near = shapely.line_interpolate_point(ring, np.linspace(0, 1, 300, endpoint=False), normalized=True)
+    result = link_units(gpd.GeoDataFrame(geometry=near, crs=CRS), grunnkretser, max_distance=250)
+    gaps = shapely.distance(polygons[None, :], near[:, None])
+    assert (result["grunnkrets_match"] == "nearest").all()
+    assert np.allclose(result["grunnkrets_distance_m"], gaps.min(axis=1), atol=1e-6)
+    assert result["grunnkrets_distance_m"].between(59, 61).all()  # the buffer ring is approximate
+    expected = [min(codes[row <= row.min() + 1e-3]) for row in gaps]
+    assert result["grunnkrets"].tolist() == expected
+
+    far = shapely.line_interpolate_point(union.buffer(1000).exterior, np.linspace(0, 1, 50), normalized=True)
+    far_result = link_units(gpd.GeoDataFrame(geometry=far, crs=CRS), grunnkretser, max_distance=250)
+    assert (far_result["grunnkrets_match"] == "unmatched").all()
+    assert far_result["grunnkrets"].isna().all() and far_result["grunnkrets_distance_m"].isna().all()
+    assert far_result["grunnkrets_reason"].str.contains("beyond max_distance=250 m").all()
+    wider = link_units(gpd.GeoDataFrame(geometry=far, crs=CRS), grunnkretser, max_distance=1500)
+    assert (wider["grunnkrets_match"] == "nearest").all()
+
+
+@pytest.mark.realdata
+def test_link_layers_gives_one_block_per_layer_consistent_with_each_other(grunnkretser) -> None:
+    kommuner = grunnkretser.dissolve("kommunenummer").reset_index()[["kommunenummer", "geometry"]]
+    points = _random_points_inside(grunnkretser.geometry.to_numpy(), 2_000, seed=3)
+    units = gpd.GeoDataFrame(geometry=points, crs=CRS)
+    result = link_layers(units, {"grunnkrets": grunnkretser, "kommune": (kommuner, "kommunenummer")})
+    assert list(result.columns) == [
+        f"{layer}{suffix}" for layer in ("grunnkrets", "kommune") for suffix in ("", "_match", "_distance_m", "_reason")
+    ]
+    assert (result["kommune_match"] == "inside").all()
+    # with lowest-code rules on both layers, the kommune is always the grunnkrets' own kommune
+    assert (result["kommune"] == result["grunnkrets"].str.slice(0, 4)).all()
+
+
+# --- register checks --------------------------------------------------------------------------
+
+
+def _broken_register() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "organisasjonsnummer": ["900000001", "900000002", "900000003", "900000004", "900000005",
+                                    "900000005", "900000007", None],
+            "kommune": ["0301", "0301", "0301", "0301", "0219", "0219", "0301", "0301"],
+            #           ok      swapped  (0,0)  outside  wrong kommune  dup  missing  ok
+            "lat": [59.91, 10.75, 0.0, 48.85, 59.91, 59.89, None, 59.92],
+            "lon": [10.75, 59.91, 0.0, 2.35, 10.75, 10.52, None, 10.76],
+        }
+    )
+
+
+def _kommune_squares() -> gpd.GeoDataFrame:
+    """Two rough kommuner: Oslo around 10.75 E and Bærum west of 10.62 E (same latitude band)."""
+    oslo = box(10.62, 59.8, 10.95, 60.0)
+    baerum = box(10.40, 59.8, 10.62, 60.0)
+    return gpd.GeoDataFrame({"kommunenummer": ["0301", "0219"]}, geometry=[oslo, baerum], crs="EPSG:4326")
+
+
+def test_check_register_flags_each_kind_of_error_and_keeps_every_row() -> None:
+    register = _broken_register()
+    checked = check_register(register, kommuner=_kommune_squares())
+    assert len(checked) == len(register)
+    assert checked["coord_status"].tolist() == [
+        "ok", "swapped", "zero", "outside_norway", "ok", "ok", "missing", "ok"
+    ]
+    assert checked["point_kommune"].tolist() == ["0301", "0301", pd.NA, pd.NA, "0301", "0219", pd.NA, "0301"]
+    assert checked["kommune_mismatch"].tolist() == [False, False, pd.NA, pd.NA, True, False, pd.NA, False]
+    assert checked["duplicate_orgnr"].tolist() == [False] * 4 + [True, True] + [False] * 2
+    assert checked["flags"].tolist() == [
+        "",
+        "coordinates swapped",
+        "coordinates (0, 0)",
+        "coordinates outside Norway",
+        "point in another kommune, duplicate organisasjonsnummer",
+        "duplicate organisasjonsnummer",
+        "coordinates missing",
+        "",
+    ]
+    # the originals are untouched; the swap is corrected only in the *_fixed columns
+    pd.testing.assert_frame_equal(checked[register.columns], register)
+    assert checked.loc[1, ["lat_fixed", "lon_fixed"]].tolist() == [59.91, 10.75]
+    assert checked["lat_fixed"].isna().tolist() == [False, False, True, True, False, False, True, False]
+
+
+def test_check_register_without_kommuner_leaves_mismatch_unknown() -> None:
+    checked = check_register(_broken_register())
+    assert checked["kommune_mismatch"].isna().all()
+    assert checked["point_kommune"].isna().all()
+
+
+def test_coordinates_in_svalbard_are_in_norway() -> None:
+    register = pd.DataFrame({"organisasjonsnummer": ["900000001"], "kommune": ["2100"], "lat": [78.22], "lon": [15.65]})
+    assert check_register(register)["coord_status"].tolist() == ["ok"]
+
+
+# --- catchments -------------------------------------------------------------------------------
+
+
+def test_catchment_share_by_hand() -> None:
+    catchments = gpd.GeoDataFrame(
+        {"skolekrets": ["K1", "K2", "K3", "K4"]},
+        geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10), box(0, 10, 10, 20), box(100, 100, 101, 101)],
+        crs=CRS,
+    )
+    # zone A: x < 7; zone B: x >= 7, y < 10 only
+    zones = gpd.GeoDataFrame({"area": ["B", "A"]}, geometry=[box(7, 0, 30, 10), box(0, 0, 7, 20)], crs=CRS)
+    with pytest.warns(GeokoblingWarning, match="K4"):
+        table = catchment_share(catchments, zones, threshold=0.6)
+    rows = {(r.skolekrets, r.area): (r.share, r.belongs) for r in table.itertuples()}
+    assert rows[("K1", "A")] == (pytest.approx(0.7), True)
+    assert rows[("K1", "B")] == (pytest.approx(0.3), False)
+    assert rows[("K2", "B")] == (pytest.approx(1.0), True)
+    assert rows[("K3", "A")] == (pytest.approx(0.7), True)
+    assert table.loc[table["skolekrets"] == "K4", "share"].tolist() == [0.0]
+    assert table["skolekrets"].drop_duplicates().tolist() == ["K1", "K2", "K3", "K4"]
+    assert not table.loc[table["skolekrets"] == "K4", "belongs"].any()
+    # a higher threshold than the largest share: K1 and K3 belong nowhere
+    strict = catchment_share(catchments.iloc[:3], zones, threshold=0.8)
+    assert strict.groupby("skolekrets")["belongs"].any().to_dict() == {"K1": False, "K2": True, "K3": False}
+
+
+@pytest.mark.realdata
+def test_catchment_shares_of_grunnkretser_in_their_kommune(grunnkretser) -> None:
+    kommuner = grunnkretser.dissolve("kommunenummer").reset_index()
+    table = catchment_share(grunnkretser, kommuner, catchment_id="grunnkrets", zone_id="kommunenummer")
+    chosen = table[table["belongs"]].set_index("grunnkrets")["kommunenummer"]
+    assert len(chosen) == len(grunnkretser)
+    assert (chosen.index.str.slice(0, 4) == chosen).all()
+    assert (table.groupby("grunnkrets")["share"].max() > 0.99).all()
+
+
+# --- unit table -------------------------------------------------------------------------------
+
+
+def test_unit_table_has_one_row_per_unit_and_year_with_layer_codes() -> None:
+    units = gpd.GeoDataFrame(
+        {"organisasjonsnummer": ["900000001", "900000002", "900000003"], "kommune": ["0301"] * 3,
+         "size": [300, 120, 45]},
+        geometry=[Point(5, 5), Point(15, 5), None],
+        crs=CRS,
+    )
+    areas = gpd.GeoDataFrame({"area": ["Vest"]}, geometry=[box(0, 0, 10, 10)], crs=CRS)
+    kommuner = gpd.GeoDataFrame({"kommune": ["0301"]}, geometry=[box(0, 0, 20, 10)], crs=CRS)
+    links = link_layers(units, {"area": areas, "kommune": kommuner}, max_distance=0)
+    table = unit_table(units, links, year=2019)
+    assert table["year"].tolist() == [2019] * 3
+    assert table["in_analysis_area"].tolist() == [True, False, False]
+    assert table["area"].tolist() == ["Vest", pd.NA, pd.NA]
+    assert table["kommune_linked"].tolist() == ["0301", "0301", pd.NA]
+    assert table["kommune"].tolist() == ["0301"] * 3
+    assert "geometry" not in table.columns and "area_reason" not in table.columns
+
+    two_years = pd.concat([table.assign(year=2019), table.assign(year=2020)])
+    assert len(two_years.drop_duplicates(["organisasjonsnummer", "year"])) == 6
+    with pytest.warns(GeokoblingWarning, match="900000001"):
+        unit_table(units.assign(organisasjonsnummer="900000001"), links, year=2019)
