@@ -184,13 +184,16 @@ def _mapping_columns(mapping: pd.DataFrame, *, key: str, by: str) -> tuple[str, 
 
 
 def _map(old_codes: pd.Series, lookup: pd.Series, *, key: str) -> pd.Series:
-    unmapped = sorted(set(old_codes) - set(lookup.index))
+    old = old_codes.to_numpy(dtype=object)
+    known = pd.Index(lookup.index)
+    position = known.get_indexer(old)
+    unmapped = sorted(set(old[position < 0]))
     if unmapped:
         raise MappingError(
             f"{len(unmapped)} {key} code(s) of values are not in the mapping: {format_values(unmapped)}. "
             "Map every unit, unchanged ones included (new = old)."
         )
-    unused = sorted(set(lookup.index) - set(old_codes))
+    unused = sorted(known[~known.isin(old)])
     if unused:
         warnings.warn(
             f"{len(unused)} {key} code(s) of the mapping have no row in values and are ignored: "
@@ -198,7 +201,7 @@ def _map(old_codes: pd.Series, lookup: pd.Series, *, key: str) -> pd.Series:
             GeokoblingWarning,
             stacklevel=3,
         )
-    return old_codes.map(lookup).astype("string")
+    return pd.Series(lookup.to_numpy(dtype=object)[position], dtype="string")
 
 
 def _weighted_means(
