@@ -85,6 +85,7 @@ _SIZE_ALIASES = {
 _TRUE = {"true", "1", "ja", "j", "yes", "y", "privat"}
 _FALSE = {"false", "0", "nei", "n", "no", "offentlig"}
 
+_POST_BOX = re.compile(r"^\s*(postboks|pb\.?)\s*\d", re.IGNORECASE)
 _ADDRESS = re.compile(r"^(?P<street>.*?\D)\s*(?P<number>\d+)\s*(?P<letter>[A-Za-zÆØÅæøå])?$")
 
 
@@ -140,10 +141,14 @@ def read_register(path_or_frame: str | Path | pd.DataFrame, kind: str = "skole")
     result["kommune"] = _digits(take("kommune"), 4, "kommune", problems, pad=True)
     result["address"] = _text(take("address"))
     parts = result["address"].map(parse_address)
+    for position, address in enumerate(result["address"]):
+        if isinstance(address, str) and _POST_BOX.match(address):
+            problems[position].append(f"address is a post box, not a visiting address: {address!r}")
+            parts.iat[position] = (None, None, None)
     result["street"] = pd.Series([p[0] for p in parts], dtype="string")
     result["house_number"] = pd.Series([p[1] for p in parts], dtype="Int64")
     result["letter"] = pd.Series([p[2] for p in parts], dtype="string")
-    for position in np.flatnonzero(result["address"].notna() & result["house_number"].isna()):
+    for position in np.flatnonzero(result["street"].notna() & result["house_number"].isna()):
         problems[position].append(f"address has no house number: {result['address'].iloc[position]!r}")
     result["postnummer"] = _digits(take("postnummer"), 4, "postnummer", problems, pad=True)
     result["poststed"] = _text(take("poststed"))
