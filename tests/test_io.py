@@ -11,6 +11,7 @@ import shapely
 from shapely.geometry import Polygon, box
 
 from geokobling.errors import (
+    CodeError,
     ColumnError,
     CRSError,
     FileReadError,
@@ -392,6 +393,19 @@ def test_no_code_column_at_all(tmp_path):
     path = _write_gpkg(_layer({"navn": ["x"]}, [box(0, 0, 1, 1)]), tmp_path / "units.gpkg")
     with pytest.raises(ColumnError, match=r"units\.gpkg has no unit code column.*\['navn'\]"):
         read_units(path)
+
+
+def test_malformed_codes_name_the_file_column(tmp_path):
+    layer = _layer({"grunnkretsnummer": ["03010101", "301", None]},
+                   [box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)])
+    with pytest.raises(CodeError, match=r"column 'grunnkretsnummer' of .*gk\.gpkg.*'301'.*row\(s\) 1, 2"):
+        read_units(_write_gpkg(layer, tmp_path / "gk.gpkg"))
+
+
+def test_empty_layer_warned(tmp_path):
+    path = _write_gpkg(_layer({"kommune": ["0301"]}, [box(0, 0, 1, 1)]).iloc[:0], tmp_path / "empty.gpkg")
+    with pytest.warns(GeokoblingWarning, match=r"empty\.gpkg holds no kommune units"):
+        assert read_units(path).empty
 
 
 def test_wrong_geometry_type(tmp_path):

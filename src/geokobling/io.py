@@ -175,19 +175,21 @@ def read_units(
     source = str(path)
     kind = _unit_kind(kind)
     raw = _read_vector(path, layer=layer)
-    frame = _rename_code_columns(raw)
+    frame, renamed = _rename_code_columns(raw)
     original = _attribute_columns(raw)
     kind = kind or _detect_kind(frame, original, source)
     if kind not in frame.columns:
         raise _missing_code_column(kind, original, source)
     frame = _rename_name_columns(frame, kind)
-    frame = _normalise_codes(frame, kind, source)
+    frame = _normalise_codes(frame, kind, source, renamed)
     frame = _add_derived_codes(frame, kind, source)
     frame = _to_crs(frame, source, source_crs)
     frame, repaired = _repair_polygons(frame, kind, source)
     _warn_duplicates(frame[kind], what=f"{kind} code(s)", source=source)
     frame = _order_columns(frame, kind)
     frame.attrs.update(kind=kind, source=source, repaired=repaired)
+    if frame.empty:
+        _warn(f"{source} holds no {kind} units (0 rows); check the file or the layer= you chose")
     logger.info("read %d %s units from %s", len(frame), kind, source)
     return frame
 
@@ -258,8 +260,11 @@ def _key(column: object) -> str:
     return re.sub(r"[^a-z0-9]", "", text)
 
 
-def _rename_code_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Rename the first column matching each kind's code aliases, unless the standard name exists."""
+def _rename_code_columns(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """Rename the first column matching each kind's code aliases, unless the standard name exists.
+
+    Returns the renamed frame and the file's name of each renamed column, for messages.
+    """
     rename: dict[str, str] = {}
     for kind, aliases in _CODE_ALIASES.items():
         if kind in frame.columns:
@@ -267,7 +272,7 @@ def _rename_code_columns(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         match = next((c for c in frame.columns if c not in rename and _key(c) in aliases), None)
         if match is not None:
             rename[match] = kind
-    return frame.rename(columns=rename)
+    return frame.rename(columns=rename), {new: old for old, new in rename.items()}
 
 
 def _detect_kind(frame: pd.DataFrame, original: Iterable[str], source: str) -> str:
@@ -307,12 +312,15 @@ def _rename_name_columns(frame: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame
     return frame.rename(columns=rename)
 
 
-def _normalise_codes(frame: gpd.GeoDataFrame, kind: str, source: str) -> gpd.GeoDataFrame:
+def _normalise_codes(
+    frame: gpd.GeoDataFrame, kind: str, source: str, renamed: dict[str, str]
+) -> gpd.GeoDataFrame:
     frame = frame.copy()
     for level in UNIT_KINDS:
         if level in frame.columns:
             frame[level] = normalize_codes(
-                frame[level], level, column=level, source=source, allow_missing=level != kind
+                frame[level], level, column=renamed.get(level, level), source=source,
+                allow_missing=level != kind,
             )
     return frame
 
