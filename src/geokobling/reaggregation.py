@@ -97,8 +97,7 @@ def reaggregate(
     weights = _population(values, population)
     if mapping is None:
         require_columns(values, [by], source="values")
-        new_codes = values[by].astype("string")
-        _refuse_missing(new_codes, by)
+        new_codes = _codes(values[by], by, source="values")
     else:
         key = key or ("grunnkrets" if "grunnkrets" in values.columns else "kommune")
         require_columns(values, [key], source="values")
@@ -191,7 +190,7 @@ def _map(old_codes: pd.Series, lookup: pd.Series, *, key: str) -> pd.Series:
     if unmapped:
         raise MappingError(
             f"{len(unmapped)} {key} code(s) of values are not in the mapping: {format_values(unmapped)}. "
-            "Map every unit, unchanged ones included (new = old)."
+            f"Map every unit, unchanged ones included (new = old), or pass key= to map another column than {key!r}."
         )
     unused = sorted(known[~known.isin(old)])
     if unused:
