@@ -91,6 +91,7 @@ def lines_to_edges(
     ferry: str | None = None,
     time: str | None = None,
     snap_tolerance: float = 1.0,
+    split_at_vertices: bool = False,
     source: str = "the line layer",
 ) -> EdgeArrays:
     """Edges from a line layer whose lines meet at shared endpoints (see ``RoadNetwork.from_lines``)."""
@@ -99,6 +100,9 @@ def lines_to_edges(
     gdf = to_working_crs(gdf, source=source)
     require_columns(gdf, [c for c in (oneway, ferry, time) if c is not None], source=source)
     rows, lines = _line_parts(gdf.geometry.to_numpy(), source=source)
+    if split_at_vertices:
+        lines, piece_of = split_at_shared_vertices(lines)
+        rows = rows[piece_of]
     forward, backward = _oneway_flags(gdf[oneway] if oneway else None, len(gdf), source=source, column=oneway)
     minutes = _weights(gdf[time], source=source, column=time) if time else None
     ferry_flags = _flags(gdf[ferry], source=source, column=ferry) if ferry else np.zeros(len(gdf), bool)
@@ -287,19 +291,16 @@ def nvdb_to_edges(
         if columns["length"]
         else shapely.length(lines)
     )
-    ids = np.concatenate([gdf[columns["from"]].to_numpy(), gdf[columns["to"]].to_numpy()])
-    if pd.isna(ids).any():
-        rows = np.flatnonzero(pd.isna(ids)) % len(gdf)
-        raise ColumnError(
-            f"{source} has missing node ids at row(s) {format_values(sorted(set(rows.tolist())))}"
-        )
-    node_id, node_of = np.unique(ids, return_inverse=True)
     ends = np.concatenate(
         [
             shapely.get_coordinates(shapely.get_point(lines, 0)),
             shapely.get_coordinates(shapely.get_point(lines, -1)),
         ]
     )
+    ids = _nvdb_node_keys(
+        pd.concat([gdf[columns["from"]], gdf[columns["to"]]], ignore_index=True), ends, source=source
+    )
+    node_id, node_of = np.unique(ids, return_inverse=True)
     first = np.unique(node_of, return_index=True)[1]  # node coordinates: the first line end naming it
     return EdgeArrays(
         node_xy=ends[first],
@@ -315,6 +316,33 @@ def nvdb_to_edges(
         ferry=_flags(gdf[ferry], source=source, column=ferry) if ferry else np.zeros(len(gdf), bool),
         source=gdf.index.to_numpy(),
     )
+
+
+def _nvdb_node_keys(ids: pd.Series, ends: np.ndarray, *, source: str) -> np.ndarray:
+    """Node key of every line end: its NVDB node id, or for an end without id its coordinates.
+
+    Real ruteplan extracts leave the node id empty where a route is cut into pieces; such ends
+    join an id'ed node at exactly the same place, else other id-less ends at the same place.
+    """
+    text = ids.astype("string").str.strip()
+    blank = (text.isna() | (text == "")).to_numpy()
+    keys = text.fillna("").to_numpy(dtype=object)
+    if not blank.any():
+        return keys
+    n_rows = len(ids) // 2
+    rows = sorted(set((np.flatnonzero(blank) % n_rows).tolist()))
+    warnings.warn(
+        f"{source}: {blank.sum()} line end(s) have no node id; they were joined to nodes by their exact "
+        f"coordinates: row(s) {format_values(rows)}",
+        GeokoblingWarning,
+        stacklevel=5,
+    )
+    place = pd.DataFrame({"x": ends[:, 0], "y": ends[:, 1], "key": keys})
+    named = place[~blank].drop_duplicates(["x", "y"])
+    found = place[blank].merge(named, on=["x", "y"], how="left", suffixes=("_blank", ""))["key"]
+    own = "@" + place.loc[blank, "x"].map(repr) + "," + place.loc[blank, "y"].map(repr)
+    keys[blank] = np.where(found.isna().to_numpy(), own.to_numpy(), found.to_numpy())
+    return keys
 
 
 def _find_column(gdf: gpd.GeoDataFrame, names: tuple[str, ...]) -> str | None:

@@ -122,6 +122,7 @@ class RoadNetwork:
         ferry: str | None = None,
         time: str | None = None,
         snap_tolerance: float = 1.0,
+        split_at_vertices: bool = False,
     ) -> RoadNetwork:
         """Build a network from a line layer whose lines meet at shared endpoints.
 
@@ -144,6 +145,9 @@ class RoadNetwork:
             Column of travel times in minutes (the same each way).
         snap_tolerance : float
             Distance in metres within which line ends are merged (0 = only identical ends).
+        split_at_vertices : bool
+            Also split lines at every vertex they share exactly with another line (or themselves),
+            as OSM ways share nodes: use it for whole OSM ways exported to a line layer.
 
         Example
         -------
@@ -153,7 +157,10 @@ class RoadNetwork:
         >>> RoadNetwork.from_lines(lines, snap_tolerance=0.5).n_nodes
         3
         """
-        parts = lines_to_edges(gdf, oneway=oneway, ferry=ferry, time=time, snap_tolerance=snap_tolerance)
+        parts = lines_to_edges(
+            gdf, oneway=oneway, ferry=ferry, time=time, snap_tolerance=snap_tolerance,
+            split_at_vertices=split_at_vertices,
+        )  # fmt: skip
         return cls(parts, source="the line layer")
 
     @classmethod

@@ -1,0 +1,402 @@
+"""Tests of geokobling.network: building road networks, snapping, and the routing graph.
+
+Distances are checked against hand calculations on small drawings and against networkx's
+Dijkstra on ``network.graph`` with the point nodes added by hand (an independent construction).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from scipy.sparse.csgraph import dijkstra
+from shapely.geometry import LineString, MultiLineString, Point
+
+from geokobling._network_readers import DRIVE_HIGHWAYS, split_at_shared_vertices
+from geokobling.errors import (
+    ColumnError,
+    CRSError,
+    GeokoblingWarning,
+    GeometryError,
+    InputError,
+    NetworkError,
+)
+from geokobling.network import RoadNetwork
+
+CRS = "EPSG:25833"
+
+
+def lines(*coords, **columns) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(columns, geometry=[LineString(c) for c in coords], crs=CRS)
+
+
+def points(*xy, index=None) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(geometry=[Point(p) for p in xy], index=index, crs=CRS)
+
+
+@pytest.fixture
+def one_way_square() -> RoadNetwork:
+    """A 100 m square whose bottom side (0,0)→(100,0) is one-way eastwards."""
+    roads = lines(
+        [(0, 0), (100, 0)], [(100, 0), (100, 100)], [(100, 100), (0, 100)], [(0, 100), (0, 0)],
+        oneway=[True, False, False, False],
+    )  # fmt: skip
+    return RoadNetwork.from_lines(roads, oneway="oneway")
+
+
+# --- from_lines -------------------------------------------------------------------------------
+
+
+def test_lines_sharing_endpoints_connect():
+    net = RoadNetwork.from_lines(lines([(0, 0), (50, 0)], [(50, 0), (100, 0)], [(50, 0), (50, 30)]))
+    assert (net.n_nodes, net.n_edges) == (4, 3)
+    d = net.distances(points((0, 0), (50, 30)), how="matrix")
+    assert d.iloc[0, 1] == pytest.approx(80.0)
+
+
+def test_crossing_lines_without_junction_do_not_connect():
+    net = RoadNetwork.from_lines(lines([(0, 0), (100, 0)], [(50, -50), (50, 50)]))
+    assert net.n_nodes == 4
+    assert len(net.components()) == 2
+    d = net.distances(points((10, 1), (50, 40)), how="matrix")
+    assert np.isnan(d.iloc[0, 1]) and np.isnan(d.iloc[1, 0])
+
+
+@pytest.mark.parametrize(
+    ("gap", "tolerance", "connected"), [(0.5, 1.0, True), (1.5, 1.0, False), (0.001, 0.0, False)]
+)
+def test_endpoints_within_and_beyond_snap_tolerance(gap, tolerance, connected):
+    net = RoadNetwork.from_lines(
+        lines([(0, 0), (100, 0)], [(100 + gap, 0), (200, 0)]), snap_tolerance=tolerance
+    )
+    assert (len(net.components()) == 1) is connected
+    assert net.n_nodes == (3 if connected else 4)
+
+
+def test_multilinestring_rows_are_exploded_with_a_report():
+    layer = gpd.GeoDataFrame(
+        geometry=[MultiLineString([[(0, 0), (10, 0)], [(10, 0), (10, 10)]]), LineString([(10, 10), (0, 10)])],
+        crs=CRS,
+    )
+    with pytest.warns(GeokoblingWarning, match=r"MultiLineString row\(s\).*row\(s\) 0"):
+        net = RoadNetwork.from_lines(layer)
+    assert net.n_edges == 3
+    assert net.edges["source"].tolist() == [0, 0, 1]
+
+
+def test_empty_geometries_are_reported_and_left_out():
+    layer = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1, 0)]), None, LineString()], crs=CRS)
+    with pytest.warns(GeokoblingWarning, match=r"2 row\(s\) with missing or empty geometry.*1, 2"):
+        net = RoadNetwork.from_lines(layer)
+    assert net.n_edges == 1
+
+
+def test_geographic_lines_are_measured_in_metres():
+    wgs84 = lines([(10.75, 59.91), (10.76, 59.91)]).set_crs("EPSG:4326", allow_override=True)
+    net = RoadNetwork.from_lines(wgs84)
+    expected = wgs84.to_crs(CRS).length.iloc[0]
+    assert net.edges["length"].iloc[0] == pytest.approx(expected)
+    assert 500 < expected < 600  # 0.01° of longitude at 59.91° N is about 558 m
+
+
+def test_oneway_minus_one_runs_against_the_line():
+    net = RoadNetwork.from_lines(lines([(0, 0), (10, 0)], oneway=["-1"]), oneway="oneway")
+    assert net.edges[["forward", "backward"]].to_numpy().tolist() == [[False, True]]
+    d = net.distances(points((0, 0), (10, 0)), how="matrix")
+    assert np.isnan(d.iloc[0, 1]) and d.iloc[1, 0] == pytest.approx(10.0)
+
+
+# --- routing graph: hand-checked cases --------------------------------------------------------
+
+
+def test_two_points_on_a_one_way_edge(one_way_square):
+    d = one_way_square.distances(points((30, 2), (70, -3)), how="matrix")
+    assert d.iloc[0, 1] == pytest.approx(2 + 40 + 3)
+    # back against the one-way street: around the square
+    assert d.iloc[1, 0] == pytest.approx(3 + 30 + 300 + 30 + 2)
+
+
+def test_point_on_a_node_joins_that_node(one_way_square):
+    pts = points((30, 2), (100, -4))
+    rg = one_way_square.routing_graph(pts)
+    node = one_way_square.nodes.query("x == 100 and y == 0").index[0]
+    start = rg.csr.indptr[rg.point_nodes[1]]
+    assert rg.csr.indices[start : rg.csr.indptr[rg.point_nodes[1] + 1]].tolist() == [node]
+    assert rg.csr.n_nodes == one_way_square.n_nodes + 1 + 2  # one split node, two point nodes
+    d = one_way_square.distances(pts, how="matrix")
+    assert d.iloc[0, 1] == pytest.approx(2 + 70 + 4)
+
+
+def test_ferry_factor_and_travel_time():
+    roads = lines([(0, 0), (1000, 0)], [(1000, 0), (2000, 0)], ferry=[False, True], minutes=[1.0, 10.0])
+    net = RoadNetwork.from_lines(roads, ferry="ferry", time="minutes")
+    pts = points((0, 0), (2000, 0))
+    assert net.distances(pts, how="matrix", ferry_factor=3.0).iloc[0, 1] == pytest.approx(1000 + 3000)
+    by_time = net.distances(pts, how="matrix", weight="time", ferry_factor=2.0)
+    assert by_time.iloc[0, 1] == pytest.approx(1.0 + 20.0)
+    # a point 500 m off the road: connectors count at 30 km/h = 500 m/min, both ways
+    off = points((500, 500), (2000, 0))
+    assert net.distances(off, how="matrix", weight="time").iloc[0, 1] == pytest.approx(1.0 + 0.5 + 10.0)
+
+
+def test_time_weight_needs_times():
+    net = RoadNetwork.from_lines(lines([(0, 0), (1, 0)]))
+    with pytest.raises(NetworkError, match="no travel times"):
+        net.distances(points((0, 0)), weight="time")
+
+
+def test_distances_long_format_and_cutoff():
+    net = RoadNetwork.from_lines(lines([(0, 0), (100, 0)]))
+    pts = points((0, 0), (40, 0), (100, 0), index=["a", "b", "c"])
+    long = net.distances(pts, cutoff=60)
+    assert set(zip(long.origin, long.destination, strict=True)) == {
+        ("a", "a"), ("a", "b"), ("b", "a"), ("b", "b"), ("b", "c"), ("c", "b"), ("c", "c")
+    }  # fmt: skip
+    to_c = net.distances(pts.loc[["a"]], pts.loc[["c"]], how="matrix")
+    assert to_c.loc["a", "c"] == pytest.approx(100.0)
+
+
+# --- routing graph against networkx on random networks ----------------------------------------
+
+
+def random_network(seed: int) -> tuple[RoadNetwork, gpd.GeoDataFrame]:
+    """A jittered 6×6 grid with some edges missing, some one-way, some ferries, and points near it."""
+    rng = np.random.default_rng(seed)
+    xy = {
+        (i, j): (i * 100 + rng.uniform(-20, 20), j * 100 + rng.uniform(-20, 20))
+        for i in range(6)
+        for j in range(6)
+    }
+    segments = [((i, j), (i + 1, j)) for i in range(5) for j in range(6)]
+    segments += [((i, j), (i, j + 1)) for i in range(6) for j in range(5)]
+    segments = [s for s in segments if rng.random() > 0.15]
+    coords = [[xy[a], ((xy[a][0] + xy[b][0]) / 2 + rng.uniform(-10, 10), (xy[a][1] + xy[b][1]) / 2), xy[b]]
+              for a, b in segments]  # fmt: skip
+    roads = lines(*coords, oneway=rng.random(len(segments)) < 0.3, ferry=rng.random(len(segments)) < 0.1)
+    pts = points(*rng.uniform(-30, 530, size=(25, 2)))
+    return RoadNetwork.from_lines(roads, oneway="oneway", ferry="ferry"), pts
+
+
+def networkx_with_points(net: RoadNetwork, snap: pd.DataFrame, ferry_factor: float) -> nx.MultiDiGraph:
+    """``net.graph`` with each point added by hand: its edge split at the offset, plus a connector."""
+    G = net.graph.copy()
+    for _, _, data in G.edges(data=True):
+        data["w"] = data["length"] * (ferry_factor if data["ferry"] else 1.0)
+    for label, row in snap.iterrows():
+        e = net.edges.iloc[row.edge]
+        share = row.offset_m / e.geometry.length
+        split = ("split", label)
+        for a, b, key, data in list(G.edges(keys=True, data=True)):
+            if data.get("edge") == row.edge:
+                G.remove_edge(a, b, key)
+                to_split = 1 - share if data["reversed"] else share
+                G.add_edge(a, split, w=data["w"] * to_split)
+                G.add_edge(split, b, w=data["w"] * (1 - to_split))
+        G.add_edge(("point", label), split, w=row.snap_distance_m)
+        G.add_edge(split, ("point", label), w=row.snap_distance_m)
+    return G
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_routing_graph_distances_equal_networkx(seed):
+    net, pts = random_network(seed)
+    snap = net.snap(pts)
+    first_on_edge = ~snap["edge"].duplicated()  # the by-hand split handles one point per edge
+    pts, snap = pts[first_on_edge.to_numpy()], snap[first_on_edge]
+    inside = (snap.offset_m > 1e-6) & (snap.offset_m < net.edges.geometry.length.to_numpy()[snap.edge] - 1e-6)
+    pts, snap = pts[inside.to_numpy()], snap[inside]
+    G = networkx_with_points(net, snap, ferry_factor=2.5)
+    got = net.distances(pts, how="matrix", ferry_factor=2.5)
+    for origin in pts.index:
+        expected = nx.single_source_dijkstra_path_length(G, ("point", origin), weight="w")
+        for destination in pts.index:
+            want = expected.get(("point", destination), np.nan)
+            assert got.loc[origin, destination] == pytest.approx(want, abs=1e-6, nan_ok=True)
+    # the CSR graph itself, through scipy's Dijkstra, gives the same numbers
+    rg = net.routing_graph(pts, ferry_factor=2.5)
+    nodes = rg.point_nodes
+    scipy_d = dijkstra(rg.csr.to_scipy(), indices=nodes)[:, nodes]
+    np.testing.assert_allclose(np.where(np.isinf(scipy_d), np.nan, scipy_d), got.to_numpy(), atol=1e-6)
+
+
+def test_several_points_on_one_edge_split_in_offset_order():
+    net = RoadNetwork.from_lines(lines([(0, 0), (100, 0)], oneway=[True]), oneway="oneway")
+    pts = points((80, 1), (20, 2), (50, 3), (50, 4))
+    rg = net.routing_graph(pts)
+    assert rg.csr.n_nodes == 2 + 3 + 4  # three distinct split places, four point nodes
+    d = net.distances(pts, how="matrix")
+    assert d.iloc[1, 0] == pytest.approx(2 + 60 + 1)
+    assert d.iloc[2, 3] == pytest.approx(3 + 4)
+    assert np.isnan(d.iloc[0, 1])  # against the one-way street
+    np.testing.assert_allclose(rg.xy[rg.point_nodes], pts.get_coordinates().to_numpy())
+
+
+# --- snapping and components ------------------------------------------------------------------
+
+
+def test_snap_onto_edge_not_nearest_node():
+    net = RoadNetwork.from_lines(lines([(0, 0), (1000, 0)]))
+    snap = net.snap(points((500, 10)))
+    assert snap.loc[0, ["offset_m", "snap_distance_m", "x", "y"]].tolist() == pytest.approx([500, 10, 500, 0])
+
+
+def test_snap_statuses_keep_input_order_and_index():
+    net = RoadNetwork.from_lines(lines([(0, 0), (100, 0)], [(0, 500), (10, 500)]))
+    pts = gpd.GeoDataFrame(
+        geometry=[Point(50, 5), None, Point(50, 300), Point(5, 499)], index=[9, 8, 7, 6], crs=CRS
+    )
+    with pytest.warns(GeokoblingWarning, match="too_far"):
+        snap = net.snap(pts, max_distance=100)
+    assert snap.index.tolist() == [9, 8, 7, 6]
+    assert snap.status.tolist() == ["snapped", "no_geometry", "too_far", "snapped"]
+    assert snap.loc[7, "snap_distance_m"] == pytest.approx(np.hypot(40, 200))  # to (10, 500)
+    assert snap.component.tolist()[0] == 0 and snap.component.tolist()[3] == 1
+    largest = net.snap(pts.loc[[6]], largest_component=True)
+    assert largest.loc[6, "edge"] == 0 and largest.loc[6, "snap_distance_m"] == pytest.approx(
+        np.hypot(0, 499)
+    )
+
+
+def test_components_table_and_points():
+    net = RoadNetwork.from_lines(lines([(0, 0), (100, 0)], [(100, 0), (200, 0)], [(0, 500), (10, 500)]))
+    table = net.components(points((5, 5), (50, 3), (3, 501)))
+    assert table[["n_nodes", "n_edges", "n_points"]].to_numpy().tolist() == [[3, 2, 2], [2, 1, 1]]
+    assert table.length_km.tolist() == pytest.approx([0.2, 0.01])
+    strong = RoadNetwork.from_lines(lines([(0, 0), (10, 0)], oneway=[True]), oneway="oneway").components(
+        strong=True
+    )
+    assert strong.n_nodes.tolist() == [1, 1] and strong.n_edges.sum() == 0
+
+
+# --- networkx in and out ----------------------------------------------------------------------
+
+
+def test_graph_round_trip_through_networkx(one_way_square):
+    G = one_way_square.graph
+    assert G.graph["crs"] == CRS and G.number_of_edges() == 7
+    back = RoadNetwork.from_networkx(G)
+    assert (back.n_nodes, back.n_edges) == (4, 4)
+    pts = points((30, 2), (70, -3), (50, 90))
+    pd.testing.assert_frame_equal(
+        back.distances(pts, how="matrix"), one_way_square.distances(pts, how="matrix")
+    )
+
+
+def test_from_networkx_geographic_and_travel_time():
+    G = nx.MultiDiGraph(crs="EPSG:4326")
+    G.add_node(1, x=10.75, y=59.91)
+    G.add_node(2, x=10.76, y=59.91)
+    G.add_edge(1, 2, length=560.0, travel_time=60.0)
+    net = RoadNetwork.from_networkx(G)
+    assert net.nodes.x.iloc[1] - net.nodes.x.iloc[0] == pytest.approx(558, abs=5)
+    assert net.edges[["forward", "backward", "time_fw"]].iloc[0].tolist() == [True, False, 1.0]
+
+
+def test_from_networkx_missing_length_is_refused():
+    G = nx.MultiDiGraph(crs=CRS)
+    G.add_node(1, x=0.0, y=0.0)
+    G.add_node(2, x=1.0, y=0.0)
+    G.add_edge(1, 2)
+    with pytest.raises(InputError, match=r"'length'.*row\(s\) 0"):
+        RoadNetwork.from_networkx(G)
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+
+def test_no_crs_is_refused():
+    with pytest.raises(CRSError, match="no coordinate reference system"):
+        RoadNetwork.from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1, 0)])]))
+    net = RoadNetwork.from_lines(lines([(0, 0), (1, 0)]))
+    with pytest.raises(CRSError):
+        net.snap(gpd.GeoDataFrame(geometry=[Point(0, 0)]))
+
+
+@pytest.mark.parametrize("bad", [-1.0, np.nan, None, "x"])
+def test_negative_or_missing_times_are_refused(bad):
+    roads = lines([(0, 0), (1, 0)], [(1, 0), (2, 0)], minutes=[1.0, bad])
+    with pytest.raises(InputError, match=r"'minutes'.*row\(s\) 1"):
+        RoadNetwork.from_lines(roads, time="minutes")
+
+
+def test_wrong_geometry_types_and_flags_are_refused():
+    with pytest.raises(GeometryError, match=r"row\(s\) 1"):
+        RoadNetwork.from_lines(
+            gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1, 0)]), Point(0, 0)], crs=CRS)
+        )
+    with pytest.raises(ColumnError, match="'sometimes'"):
+        RoadNetwork.from_lines(lines([(0, 0), (1, 0)], oneway=["sometimes"]), oneway="oneway")
+    with pytest.raises(ColumnError, match="no column"):
+        RoadNetwork.from_lines(lines([(0, 0), (1, 0)]), oneway="oneway")
+
+
+def test_zero_length_edges_are_allowed():
+    net = RoadNetwork.from_lines(lines([(0, 0), (0, 0)], [(0, 0), (5, 0)]), snap_tolerance=0)
+    assert net.edges["length"].tolist() == [0.0, 5.0]
+    assert net.distances(points((0, 0), (5, 0)), how="matrix").iloc[0, 1] == pytest.approx(5.0)
+
+
+def test_split_at_shared_vertices_handles_crossings_and_loops():
+    ways = np.array(
+        [LineString([(0, 0), (1, 0), (2, 0)]), LineString([(1, -1), (1, 0), (1, 1)]),
+         LineString([(5, 5), (6, 5), (6, 6), (5, 5)])],
+        dtype=object,
+    )  # fmt: skip
+    pieces, way = split_at_shared_vertices(ways)
+    assert way.tolist() == [0, 0, 1, 1, 2]
+    assert shapely.length(pieces).sum() == pytest.approx(shapely.length(ways).sum())
+    assert [len(shapely.get_coordinates(p)) for p in pieces] == [2, 2, 2, 2, 4]
+
+
+# --- real data --------------------------------------------------------------------------------
+
+
+@pytest.mark.realdata
+def test_nvdb_ruteplan_schema(shared_data):
+    layer = gpd.read_file(shared_data / "nvdb_vegnett_ruteplan_oslo_utdrag_2021.gpkg")
+    with pytest.warns(GeokoblingWarning, match=r"127 line end\(s\) have no node id"):
+        net = RoadNetwork.from_nvdb(layer)
+    edges = net.edges
+    assert net.n_edges == 1000
+    assert edges.forward.sum() == (layer.ONEWAY != "TF").sum()
+    assert edges.backward.sum() == (layer.ONEWAY != "FT").sum()
+    np.testing.assert_array_equal(edges.time_fw, layer.FT_MINUTES)
+    np.testing.assert_array_equal(edges.time_bw, layer.TF_MINUTES)
+    np.testing.assert_array_equal(edges["length"], layer.SHAPE_Length)
+    # every line starts at its from-node and ends at its to-node
+    node_xy = net.nodes[["x", "y"]].to_numpy()
+    for end, node in ((0, edges.u), (-1, edges.v)):
+        at = shapely.get_coordinates(shapely.get_point(edges.geometry.to_numpy(), end))
+        assert np.abs(at - node_xy[node]).max() < 0.01
+    # components by an independent construction: node id, or where the id is empty the id of a node
+    # at exactly the same place, else the place itself
+    lines = shapely.force_2d(shapely.line_merge(layer.geometry.to_numpy()))
+    ends = [(a, tuple(shapely.get_coordinates(g)[0])) for a, g in zip(layer.FromNodeID, lines, strict=True)]
+    ends += [(b, tuple(shapely.get_coordinates(g)[-1])) for b, g in zip(layer.ToNodeID, lines, strict=True)]
+    id_at = {place: node for node, place in ends if node}
+    keys = [node or id_at.get(place, place) for node, place in ends]
+    G = nx.Graph(list(zip(keys[:1000], keys[1000:], strict=True)))
+    assert len(net.components()) == nx.number_connected_components(G) == 195
+    lower = layer.rename(columns={"FromNodeID": "fromnode", "ToNodeID": "tonode", "ONEWAY": "oneway",
+                                  "FT_MINUTES": "drivetime_fw", "TF_MINUTES": "drivetime_bw"})  # fmt: skip
+    with pytest.warns(GeokoblingWarning):
+        assert RoadNetwork.from_nvdb(lower).n_nodes == net.n_nodes
+
+
+@pytest.mark.realdata
+def test_osm_central_oslo_and_the_same_ways_as_lines(shared_data):
+    net = RoadNetwork.from_osm(shared_data / "oslo_sentrum_2025.osm.pbf")
+    table = net.components()
+    assert 4000 < net.n_nodes < 5500
+    assert table.n_nodes.iloc[0] / net.n_nodes > 0.95
+    assert (~(net.edges.forward & net.edges.backward)).sum() > 500  # one-way streets are read
+    veger = gpd.read_file(shared_data / "oslo_sentrum_2025_veger.gpkg")
+    drive = veger[veger.highway.isin(DRIVE_HIGHWAYS)]
+    as_lines = RoadNetwork.from_lines(drive, oneway="oneway", split_at_vertices=True)
+    assert abs(as_lines.n_nodes - net.n_nodes) / net.n_nodes < 0.1
+    assert as_lines.edges["length"].sum() == pytest.approx(net.edges["length"].sum(), rel=0.1)
+    tiny = RoadNetwork.from_osm(shared_data / "oslo_operaen_2025.osm.pbf", network_type="all")
+    assert tiny.n_edges > 100 and tiny.edges["length"].sum() == pytest.approx(7000, rel=0.5)
