@@ -455,7 +455,10 @@ def read_population_grid(
     InputError
         Negative population counts (the message lists the cells).
 
-    Missing population counts are kept as missing and reported in a warning.
+    Notes
+    -----
+    Missing population counts are kept as missing and reported in a warning; duplicate cell ids
+    are reported and kept.
 
     Example
     -------
