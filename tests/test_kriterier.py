@@ -1,0 +1,242 @@
+"""strukturkriteriet, nearest facility, sone and nabo against the spec and plain networkx."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import LineString, Point
+
+from geokobling.errors import GeokoblingWarning, InputError
+from geokobling.kriterier import nabokriteriet, nearest_facility_distance, sonekriteriet, strukturkriteriet
+from geokobling.network import RoadNetwork
+
+CRS = "EPSG:25833"
+
+
+def graph_from_lengths(nodes: dict[str, tuple[float, float]], edges: list[tuple[str, str, float]]) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph(crs=CRS)
+    for name, (x, y) in nodes.items():
+        graph.add_node(name, x=x, y=y)
+    for u, v, length in edges:
+        graph.add_edge(u, v, length=length)
+        graph.add_edge(v, u, length=length)
+    return graph
+
+
+def centres_at(points: dict[str, tuple[float, float]], population: dict[str, float], kommune: dict[str, str]):
+    codes = list(points)
+    return gpd.GeoDataFrame(
+        {"grunnkrets": codes, "kommune": [kommune[c] for c in codes], "population": [population[c] for c in codes]},
+        geometry=[Point(points[c]) for c in codes],
+        crs=CRS,
+    )
+
+
+def test_worked_example_of_the_spec_through_the_public_api():
+    # NOU 2005: 18 box 11.1: A 500 people; B 2 500 people 2 km away; C 3 000 people, another kommune, 5 km away.
+    # B—C is 3.25 km, so that value(B) = (0·2500 + 2·500 + 3.25·2000) / 5000 = 1.5 km as in the spec.
+    xy = {"A": (0.0, 0.0), "B": (2000.0, 0.0), "C": (1500.0, 4000.0)}
+    graph = graph_from_lengths(xy, [("A", "B", 2000.0), ("A", "C", 5000.0), ("B", "C", 3250.0)])
+    codes = {"A": "99010001", "B": "99010002", "C": "99020001"}
+    centres = centres_at(
+        {codes[k]: v for k, v in xy.items()},
+        {codes["A"]: 500, codes["B"]: 2500, codes["C"]: 3000},
+        {codes["A"]: "9901", codes["B"]: "9901", codes["C"]: "9902"},
+    )
+    values = strukturkriteriet(centres, graph, progress=False).set_index("grunnkrets")
+    assert values.loc[codes["A"], "strukturkriteriet_km"] == pytest.approx(3.0, abs=1e-12)
+    assert values.loc[codes["B"], "strukturkriteriet_km"] == pytest.approx(1.5, abs=1e-12)
+    assert values.loc[codes["A"], "farthest_km"] == pytest.approx(5.0)
+    kommune = values[values["kommune"] == "9901"]
+    weighted = (kommune["strukturkriteriet_km"] * kommune["population"]).sum() / kommune["population"].sum()
+    assert weighted == pytest.approx(1.75, abs=1e-12)
+    assert values["reached"].all() and (values["status"] == "ok").all()
+
+
+def random_network(seed: int, n_nodes: int, n_edges: int):
+    """Random road graph in the osmnx convention: lengths >= straight line, one-ways, ferries, islands."""
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 20_000, (n_nodes, 2)).round(1)
+    graph = nx.MultiDiGraph(crs=CRS)
+    for i, (x, y) in enumerate(xy):
+        graph.add_node(i, x=float(x), y=float(y))
+    for _ in range(n_edges):
+        u, v = (int(a) for a in rng.choice(n_nodes, 2, replace=False))
+        length = float(math.dist(xy[u], xy[v]) * rng.uniform(1.0, 1.6))
+        ferry = bool(rng.random() < 0.1)
+        graph.add_edge(u, v, length=length, ferry=ferry)
+        if rng.random() < 0.8:
+            graph.add_edge(v, u, length=length, ferry=ferry)
+    return graph, xy
+
+
+def reference_values(graph, xy, centre_nodes, population, n, ferry_factor, fallback_factor):
+    """Full Dijkstra per centre with networkx, distances sorted and cumulated (SPEC step 3)."""
+    plain = nx.DiGraph()
+    plain.add_nodes_from(graph.nodes)
+    for u, v, data in graph.edges(data=True):
+        weight = data["length"] * (ferry_factor if data.get("ferry") else 1.0)
+        if not plain.has_edge(u, v) or plain[u][v]["weight"] > weight:
+            plain.add_edge(u, v, weight=weight)
+    component = {}
+    for label, nodes in enumerate(nx.strongly_connected_components(plain)):
+        component.update(dict.fromkeys(nodes, label))
+    values = []
+    for a in centre_nodes:
+        lengths = nx.single_source_dijkstra_path_length(plain, a, weight="weight")
+        candidates = []
+        for b, people in zip(centre_nodes, population, strict=True):
+            by_road = component[b] == component[a] or fallback_factor is None
+            if by_road and b in lengths:
+                candidates.append((lengths[b], people))
+            elif not by_road:
+                candidates.append((fallback_factor * math.dist(xy[a], xy[b]), people))
+        taken = weighted = 0.0
+        for distance, people in sorted(candidates):
+            part = min(people, n - taken)
+            taken += part
+            weighted += part * distance
+            if taken >= n:
+                break
+        values.append(weighted / n / 1000.0 if taken >= n else np.nan)
+    return np.array(values)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 100_000),
+    n=st.sampled_from([1.0, 400.0, 2500.0, 1e7]),
+    ferry_factor=st.sampled_from([1.0, 3.0]),
+    fallback_factor=st.sampled_from([None, 1.5]),
+)
+def test_values_equal_plain_networkx(seed, n, ferry_factor, fallback_factor):
+    graph, xy = random_network(seed, 30, 45)
+    rng = np.random.default_rng(seed)
+    with_edges = [node for node in graph.nodes if graph.degree(node) > 0]
+    centre_nodes = [int(c) for c in rng.choice(with_edges, min(12, len(with_edges)), replace=False)]
+    population = rng.choice([0, 100, 100, 250, 700, 1200], len(centre_nodes)).astype(float)  # ties and zeros
+    centres = gpd.GeoDataFrame(
+        {
+            "grunnkrets": [f"9901{i:04d}" for i in range(len(centre_nodes))],
+            "kommune": rng.choice(["9901", "9902"], len(centre_nodes)),
+            "population": population,
+        },
+        geometry=[Point(xy[c]) for c in centre_nodes],
+        crs=CRS,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        got = strukturkriteriet(
+            centres, graph, n=n, ferry_factor=ferry_factor, fallback_factor=fallback_factor, progress=False
+        )
+    expected = reference_values(graph, xy, centre_nodes, population, n, ferry_factor, fallback_factor)
+    np.testing.assert_allclose(got["strukturkriteriet_km"].to_numpy(float), expected, rtol=0, atol=1e-9)
+    assert (got["reached"].to_numpy() == ~np.isnan(expected)).all()
+    assert len(got) == len(centres)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_kommune_borders_never_change_grunnkrets_values(seed):
+    graph, xy = random_network(seed, 25, 50)
+    rng = np.random.default_rng(seed)
+    centres = gpd.GeoDataFrame(
+        {"grunnkrets": [f"9901{i:04d}" for i in range(10)], "kommune": ["9901"] * 10,
+         "population": rng.integers(50, 2000, 10)},
+        geometry=[Point(p) for p in rng.uniform(0, 20_000, (10, 2))], crs=CRS,
+    )  # fmt: skip
+    relabelled = centres.assign(kommune=rng.choice(["9901", "9902", "9903"], 10))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        before = strukturkriteriet(centres, graph, n=3000, progress=False)
+        after = strukturkriteriet(relabelled, graph, n=3000, progress=False)
+    np.testing.assert_array_equal(before["strukturkriteriet_km"], after["strukturkriteriet_km"])
+
+
+def line_network(*lines) -> RoadNetwork:
+    return RoadNetwork.from_lines(gpd.GeoDataFrame(geometry=[LineString(line) for line in lines], crs=CRS))
+
+
+def test_snap_distance_counts_and_mid_edge_snapping():
+    network = line_network([(0, 0), (1000, 0)])
+    centres = centres_at(
+        {"99010001": (100, 30), "99010002": (700, -40)},
+        {"99010001": 10, "99010002": 990},
+        {"99010001": "9901", "99010002": "9901"},
+    )
+    values = strukturkriteriet(centres, network, n=1000, progress=False).set_index("grunnkrets")
+    # 30 m connector + 600 m along the road + 40 m connector, for 990 of 1000 people
+    assert values.loc["99010001", "strukturkriteriet_km"] == pytest.approx(990 * 670 / 1000 / 1000)
+    assert values.loc["99010001", "snap_distance_m"] == pytest.approx(30)
+
+
+def test_islands_use_the_straight_line_fallback_and_are_flagged():
+    network = line_network([(0, 0), (1000, 0)], [(0, 5000), (100, 5000)])  # an island road, no ferry
+    centres = centres_at(
+        {"99010001": (0, 0), "99010002": (1000, 0), "99010003": (0, 5000)},
+        {"99010001": 100, "99010002": 100, "99010003": 800},
+        {"99010001": "9901", "99010002": "9901", "99010003": "9901"},
+    )
+    values = strukturkriteriet(centres, network, n=1000, fallback_factor=2.0, progress=False).set_index("grunnkrets")
+    assert values.loc["99010001", "strukturkriteriet_km"] == pytest.approx((100 * 1.0 + 800 * 10.0) / 1000)
+    assert values.loc["99010001", "fallback_people"] == 800
+    with pytest.warns(GeokoblingWarning, match="cannot reach"):
+        off = strukturkriteriet(centres, network, n=1000, fallback_factor=None, progress=False)
+    assert not off["reached"].any() and off["strukturkriteriet_km"].isna().all()
+    assert (off["status"] == "not_reached").all()
+
+
+def test_no_grunnkrets_disappears_and_bad_rows_are_flagged():
+    network = line_network([(0, 0), (1000, 0)])
+    centres = centres_at(
+        {"99010001": (0, 0), "99010002": (1000, 0), "99010003": (500, 9000)},
+        {"99010001": 500, "99010002": 500, "99010003": 500},
+        {"99010001": "9901", "99010002": "9901", "99010003": "9901"},
+    )
+    centres.loc[3] = ["99010004", "9901", 0, None]  # no people, no centre
+    with pytest.warns(GeokoblingWarning):
+        values = strukturkriteriet(centres, network, n=1500, max_snap_distance=100, progress=False)
+    assert values["grunnkrets"].tolist() == ["99010001", "99010002", "99010003", "99010004"]
+    assert values["status"].tolist() == ["ok", "ok", "not_snapped", "no_centre"]
+    # the far centre is reached in a straight line (× 1.5) and reaches the others that way too
+    far = values.iloc[2]
+    assert far["strukturkriteriet_km"] == pytest.approx((500 * 1.5 * math.hypot(500, 9000) * 2) / 1500 / 1000)
+
+
+def test_bad_input_gets_clear_errors():
+    network = line_network([(0, 0), (1000, 0)])
+    good = centres_at({"99010001": (0, 0)}, {"99010001": 10}, {"99010001": "9901"})
+    with pytest.raises(InputError, match="n must be a positive"):
+        strukturkriteriet(good, network, n=0, progress=False)
+    with pytest.raises(InputError, match="duplicate grunnkrets codes '99010001'"):
+        strukturkriteriet(pd.concat([good, good]), network, progress=False)
+    with pytest.raises(InputError, match=r"row\(s\) 0 hold -5"):
+        strukturkriteriet(good.assign(population=-5), network, progress=False)
+    with pytest.raises(InputError, match="'population'"):
+        strukturkriteriet(good.drop(columns="population"), network, progress=False)
+
+
+def test_nearest_facility_sone_and_nabo_by_hand():
+    network = line_network([(0, 0), (4000, 0)])
+    centres = centres_at(
+        {"99010001": (0, 0), "99010002": (1000, 0), "99010003": (4000, 0)},
+        {"99010001": 100, "99010002": 300, "99010003": 50},
+        {"99010001": "9901", "99010002": "9901", "99010003": "9901"},
+    )
+    schools = gpd.GeoDataFrame(geometry=[Point(3000, 10)], crs=CRS)
+    facility = nearest_facility_distance(centres, schools, network)
+    np.testing.assert_allclose(facility["distance_km"], [3.01, 2.01, 1.01])
+    zones = pd.DataFrame(
+        {"grunnkrets": ["99010001", "99010002", "99010003"], "sone": ["S1", "S1", "S2"],
+         "sone_centre": ["99010002", "99010002", "99010003"]}
+    )  # fmt: skip
+    np.testing.assert_allclose(sonekriteriet(centres, network, zones)["sonekriteriet_km"], [1.0, 0.0, 0.0])
+    np.testing.assert_allclose(nabokriteriet(centres, network)["nabokriteriet_km"], [1.0, 1.0, 3.0])
