@@ -196,3 +196,11 @@ def test_oslo_1km_grid_over_oslo_grunnkretser(shared_data):
     assert (distance == 0).mean() > 0.95
     assert distance.max() < 500
     assert pd.Series(out["method"]).eq("grid_area").all()
+
+
+def test_empty_raster_gives_no_population_rows_not_an_error():
+    units = _units([(0, 0, 10, 10)])
+    with pytest.warns(GeokoblingWarning, match="no population"):
+        out = population_centres(units, raster=(np.zeros((2, 2)), rasterio.Affine(5, 0, 0, 0, -5, 10), CRS))
+    assert out["status"].tolist() == ["no_population"]
+    assert out["population"].dtype == float and out["population"].item() == 0.0

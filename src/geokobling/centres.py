@@ -387,7 +387,7 @@ def _grid_method(pieces: _Pieces, n_units: int, *, from_raster: bool, split: str
 
 def _centres(units: gpd.GeoDataFrame, pieces: _Pieces, method: np.ndarray) -> gpd.GeoDataFrame:
     n = len(units)
-    total = np.bincount(pieces.unit, weights=pieces.people, minlength=n)
+    total = np.bincount(pieces.unit, weights=pieces.people, minlength=n).astype(float)
     sum_x = np.bincount(pieces.unit, weights=pieces.people * pieces.x, minlength=n)
     sum_y = np.bincount(pieces.unit, weights=pieces.people * pieces.y, minlength=n)
     inhabited = total > 0
