@@ -11,8 +11,9 @@ The order of trust is fixed and recorded per row in ``location_source``:
    the same postnummer): case, whitespace and punctuation; æ/ø/å and their ae/oe/aa forms;
    ``gate``/``gata``/``gaten``/``gt.`` and ``vei``/``veien``/``veg``/``vegen``; a near spelling
    (rapidfuzz ratio at least ``fuzzy_threshold`` against a street of the same kind, and unique);
-   then a missing or extra letter; then the nearest house number on that street (ties: same side
-   of the street, i.e. same parity, then the lower number). ``location_reason`` says what was tolerated.
+   then a missing or extra letter (the address without letter, else the lowest letter); then the
+   nearest house number on that street (ties: the lower number). ``location_reason`` says what
+   was tolerated.
 4. ``"none"``: no point; ``location_reason`` says why.
 
 A street is never looked up in another kommune, so a similar street name elsewhere cannot match.
@@ -47,7 +48,7 @@ from .checks import WORKING_CRS, require_columns, to_working_crs
 from .codes import normalize_codes
 from .errors import ColumnError
 
-__all__ = ["NORWAY_BOXES", "coordinate_status", "street_key", "geocode_addresses"]
+__all__ = ["NORWAY_BOXES", "COORDINATE_PROBLEMS", "coordinate_status", "street_key", "geocode_addresses"]
 
 NORWAY_BOXES: dict[str, tuple[float, float, float, float]] = {
     "mainland": (57.5, 71.5, 4.0, 31.5),
@@ -60,6 +61,14 @@ They are coarse on purpose: the mainland box also holds parts of Sweden, Finland
 point in a wrong kommune is caught by :func:`geokobling.check_register` with kommune polygons.
 Since every box lies north of 57° and east of −10°, a swapped (lon, lat) pair can never fall into
 a box by accident, so a swap is recognised without ambiguity."""
+
+COORDINATE_PROBLEMS = {
+    "missing": "coordinates missing",
+    "zero": "coordinates (0, 0)",
+    "swapped": "coordinates swapped",
+    "outside_norway": "coordinates outside Norway",
+}
+"""How each :func:`coordinate_status` other than ``ok`` is described in reasons and flags."""
 
 _TO_WORKING = Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "u", "é": "e", "è": "e"})
@@ -164,7 +173,7 @@ def geocode_addresses(
     for position in todo:
         row = frame.iloc[position]
         found = index.locate(row, fuzzy_threshold)
-        coordinate_note = None if status[position] == "missing" else f"coordinates {status[position]}"
+        coordinate_note = None if status[position] == "missing" else COORDINATE_PROBLEMS[status[position]]
         notes = [n for n in (coordinate_note, found.reason) if n]
         sources[position] = found.source
         reasons[position] = "; ".join(notes) if notes else None
@@ -293,9 +302,7 @@ class _AddressIndex:
             if letter:
                 return int(chosen), [f"letter {letter!r} not found"]
             return int(chosen), ["no letter given"]
-        gap = np.abs(numbers - number)
-        other_side = (numbers % 2) != (number % 2)
-        chosen = positions[np.lexsort((letters, numbers, other_side, gap))[0]]
+        chosen = positions[np.lexsort((letters, numbers, np.abs(numbers - number)))[0]]
         nearest = int(self.addresses["number"].iat[chosen])
         return int(chosen), [f"house number {number} not found; nearest on the street is {nearest}"]
 

@@ -50,7 +50,7 @@ import shapely
 
 from .checks import require_columns, require_geometries, to_working_crs
 from .errors import ColumnError, GeokoblingWarning, GeometryError, InputError, format_values
-from .geocoding import coordinate_status
+from .geocoding import COORDINATE_PROBLEMS, coordinate_status
 
 __all__ = [
     "BORDER_TOLERANCE",
@@ -333,20 +333,12 @@ def check_register(
     return result
 
 
-_STATUS_WORDS = {
-    "missing": "coordinates missing",
-    "zero": "coordinates (0, 0)",
-    "swapped": "coordinates swapped",
-    "outside_norway": "coordinates outside Norway",
-}
-
-
 def _flags(checked: pd.DataFrame) -> pd.Series:
     words = []
     for status, mismatch, duplicate in zip(
         checked["coord_status"], checked["kommune_mismatch"], checked["duplicate_orgnr"], strict=True
     ):
-        row = [_STATUS_WORDS[status]] if status in _STATUS_WORDS else []
+        row = [COORDINATE_PROBLEMS[status]] if status in COORDINATE_PROBLEMS else []
         if not pd.isna(mismatch) and mismatch:
             row.append("point in another kommune")
         if duplicate:
