@@ -139,8 +139,7 @@ def merge_points(xy: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarr
     >>> xy.tolist(), node.tolist()
     ([[0.25, 0.0], [5.0, 0.0]], [0, 0, 1, 0])
     """
-    unique, inverse = np.unique(np.asarray(xy, float), axis=0, return_inverse=True)
-    inverse = inverse.ravel()
+    unique, inverse = unique_rows(np.asarray(xy, float))
     if tolerance <= 0 or len(unique) < 2:
         return unique, inverse
     pairs = cKDTree(unique).query_pairs(tolerance, output_type="ndarray")
@@ -156,13 +155,32 @@ def merge_points(xy: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarr
     return merged, cluster[inverse]
 
 
+def unique_rows(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (x, y) rows and the row of each input; like ``np.unique(axis=0)``, several times faster.
+
+    Example
+    -------
+    >>> rows, of = unique_rows(np.array([[1.0, 2.0], [0.0, 5.0], [1.0, 2.0]]))
+    >>> rows.tolist(), of.tolist()
+    ([[0.0, 5.0], [1.0, 2.0]], [1, 0, 1])
+    """
+    order = np.lexsort((xy[:, 1], xy[:, 0]))
+    ordered = xy[order]
+    new = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)] if len(xy) else np.zeros(0, bool)
+    inverse = np.empty(len(xy), np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return ordered[new], inverse
+
+
 def _line_parts(geometry: np.ndarray, *, source: str) -> tuple[np.ndarray, np.ndarray]:
     """Return (input row of each part, LineString parts) with 2-D coordinates.
 
     Missing or empty geometries are skipped with a warning; MultiLineStrings are exploded into
     their parts (with a warning when a row really has several parts); other types are an error.
     """
-    geometry = shapely.force_2d(np.asarray(geometry, dtype=object))
+    geometry = np.asarray(geometry, dtype=object)
+    if shapely.has_z(geometry).any():
+        geometry = shapely.force_2d(geometry)
     blank = shapely.is_missing(geometry) | shapely.is_empty(geometry)
     kind = shapely.get_type_id(geometry)
     wrong = ~blank & ~np.isin(kind, [1, 5])  # LineString, MultiLineString
@@ -416,8 +434,7 @@ def osm_to_edges(path: str | Path, *, network_type: str = "drive") -> EdgeArrays
             shapely.get_coordinates(shapely.get_point(lines, -1)),
         ]
     )
-    _, node_of = np.unique(ends, axis=0, return_inverse=True)  # exact OSM node coordinates
-    node_of = node_of.ravel()
+    _, node_of = unique_rows(ends)  # exact OSM node coordinates
     ends_25833 = np.concatenate(
         [
             shapely.get_coordinates(shapely.get_point(lines_25833, 0)),
@@ -457,8 +474,8 @@ def split_at_shared_vertices(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     coords, line = shapely.get_coordinates(lines, return_index=True)
     first = np.r_[True, line[1:] != line[:-1]]
     last = np.r_[line[1:] != line[:-1], True]
-    _, vertex, count = np.unique(coords, axis=0, return_inverse=True, return_counts=True)
-    node = first | last | (count[vertex.ravel()] > 1)
+    _, vertex = unique_rows(coords)
+    node = first | last | (np.bincount(vertex)[vertex] > 1)
     # piece number of each vertex: nodes start a new piece, except a line's last vertex
     starts = node & ~last
     piece = np.cumsum(starts) - 1
