@@ -205,7 +205,9 @@ def _lowest(pairs: np.ndarray, rank: np.ndarray, n: int) -> tuple[np.ndarray, np
     of lowest code rank for each hit point (ties between equal codes: the first polygon)."""
     points, polygons = pairs
     best = np.full(n, -1)
-    if len(points):
+    if len(points) and np.all(np.diff(points) > 0):  # one polygon per point: nothing to choose
+        best[points] = polygons
+    elif len(points):
         order = np.lexsort((polygons, rank[polygons], points))
         points, polygons = points[order], polygons[order]
         first = np.ones(len(points), dtype=bool)
