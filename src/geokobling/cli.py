@@ -1,0 +1,364 @@
+"""The ``geokobling`` command: thin wrappers over the public API.
+
+Every subcommand reads files, calls one or two public functions, writes its tables to an output
+folder and prints where they are. ``geokobling SUBCOMMAND --help`` shows an example for each.
+
+Example
+-------
+>>> main(["--version"])  # doctest: +SKIP
+geokobling 0.1.0
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import GeokoblingError, GeokoblingWarning
+
+__all__ = ["main", "build_parser"]
+
+DEFAULT_OUTPUT = "geokobling-output"
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _write(frame, folder: Path, name: str, *, parquet: bool = True) -> list[Path]:  # noqa: ANN001
+    from .io import write_table
+
+    paths = [write_table(frame, folder / f"{name}.csv")]
+    if parquet:
+        paths.append(write_table(frame, folder / f"{name}.parquet"))
+    return paths
+
+
+# --- demo --------------------------------------------------------------------------------------
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .jobs import run_demo
+
+    run_demo(Path(args.output), seed=args.seed, progress=not args.quiet, say=_say)
+    return 0
+
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="run the main job on the embedded demo region",
+        description="Generate the demo region (a fjord landscape with three kommuner, no downloads) and run "
+        "every step of geokobling on it: analysis areas, linking of schools and kindergartens, population "
+        "centres, strukturkriteriet, the graded basiskriterium, a merger recomputed without routing, a map.",
+        epilog="example:\n  geokobling demo --output demo-results",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
+    p.add_argument("--seed", type=int, default=2024, help="seed of the demo region (default: 2024)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=_cmd_demo)
+
+
+# --- strukturkriteriet ---------------------------------------------------------------------------
+
+
+def _read_network(path: str, kind: str):  # noqa: ANN202
+    import pyogrio
+
+    from .network import RoadNetwork
+
+    if kind == "auto":
+        kind = "osm" if path.endswith((".osm.pbf", ".osm")) else "lines"
+        if kind == "lines":
+            columns = {c.lower() for c in pyogrio.read_info(path)["fields"]}
+            kind = "nvdb" if {"fromnodeid", "tonodeid"} <= columns or {"fromnode", "tonode"} <= columns else kind
+    if kind == "osm":
+        return RoadNetwork.from_osm(path)
+    import geopandas as gpd
+
+    lines = gpd.read_file(path)
+    if kind == "nvdb":
+        return RoadNetwork.from_nvdb(lines)
+    oneway = "oneway" if "oneway" in lines.columns else None
+    ferry = "ferry" if "ferry" in lines.columns else None
+    return RoadNetwork.from_lines(lines, oneway=oneway, ferry=ferry)
+
+
+def _read_centres(args: argparse.Namespace):  # noqa: ANN202
+    import geopandas as gpd
+
+    from .centres import population_centres
+    from .io import read_grunnkretser, read_population_grid
+
+    if args.centres:
+        return gpd.read_file(args.centres)
+    if not args.grunnkretser:
+        raise GeokoblingError("give --centres, or --grunnkretser with one of --addresses, --raster or --grid")
+    grunnkretser = read_grunnkretser(args.grunnkretser)
+    if args.addresses:
+        return population_centres(grunnkretser, addresses=gpd.read_file(args.addresses))
+    if args.raster:
+        return population_centres(grunnkretser, raster=args.raster)
+    if args.grid:
+        return population_centres(grunnkretser, grid=read_population_grid(args.grid), split="auto")
+    raise GeokoblingError("--grunnkretser needs the population from --addresses, --raster or --grid")
+
+
+def _cmd_sk_compute(args: argparse.Namespace) -> int:
+    from .kriterier import strukturkriteriet
+    from .reaggregation import reaggregate
+
+    folder = Path(args.output)
+    centres = _read_centres(args)
+    network = _read_network(args.roads, args.roads_format)
+    _say(f"network: {network!r}")
+    values = strukturkriteriet(
+        centres, network, n=args.n, ferry_factor=args.ferry_factor,
+        fallback_factor=None if args.no_fallback else args.fallback_factor, progress=not args.quiet,
+    )  # fmt: skip
+    kommuner = reaggregate(values[values["reached"]], by="kommune")
+    written = _write(values, folder, "strukturkriteriet_grunnkrets") + _write(kommuner, folder, "strukturkriteriet_kommune")
+    _say("wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _cmd_sk_recompute(args: argparse.Namespace) -> int:
+    from .io import read_table
+    from .reaggregation import reaggregate
+
+    values = read_table(args.values)
+    borders = read_table(args.borders)
+    result = reaggregate(values, borders, by=args.by, value=args.value)
+    written = _write(result, Path(args.output), f"strukturkriteriet_{args.by}_new_borders", parquet=False)
+    _say("wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "strukturkriteriet",
+        help="compute strukturkriteriet, or recompute it for new kommune borders",
+        description="Strukturkriteriet: the average road distance for a kommune's inhabitants to reach 5 000 people.",
+        epilog="examples:\n"
+        "  geokobling strukturkriteriet compute --grunnkretser gk.geojson --grid befolkning_1km.gml "
+        "--roads roads.osm.pbf\n"
+        "  geokobling strukturkriteriet recompute --values strukturkriteriet_grunnkrets.csv --borders new_borders.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = p.add_subparsers(dest="action", required=True, metavar="{compute,recompute}")
+    compute = actions.add_parser(
+        "compute",
+        help="per grunnkrets and per kommune, from grunnkretser, population and roads",
+        description="Compute strukturkriteriet per grunnkrets and per kommune. Population centres come from "
+        "--centres (points with grunnkrets, kommune, population), or from --grunnkretser with the population "
+        "in --addresses (points with residents), --raster (GeoTIFF) or --grid (SSB grid polygons).",
+        epilog="example:\n  geokobling strukturkriteriet compute --grunnkretser grunnkretser.geojson "
+        "--addresses adresser.gpkg --roads vegnett.gpkg --output results",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compute.add_argument("--roads", required=True, help="road lines (GeoPackage, GeoJSON, NVDB ruteplan) or .osm.pbf")
+    compute.add_argument("--roads-format", choices=["auto", "lines", "nvdb", "osm"], default="auto")
+    compute.add_argument("--centres", help="population centres (points with grunnkrets, kommune, population)")
+    compute.add_argument("--grunnkretser", help="grunnkrets polygons")
+    source = compute.add_mutually_exclusive_group()
+    source.add_argument("--addresses", help="address points with a 'residents' column")
+    source.add_argument("--raster", help="population raster (GeoTIFF)")
+    source.add_argument("--grid", help="population grid polygons (SSB 250 m / 1 km)")
+    compute.add_argument("--n", type=float, default=5000, help="people to reach (default: 5000)")
+    compute.add_argument("--ferry-factor", type=float, default=1.0, help="ferry length multiplier (default: 1.0)")
+    compute.add_argument("--fallback-factor", type=float, default=1.5,
+                         help="straight-line multiplier where no road connects (default: 1.5)")  # fmt: skip
+    compute.add_argument("--no-fallback", action="store_true", help="count only people reachable by road")
+    compute.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
+    compute.add_argument("--quiet", action="store_true", help="no progress bar")
+    compute.set_defaults(func=_cmd_sk_compute)
+
+    recompute = actions.add_parser(
+        "recompute",
+        help="re-weight existing values for new borders (no routing)",
+        description="Recompute for new borders without routing: per-grunnkrets values with a grunnkrets → kommune "
+        "table (splits, moved grunnkretser), or per-kommune values with an old → new kommune table (mergers). "
+        "The borders table has columns old,new (or grunnkrets,kommune).",
+        epilog="example:\n  geokobling strukturkriteriet recompute --values strukturkriteriet_2015.csv "
+        "--borders merger.csv --output results",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    recompute.add_argument("--values", required=True, help="CSV with codes, population and the value")
+    recompute.add_argument("--borders", required=True, help="CSV mapping old codes to new kommune codes")
+    recompute.add_argument("--value", default="strukturkriteriet_km", help="value column (default: strukturkriteriet_km)")
+    recompute.add_argument("--by", default="kommune", help="name of the new unit (default: kommune)")
+    recompute.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
+    recompute.set_defaults(func=_cmd_sk_recompute)
+
+
+# --- basiskriterium -----------------------------------------------------------------------------
+
+
+def _cmd_basiskriterium(args: argparse.Namespace) -> int:
+    from .basiskriterium import gradert_basiskriterium
+    from .io import read_table
+
+    values = read_table(args.values)
+    limit = args.grenseverdi if args.grenseverdi == "auto" else float(args.grenseverdi)
+    result = gradert_basiskriterium(
+        values, grenseverdi=limit, size_limit=args.size_limit, base_amount=args.base_amount, value=args.value
+    )
+    written = _write(result, Path(args.output), "gradert_basiskriterium", parquet=False)
+    _say(f"grenseverdi: {result.attrs.get('grenseverdi', limit)}")
+    _say("wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _add_basiskriterium(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "basiskriterium",
+        help="the graded basiskriterium per kommune and its money effect",
+        description="basiskriterium = min(1, strukturkriteriet / grenseverdi) per kommune. The grenseverdi is "
+        "given in km, or 'auto': the mean strukturkriteriet over the inhabitants of kommuner below --size-limit.",
+        epilog="example:\n  geokobling basiskriterium --values strukturkriteriet_2015.csv --grenseverdi auto "
+        "--base-amount 13000000",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--values", required=True, help="CSV per kommune with kommune, population and the value")
+    p.add_argument("--value", default="strukturkriteriet_km", help="value column (default: strukturkriteriet_km)")
+    p.add_argument("--grenseverdi", default="25.4", help="km, or 'auto' (default: 25.4)")
+    p.add_argument("--size-limit", type=float, default=5000, help="population limit for 'auto' (default: 5000)")
+    p.add_argument("--base-amount", type=float, default=None, help="full base amount in NOK, for the money effect")
+    p.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
+    p.set_defaults(func=_cmd_basiskriterium)
+
+
+# --- areas and linking --------------------------------------------------------------------------
+
+
+def _cmd_areas(args: argparse.Namespace) -> int:
+    from .areas import build_areas
+    from .io import read_table, read_units
+
+    units = read_units(args.units)
+    mapping = read_table(args.mapping)
+    stats = read_table(args.stats) if args.stats else None
+    sums = [c.strip() for c in args.sum.split(",")] if args.sum else None
+    areas = build_areas(units, mapping, unit=units.attrs.get("kind", "grunnkrets"), stats=stats, sum_columns=sums)
+    folder = Path(args.output)
+    written = _write(areas, folder, "areas") + _write(areas.attrs["unmapped"], folder, "unmapped", parquet=False)
+    _say("wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _add_areas(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "areas",
+        help="build analysis areas from grunnkretser, delområder or delbydeler",
+        description="Dissolve units into analysis areas given by a mapping table (unit code, area), check "
+        "contiguity, and sum statistics (numerators and denominators).",
+        epilog="example:\n  geokobling areas --units grunnkretser.geojson --mapping areas.csv --stats stats.csv "
+        "--sum population,immigrants",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--units", required=True, help="unit polygons (grunnkretser, delområder, delbydeler)")
+    p.add_argument("--mapping", required=True, help="CSV with the unit code column and 'area'")
+    p.add_argument("--stats", help="CSV of statistics per unit")
+    p.add_argument("--sum", help="comma-separated columns of --stats to sum")
+    p.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
+    p.set_defaults(func=_cmd_areas)
+
+
+def _cmd_link(args: argparse.Namespace) -> int:
+    import geopandas as gpd
+
+    from .geocoding import geocode_addresses
+    from .io import read_units
+    from .linking import link_layers
+    from .registers import read_register
+
+    register = read_register(args.register, kind=args.kind)
+    addresses = gpd.read_file(args.addresses) if args.addresses else None
+    located = geocode_addresses(register, addresses) if addresses is not None else geocode_addresses(register, None)
+    layers = {}
+    for item in args.layer:
+        name, _, path = item.partition("=")
+        if not path:
+            raise GeokoblingError(f"--layer takes NAME=FILE, e.g. grunnkrets=grunnkretser.geojson; got {item!r}")
+        units = read_units(path)
+        layers[name] = (units, units.attrs["kind"])
+    links = link_layers(located, layers)
+    table = located.drop(columns="geometry").join(links)
+    written = _write(table, Path(args.output), f"{args.kind}_links", parquet=False)
+    _say(f"{len(table)} rows; location: {table['location_source'].value_counts().to_dict()}")
+    _say("wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _add_link(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "link",
+        help="geocode a school or kindergarten register and link it to polygon layers",
+        description="Read an NSR/NBR-shaped register, locate each row by its coordinates or its address, and "
+        "link it to every polygon layer given. Every input row comes out with its status.",
+        epilog="example:\n  geokobling link --register skoler.csv --kind skole --addresses adresser.gpkg "
+        "--layer grunnkrets=grunnkretser.geojson --layer kommune=kommuner.geojson",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--register", required=True, help="register CSV or JSON")
+    p.add_argument("--kind", choices=["skole", "barnehage"], default="skole")
+    p.add_argument("--addresses", help="address register (points with kommune, street, number, letter)")
+    p.add_argument("--layer", action="append", default=[], help="NAME=FILE polygon layer; repeat for several")
+    p.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
+    p.set_defaults(func=_cmd_link)
+
+
+# --- entry point --------------------------------------------------------------------------------
+
+_SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _add_demo, _add_strukturkriteriet, _add_basiskriterium, _add_areas, _add_link,
+]  # fmt: skip
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``geokobling`` command.
+
+    Example
+    -------
+    >>> build_parser().parse_args(["demo", "--seed", "7"]).seed
+    7
+    """
+    parser = argparse.ArgumentParser(
+        prog="geokobling",
+        description="Link Norwegian units to areas and compute road-distance measures (strukturkriteriet).",
+        epilog="example:\n  geokobling demo\n\nRun 'geokobling SUBCOMMAND --help' for each subcommand's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"geokobling {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what geokobling does")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+    for add in _SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``geokobling`` command; returns the exit code (2 for errors in the input)."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+    warnings.simplefilter("default", GeokoblingWarning)
+    warnings.showwarning = _show_warning
+    try:
+        return args.func(args)
+    except GeokoblingError as error:
+        print(f"geokobling: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    print(f"geokobling: warning: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
