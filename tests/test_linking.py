@@ -347,3 +347,73 @@ def test_unit_table_has_one_row_per_unit_and_year_with_layer_codes() -> None:
     assert len(two_years.drop_duplicates(["organisasjonsnummer", "year"])) == 6
     with pytest.warns(GeokoblingWarning, match="900000001"):
         unit_table(units.assign(organisasjonsnummer="900000001"), links, year=2019)
+
+
+# --- the whole chain on a broken register ----------------------------------------------------
+
+
+@pytest.mark.realdata
+def test_broken_register_rows_come_out_with_the_right_statuses(grunnkretser) -> None:
+    from geokobling.geocoding import geocode_addresses
+    from geokobling.registers import read_register
+
+    kommuner = grunnkretser.dissolve("kommunenummer").reset_index()[["kommunenummer", "geometry"]]
+    areas = grunnkretser.assign(area=grunnkretser["grunnkrets"].str.slice(0, 6)).dissolve("area").reset_index()
+    by_code = grunnkretser.set_index("grunnkrets").geometry
+    baerum, asker, school = "02190101", "02200101", "02190203"
+    lonlat = gpd.GeoSeries(
+        [by_code[c].representative_point() for c in (baerum, asker)], crs=CRS
+    ).to_crs("EPSG:4326")
+    (b_lon, b_lat), (a_lon, a_lat) = [(p.x, p.y) for p in lonlat]
+    addresses = gpd.GeoDataFrame(
+        {"kommune": ["0219"], "street": ["Storgata"], "number": [12], "letter": [""], "postnummer": ["1300"]},
+        geometry=[by_code[school].representative_point()],
+        crs=CRS,
+    )
+    raw = pd.DataFrame(
+        {
+            "Organisasjonsnummer": [f"90000000{i}" for i in range(8)],
+            "Navn": [f"Skole {i}" for i in range(8)],
+            "Kommunenummer": ["0219"] * 8,
+            "Besoksadresse": ["Storgata 12", "Storgata 12", "Storgt. 12", "Ukjentveien 1", "Storgata 12",
+                              "Storgata 12", "Postboks 55", "Storgata 12"],
+            "Postnummer": ["1300"] * 8,
+            "Poststed": ["Sandvika"] * 8,
+            #             ok     swapped  (0,0)  Paris  Asker  dup of 0  none   Oslo sentrum
+            "Breddegrad": [b_lat, b_lon, 0.0, 48.85, a_lat, b_lat, np.nan, 59.91],
+            "Lengdegrad": [b_lon, b_lat, 0.0, 2.35, a_lon, b_lon, np.nan, 10.75],
+            "ErPrivat": [False] * 8,
+            "Elevtall": [100, 200, 300, 400, 500, 600, 700, 800],
+        }
+    )
+    raw.loc[5, "Organisasjonsnummer"] = raw.loc[0, "Organisasjonsnummer"]
+
+    register = check_register(read_register(raw), kommuner=kommuner)
+    located = geocode_addresses(register, addresses)
+    links = link_layers(located, {"area": areas, "grunnkrets": grunnkretser, "kommune": (kommuner, "kommunenummer")})
+    with pytest.warns(GeokoblingWarning, match="900000000"):
+        table = unit_table(located, links, year=2018)
+
+    assert len(table) == 8 and table["row"].tolist() == list(range(8))
+    assert table["size"].tolist() == [100, 200, 300, 400, 500, 600, 700, 800]
+    assert table["flags"].tolist() == [
+        "duplicate organisasjonsnummer",
+        "coordinates swapped",
+        "coordinates (0, 0)",
+        "coordinates outside Norway",
+        "point in another kommune",
+        "duplicate organisasjonsnummer",
+        "coordinates missing",
+        "",  # Oslo is not among the kommune polygons given: mismatch unknown
+    ]
+    assert table["location_source"].tolist() == [
+        "coordinates", "address", "address_fuzzy", "none", "coordinates", "coordinates", "none", "coordinates"
+    ]
+    assert table["grunnkrets"].tolist() == [baerum, school, school, pd.NA, asker, baerum, pd.NA, pd.NA]
+    assert table["grunnkrets_match"].tolist() == ["inside"] * 3 + ["unmatched"] + ["inside"] * 2 + ["unmatched"] * 2
+    assert links["grunnkrets_reason"].iloc[[3, 6]].tolist() == ["no location", "no location"]
+    assert "beyond max_distance" in links["grunnkrets_reason"].iloc[7]
+    assert table["kommune_linked"].tolist() == ["0219", "0219", "0219", pd.NA, "0220", "0219", pd.NA, pd.NA]
+    assert table["kommune"].tolist() == ["0219"] * 8  # the register's own code is never changed
+    assert table["in_analysis_area"].tolist() == [True, True, True, False, True, True, False, False]
+    assert table["area"].iloc[0] == baerum[:6]
