@@ -34,6 +34,7 @@ Example
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,6 +70,8 @@ COORDINATE_PROBLEMS = {
     "outside_norway": "coordinates outside Norway",
 }
 """How each :func:`coordinate_status` other than ``ok`` is described in reasons and flags."""
+
+logger = logging.getLogger("geokobling")
 
 _TO_WORKING = Transformer.from_crs("EPSG:4326", WORKING_CRS, always_xy=True)
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "u", "é": "e", "è": "e"})
@@ -183,6 +186,7 @@ def geocode_addresses(
     result["location_source"] = pd.Series(sources, index=frame.index, dtype="string")
     result["location_reason"] = pd.Series(reasons, index=frame.index, dtype="string")
     result["matched_address"] = pd.Series(matched, index=frame.index, dtype="string")
+    logger.info("located %d units: %s", len(result), result["location_source"].value_counts().to_dict())
     return result
 
 
@@ -235,11 +239,13 @@ class _AddressIndex:
         for position, key in enumerate(zip(*columns, strict=True)):
             self.exact.setdefault(key, position)
         self.streets: dict[tuple[str, str, str], np.ndarray] = {}
+        self.keys_in: dict[tuple[str, str], list[str]] = {}
         keys = [street_key(s) if isinstance(s, str) else "" for s in addresses["street"]]
         for scope in ("kommune", "postnummer"):
             groups = pd.Series(np.arange(len(addresses))).groupby([addresses[scope].to_numpy(), keys])
             for (area, key), positions in groups:
                 self.streets[(scope, area, key)] = positions.to_numpy()
+                self.keys_in.setdefault((scope, area), []).append(key)
 
     @classmethod
     def build(cls, addresses: pd.DataFrame, rows: pd.DataFrame) -> _AddressIndex:
@@ -281,7 +287,7 @@ class _AddressIndex:
         key = street_key(street)
         if (scope, area, key) in self.streets:
             return key, [f"street {street!r} matched after normalising spelling"]
-        candidates = [k for (s, a, k) in self.streets if s == scope and a == area and _street_kind(k) == _street_kind(key)]
+        candidates = [k for k in self.keys_in.get((scope, area), []) if _street_kind(k) == _street_kind(key)]
         best = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=threshold, limit=2)
         if not best:
             return None, [f"street {street!r} not found in {scope} {area}"]
