@@ -72,7 +72,7 @@ MATCHING = [
     ("0219", "Storgata 14C", "address_fuzzy", "Storgata 14"),  # letter not in the register
     ("0219", "Storgata 16", "address_fuzzy", "Storgata 15"),  # nearest house number
     ("0219", "Storgata 13", "address_fuzzy", "Storgata 12"),  # 12 and 14 tie: the lower
-    ("0219", "Storgata 200", "address_fuzzy", "Storgata 20"),
+    ("0219", "Storgata 30", "address_fuzzy", "Storgata 20"),  # 10 numbers away: the limit
 ]
 
 
@@ -97,6 +97,7 @@ NOT_MATCHING = [
     ("0219", "Bjørnstjerne Bjørnsons plass 3", "not found"),
     ("0219", "Solbakkagata 1", "equally close"),  # Solbakkegata or Solbakkogata: ambiguous
     ("0219", "Storgata", "no house number"),
+    ("0219", "Storgata 31", "more than max_number_gap=10"),
     ("0219", None, "no valid coordinates and no address"),
 ]
 
@@ -130,6 +131,11 @@ def test_valid_coordinates_are_used_and_others_fall_back_to_the_address(register
     assert "postnummer 1300" in located.loc[4, "location_reason"]
     assert _address_at(register, located.geometry.iloc[4].x) == "Storgata 15"
     assert located.crs.to_epsg() == 25833
+
+
+def test_no_limit_on_the_house_number_gap(register) -> None:
+    located = geocode_addresses(_units([("0219", "Storgata 200", None, None, None)]), register, max_number_gap=None)
+    assert located.loc[0, "matched_address"] == "Storgata 20"
 
 
 def test_every_row_comes_out_in_order_with_its_index(register) -> None:

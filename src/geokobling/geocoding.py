@@ -12,8 +12,8 @@ The order of trust is fixed and recorded per row in ``location_source``:
    ``gate``/``gata``/``gaten``/``gt.`` and ``vei``/``veien``/``veg``/``vegen``; a near spelling
    (rapidfuzz ratio at least ``fuzzy_threshold`` against a street of the same kind, and unique);
    then a missing or extra letter (the address without letter, else the lowest letter); then the
-   nearest house number on that street (ties: the lower number). ``location_reason`` says what
-   was tolerated.
+   nearest house number on that street, at most ``max_number_gap`` numbers away (ties: the lower
+   number). ``location_reason`` says what was tolerated.
 4. ``"none"``: no point; ``location_reason`` says why.
 
 A street is never looked up in another kommune, so a similar street name elsewhere cannot match.
@@ -129,7 +129,11 @@ def _street_kind(key: str) -> str:
 
 
 def geocode_addresses(
-    frame: pd.DataFrame, register: pd.DataFrame, *, fuzzy_threshold: float = 90.0
+    frame: pd.DataFrame,
+    register: pd.DataFrame,
+    *,
+    fuzzy_threshold: float = 90.0,
+    max_number_gap: int | None = 10,
 ) -> gpd.GeoDataFrame:
     """Locate every row by its coordinates or by offline address matching.
 
@@ -145,6 +149,10 @@ def geocode_addresses(
     fuzzy_threshold
         Least rapidfuzz ratio (0–100) for a near spelling of a street of the same kind in the
         same kommune. The best candidate must also be unique.
+    max_number_gap
+        How far (in house numbers) the nearest number on the street may be from the one asked
+        for; a number far beyond the street's numbers is more likely a wrong address than a new
+        house. ``None`` for no limit.
 
     Returns
     -------
@@ -175,7 +183,7 @@ def geocode_addresses(
     index = _AddressIndex.build(_prepare_register(register), frame.iloc[todo])
     for position in todo:
         row = frame.iloc[position]
-        found = index.locate(row, fuzzy_threshold)
+        found = index.locate(row, fuzzy_threshold, max_number_gap)
         coordinate_note = None if status[position] == "missing" else COORDINATE_PROBLEMS[status[position]]
         notes = [n for n in (coordinate_note, found.reason) if n]
         sources[position] = found.source
@@ -254,7 +262,7 @@ class _AddressIndex:
         wanted = addresses["kommune"].isin(kommuner) | addresses["postnummer"].isin(postnumre)
         return cls(addresses[wanted.to_numpy()].reset_index(drop=True))
 
-    def locate(self, row: pd.Series, threshold: float) -> _Found:
+    def locate(self, row: pd.Series, threshold: float, max_gap: int | None) -> _Found:
         street, number = row["street"], row["house_number"]
         if pd.isna(street) and pd.isna(number):
             return _Found("none", "no valid coordinates and no address")
@@ -272,6 +280,10 @@ class _AddressIndex:
         if key is None:
             return _Found("none", notes[0])
         position, number_note = self._number(self.streets[(scope, area, key)], int(number), letter)
+        gap = abs(int(self.addresses["number"].iat[position]) - int(number))
+        if max_gap is not None and gap > max_gap:
+            return _Found("none", f"house number {int(number)} not found on {street!r}; the nearest is {gap} away "
+                          f"(more than max_number_gap={max_gap})")
         if scope == "postnummer":
             notes.insert(0, f"no kommune; searched postnummer {area}")
         return self._found(position, "address_fuzzy", "; ".join([*notes, *number_note]) or None)
