@@ -124,34 +124,17 @@ def link_units(
     reason[~located] = "no location"
     rank = _code_rank(codes)
     tree = shapely.STRtree(shapes)
-
-    todo = np.flatnonzero(located)
-    hit, pick = _lowest(tree.query(points[todo], predicate="within"), rank, len(todo))
-    _assign(chosen, match, distance, todo[hit], pick, "inside", 0.0)
-
-    todo = todo[~hit]
-    pairs = tree.query(points[todo], predicate="dwithin", distance=BORDER_TOLERANCE)
-    hit, pick = _lowest(pairs, rank, len(todo))
-    _assign(chosen, match, distance, todo[hit], pick, "border", shapely.distance(points[todo[hit]], shapes[pick]))
-
-    todo = todo[~hit]
+    steps = [("inside", _in_interior), ("border", _on_border)]
     if max_distance > 0:
-        nearest, gaps = tree.query_nearest(points[todo], max_distance=max_distance, return_distance=True)
-        # polygons within BORDER_TOLERANCE of the nearest distance tie; the lowest code wins
-        candidates = todo[nearest[0]]
-        pairs = tree.query(points[candidates], predicate="dwithin", distance=gaps + BORDER_TOLERANCE)
-        hit, pick = _lowest(np.vstack([nearest[0][pairs[0]], pairs[1]]), rank, len(todo))
-        _assign(chosen, match, distance, todo[hit], pick, "nearest", shapely.distance(points[todo[hit]], shapes[pick]))
+        steps.append(("nearest", lambda t, p, r: _nearest(t, p, r, max_distance)))
+    todo = np.flatnonzero(located)
+    for kind, find in steps:
+        hit, pick = find(tree, points[todo], rank)
+        found = todo[hit]
+        chosen[found], match[found] = pick, kind
+        distance[found] = 0.0 if kind == "inside" else shapely.distance(points[found], shapes[pick])
         todo = todo[~hit]
-
-    if len(todo) and len(shapes):
-        pairs, gaps = tree.query_nearest(points[todo], return_distance=True, all_matches=False)
-        for position, polygon, gap in zip(todo[pairs[0]], pairs[1], gaps, strict=True):
-            reason[position] = (
-                f"nearest polygon {codes[polygon]!r} is {gap:.0f} m away, beyond max_distance={max_distance:g} m"
-            )
-    elif len(todo):
-        reason[todo] = "the polygon layer is empty"
+    reason[todo] = _beyond_reasons(tree, points[todo], codes, max_distance)
 
     index = units.index
     result = pd.DataFrame(
@@ -217,18 +200,33 @@ def _lowest(pairs: np.ndarray, rank: np.ndarray, n: int) -> tuple[np.ndarray, np
     return hit, best[hit]
 
 
-def _assign(
-    chosen: np.ndarray,
-    match: np.ndarray,
-    distance: np.ndarray,
-    positions: np.ndarray,
-    polygons: np.ndarray,
-    kind: str,
-    gap: float | np.ndarray,
-) -> None:
-    chosen[positions] = polygons
-    match[positions] = kind
-    distance[positions] = gap
+def _in_interior(tree: shapely.STRtree, points: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return _lowest(tree.query(points, predicate="within"), rank, len(points))
+
+
+def _on_border(tree: shapely.STRtree, points: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return _lowest(tree.query(points, predicate="dwithin", distance=BORDER_TOLERANCE), rank, len(points))
+
+
+def _nearest(
+    tree: shapely.STRtree, points: np.ndarray, rank: np.ndarray, max_distance: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The nearest polygon within ``max_distance``; polygons less than BORDER_TOLERANCE farther tie."""
+    nearest, gaps = tree.query_nearest(points, max_distance=max_distance, return_distance=True)
+    ties = tree.query(points[nearest[0]], predicate="dwithin", distance=gaps + BORDER_TOLERANCE)
+    return _lowest(np.vstack([nearest[0][ties[0]], ties[1]]), rank, len(points))
+
+
+def _beyond_reasons(tree: shapely.STRtree, points: np.ndarray, codes: np.ndarray, max_distance: float) -> list[str]:
+    if not len(points):
+        return []
+    if not len(codes):
+        return ["the polygon layer is empty"] * len(points)
+    (inputs, polygons), gaps = tree.query_nearest(points, return_distance=True, all_matches=False)
+    reasons = ["no polygon found"] * len(points)
+    for position, polygon, gap in zip(inputs, polygons, gaps, strict=True):
+        reasons[position] = f"nearest polygon {codes[polygon]!r} is {gap:.0f} m away, beyond max_distance={max_distance:g} m"
+    return reasons
 
 
 def _log_counts(match: pd.Series, name: str) -> None:
