@@ -78,6 +78,21 @@ def random_network(seed: int, n_nodes: int, n_edges: int):
     return graph, xy
 
 
+def routable_nodes(graph) -> list:
+    """Nodes in the largest strongly connected piece (of 2+ nodes) of their weak component.
+
+    Centres are snapped only onto such roads (``RoadNetwork.snap(routable=True)``), so a centre
+    placed exactly on one of these nodes joins that node.
+    """
+    nodes = []
+    for weak in nx.weakly_connected_components(graph):
+        pieces = sorted(nx.strongly_connected_components(graph.subgraph(weak)), key=len, reverse=True)
+        tied = len(pieces) > 1 and len(pieces[1]) == len(pieces[0])  # which one is main is then arbitrary
+        if len(pieces[0]) >= 2 and not tied:
+            nodes.extend(sorted(pieces[0]))
+    return nodes
+
+
 def reference_values(graph, xy, centre_nodes, population, n, ferry_factor, fallback_factor):
     """Full Dijkstra per centre with networkx, distances sorted and cumulated (SPEC step 3)."""
     plain = nx.DiGraph()
@@ -120,8 +135,10 @@ def reference_values(graph, xy, centre_nodes, population, n, ferry_factor, fallb
 def test_values_equal_plain_networkx(seed, n, ferry_factor, fallback_factor):
     graph, xy = random_network(seed, 30, 45)
     rng = np.random.default_rng(seed)
-    with_edges = [node for node in graph.nodes if graph.degree(node) > 0]
-    centre_nodes = [int(c) for c in rng.choice(with_edges, min(12, len(with_edges)), replace=False)]
+    routable = routable_nodes(graph)
+    if not routable:
+        return
+    centre_nodes = [int(c) for c in rng.choice(routable, min(12, len(routable)), replace=False)]
     population = rng.choice([0, 100, 100, 250, 700, 1200], len(centre_nodes)).astype(float)  # ties and zeros
     centres = gpd.GeoDataFrame(
         {
@@ -240,3 +257,65 @@ def test_nearest_facility_sone_and_nabo_by_hand():
     )  # fmt: skip
     np.testing.assert_allclose(sonekriteriet(centres, network, zones)["sonekriteriet_km"], [1.0, 0.0, 0.0])
     np.testing.assert_allclose(nabokriteriet(centres, network)["nabokriteriet_km"], [1.0, 1.0, 3.0])
+
+
+def test_centres_skip_one_way_stubs_that_cannot_reach_back():
+    # a two-way road with a one-way stub leaving it: a centre beside the stub must snap to the main road
+    network = line_network([(0, 0), (1000, 0)], [(1000, 0), (1000, 50)])
+    network = RoadNetwork.from_lines(
+        gpd.GeoDataFrame({"oneway": [False, True]}, geometry=[LineString([(0, 0), (1000, 0)]),
+                         LineString([(1000, 0), (1000, 50)])], crs=CRS), oneway="oneway")  # fmt: skip
+    centres = centres_at(
+        {"99010001": (0, 0), "99010002": (1001, 45)},
+        {"99010001": 100, "99010002": 100},
+        {"99010001": "9901", "99010002": "9901"},
+    )
+    values = strukturkriteriet(centres, network, n=200, progress=False)
+    assert values["fallback_people"].sum() == 0
+    assert values.loc[1, "snap_distance_m"] == pytest.approx(math.hypot(1, 45))
+
+
+@pytest.fixture(scope="module")
+def central_oslo(shared_data):
+    from shapely.geometry import box
+
+    from geokobling.centres import population_centres
+    from geokobling.io import read_grunnkretser, read_population_grid
+
+    grunnkretser = read_grunnkretser(shared_data / "grunnkretser_oslo_uten_hav.geojson")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        centres = population_centres(grunnkretser, grid=read_population_grid(shared_data / "befolkning_oslo_1km_2019.gml"))
+    extract = gpd.GeoSeries([box(10.72, 59.90, 10.78, 59.94)], crs=4326).to_crs(CRS).iloc[0]
+    inside = grunnkretser.loc[grunnkretser.within(extract), "grunnkrets"]
+    network = RoadNetwork.from_osm(shared_data / "oslo_sentrum_2025.osm.pbf")
+    return centres[centres["grunnkrets"].isin(inside)], network
+
+
+@pytest.mark.realdata
+def test_strukturkriteriet_in_central_oslo(central_oslo):
+    centres, network = central_oslo
+    assert 120 <= len(centres) <= 140  # about 130 grunnkretser lie wholly inside the extract
+    values = strukturkriteriet(centres, network, largest_component=True, progress=False)
+    assert len(values) == len(centres) and values["reached"].all()
+    assert (values["fallback_people"] == 0).all()
+    # Oslo as a whole has 1.0 km (published); its centre, where 5 000 people live within a few blocks, less
+    weighted = np.average(values["strukturkriteriet_km"], weights=values["population"])
+    assert 0.2 < weighted < 0.8
+    # the few grunnkretser of Sentrum have few residents and one-way detours, and reach out farther
+    assert values["strukturkriteriet_km"].median() < 0.7 and values["strukturkriteriet_km"].max() < 4.0
+    # a value can never be below the straight-line lower bound computed from the same centres
+    xy = np.column_stack([centres.geometry.x, centres.geometry.y])
+    people = centres["population"].to_numpy()
+    for i in range(0, len(centres), 15):
+        order = np.argsort(np.hypot(*(xy - xy[i]).T))
+        straight = np.hypot(*(xy[order] - xy[i]).T)
+        taken = np.minimum(people[order], np.maximum(0, 5000 - np.r_[0, np.cumsum(people[order])[:-1]]))
+        assert values["strukturkriteriet_km"].iloc[i] >= (straight * taken).sum() / 5000 / 1000 - 1e-9
+
+
+@pytest.mark.realdata
+def test_every_default_centre_in_central_oslo_is_reached(central_oslo):
+    centres, network = central_oslo
+    values = strukturkriteriet(centres, network, progress=False)
+    assert values["reached"].all() and (values["status"] == "ok").all()

@@ -12,7 +12,9 @@ population until ``n`` people are reached, the last one only in part::
 A kommune's value is the population-weighted mean of its grunnkrets values
 (:func:`geokobling.reaggregate`), so new kommune borders need no new routing.
 
-Distances. Each centre is snapped onto its nearest road (the connector counts); ferry arcs count
+Distances. Each centre is snapped onto its nearest road (the connector counts) among the roads of
+the main strongly connected piece of each road component, so that one-way stubs cut off by an
+extract's edge do not strand a centre (``RoadNetwork.snap(routable=True)``); ferry arcs count
 ``ferry_factor`` times their length. Centres are grouped into road components, the strongly
 connected pieces of the road graph: between centres of the same component the distance is along
 roads; between components no road connects them, and the straight-line distance times
@@ -145,13 +147,15 @@ def _search_setup(
     ferry_factor: float,
     fallback_factor: float | None,
     max_snap_distance: float | None,
+    largest_component: bool = False,
 ) -> tuple[CSRGraph, np.ndarray, np.ndarray, dict[str, Any], pd.DataFrame]:
     """Routing graph with every located centre as a node, and the fallback arrays."""
     xy, located = _point_xy(centres)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GeokoblingWarning)  # unsnapped points are reported per row below
         routing = network.routing_graph(
-            centres[["geometry"]].reset_index(drop=True), ferry_factor=ferry_factor, max_distance=max_snap_distance
+            centres[["geometry"]].reset_index(drop=True), ferry_factor=ferry_factor, max_distance=max_snap_distance,
+            routable=True, largest_component=largest_component,
         )
     csr, nodes, node_xy = _with_isolated_points(routing, xy, located)
     fallback: dict[str, Any] = {}
@@ -169,6 +173,7 @@ def strukturkriteriet(
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
     fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
     max_snap_distance: float | None = None,
+    largest_component: bool = False,
     executor: Any = None,
     progress: bool = True,
     engine: str = "auto",
@@ -191,6 +196,10 @@ def strukturkriteriet(
     max_snap_distance
         Centres farther than this (m) from every road are not snapped; they are reached, and reach
         others, only through the straight-line fallback (status ``not_snapped``).
+    largest_component
+        Snap centres only onto the largest road component; for fragmented data, such as an extract
+        whose cut roads leave small pieces, where a centre on a fragment would otherwise be
+        reached only in a straight line.
     executor
         None (a thread per core), a ``concurrent.futures`` executor or a ``dask.distributed.Client``.
 
@@ -216,7 +225,9 @@ def strukturkriteriet(
         raise InputError(f"n must be a positive number of people, not {n!r}")
     centres = _prepare_centres(centres, population)
     network = _as_network(network)
-    csr, nodes, located, fallback, snap = _search_setup(centres, network, ferry_factor, fallback_factor, max_snap_distance)
+    csr, nodes, located, fallback, snap = _search_setup(
+        centres, network, ferry_factor, fallback_factor, max_snap_distance, largest_component
+    )
     people = centres[population].to_numpy()
     mass = np.zeros(csr.n_nodes)
     np.add.at(mass, nodes[located], people[located])

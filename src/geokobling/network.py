@@ -376,19 +376,38 @@ class RoadNetwork:
 
     # --- snapping -----------------------------------------------------------------------------
 
-    def _tree(self, largest_component: bool) -> tuple[shapely.STRtree, np.ndarray]:
-        """STRtree over the drivable edges (of the largest weak component), and their edge numbers."""
+    def _tree(self, largest_component: bool, routable: bool = False) -> tuple[shapely.STRtree, np.ndarray]:
+        """STRtree over the drivable edges that points may snap to, and their edge numbers."""
         cache = self.__dict__.setdefault("_trees", {})
-        if largest_component not in cache:
+        key = (largest_component, routable)
+        if key not in cache:
             p = self._parts
             drivable = p.forward | p.backward
             if largest_component:
                 drivable &= self._component_labels(strong=False)[0][p.u] == 0
+            if routable:
+                drivable &= self._routable_edges()
             candidates = np.flatnonzero(drivable)
             if len(candidates) == 0:
                 raise NetworkError(f"{self._source} has no drivable edge to snap points to")
-            cache[largest_component] = (shapely.STRtree(p.geometry[candidates]), candidates)
-        return cache[largest_component]
+            cache[key] = (shapely.STRtree(p.geometry[candidates]), candidates)
+        return cache[key]
+
+    def _routable_edges(self) -> np.ndarray:
+        """Edges inside the largest strongly connected piece of their weak component.
+
+        Points snapped onto these edges reach, and are reached from, every other such point of
+        their weak component; dead-end one-way stubs (common where an extract cuts roads) are left out.
+        """
+        weak, _ = self._component_labels(strong=False)
+        strong, strong_sizes = self._component_labels(strong=True)
+        order = np.lexsort((-strong_sizes[strong], weak))
+        first = np.ones(len(order), bool)
+        first[1:] = weak[order][1:] != weak[order][:-1]
+        main_strong = np.empty(weak.max() + 1, np.int64)
+        main_strong[weak[order][first]] = strong[order][first]
+        p = self._parts
+        return (strong[p.u] == strong[p.v]) & (strong[p.u] == main_strong[weak[p.u]])
 
     def snap(
         self,
@@ -396,6 +415,7 @@ class RoadNetwork:
         *,
         max_distance: float | None = None,
         largest_component: bool = False,
+        routable: bool = False,
     ) -> pd.DataFrame:
         """Snap each point onto the nearest drivable edge (a shapely STRtree nearest query).
 
@@ -407,6 +427,10 @@ class RoadNetwork:
             Points farther than this (metres) from every edge get status ``too_far``.
         largest_component : bool
             Snap only onto edges of the largest weak component.
+        routable : bool
+            Snap only onto edges of the largest strongly connected piece of each weak component,
+            so that all points of a weak component reach each other along roads (one-way dead
+            ends, often made by cutting an extract, are skipped).
 
         Returns
         -------
@@ -430,7 +454,7 @@ class RoadNetwork:
         """
         xy, index = self._point_coordinates(points)
         has_xy = np.isfinite(xy).all(axis=1)
-        tree, candidates = self._tree(largest_component)
+        tree, candidates = self._tree(largest_component, routable)
         edge, offset, distance, at = nearest_edges(xy[has_xy], tree, candidates, self._parts.geometry)
         n = len(xy)
         table = pd.DataFrame(
@@ -519,6 +543,7 @@ class RoadNetwork:
         ferry_factor: float = 1.0,
         max_distance: float | None = None,
         largest_component: bool = False,
+        routable: bool = False,
         connector_speed_kmh: float = CONNECTOR_SPEED_KMH,
     ) -> RoutingGraph:
         """The directed graph with ``points`` joined in, as CSR arrays for :mod:`geokobling.paths`.
@@ -529,7 +554,8 @@ class RoadNetwork:
         splits the edge (several points on one edge split it in offset order; points at the same
         place share the split node). Split pieces keep the edge's directions and their share of its
         weight in proportion to the distance along the line. Ferry arcs are multiplied by
-        ``ferry_factor``. Nodes ``0 … n_nodes - 1`` are the network's own.
+        ``ferry_factor``. Nodes ``0 … n_nodes - 1`` are the network's own. ``max_distance``,
+        ``largest_component`` and ``routable`` are passed to :meth:`snap`.
 
         Example
         -------
@@ -543,7 +569,7 @@ class RoadNetwork:
             raise InputError(f"connector_speed_kmh must be > 0, not {connector_speed_kmh!r}")
         p = self._parts
         weight_fw, weight_bw = self._weights(weight, ferry_factor)
-        snapped = self.snap(points, max_distance=max_distance, largest_component=largest_component)
+        snapped = self.snap(points, max_distance=max_distance, largest_component=largest_component, routable=routable)
         ok = (snapped["status"] == "snapped").to_numpy()
         edge = snapped["edge"].to_numpy()[ok]
         joins, split_edge, split_fraction = attach_points(
@@ -599,6 +625,7 @@ class RoadNetwork:
         ferry_factor: float = 1.0,
         max_distance: float | None = None,
         largest_component: bool = False,
+        routable: bool = False,
     ) -> pd.DataFrame:
         """Road distances from every origin to every destination (default: the origins themselves).
 
@@ -636,7 +663,7 @@ class RoadNetwork:
         everything = origins if same else pd.concat([origins[["geometry"]], destinations[["geometry"]]])
         rg = self.routing_graph(
             everything, weight=weight, ferry_factor=ferry_factor, max_distance=max_distance,
-            largest_component=largest_component,
+            largest_component=largest_component, routable=routable,
         )  # fmt: skip
         origin_nodes = rg.point_nodes[: len(origins)]
         target_nodes = origin_nodes if same else rg.point_nodes[len(origins) :]
