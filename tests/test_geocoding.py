@@ -147,6 +147,13 @@ def test_every_row_comes_out_in_order_with_its_index(register) -> None:
     assert located["location_source"].tolist() == ["address", "none"] * 3
 
 
+def test_without_an_address_register_only_coordinates_are_used() -> None:
+    units = _units([("0219", "Storgata 12", 59.91, 10.55, None), ("0219", "Storgata 12", None, None, None)])
+    located = geocode_addresses(units, None)
+    assert located["location_source"].tolist() == ["coordinates", "none"]
+    assert located.loc[1, "location_reason"] == "no address register given"
+
+
 def test_register_as_plain_table_with_lat_lon(register) -> None:
     wgs84 = register.to_crs("EPSG:4326")
     table = pd.DataFrame(wgs84.drop(columns="geometry")).assign(lat=wgs84.geometry.y, lon=wgs84.geometry.x)

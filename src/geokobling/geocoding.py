@@ -130,7 +130,7 @@ def _street_kind(key: str) -> str:
 
 def geocode_addresses(
     frame: pd.DataFrame,
-    register: pd.DataFrame,
+    register: pd.DataFrame | None,
     *,
     fuzzy_threshold: float = 90.0,
     max_number_gap: int | None = 10,
@@ -145,7 +145,8 @@ def geocode_addresses(
     register
         The address register: ``kommune``, ``street``, ``number`` (int), ``letter`` (``""`` when
         none), optionally ``postnummer``, and point geometries (a GeoDataFrame with a CRS), or
-        columns ``x``/``y`` (EPSG:25833) or ``lat``/``lon`` (WGS84).
+        columns ``x``/``y`` (EPSG:25833) or ``lat``/``lon`` (WGS84). ``None``: no address
+        matching, rows without usable coordinates get ``none``.
     fuzzy_threshold
         Least rapidfuzz ratio (0–100) for a near spelling of a street of the same kind in the
         same kommune. The best candidate must also be unique.
@@ -180,10 +181,14 @@ def geocode_addresses(
     reasons: list[str | None] = [None] * len(frame)
     matched: list[str | None] = [None] * len(frame)
     todo = np.flatnonzero(status != "ok")
-    index = _AddressIndex.build(_prepare_register(register), frame.iloc[todo])
+    addresses = _NO_ADDRESSES if register is None else _prepare_register(register)
+    index = _AddressIndex.build(addresses, frame.iloc[todo])
     for position in todo:
         row = frame.iloc[position]
-        found = index.locate(row, fuzzy_threshold, max_number_gap)
+        if register is None:
+            found = _Found("none", "no address register given")
+        else:
+            found = index.locate(row, fuzzy_threshold, max_number_gap)
         coordinate_note = None if status[position] == "missing" else COORDINATE_PROBLEMS[status[position]]
         notes = [n for n in (coordinate_note, found.reason) if n]
         sources[position] = found.source
@@ -227,6 +232,11 @@ def _prepare_register(register: pd.DataFrame) -> pd.DataFrame:
             "y": np.asarray(y, dtype=float),
         }
     )
+
+
+_NO_ADDRESSES = pd.DataFrame(
+    {"kommune": [], "postnummer": [], "street": [], "number": [], "letter": [], "x": [], "y": []}, dtype=object
+)
 
 
 @dataclass(frozen=True)
