@@ -5,8 +5,8 @@ folder and prints where they are. ``geokobling SUBCOMMAND --help`` shows an exam
 
 Example
 -------
->>> main(["--version"])  # doctest: +SKIP
-geokobling 0.1.0
+>>> build_parser().parse_args(["basiskriterium", "--values", "k.csv"]).grenseverdi
+'25.4'
 """
 
 from __future__ import annotations
@@ -128,11 +128,40 @@ def _cmd_sk_compute(args: argparse.Namespace) -> int:
     return 0
 
 
+_CODE_ALIASES = ("kommunenr", "kommunenummer", "knr", "grunnkretsnummer", "grunnkretsnr")
+_POPULATION_PREFIXES = ("population", "innbyggere", "folkemengde", "befolkning")
+
+
+def _read_values(path: str):  # noqa: ANN202
+    """A table of values per kommune or grunnkrets, with the column names of published tables understood.
+
+    ``kommunenr``/``kommunenummer`` become ``kommune`` (a ``kommune`` column of names becomes
+    ``name``), ``grunnkretsnummer`` becomes ``grunnkrets``, and the first column named
+    ``innbyggere*``, ``folkemengde*`` or ``befolkning*`` becomes ``population``.
+    """
+    from .io import read_table
+
+    table = read_table(path)
+    lower = {c.lower(): c for c in table.columns}
+    renames = {}
+    for alias in _CODE_ALIASES:
+        if alias in lower:
+            target = "grunnkrets" if alias.startswith("grunnkrets") else "kommune"
+            if target in table.columns and target not in renames.values():
+                renames[target] = "name"
+            renames[lower[alias]] = target
+    if "population" not in table.columns:
+        found = [c for c in table.columns if c.lower().startswith(_POPULATION_PREFIXES)]
+        if found:
+            renames[found[0]] = "population"
+    return table.rename(columns=renames)
+
+
 def _cmd_sk_recompute(args: argparse.Namespace) -> int:
     from .io import read_table
     from .reaggregation import reaggregate
 
-    values = read_table(args.values)
+    values = _read_values(args.values)
     borders = read_table(args.borders)
     result = reaggregate(values, borders, by=args.by, value=args.value)
     written = _write(result, Path(args.output), f"strukturkriteriet_{args.by}_new_borders", parquet=False)
@@ -189,7 +218,8 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
         "--borders merger.csv --output results",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    recompute.add_argument("--values", required=True, help="CSV with codes, population and the value")
+    recompute.add_argument("--values", required=True, help="CSV with codes, population and the value "
+                           "(kommunenr/innbyggere* columns of published tables are understood)")
     recompute.add_argument("--borders", required=True, help="CSV mapping old codes to new kommune codes")
     recompute.add_argument("--value", default="strukturkriteriet_km", help="value column (default: strukturkriteriet_km)")
     recompute.add_argument("--by", default="kommune", help="name of the new unit (default: kommune)")
@@ -202,15 +232,14 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_basiskriterium(args: argparse.Namespace) -> int:
     from .basiskriterium import gradert_basiskriterium
-    from .io import read_table
 
-    values = read_table(args.values)
+    values = _read_values(args.values)
     limit = args.grenseverdi if args.grenseverdi == "auto" else float(args.grenseverdi)
     result = gradert_basiskriterium(
         values, grenseverdi=limit, size_limit=args.size_limit, base_amount=args.base_amount, value=args.value
     )
     written = _write(result, Path(args.output), "gradert_basiskriterium", parquet=False)
-    _say(f"grenseverdi: {result.attrs.get('grenseverdi', limit)}")
+    _say(f"grenseverdi: {result['grenseverdi'].iloc[0]:.4f} km")
     _say("wrote " + ", ".join(str(p) for p in written))
     return 0
 
@@ -225,7 +254,8 @@ def _add_basiskriterium(sub: argparse._SubParsersAction) -> None:
         "--base-amount 13000000",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--values", required=True, help="CSV per kommune with kommune, population and the value")
+    p.add_argument("--values", required=True, help="CSV per kommune with kommune, population and the value "
+                   "(kommunenr/innbyggere* columns of published tables are understood)")
     p.add_argument("--value", default="strukturkriteriet_km", help="value column (default: strukturkriteriet_km)")
     p.add_argument("--grenseverdi", default="25.4", help="km, or 'auto' (default: 25.4)")
     p.add_argument("--size-limit", type=float, default=5000, help="population limit for 'auto' (default: 5000)")
@@ -275,12 +305,12 @@ def _cmd_link(args: argparse.Namespace) -> int:
 
     from .geocoding import geocode_addresses
     from .io import read_units
-    from .linking import link_layers
+    from .linking import check_register, link_layers, unit_table
     from .registers import read_register
 
-    register = read_register(args.register, kind=args.kind)
+    register = check_register(read_register(args.register, kind=args.kind))
     addresses = gpd.read_file(args.addresses) if args.addresses else None
-    located = geocode_addresses(register, addresses) if addresses is not None else geocode_addresses(register, None)
+    located = geocode_addresses(register, addresses)
     layers = {}
     for item in args.layer:
         name, _, path = item.partition("=")
@@ -288,8 +318,7 @@ def _cmd_link(args: argparse.Namespace) -> int:
             raise GeokoblingError(f"--layer takes NAME=FILE, e.g. grunnkrets=grunnkretser.geojson; got {item!r}")
         units = read_units(path)
         layers[name] = (units, units.attrs["kind"])
-    links = link_layers(located, layers)
-    table = located.drop(columns="geometry").join(links)
+    table = unit_table(located, link_layers(located, layers), year=args.year, areas=next(iter(layers)))
     written = _write(table, Path(args.output), f"{args.kind}_links", parquet=False)
     _say(f"{len(table)} rows; location: {table['location_source'].value_counts().to_dict()}")
     _say("wrote " + ", ".join(str(p) for p in written))
@@ -302,12 +331,13 @@ def _add_link(sub: argparse._SubParsersAction) -> None:
         help="geocode a school or kindergarten register and link it to polygon layers",
         description="Read an NSR/NBR-shaped register, locate each row by its coordinates or its address, and "
         "link it to every polygon layer given. Every input row comes out with its status.",
-        epilog="example:\n  geokobling link --register skoler.csv --kind skole --addresses adresser.gpkg "
+        epilog="example:\n  geokobling link --register skoler.csv --kind skole --year 2024 --addresses adresser.gpkg "
         "--layer grunnkrets=grunnkretser.geojson --layer kommune=kommuner.geojson",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--register", required=True, help="register CSV or JSON")
     p.add_argument("--kind", choices=["skole", "barnehage"], default="skole")
+    p.add_argument("--year", type=int, required=True, help="the register's year (a column of the unit table)")
     p.add_argument("--addresses", help="address register (points with kommune, street, number, letter)")
     p.add_argument("--layer", action="append", default=[], help="NAME=FILE polygon layer; repeat for several")
     p.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")

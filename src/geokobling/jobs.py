@@ -3,10 +3,7 @@
 Each step is a short function that takes the region and what earlier steps made, writes its
 tables, and returns what later steps need, so the job reads as the package's table of contents.
 
-Example
--------
->>> import tempfile
->>> summary = run_demo(Path(tempfile.mkdtemp()), progress=False, say=lambda text: None)  # doctest: +SKIP
+The job is run by ``geokobling demo`` and by ``tests/test_cli.py``.
 """
 
 from __future__ import annotations
@@ -47,6 +44,13 @@ def run_demo(
     """Run every step on the demo region and write tables, a map and a summary to ``folder``.
 
     Returns a :class:`DemoResult`; prints progress through ``say`` and the folder at the end.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> result = run_demo(Path(tempfile.mkdtemp()), progress=False, say=lambda text: None)
+    >>> sorted(p.name for p in result.files)[:2]
+    ['analysis_areas.csv', 'analysis_areas.parquet']
     """
     from .demo import make_demo_region
 

@@ -267,7 +267,7 @@ def distances_to_targets(
     -------
     >>> g = CSRGraph.from_arcs([0, 1], [1, 2], [1.0, 2.0], n_nodes=3)
     >>> [a.tolist() for a in distances_to_targets(g, [0, 2], [2, 1])]
-    [[0, 0], [1, 0], [1.0, 3.0]]
+    [[0, 0, 1], [1, 0, 0], [1.0, 3.0, 0.0]]
     """
     sources = _as_nodes(sources, graph, "source node(s)")
     targets = _as_nodes(targets, graph, "target node(s)")
