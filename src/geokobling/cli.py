@@ -157,12 +157,29 @@ def _read_values(path: str):  # noqa: ANN202
     return table.rename(columns=renames)
 
 
+def _with_unchanged_codes(values, borders):  # noqa: ANN001, ANN202
+    """Add an identity row (code → code) for every code of ``values`` that ``borders`` does not list."""
+    import pandas as pd
+
+    from .codes import normalize_codes
+
+    if list(borders.columns[:2]) != ["old", "new"]:
+        raise GeokoblingError(f"--others-unchanged needs a borders table with columns old,new; got {list(borders.columns)}")
+    key = "grunnkrets" if "grunnkrets" in values.columns else "kommune"
+    codes = normalize_codes(values[key], key, column=key, source="--values")
+    listed = set(normalize_codes(borders["old"], key, column="old", source="--borders"))
+    unchanged = sorted(set(codes) - listed)
+    return pd.concat([borders, pd.DataFrame({"old": unchanged, "new": unchanged})], ignore_index=True)
+
+
 def _cmd_sk_recompute(args: argparse.Namespace) -> int:
     from .io import read_table
     from .reaggregation import reaggregate
 
     values = _read_values(args.values)
     borders = read_table(args.borders)
+    if args.others_unchanged:
+        borders = _with_unchanged_codes(values, borders)
     result = reaggregate(values, borders, by=args.by, value=args.value)
     written = _write(result, Path(args.output), f"strukturkriteriet_{args.by}_new_borders", parquet=False)
     _say("wrote " + ", ".join(str(p) for p in written))
@@ -214,8 +231,9 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
         description="Recompute for new borders without routing: per-grunnkrets values with a grunnkrets → kommune "
         "table (splits, moved grunnkretser), or per-kommune values with an old → new kommune table (mergers). "
         "The borders table has columns old,new (or grunnkrets,kommune).",
-        epilog="example:\n  geokobling strukturkriteriet recompute --values strukturkriteriet_2015.csv "
-        "--borders merger.csv --output results",
+        epilog="example (merge Bærum and Asker; merger.csv holds old,new / 0219,3024 / 0220,3024):\n"
+        "  geokobling strukturkriteriet recompute --values strukturkriteriet_2015.csv --borders merger.csv "
+        "--others-unchanged --output results",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     recompute.add_argument("--values", required=True, help="CSV with codes, population and the value "
@@ -223,6 +241,8 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
     recompute.add_argument("--borders", required=True, help="CSV mapping old codes to new kommune codes")
     recompute.add_argument("--value", default="strukturkriteriet_km", help="value column (default: strukturkriteriet_km)")
     recompute.add_argument("--by", default="kommune", help="name of the new unit (default: kommune)")
+    recompute.add_argument("--others-unchanged", action="store_true",
+                           help="codes missing from --borders keep their code (otherwise they are an error)")  # fmt: skip
     recompute.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
     recompute.set_defaults(func=_cmd_sk_recompute)
 
