@@ -99,7 +99,7 @@ def normalize_codes(
     """
     series = values.copy() if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     length = _length(kind)
-    text = series.map(_as_text).astype("string")
+    text = _as_text_series(series)
     short = text.str.fullmatch(r"\d+") & (text.str.len() == length - 1)
     text = text.where(~short.fillna(False), "0" + text)
     good = text.str.fullmatch(rf"\d{{{length}}}").fillna(False).astype(bool)
@@ -115,6 +115,20 @@ def normalize_codes(
             f"(read the column with dtype=str)."
         )
     return text
+
+
+def _as_text_series(series: pd.Series) -> pd.Series:
+    """Codes as ``string`` dtype: vectorised for text, integer and float columns, element-wise otherwise."""
+    inferred = pd.api.types.infer_dtype(series, skipna=True)
+    if inferred in ("string", "empty"):
+        return series.astype("string").str.strip()
+    if inferred == "integer" and not pd.api.types.is_bool_dtype(series):
+        return series.astype("Int64").astype("string")
+    if inferred == "floating" and pd.api.types.is_float_dtype(series):
+        whole = series.isna() | (series % 1 == 0)
+        if whole.all():
+            return series.astype("Int64").astype("string")
+    return series.map(_as_text).astype("string")
 
 
 def _as_text(value: object) -> object:
