@@ -122,6 +122,9 @@ def link_units(
     reason = np.full(n, None, dtype=object)
     located = ~(shapely.is_missing(points) | shapely.is_empty(points))
     reason[~located] = "no location"
+    not_finite = located & ~_finite(points)
+    located &= ~not_finite
+    reason[not_finite] = "coordinates are not numbers (NaN or infinite)"
     rank = _code_rank(codes)
     tree = shapely.STRtree(shapes)
     steps = [("inside", _in_interior), ("border", _on_border)]
@@ -139,7 +142,7 @@ def link_units(
     index = units.index
     result = pd.DataFrame(
         {
-            name: pd.Series(np.where(chosen >= 0, codes[np.maximum(chosen, 0)], None), index=index, dtype="string"),
+            name: pd.Series(_codes_at(codes, chosen), index=index, dtype="string"),
             f"{name}_match": pd.Series(match, index=index, dtype="string"),
             f"{name}_distance_m": pd.Series(distance, index=index, dtype=float),
             f"{name}_reason": pd.Series(reason, index=index, dtype="string"),
@@ -161,6 +164,22 @@ def _points(units: gpd.GeoDataFrame) -> np.ndarray:
             "Use a representative point of each (GeoSeries.representative_point()) first."
         )
     return points
+
+
+def _finite(points: np.ndarray) -> np.ndarray:
+    """True for points whose coordinates are all finite (a NaN point would break the spatial index)."""
+    finite = np.zeros(len(points), dtype=bool)
+    present = ~(shapely.is_missing(points) | shapely.is_empty(points))
+    xy = shapely.get_coordinates(points[present])
+    finite[present] = np.isfinite(xy).all(axis=1)
+    return finite
+
+
+def _codes_at(codes: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The code of each chosen polygon, None where none was chosen (also when the layer is empty)."""
+    result = np.full(len(chosen), None, dtype=object)
+    result[chosen >= 0] = codes[chosen[chosen >= 0]]
+    return result
 
 
 def _polygons(polygons: gpd.GeoDataFrame, code: str) -> tuple[np.ndarray, np.ndarray]:
@@ -265,6 +284,11 @@ def link_layers(
     >>> link_layers(points, {"area": areas, "kommune": (kommuner, "kommunenummer")})[["area", "kommune"]].values.tolist()
     [['Sentrum', '0301']]
     """
+    if not isinstance(layers, Mapping):
+        raise InputError(
+            f"layers must be a mapping of layer name to polygons, e.g. {{'grunnkrets': grunnkretser}}, "
+            f"not {type(layers).__name__}"
+        )
     blocks = []
     for name, layer in layers.items():
         polygons, code = layer if isinstance(layer, tuple) else (layer, name)
