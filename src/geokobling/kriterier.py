@@ -51,7 +51,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .checks import require_columns, to_working_crs
 from .codes import normalize_codes
-from .errors import GeokoblingWarning, InputError, format_values
+from .errors import GeokoblingWarning, GeometryError, InputError, format_values
 from .network import RoadNetwork, RoutingGraph
 from .paths import CSRGraph, accumulate_until
 
@@ -133,11 +133,19 @@ def _strong_components(csr: CSRGraph) -> np.ndarray:
     return labels.astype(np.int64)
 
 
-def _point_xy(centres: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _point_xy(centres: gpd.GeoDataFrame, source: str = "the centres") -> tuple[np.ndarray, np.ndarray]:
     geometry = centres.geometry.to_numpy()
     located = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
+    wrong = np.flatnonzero(located & (shapely.get_type_id(geometry) != shapely.GeometryType.POINT))
+    if len(wrong):
+        raise GeometryError(
+            f"{source} must be points; row(s) {format_values(wrong.tolist())} hold "
+            f"{', '.join(sorted({shape.geom_type for shape in geometry[wrong]}))}. "
+            "Use population_centres, or a representative point of each polygon."
+        )
     xy = np.full((len(centres), 2), np.nan)
     xy[located] = shapely.get_coordinates(geometry[located])
+    located &= np.isfinite(xy).all(axis=1)  # a NaN point is no centre, reported per row as such
     return xy, located
 
 
@@ -315,6 +323,7 @@ def nearest_facility_distance(
     facilities = to_working_crs(facilities, source="the facilities")
     if len(facilities) == 0:
         raise InputError("there are no facilities to measure distances to")
+    _point_xy(facilities, source="the facilities")
     network = _as_network(network)
     everything = pd.concat([centres[["geometry"]], facilities[["geometry"]]], ignore_index=True)
     everything = gpd.GeoDataFrame(everything, geometry="geometry", crs=centres.crs)
