@@ -47,7 +47,7 @@ from rapidfuzz import fuzz, process
 
 from .checks import WORKING_CRS, require_columns, to_working_crs
 from .codes import normalize_codes
-from .errors import ColumnError
+from .errors import ColumnError, InputError, format_values
 
 __all__ = ["NORWAY_BOXES", "COORDINATE_PROBLEMS", "coordinate_status", "street_key", "geocode_addresses"]
 
@@ -171,6 +171,10 @@ def geocode_addresses(
     'coordinates'
     """
     require_columns(frame, ["lat", "lon", "kommune", "street", "house_number", "letter"], source="the units")
+    if not 0 <= fuzzy_threshold <= 100:
+        raise InputError(f"fuzzy_threshold is a similarity from 0 to 100, not {fuzzy_threshold!r}")
+    if max_number_gap is not None and not max_number_gap >= 0:
+        raise InputError(f"max_number_gap must be a number of house numbers >= 0 (or None), not {max_number_gap!r}")
     status = coordinate_status(frame["lat"], frame["lon"]).to_numpy()
     x, y = _TO_WORKING.transform(
         pd.to_numeric(frame["lon"], errors="coerce").astype(float).to_numpy(),
@@ -218,6 +222,7 @@ def _prepare_register(register: pd.DataFrame) -> pd.DataFrame:
             "the address register needs point geometries (a GeoDataFrame), columns x/y (EPSG:25833) "
             f"or lat/lon (WGS84); its columns are {list(register.columns)}"
         )
+    numbers = _house_numbers(register["number"])
     letters = register["letter"] if "letter" in register.columns else pd.Series("", index=register.index)
     postnummer = register["postnummer"] if "postnummer" in register.columns else pd.Series(None, index=register.index)
     return pd.DataFrame(
@@ -226,12 +231,26 @@ def _prepare_register(register: pd.DataFrame) -> pd.DataFrame:
             .to_numpy(),
             "postnummer": postnummer.map(lambda v: None if pd.isna(v) else str(v).zfill(4)).to_numpy(),
             "street": register["street"].astype("string").str.strip().to_numpy(),
-            "number": pd.to_numeric(register["number"], errors="coerce").to_numpy(dtype=float),
+            "number": numbers,
             "letter": letters.fillna("").astype(str).str.strip().str.upper().to_numpy(),
             "x": np.asarray(x, dtype=float),
             "y": np.asarray(y, dtype=float),
         }
     )
+
+
+def _house_numbers(values: pd.Series) -> np.ndarray:
+    """House numbers as floats, refusing missing and non-whole values (they would match nothing)."""
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isfinite(numbers) | (numbers % 1 != 0) | (numbers < 0)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise ColumnError(
+            f"column 'number' of the address register must hold whole house numbers; row(s) "
+            f"{format_values(rows.tolist())} hold {format_values(values.iloc[rows].tolist())}. Put a letter in "
+            "column 'letter' (12B is number 12, letter B) and drop addresses without a number."
+        )
+    return numbers
 
 
 _NO_ADDRESSES = pd.DataFrame(
