@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ColumnError, FileReadError, InputError
+from .io import read_table
 
 __all__ = ["REGISTER_COLUMNS", "read_register", "parse_address"]
 
@@ -198,20 +199,16 @@ def _load(path_or_frame: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
         return frame, "the register frame"
     path = Path(path_or_frame)
     source = str(path)
+    if path.suffix.lower() != ".json":
+        # read_table sniffs the separator and falls back from UTF-8 to cp1252 (with a warning)
+        return read_table(path, dtype_str=("*",), missing_markers=()), source
     try:
-        if path.suffix.lower() == ".json":
-            with path.open(encoding="utf-8") as handle:
-                return pd.json_normalize(_records(json.load(handle), source)), source
-        return pd.read_csv(path, dtype=str, sep=_separator(path)), source
+        with path.open(encoding="utf-8") as handle:
+            return pd.json_normalize(_records(json.load(handle), source)), source
+    except FileReadError:
+        raise
     except (OSError, ValueError, json.JSONDecodeError) as error:
         raise FileReadError(f"cannot read the register {source}: {error}. Give a CSV or JSON file.") from error
-
-
-def _separator(path: Path) -> str:
-    """``;`` for the semicolon CSVs common in Norwegian exports, else ``,``."""
-    with path.open(encoding="utf-8") as handle:
-        header = handle.readline()
-    return ";" if header.count(";") > header.count(",") else ","
 
 
 def _nested(frame: pd.DataFrame) -> bool:
@@ -220,12 +217,11 @@ def _nested(frame: pd.DataFrame) -> bool:
 
 def _records(data: Any, source: str) -> list[dict]:
     """The list of unit records in a JSON document: the document itself or its first list value."""
-    if isinstance(data, list):
-        return data
+    records = data if isinstance(data, list) else None
     if isinstance(data, dict):
-        for value in data.values():
-            if isinstance(value, list):
-                return value
+        records = next((value for value in data.values() if isinstance(value, list)), None)
+    if records is not None and all(isinstance(record, dict) for record in records):
+        return records
     raise FileReadError(f"{source} holds no list of register records; expected a JSON list of objects")
 
 
