@@ -221,16 +221,23 @@ def _unit_stats(
     return values.reindex(codes.to_numpy())
 
 
-def _numeric(values: pd.Series, column: str) -> np.ndarray:
-    """Column values as floats; empty strings are NA, other non-numbers are refused."""
+def _numeric(values: pd.Series, column: str, source: str = "stats") -> np.ndarray:
+    """Counts as floats; empty strings are NA, non-numbers and negative counts are refused."""
     text = values.astype("string").str.strip().replace("", pd.NA)
     numbers = pd.to_numeric(text, errors="coerce")
     bad = numbers.isna() & text.notna()
     if bad.any():
         rows = np.flatnonzero(bad.to_numpy())
         raise ColumnError(
-            f"column {column!r} of stats holds values that are not numbers: "
+            f"column {column!r} of {source} holds values that are not numbers: "
             f"{format_values(values.iloc[rows].tolist())} at row(s) {format_values(rows.tolist())}"
+        )
+    negative = (numbers < 0).fillna(False).to_numpy(dtype=bool)
+    if negative.any():
+        rows = np.flatnonzero(negative)
+        raise InputError(
+            f"column {column!r} of {source} holds negative counts {format_values(values.iloc[rows].tolist())} "
+            f"at row(s) {format_values(rows.tolist())}; counts cannot be negative (leave suppressed cells empty)"
         )
     return numbers.to_numpy(dtype=float, na_value=np.nan)
 
@@ -291,7 +298,9 @@ def population_band(
     ['below', 'within', 'within', 'above', <NA>]
     """
     require_columns(areas, [population], source="areas")
-    counts = pd.to_numeric(areas[population]).astype("Float64")
+    if not low <= high:
+        raise InputError(f"the population band needs low <= high; got low={low!r}, high={high!r}")
+    counts = pd.Series(_numeric(areas[population], population, source="areas"), index=areas.index).astype("Float64")
     band = pd.Series(pd.NA, index=areas.index, dtype="string", name="population_band")
     band[(counts < low).fillna(False)] = "below"
     band[((counts >= low) & (counts <= high)).fillna(False)] = "within"
@@ -379,6 +388,8 @@ def build_areas(
     >>> areas[["contiguous", "population", "population_n_missing", "population_band"]].to_dict("records")
     [{'contiguous': True, 'population': 3000.0, 'population_n_missing': 1, 'population_band': 'below'}]
     """
+    if not tolerance >= 0:
+        raise InputError(f"tolerance must be a distance in metres >= 0, not {tolerance!r}")
     kind = _code_kind(unit, kind)
     require_columns(units, [unit], source="units")
     units = to_working_crs(units, source="units")
