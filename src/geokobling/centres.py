@@ -286,6 +286,11 @@ def _read_raster(raster: str | os.PathLike | tuple) -> tuple[np.ndarray, rasteri
         if len(raster) != 3:
             raise InputError("raster= as a tuple must be (array, transform, crs)")
         array, transform, crs = raster
+        if not isinstance(transform, rasterio.Affine):
+            raise InputError(
+                f"raster=(array, transform, crs) needs an affine transform (rasterio.Affine) as its second item, "
+                f"not {type(transform).__name__}"
+            )
         array = np.asarray(array, dtype=float)
     else:
         try:

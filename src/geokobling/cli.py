@@ -68,6 +68,27 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
 # --- strukturkriteriet ---------------------------------------------------------------------------
 
 
+def _read_layer(path: str, what: str):  # noqa: ANN202
+    """A vector layer as it is (no unit checks), with a FileReadError when it cannot be read."""
+    import geopandas as gpd
+
+    return _reading(path, what, gpd.read_file)
+
+
+def _reading(path: str, what: str, read: Callable):  # noqa: ANN202
+    """``read(path)``, turning a missing or unreadable file into a FileReadError that names it."""
+    from .errors import FileReadError
+
+    if not Path(path).is_file():
+        raise FileReadError(f"{what} file {path} does not exist; check the path")
+    try:
+        return read(path)
+    except GeokoblingError:
+        raise
+    except Exception as error:  # pyogrio raises several kinds; all mean the same to the user
+        raise FileReadError(f"cannot read {what} file {path}: {error}. Check that it is a complete vector file.") from error
+
+
 def _read_network(path: str, kind: str):  # noqa: ANN202
     import pyogrio
 
@@ -76,13 +97,12 @@ def _read_network(path: str, kind: str):  # noqa: ANN202
     if kind == "auto":
         kind = "osm" if path.endswith((".osm.pbf", ".osm")) else "lines"
         if kind == "lines":
-            columns = {c.lower() for c in pyogrio.read_info(path)["fields"]}
+            info = _reading(path, "the --roads", pyogrio.read_info)
+            columns = {c.lower() for c in info["fields"]}
             kind = "nvdb" if {"fromnodeid", "tonodeid"} <= columns or {"fromnode", "tonode"} <= columns else kind
     if kind == "osm":
         return RoadNetwork.from_osm(path)
-    import geopandas as gpd
-
-    lines = gpd.read_file(path)
+    lines = _read_layer(path, "the --roads")
     if kind == "nvdb":
         return RoadNetwork.from_nvdb(lines)
     oneway = "oneway" if "oneway" in lines.columns else None
@@ -91,18 +111,17 @@ def _read_network(path: str, kind: str):  # noqa: ANN202
 
 
 def _read_centres(args: argparse.Namespace):  # noqa: ANN202
-    import geopandas as gpd
 
     from .centres import population_centres
     from .io import read_grunnkretser, read_population_grid
 
     if args.centres:
-        return gpd.read_file(args.centres)
+        return _read_layer(args.centres, "the --centres")
     if not args.grunnkretser:
         raise GeokoblingError("give --centres, or --grunnkretser with one of --addresses, --raster or --grid")
     grunnkretser = read_grunnkretser(args.grunnkretser)
     if args.addresses:
-        return population_centres(grunnkretser, addresses=gpd.read_file(args.addresses))
+        return population_centres(grunnkretser, addresses=_read_layer(args.addresses, "the --addresses"))
     if args.raster:
         return population_centres(grunnkretser, raster=args.raster)
     if args.grid:
@@ -254,7 +273,12 @@ def _cmd_basiskriterium(args: argparse.Namespace) -> int:
     from .basiskriterium import gradert_basiskriterium
 
     values = _read_values(args.values)
-    limit = args.grenseverdi if args.grenseverdi == "auto" else float(args.grenseverdi)
+    limit = args.grenseverdi
+    if limit != "auto":
+        try:
+            limit = float(limit)
+        except ValueError:
+            raise GeokoblingError(f"--grenseverdi takes a distance in km or 'auto', not {limit!r}") from None
     result = gradert_basiskriterium(
         values, grenseverdi=limit, size_limit=args.size_limit, base_amount=args.base_amount, value=args.value
     )
@@ -321,15 +345,16 @@ def _add_areas(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_link(args: argparse.Namespace) -> int:
-    import geopandas as gpd
 
     from .geocoding import geocode_addresses
     from .io import read_units
     from .linking import check_register, link_layers, unit_table
     from .registers import read_register
 
+    if not args.layer:
+        raise GeokoblingError("give at least one polygon layer to link to, e.g. --layer grunnkrets=grunnkretser.geojson")
     register = check_register(read_register(args.register, kind=args.kind))
-    addresses = gpd.read_file(args.addresses) if args.addresses else None
+    addresses = _read_layer(args.addresses, "the --addresses") if args.addresses else None
     located = geocode_addresses(register, addresses)
     layers = {}
     for item in args.layer:

@@ -737,16 +737,18 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
         raise InputError(f"cannot write {path}: use one of the suffixes {', '.join(writers)}")
     if suffix == ".geojson" and not isinstance(frame, gpd.GeoDataFrame):
         raise InputError(f"cannot write {path}: GeoJSON needs a GeoDataFrame; write tables as .csv or .parquet")
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         writers[suffix](frame, path, layer)
-    except (RuntimeError, ValueError, TypeError) as error:
+    except (OSError, RuntimeError, ValueError, TypeError) as error:
         raise InputError(f"cannot write {path}: {error}") from error
     logger.info("wrote %d rows to %s", len(frame), path)
     return path
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path, layer: str | None) -> None:
+    frame = frame.copy()
+    frame.attrs = {}  # pandas stores attrs as JSON metadata; tables held there (attrs["unmapped"]) cannot be
     frame.to_parquet(path, index=False)
 
 

@@ -105,7 +105,21 @@ def reaggregate(
         _refuse_duplicates(old_codes, key)
         lookup = _lookup(mapping, key=key, by=by)
         new_codes = _map(old_codes, lookup, key=key)
-    return _weighted_means(new_codes, weights, pd.to_numeric(values[value]), by=by, value=value)
+    return _weighted_means(new_codes, weights, _values(values, value), by=by, value=value)
+
+
+def _values(values: pd.DataFrame, value: str) -> pd.Series:
+    """The value column as numbers; missing values stay missing, text that is no number is refused."""
+    numbers = pd.to_numeric(values[value], errors="coerce")
+    bad = numbers.isna() & values[value].notna()
+    if bad.any():
+        rows = np.flatnonzero(bad.to_numpy())
+        raise ColumnError(
+            f"column {value!r} of values holds text that is not a number: "
+            f"{format_values(values[value].iloc[rows].tolist())} at row(s) {format_values(rows.tolist())}. "
+            "Write numbers with a decimal point (1.5, not 1,5) and check the column holds values only."
+        )
+    return numbers
 
 
 def _population(values: pd.DataFrame, population: str) -> np.ndarray:
