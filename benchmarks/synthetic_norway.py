@@ -75,10 +75,10 @@ GRID_NODES = 660_000
 N_CENTRES = 14_000
 N_KOMMUNER = 350
 N_ISLANDS = 120
-N_FARM_ROADS = 100_000
+N_FARM_ROADS = 85_000
 POPULATION = 5_500_000
 
-RURAL_STEP_M = 150.0  # mean distance between the vertices of a rural road
+RURAL_STEP_M = 180.0  # mean distance between the vertices of a rural road
 CITY_NODES = 2_000  # grids at least this big get one-way rows
 CENTRE_OFFSET_M = 300.0  # centres lie up to this far off their road node
 HALF_WIDTH_M = [280_000, 170_000, 70_000, 50_000]  # of the settled band at t = 0, 0.2, 0.45, 1
@@ -309,7 +309,7 @@ def _links(xy: np.ndarray, k: int = 3) -> np.ndarray:
 def _rural_roads(
     builder: _Builder, towns: _Settlements, links: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
-    """Roads gate → bend → gate with vertices every ~200 m; 40 % bend far out, round a fjord arm."""
+    """Roads gate → bend → gate with vertices every ~180 m; 40 % bend far out, round a fjord arm."""
     a, b = links[:, 0], links[:, 1]
     gate_a = _gate(towns, a, towns.xy[b])
     gate_b = _gate(towns, b, towns.xy[a])
