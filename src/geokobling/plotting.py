@@ -143,7 +143,7 @@ def plot(
         to_working_crs(boundaries, source="the boundaries").boundary.plot(ax=ax, color="black", linewidth=1.2)
     if points is not None:
         layers = {points_label: points} if isinstance(points, gpd.GeoDataFrame) else dict(points)
-        _draw_points(layers, ax)
+        _draw_points(layers, ax, below=_is_numeric(frame, column))
     ax.set_title(title or label)
     ax.set_axis_off()
     _scale_bar(ax)
@@ -160,8 +160,7 @@ def _draw_layer(
         frame.boundary.plot(ax=ax, color="0.3", linewidth=0.4)
         return
     values = frame[column]
-    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-    if numeric:
+    if _is_numeric(frame, column):
         frame.assign(**{column: pd.to_numeric(values).astype(float)}).plot(
             column=column, ax=ax, **scale, legend=True, edgecolor="white", linewidth=0.2,
             legend_kwds={"label": legend_title or LABELS.get(column, column), "shrink": 0.6}, missing_kwds=_MISSING_STYLE)  # fmt: skip
@@ -178,6 +177,14 @@ def _draw_layer(
                             "title": legend_title})  # fmt: skip
 
 
+def _is_numeric(frame: pd.DataFrame, column: str | None) -> bool:
+    """Whether ``column`` is drawn as a choropleth with a colour bar (numbers, not booleans)."""
+    if column is None:
+        return False
+    values = frame[column]
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
 def _categories(values: pd.Series) -> list[Any]:
     """The categories in legend order: a categorical's own order, else sorted as text."""
     if isinstance(values.dtype, pd.CategoricalDtype):
@@ -191,7 +198,7 @@ def _patch(style: dict[str, Any]) -> Any:
     return Patch(facecolor=style["color"], hatch=style["hatch"], edgecolor=style["edgecolor"], label=style["label"])
 
 
-def _draw_points(layers: Mapping[str, gpd.GeoDataFrame], ax: Any) -> None:
+def _draw_points(layers: Mapping[str, gpd.GeoDataFrame], ax: Any, *, below: bool) -> None:
     others = iter(_OTHER_STYLES * (1 + len(layers) // len(_OTHER_STYLES)))
     labels = []
     for label, points in layers.items():
@@ -204,19 +211,25 @@ def _draw_points(layers: Mapping[str, gpd.GeoDataFrame], ax: Any) -> None:
         ax.scatter(points.geometry.x[located], points.geometry.y[located], c=style["color"], marker=style["marker"],
                    s=style["markersize"], edgecolors="white", linewidths=0.6, zorder=5, label=shown)  # fmt: skip
         labels.append(shown)
-    _merge_point_legend(ax, labels)
+    _merge_point_legend(ax, labels, below=below)
 
 
-def _merge_point_legend(ax: Any, point_labels: list[str]) -> None:
-    """One legend with the categories (or the missing-value patch) first and the points layers after."""
+def _merge_point_legend(ax: Any, point_labels: list[str], *, below: bool) -> None:
+    """One legend with the categories (or the missing-value patch) first and the points layers after.
+
+    Beside the map for categories; below it, in a row, when a colour bar takes the space beside the map.
+    """
     handles, labels = ax.get_legend_handles_labels()
     points = [(h, lab) for h, lab in zip(handles, labels, strict=True) if lab in point_labels]
     legend = ax.get_legend()
     old_handles = list(legend.legend_handles) if legend is not None else []
     old_texts = [t.get_text() for t in legend.get_texts()] if legend is not None else []
     title = legend.get_title().get_text() if legend is not None else ""
-    ax.legend(old_handles + [h for h, _ in points], old_texts + [lab for _, lab in points], title=title or None,
-              loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)  # fmt: skip
+    handles, texts = old_handles + [h for h, _ in points], old_texts + [lab for _, lab in points]
+    if below:
+        ax.legend(handles, texts, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=len(texts), frameon=False)
+    else:
+        ax.legend(handles, texts, title=title or None, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
 
 
 def _scale_bar(ax: Any) -> None:
