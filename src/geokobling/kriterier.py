@@ -47,6 +47,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components
 
 from .checks import require_columns, to_working_crs
@@ -129,7 +130,13 @@ def _with_isolated_points(routing: RoutingGraph, point_xy: np.ndarray, located: 
 
 
 def _strong_components(csr: CSRGraph) -> np.ndarray:
-    _, labels = connected_components(csr.to_scipy(), directed=True, connection="strong")
+    # copies, since sum_duplicates works in place; and scipy's strong components are only right
+    # on a canonical matrix (sorted, without parallel arcs)
+    matrix = csr_array(
+        (np.ones(csr.n_arcs), csr.indices.copy(), csr.indptr.copy()), shape=(csr.n_nodes, csr.n_nodes)
+    )
+    matrix.sum_duplicates()
+    _, labels = connected_components(matrix, directed=True, connection="strong")
     return labels.astype(np.int64)
 
 

@@ -52,7 +52,7 @@ from ._network_readers import (
 from ._network_routing import attach_points, directed_arcs, nearest_edges, split_edges
 from .checks import WORKING_CRS, to_working_crs
 from .errors import GeokoblingWarning, GeometryError, InputError, NetworkError, format_values
-from .paths import CSRGraph, distances_to_targets
+from .paths import CSRGraph, distances_to_targets, spatial_order
 
 __all__ = ["RoadNetwork", "RoutingGraph", "CONNECTOR_SPEED_KMH"]
 
@@ -554,7 +554,8 @@ class RoadNetwork:
         splits the edge (several points on one edge split it in offset order; points at the same
         place share the split node). Split pieces keep the edge's directions and their share of its
         weight in proportion to the distance along the line. Ferry arcs are multiplied by
-        ``ferry_factor``. Nodes ``0 … n_nodes - 1`` are the network's own. ``max_distance``,
+        ``ferry_factor``. Nodes are numbered along a space-filling curve
+        (:func:`geokobling.paths.spatial_order`), so look them up by ``point_nodes`` and ``xy``. ``max_distance``,
         ``largest_component`` and ``routable`` are passed to :meth:`snap`.
 
         Example
@@ -562,8 +563,9 @@ class RoadNetwork:
         >>> from shapely.geometry import LineString, Point
         >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs="EPSG:25833")
         >>> rg = RoadNetwork.from_lines(roads).routing_graph(gpd.GeoSeries([Point(25, 3)], crs="EPSG:25833"))
-        >>> rg.point_nodes.tolist(), rg.csr.n_nodes, rg.xy[3].tolist()
-        ([3], 4, [25.0, 3.0])
+        >>> node = rg.point_nodes[0]
+        >>> rg.csr.n_nodes, rg.xy[node].tolist()
+        (4, [25.0, 3.0])
         """
         if connector_speed_kmh <= 0:
             raise InputError(f"connector_speed_kmh must be > 0, not {connector_speed_kmh!r}")
@@ -596,23 +598,26 @@ class RoadNetwork:
         if weight == "time":
             connector = connector / (connector_speed_kmh * 1000.0 / 60.0)
         arcs.append(directed_arcs(point_node, joins, *(np.ones(len(joins), bool),) * 2, connector, connector))
-        n_total = self.n_nodes + n_split + len(point_node)
-        csr = CSRGraph.from_arcs(
-            np.concatenate([a[0] for a in arcs]),
-            np.concatenate([a[1] for a in arcs]),
-            np.concatenate([a[2] for a in arcs]),
-            n_nodes=n_total,
-        )
         split_xy = shapely.get_coordinates(
             shapely.line_interpolate_point(
                 p.geometry[split_edge], split_fraction * self._geometry_length[split_edge]
             )
         )
         point_xy, _ = self._point_coordinates(points)
-        point_nodes = np.full(len(snapped), -1, np.int64)
-        point_nodes[ok] = point_node
         xy = np.concatenate([p.node_xy, split_xy.reshape(-1, 2), point_xy[ok]])
-        return RoutingGraph(csr=csr, point_nodes=point_nodes, snap=snapped, xy=xy)
+        # nodes near each other get near numbers, so a search touches memory in few places
+        new_id = spatial_order(xy)
+        csr = CSRGraph.from_arcs(
+            new_id[np.concatenate([a[0] for a in arcs])],
+            new_id[np.concatenate([a[1] for a in arcs])],
+            np.concatenate([a[2] for a in arcs]),
+            n_nodes=len(xy),
+        )
+        point_nodes = np.full(len(snapped), -1, np.int64)
+        point_nodes[ok] = new_id[point_node]
+        ordered_xy = np.empty_like(xy)
+        ordered_xy[new_id] = xy
+        return RoutingGraph(csr=csr, point_nodes=point_nodes, snap=snapped, xy=ordered_xy)
 
     def distances(
         self,

@@ -51,6 +51,7 @@ __all__ = [
     "distances_to_targets",
     "accumulate_until",
     "available_engines",
+    "spatial_order",
 ]
 
 
@@ -132,6 +133,39 @@ class CSRGraph:
         # an explicit zero-weight arc must stay an arc: scipy treats stored zeros as "no arc"
         weights = np.where(self.weights[keep] == 0, np.finfo(float).tiny, self.weights[keep])
         return coo_array((weights, (tails[keep], self.indices[keep])), shape=shape).tocsr()
+
+
+def spatial_order(xy: np.ndarray) -> np.ndarray:
+    """New node numbers that follow a Z-order (Morton) curve through the coordinates.
+
+    Dijkstra searches touch nodes that lie near each other; numbering them near each other too keeps
+    a search's memory accesses local, which makes the searches several times faster on large graphs.
+    Returns ``new_id`` with ``new_id[old] = new``.
+
+    Example
+    -------
+    >>> spatial_order(np.array([[10.0, 10.0], [0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])).tolist()
+    [3, 0, 1, 2]
+    """
+    xy = np.asarray(xy, dtype=np.float64)
+    if len(xy) == 0:
+        return np.zeros(0, dtype=np.int64)
+    low = np.nanmin(xy, axis=0)
+    span = max(float(np.nanmax(xy - low)), 1e-9)
+    cells = np.nan_to_num((xy - low) / span * 65535).astype(np.uint64)
+    code = _spread_bits(cells[:, 0]) | (_spread_bits(cells[:, 1]) << np.uint64(1))
+    order = np.argsort(code, kind="stable")
+    new_id = np.empty(len(xy), dtype=np.int64)
+    new_id[order] = np.arange(len(xy))
+    return new_id
+
+
+def _spread_bits(v: np.ndarray) -> np.ndarray:
+    """Put a zero bit between each of the 16 low bits of ``v`` (for Morton codes)."""
+    v = (v | (v << np.uint64(8))) & np.uint64(0x00FF00FF)
+    v = (v | (v << np.uint64(4))) & np.uint64(0x0F0F0F0F)
+    v = (v | (v << np.uint64(2))) & np.uint64(0x33333333)
+    return (v | (v << np.uint64(1))) & np.uint64(0x55555555)
 
 
 def _check_arcs(tails: np.ndarray, heads: np.ndarray, weights: np.ndarray, n_nodes: int) -> None:
