@@ -67,8 +67,9 @@ def test_distances_equal_networkx(engine, params):
         assert got[key] == pytest.approx(value, abs=1e-6)
 
 
-def reference_accumulation(arcs, n, sources, mass, limit, component=None, xy=None, factor=None):
+def reference_accumulation(arcs, n, sources, mass, limit, component=None, xy=None, factor=None, share=None):
     """Full Dijkstra per source, distances sorted and cumulated: the definition, computed plainly."""
+    share = np.zeros(n) if share is None else share
     reference = to_networkx(arcs, n)
     results = []
     for s in sources:
@@ -77,18 +78,25 @@ def reference_accumulation(arcs, n, sources, mass, limit, component=None, xy=Non
         for node in np.flatnonzero(mass > 0):
             same = component is None or component[node] == component[s]
             if same and int(node) in lengths:
-                candidates.append((lengths[int(node)], mass[node]))
+                candidates.append((lengths[int(node)], mass[node], share[node]))
             elif not same and factor is not None:
-                candidates.append((factor * math.dist(xy[s], xy[node]), mass[node]))
-        candidates.sort()
-        taken = weighted = 0.0
-        for distance, m in candidates:
-            part = min(m, limit - taken)
+                candidates.append((factor * math.dist(xy[s], xy[node]), mass[node], share[node]))
+        candidates.sort(key=lambda c: c[0])
+        taken = weighted = group_low = group_high = 0.0
+        by_distance: dict[float, list[tuple[float, float]]] = {}
+        for distance, m, g in candidates:
+            by_distance.setdefault(distance, []).append((m, g))
+        for distance, tied in by_distance.items():
+            part = min(sum(m for m, _ in tied), limit - taken)
             taken += part
             weighted += part * distance
+            # which of several nodes at the same distance is cut is arbitrary: bound the group's count
+            in_group = sum(m * g for m, g in tied)
+            group_low += max(0.0, part - (sum(m for m, _ in tied) - in_group))
+            group_high += min(part, in_group)
             if taken >= limit:
                 break
-        results.append((weighted, taken))
+        results.append((weighted, taken, group_low, group_high))
     return results
 
 
@@ -109,14 +117,16 @@ def test_accumulation_equals_sorted_cumulation(engine, params, limit, fallback):
         _, component = connected_components(graph.to_scipy(), directed=True, connection="strong")
         xy = rng.uniform(0, 1000, (n, 2))
         factor = 1.3
+    share = np.where(mass > 0, 1.0, 0.0) * (np.arange(n) % 2)  # a group: the people of odd nodes
     result = paths.accumulate_until(
-        graph, sources, mass, limit, component=component, xy=xy, fallback_factor=factor, engine=engine
+        graph, sources, mass, limit, share=share, component=component, xy=xy, fallback_factor=factor, engine=engine
     )
-    expected = reference_accumulation(arcs, n, sources, mass, limit, component, xy, factor)
-    for i, (weighted, taken) in enumerate(expected):
+    expected = reference_accumulation(arcs, n, sources, mass, limit, component, xy, factor, share)
+    for i, (weighted, taken, group_low, group_high) in enumerate(expected):
         assert result.taken[i] == pytest.approx(taken, abs=1e-9)
         assert result.weighted_sum[i] == pytest.approx(weighted, rel=1e-12, abs=1e-6)
         assert result.reached(limit)[i] == (taken >= limit)
+        assert group_low - 1e-6 <= result.share_taken[i] <= group_high + 1e-6
 
 
 def test_worked_example_of_the_spec():

@@ -72,9 +72,11 @@ _EXPORTS: dict[str, str] = {
     "sonekriteriet": "kriterier",
     "nabokriteriet": "kriterier",
     "nearest_facility_distance": "kriterier",
-    "population_neighbourhoods": "kriterier",
+    "population_neighbourhoods": "neighbourhoods",
+    "dissimilarity_index": "neighbourhoods",
     # maps
     "plot": "plotting",
+    "explore": "plotting",
 }
 
 __all__ = sorted(_EXPORTS) + ["indicators", "demo", "paths", "logger", "__version__"]

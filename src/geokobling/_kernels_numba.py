@@ -183,11 +183,12 @@ def _fallback_stream(source, component, mass_nodes, mass_xy, node_xy, factor):  
 
 @njit(cache=True, nogil=True)
 def accumulate_batch(  # noqa: ANN201
-    indptr, indices, weights, batch, mass, limit, component, mass_nodes, mass_xy, node_xy, factor  # noqa: ANN001
+    indptr, indices, weights, batch, mass, limit, share, component, mass_nodes, mass_xy, node_xy, factor  # noqa: ANN001
 ):
     """For each source of ``batch``: settle nodes until their mass reaches ``limit``.
 
-    Returns arrays (weighted_sum, taken, farthest, fallback_mass, settled).
+    Returns arrays (weighted_sum, taken, farthest, fallback_mass, settled, share_taken), where
+    share_taken sums the mass taken times ``share`` of its node.
     """
     n = len(indptr) - 1
     m = len(batch)
@@ -196,6 +197,7 @@ def accumulate_batch(  # noqa: ANN201
     farthest_out = np.zeros(m)
     fallback_out = np.zeros(m)
     settled_out = np.zeros(m, dtype=np.int64)
+    share_out = np.zeros(m)
     dist, pos, heap, touched = _workspace(n)
     for i in range(m):
         source = batch[i]
@@ -205,6 +207,7 @@ def accumulate_batch(  # noqa: ANN201
         weighted = 0.0
         farthest = 0.0
         fallback_mass = 0.0
+        share_taken = 0.0
         settled = 0
         k = 0
         _start(source, dist, pos, heap, touched)
@@ -220,6 +223,7 @@ def accumulate_batch(  # noqa: ANN201
                 weighted += part * fb_dist[k]
                 farthest = fb_dist[k]
                 fallback_mass += part
+                share_taken += part * share[fb_node[k]]
                 k += 1
             if taken >= limit:
                 break
@@ -228,6 +232,7 @@ def accumulate_batch(  # noqa: ANN201
                 taken += part
                 weighted += part * du
                 farthest = du
+                share_taken += part * share[u]
                 if taken >= limit:
                     break
             size, n_touched = _relax(u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, np.inf)
@@ -237,6 +242,7 @@ def accumulate_batch(  # noqa: ANN201
             weighted += part * fb_dist[k]
             farthest = fb_dist[k]
             fallback_mass += part
+            share_taken += part * share[fb_node[k]]
             k += 1
         _reset(dist, pos, touched, n_touched)
         weighted_out[i] = weighted
@@ -244,4 +250,5 @@ def accumulate_batch(  # noqa: ANN201
         farthest_out[i] = farthest
         fallback_out[i] = fallback_mass
         settled_out[i] = settled
-    return weighted_out, taken_out, farthest_out, fallback_out, settled_out
+        share_out[i] = share_taken
+    return weighted_out, taken_out, farthest_out, fallback_out, settled_out, share_out

@@ -52,19 +52,20 @@ def _settle(indptr, indices, weights, source, cutoff):  # noqa: ANN001, ANN202
 
 
 def accumulate_batch(  # noqa: ANN201
-    indptr, indices, weights, batch, mass, limit, component, mass_nodes, mass_xy, node_xy, factor  # noqa: ANN001
+    indptr, indices, weights, batch, mass, limit, share, component, mass_nodes, mass_xy, node_xy, factor  # noqa: ANN001
 ):
     """For each source of ``batch``: settle nodes until their mass reaches ``limit``.
 
-    Returns arrays (weighted_sum, taken, farthest, fallback_mass, settled).
+    Returns arrays (weighted_sum, taken, farthest, fallback_mass, settled, share_taken), where
+    share_taken sums the mass taken times ``share`` of its node.
     """
     n = len(batch)
-    out = [np.zeros(n) for _ in range(4)] + [np.zeros(n, dtype=np.int64)]
+    out = [np.zeros(n) for _ in range(4)] + [np.zeros(n, dtype=np.int64), np.zeros(n)]
     lists = indptr.tolist(), indices.tolist(), weights.tolist()
-    mass_list, comp_list = mass.tolist(), component.tolist()
+    node_lists = mass.tolist(), share.tolist(), component.tolist()
     for i, source in enumerate(batch.tolist()):
         fallback = _fallback_stream(source, component, mass_nodes, mass_xy, node_xy, factor)
-        result = _accumulate_one(*lists, source, mass_list, comp_list, limit, fallback)
+        result = _accumulate_one(*lists, source, *node_lists, limit, fallback)
         for column, value in zip(out, result, strict=True):
             column[i] = value
     return tuple(out)
@@ -84,35 +85,33 @@ def _fallback_stream(source, component, mass_nodes, mass_xy, node_xy, factor):  
     return list(zip(distance[order].tolist(), nodes[order].tolist(), strict=True))
 
 
-def _accumulate_one(indptr, indices, weights, source, mass, component, limit, fallback):  # noqa: ANN001, ANN202
-    taken = weighted = farthest = fallback_mass = 0.0
+def _accumulate_one(indptr, indices, weights, source, mass, share, component, limit, fallback):  # noqa: ANN001, ANN202
+    taken = weighted = farthest = fallback_mass = share_taken = 0.0
     settled = 0
     k = 0
     own = component[source]
 
-    def take(m: float, d: float) -> None:
-        nonlocal taken, weighted, farthest
-        part = min(m, limit - taken)
+    def take(node: int, d: float) -> float:
+        nonlocal taken, weighted, farthest, share_taken
+        part = min(mass[node], limit - taken)
         taken += part
         weighted += part * d
         farthest = d
+        share_taken += part * share[node]
+        return part
 
     for u, d in _settle(indptr, indices, weights, source, math.inf):
         settled += 1
         while k < len(fallback) and fallback[k][0] <= d and taken < limit:
-            before = taken
-            take(mass[fallback[k][1]], fallback[k][0])
-            fallback_mass += taken - before
+            fallback_mass += take(fallback[k][1], fallback[k][0])
             k += 1
         if taken >= limit:
             break
         if mass[u] > 0 and component[u] == own:
-            take(mass[u], d)
+            take(u, d)
             if taken >= limit:
                 break
     while k < len(fallback) and taken < limit:
-        before = taken
-        take(mass[fallback[k][1]], fallback[k][0])
-        fallback_mass += taken - before
+        fallback_mass += take(fallback[k][1], fallback[k][0])
         k += 1
-    return weighted, taken, farthest, fallback_mass, settled
+    return weighted, taken, farthest, fallback_mass, settled, share_taken

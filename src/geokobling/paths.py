@@ -195,6 +195,7 @@ class Accumulation:
     farthest : distance of the last node whose mass was taken
     fallback_mass : mass taken at straight-line fallback distances
     settled : number of graph nodes the search settled (a measure of work)
+    share_taken : Σ mass taken × ``share`` of its node (e.g. the people of one group among those reached)
     """
 
     weighted_sum: np.ndarray
@@ -202,13 +203,14 @@ class Accumulation:
     farthest: np.ndarray
     fallback_mass: np.ndarray
     settled: np.ndarray
+    share_taken: np.ndarray
 
     def reached(self, limit: float) -> np.ndarray:
         """True where the full limit was reached (up to rounding).
 
         Example
         -------
-        >>> Accumulation(*(np.array([x]) for x in (1.0, 5.0, 1.0, 0.0, 2))).reached(5.0).tolist()
+        >>> Accumulation(*(np.array([x]) for x in (1.0, 5.0, 1.0, 0.0, 2, 0.0))).reached(5.0).tolist()
         [True]
         """
         return self.taken >= limit * (1 - 1e-12)
@@ -338,6 +340,7 @@ def accumulate_until(
     mass: np.ndarray,
     limit: float,
     *,
+    share: np.ndarray | None = None,
     component: np.ndarray | None = None,
     xy: np.ndarray | None = None,
     fallback_factor: float | None = None,
@@ -366,6 +369,9 @@ def accumulate_until(
         Non-negative mass (population) per node; zero for plain road nodes.
     limit
         The mass each search must reach (e.g. 5 000 people); > 0.
+    share
+        Optional share (0–1) of each node's mass that belongs to a group; the result's
+        ``share_taken`` then counts the group among the mass taken.
 
     Example
     -------
@@ -383,11 +389,24 @@ def accumulate_until(
         raise InputError(f"mass must be finite and >= 0; node(s) {format_values(bad.tolist())} are not")
     if not (np.isfinite(limit) and limit > 0):
         raise InputError(f"limit must be a positive number, not {limit!r}")
+    share = _as_share(share, graph.n_nodes)
     fallback = _fallback_arrays(graph, mass, component, xy, fallback_factor)
-    job = _Job(_engine_name(engine), "accumulate_batch", (mass, float(limit), *fallback))
+    job = _Job(_engine_name(engine), "accumulate_batch", (mass, float(limit), share, *fallback))
     _, parts = _map_batches(job, graph, sources, executor, batch_size, progress, "searches")
-    columns = [np.concatenate([p[i] for p in parts]) for i in range(5)]
+    columns = [np.concatenate([p[i] for p in parts]) for i in range(6)]
     return Accumulation(*columns)
+
+
+def _as_share(share: np.ndarray | None, n_nodes: int) -> np.ndarray:
+    if share is None:
+        return np.zeros(n_nodes)
+    share = np.ascontiguousarray(share, dtype=np.float64)
+    if share.shape != (n_nodes,):
+        raise InputError(f"share must hold one value per node ({n_nodes}), not shape {share.shape}")
+    bad = ~np.isfinite(share) | (share < 0) | (share > 1)
+    if bad.any():
+        raise InputError(f"share must lie between 0 and 1; node(s) {format_values(np.flatnonzero(bad).tolist())} do not")
+    return share
 
 
 def _fallback_arrays(
