@@ -434,11 +434,9 @@ def test_disconnected_road_pieces_and_one_way_dead_ends_use_the_fallback(network
     assert pieces.components()["n_nodes"].size >= 2
 
 
-@pytest.mark.xfail(strict=True, reason="network.py (lead's file): a road line with NaN coordinates reaches "
-                   "scipy's cKDTree in _network_readers.merge_points and raises a bare ValueError")  # fmt: skip
 def test_road_line_with_nan_coordinates_is_refused_naming_the_row():
     broken = roads().assign(geometry=[LineString([(np.nan, Y0), (X0, Y0)]), *roads().geometry[1:]])
-    with pytest.raises(GeometryError, match="row"):
+    with pytest.raises(GeometryError, match=r"NaN or infinite coordinates at row\(s\) 0"):
         gk.RoadNetwork.from_lines(broken)
 
 
@@ -595,8 +593,6 @@ def test_real_kommuner_written_as_latin1_csv_and_read_back(shared_data, tmp_path
     assert "Bærum" in set(table["name"])
 
 
-@pytest.mark.xfail(strict=True, reason="centres.py: an address whose own grunnkrets column is filled is trusted "
-                   "even when its point lies far from that grunnkrets; the centre lands at (0, 0) with status 'ok'")  # fmt: skip
 def test_an_address_with_a_grunnkrets_code_but_a_point_at_0_0_is_reported():
     addresses = centres().assign(residents=100.0).drop(columns=["population"])
     addresses.loc[0, "geometry"] = Point(0, 0)

@@ -199,7 +199,10 @@ def _line_parts(geometry: np.ndarray, *, source: str) -> tuple[np.ndarray, np.nd
             GeokoblingWarning,
             stacklevel=4,
         )
+    _refuse_non_finite(geometry, blank, source=source)
     kept = np.flatnonzero(~blank)
+    if (kind[kept] == 1).all():  # plain LineStrings: no parts to split, and no copy of a million lines
+        return kept, geometry[kept] if len(kept) < len(geometry) else geometry
     parts, index = shapely.get_parts(geometry[kept], return_index=True)
     several = np.flatnonzero(np.bincount(index, minlength=len(kept)) > 1)
     if len(several):
@@ -210,6 +213,18 @@ def _line_parts(geometry: np.ndarray, *, source: str) -> tuple[np.ndarray, np.nd
             stacklevel=4,
         )
     return kept[index], parts
+
+
+def _refuse_non_finite(geometry: np.ndarray, blank: np.ndarray, *, source: str) -> None:
+    """Refuse lines with NaN or infinite coordinates, naming the rows."""
+    coordinates, row = shapely.get_coordinates(geometry, return_index=True)
+    bad_rows = np.unique(row[~np.isfinite(coordinates).all(axis=1)])
+    bad_rows = bad_rows[~blank[bad_rows]]
+    if len(bad_rows):
+        raise GeometryError(
+            f"{source} has {len(bad_rows)} line(s) with NaN or infinite coordinates at row(s) "
+            f"{format_values(bad_rows.tolist())}; repair or drop those rows"
+        )
 
 
 def _weights(values: pd.Series, *, source: str, column: str) -> np.ndarray:

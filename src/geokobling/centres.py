@@ -236,8 +236,38 @@ def _address_pieces(
         _warn_unknown_codes(given[located & (unit < 0)])
     coords = points.geometry.to_numpy()
     unit[~located] = _first_containing(coords[~located], geometries)
+    coords = _move_far_points(coords, unit, located, geometries, codes)
     x, y = shapely.get_x(coords), shapely.get_y(coords)
     return _assigned(unit, x, y, people, np.zeros(len(unit), dtype=bool), what="address(es)")
+
+
+ADDRESS_TOLERANCE_M = 200.0
+"""How far an address point may lie outside the grunnkrets its code names before it is reported."""
+
+
+def _move_far_points(
+    coords: np.ndarray, unit: np.ndarray, by_code: np.ndarray, geometries: np.ndarray, codes: pd.Series
+) -> np.ndarray:
+    """Addresses far outside the grunnkrets their code names count at its representative point.
+
+    Their code is trusted for the count (registers place people by code) but their coordinates,
+    such as (0, 0), would drag the centre out of the grunnkrets; they are reported.
+    """
+    check = np.flatnonzero(by_code & (unit >= 0))
+    distance = shapely.distance(coords[check], geometries[unit[check]])
+    far = check[distance > ADDRESS_TOLERANCE_M]
+    if len(far) == 0:
+        return coords
+    warnings.warn(
+        f"{len(far)} address(es) lie more than {ADDRESS_TOLERANCE_M:g} m outside the grunnkrets their code names "
+        f"(rows {format_values(far.tolist())}, grunnkretser {format_values(sorted(set(codes.iloc[unit[far]])))}); "
+        "their residents count at the grunnkrets' representative point. Check their coordinates.",
+        GeokoblingWarning,
+        stacklevel=5,
+    )
+    moved = coords.copy()
+    moved[far] = shapely.point_on_surface(geometries[unit[far]])
+    return moved
 
 
 def _warn_unknown_codes(unknown: pd.Series) -> None:
