@@ -67,6 +67,8 @@ def run_demo(
     kommuner = steps.run("kommune values and graded basiskriterium", lambda: _kommune_step(values, steps))
     steps.run("recompute for a merger, without routing", lambda: _merger_step(values, kommuner, steps))
     steps.run("distance to the nearest school", lambda: _school_distance_step(located["skole"], centres, network, steps))
+    steps.run("sonekriteriet and nabokriteriet", lambda: _sone_nabo_step(region, centres, network, steps))
+    steps.run("population-count neighbourhoods", lambda: _neighbourhood_step(region, centres, network, steps))
     steps.run("map", lambda: _map_step(region, values, steps))
     steps.note(f"total time: {time.perf_counter() - started:.1f} s")
     summary = result.folder / "summary.txt"
@@ -150,7 +152,8 @@ def _linking_step(region: Any, areas: gpd.GeoDataFrame, steps: _Steps) -> dict[s
     for kind, rows in (("skole", region.schools), ("barnehage", region.kindergartens)):
         register = check_register(read_register(rows, kind=kind), kommuner=region.kommuner)
         located = geocode_addresses(register, region.addresses)
-        links = link_layers(located, layers)
+        # a unit counts in an analysis area only when it lies inside one; other layers tolerate 250 m
+        links = link_layers(located, layers, max_distance={"area": 0, "grunnkrets": 250, "bydel": 250, "kommune": 250})
         table = unit_table(located, links, year=2024)
         steps.write(table, f"{kind}_units", parquet=False)
         sources = located["location_source"].value_counts().to_dict()
@@ -230,6 +233,39 @@ def _school_distance_step(schools: gpd.GeoDataFrame, centres: gpd.GeoDataFrame, 
     steps.write(per_kommune, "school_distance_kommune", parquet=False)
     steps.note("distance to nearest school, population-weighted: " + ", ".join(
         f"{r.kommune} {r.distance_km:.2f} km" for r in per_kommune.itertuples()))  # fmt: skip
+
+
+def _sone_nabo_step(region: Any, centres: gpd.GeoDataFrame, network: Any, steps: _Steps) -> None:
+    from .kriterier import nabokriteriet, sonekriteriet
+    from .reaggregation import reaggregate
+    from .zones import build_zones
+
+    zones = build_zones(region.grunnkretser)
+    sone = sonekriteriet(centres, network, zones)
+    nabo = nabokriteriet(centres, network)
+    table = sone.merge(nabo[["grunnkrets", "nabokriteriet_km"]], on="grunnkrets")
+    steps.write(table, "sone_nabo_grunnkrets", parquet=False)
+    for value in ("sonekriteriet_km", "nabokriteriet_km"):
+        known = table.dropna(subset=[value])
+        per_kommune = reaggregate(known[known["population"] > 0], by="kommune", value=value)
+        steps.note(f"{value.removesuffix('_km')}: " + ", ".join(
+            f"{r.kommune} {getattr(r, value):.2f} km" for r in per_kommune.itertuples()))  # fmt: skip
+    steps.note(f"zones (soner): {zones['sone'].nunique()} of at least 2 000 people where the kommune allows")
+
+
+def _neighbourhood_step(region: Any, centres: gpd.GeoDataFrame, network: Any, steps: _Steps) -> None:
+    from .neighbourhoods import dissimilarity_index, population_neighbourhoods
+
+    groups = region.stats[["grunnkrets", "immigrants", "persons"]].astype({"immigrants": float, "persons": float})
+    with_groups = centres.merge(groups, on="grunnkrets", how="left")
+    # the counts describe the people of each grunnkrets; suppressed cells count as none of the group
+    share = (with_groups["immigrants"] / with_groups["persons"]).fillna(0.0).clip(0, 1)
+    with_groups["immigrants"] = (share * with_groups["population"]).round(6)
+    with_groups["others"] = with_groups["population"] - with_groups["immigrants"]
+    hoods = population_neighbourhoods(with_groups, network, k=1000, groups=["immigrants", "others"])
+    steps.write(hoods, "neighbourhoods_k1000", parquet=False)
+    index = dissimilarity_index(hoods, "immigrants", "others")
+    steps.note(f"neighbourhoods of the 1 000 nearest people: dissimilarity index D = {index:.1f} (0-100)")
 
 
 def _map_step(region: Any, values: pd.DataFrame, steps: _Steps) -> None:
