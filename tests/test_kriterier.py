@@ -235,7 +235,7 @@ def test_bad_input_gets_clear_errors():
         strukturkriteriet(good, network, n=0, progress=False)
     with pytest.raises(InputError, match="duplicate grunnkrets codes '99010001'"):
         strukturkriteriet(pd.concat([good, good]), network, progress=False)
-    with pytest.raises(InputError, match=r"row\(s\) 0 hold -5"):
+    with pytest.raises(InputError, match=r"row\(s\) 0 \(-5\)"):
         strukturkriteriet(good.assign(population=-5), network, progress=False)
     with pytest.raises(InputError, match="'population'"):
         strukturkriteriet(good.drop(columns="population"), network, progress=False)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .checks import require_columns
-from .errors import InputError, format_values
+from .checks import non_negative_numbers, require_columns
+from .errors import InputError
 
 __all__ = ["grenseverdi", "gradert_basiskriterium"]
 
@@ -144,15 +144,9 @@ def _limit(
 def _checked(values: pd.DataFrame, *, value: str, population: str) -> tuple[np.ndarray, np.ndarray]:
     """Populations and values as float arrays, refusing missing or negative entries by row."""
     require_columns(values, [population, value], source="values")
-    people = pd.to_numeric(values[population], errors="coerce").to_numpy(dtype=float)
-    numbers = pd.to_numeric(values[value], errors="coerce").to_numpy(dtype=float)
-    for column, array in ((population, people), (value, numbers)):
-        bad = np.isnan(array) | (array < 0)
-        if bad.any():
-            rows = np.flatnonzero(bad)
-            raise InputError(
-                f"column {column!r} of values has {len(rows)} missing or negative entries at row(s) "
-                f"{format_values(rows.tolist())}; every kommune needs both a population and a value "
-                "(the refund is shared by all of them)"
-            )
+    advice = "every kommune needs both a population and a value (the refund is shared by all of them)"
+    people, numbers = (
+        non_negative_numbers(values[column], column=column, source="values", advice=advice)
+        for column in (population, value)
+    )
     return people, numbers

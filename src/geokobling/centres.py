@@ -52,7 +52,7 @@ import rasterio
 import shapely
 from pyproj import CRS
 
-from .checks import WORKING_CRS, require_columns, require_geometries, to_working_crs
+from .checks import WORKING_CRS, non_negative_numbers, require_columns, require_geometries, to_working_crs
 from .codes import kommune_of, normalize_codes
 from .errors import FileReadError, GeokoblingWarning, InputError, format_values
 
@@ -195,15 +195,7 @@ def _valid(geometries: np.ndarray) -> np.ndarray:
 
 def _counts(values: pd.Series, column: str, source: str) -> np.ndarray:
     """People per row as floats, refusing missing or negative counts."""
-    people = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(people) | (people < 0)
-    if bad.any():
-        rows = np.flatnonzero(bad)
-        raise InputError(
-            f"column {column!r} of {source} has {len(rows)} missing or negative count(s) at row(s) "
-            f"{format_values(rows.tolist())}; use 0 for no people"
-        )
-    return people
+    return non_negative_numbers(values, column=column, source=source, advice="use 0 for no people")
 
 
 def _first_containing(points: np.ndarray, geometries: np.ndarray) -> np.ndarray:

@@ -20,9 +20,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .errors import ColumnError, CRSError, GeometryError, format_values
+from .errors import ColumnError, CRSError, GeometryError, InputError, format_values
 
-__all__ = ["WORKING_CRS", "require_columns", "to_working_crs", "require_geometries"]
+__all__ = ["WORKING_CRS", "require_columns", "to_working_crs", "require_geometries", "non_negative_numbers"]
 
 WORKING_CRS = "EPSG:25833"
 """The CRS geokobling works in: ETRS89 / UTM zone 33N, metres."""
@@ -41,6 +41,31 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, source: str 
             f"{source} has no column(s) {format_values(missing)}; its columns are {list(frame.columns)}. "
             "Rename the columns or pass the right names as arguments."
         )
+
+
+def non_negative_numbers(
+    values: pd.Series, *, column: str, source: str = "the input", advice: str = "use 0 for none"
+) -> np.ndarray:
+    """The values as floats, refusing missing, non-numeric or negative ones and naming their rows.
+
+    Example
+    -------
+    >>> non_negative_numbers(pd.Series([3, 0]), column="population").tolist()
+    [3.0, 0.0]
+    >>> non_negative_numbers(pd.Series([3, -1, None]), column="population", source="kommuner.csv")
+    Traceback (most recent call last):
+    ...
+    geokobling.errors.InputError: column 'population' of kommuner.csv has 2 missing, non-numeric or negative value(s) at row(s) 1, 2 (-1.0, nan); use 0 for none
+    """
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = np.isnan(numbers) | (numbers < 0)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise InputError(
+            f"column {column!r} of {source} has {len(rows)} missing, non-numeric or negative value(s) at row(s) "
+            f"{format_values(rows.tolist())} ({format_values(values.iloc[rows].tolist())}); {advice}"
+        )
+    return numbers
 
 
 def to_working_crs(frame: gpd.GeoDataFrame, *, source: str = "the input") -> gpd.GeoDataFrame:

@@ -50,7 +50,7 @@ import shapely
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components
 
-from .checks import require_columns, to_working_crs
+from .checks import non_negative_numbers, require_columns, to_working_crs
 from .codes import normalize_codes
 from .errors import GeokoblingWarning, GeometryError, InputError, format_values
 from .network import RoadNetwork, RoutingGraph
@@ -86,15 +86,9 @@ def _prepare_centres(centres: gpd.GeoDataFrame, population: str, source: str = "
             f"{source} hold duplicate grunnkrets codes {format_values(duplicated)}; give each grunnkrets one "
             "centre (population_centres does this)"
         )
-    people = pd.to_numeric(centres[population], errors="coerce")
-    bad = people.isna() | (people < 0)
-    if bad.any():
-        rows = np.flatnonzero(bad.to_numpy())
-        raise InputError(
-            f"column {population!r} of {source} must hold a population >= 0; row(s) {format_values(rows.tolist())} "
-            f"hold {format_values(centres[population].iloc[rows].tolist())}. Use 0 for grunnkretser without people."
-        )
-    centres[population] = people.astype(float)
+    centres[population] = non_negative_numbers(
+        centres[population], column=population, source=source, advice="Use 0 for grunnkretser without people."
+    )
     geometry = centres.geometry.to_numpy()
     present = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
     not_point = present & (shapely.get_type_id(geometry) != 0)

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .checks import require_columns
+from .checks import non_negative_numbers, require_columns
 from .codes import CODE_LENGTHS, normalize_codes
 from .errors import ColumnError, GeokoblingWarning, InputError, MappingError, format_values
 
@@ -123,15 +123,8 @@ def _values(values: pd.DataFrame, value: str) -> pd.Series:
 
 
 def _population(values: pd.DataFrame, population: str) -> np.ndarray:
-    weights = pd.to_numeric(values[population], errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(weights) | (weights < 0)
-    if bad.any():
-        rows = np.flatnonzero(bad)
-        raise InputError(
-            f"column {population!r} of values has {len(rows)} missing or negative population(s) at row(s) "
-            f"{format_values(rows.tolist())}; every unit needs a population (0 for none)"
-        )
-    return weights
+    return non_negative_numbers(values[population], column=population, source="values",
+                                advice="every unit needs a population (0 for none)")  # fmt: skip
 
 
 def _codes(series: pd.Series, column: str, *, source: str) -> pd.Series:

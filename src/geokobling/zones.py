@@ -41,7 +41,7 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .checks import require_columns, require_geometries, to_working_crs
+from .checks import non_negative_numbers, require_columns, require_geometries, to_working_crs
 from .codes import kommune_of, normalize_codes
 from .errors import GeokoblingWarning, InputError, MappingError, format_values
 
@@ -120,14 +120,8 @@ def _units(grunnkretser: gpd.GeoDataFrame, population: str) -> tuple[np.ndarray,
         kommune = normalize_codes(units["kommune"], "kommune", column="kommune", source="grunnkretser")
     else:
         kommune = kommune_of(codes)
-    people = pd.to_numeric(units[population], errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(people) | (people < 0)
-    if bad.any():
-        rows = np.flatnonzero(bad)
-        raise InputError(
-            f"column {population!r} of grunnkretser has missing or negative values at row(s) "
-            f"{format_values(rows.tolist())}; use 0 for no people"
-        )
+    people = non_negative_numbers(units[population], column=population, source="grunnkretser",
+                                  advice="use 0 for no people")  # fmt: skip
     return codes.to_numpy(dtype=object), kommune.to_numpy(dtype=object), people, units.geometry.to_numpy()
 
 
