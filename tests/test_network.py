@@ -400,3 +400,20 @@ def test_osm_central_oslo_and_the_same_ways_as_lines(shared_data):
     assert as_lines.edges["length"].sum() == pytest.approx(net.edges["length"].sum(), rel=0.1)
     tiny = RoadNetwork.from_osm(shared_data / "oslo_operaen_2025.osm.pbf", network_type="all")
     assert tiny.n_edges > 100 and tiny.edges["length"].sum() == pytest.approx(7000, rel=0.5)
+
+
+def test_distances_fall_back_to_straight_lines_where_no_road_connects():
+    roads = lines([(0, 0), (1000, 0)], [(0, 3000), (100, 3000)])  # an island road
+    net = RoadNetwork.from_lines(roads)
+    pts = points((0, 0), (1000, 0), (0, 3000))
+    plain = net.distances(pts)
+    assert set(zip(plain["origin"], plain["destination"], strict=True)) == {(0, 0), (0, 1), (1, 0), (1, 1), (2, 2)}
+    both = net.distances(pts, fallback_factor=1.5)
+    assert len(both) == 9
+    island = both[(both["origin"] == 0) & (both["destination"] == 2)].iloc[0]
+    assert not island["by_road"] and island["distance"] == pytest.approx(1.5 * 3000)
+    assert both.loc[both["by_road"], "distance"].tolist() == plain["distance"].tolist()
+    near = net.distances(pts, fallback_factor=1.5, cutoff=4000)
+    assert ((near["origin"] == 1) & (near["destination"] == 2)).sum() == 0  # 1.5 × 3162 m is beyond the cutoff
+    with pytest.raises(InputError):
+        net.distances(pts, fallback_factor=-1)

@@ -631,19 +631,22 @@ class RoadNetwork:
         max_distance: float | None = None,
         largest_component: bool = False,
         routable: bool = False,
+        fallback_factor: float | None = None,
     ) -> pd.DataFrame:
         """Road distances from every origin to every destination (default: the origins themselves).
 
         Distances count both connectors (each point's snap distance). Points that are not snapped
-        are reported with a warning and have no distances.
+        are reported with a warning and have no road distances. With ``fallback_factor``, a pair that
+        no road connects (islands, unsnapped points) gets ``fallback_factor`` × the straight-line
+        distance instead, flagged ``by_road=False``.
 
         Returns
         -------
         DataFrame
-            ``how="long"``: columns ``origin``, ``destination`` (index labels of the inputs) and
-            ``distance`` (metres, or minutes with ``weight="time"``), one row per pair reached
-            within ``cutoff``, sorted by origin then distance. ``how="matrix"``: origins × destinations
-            with NaN where unreachable or beyond ``cutoff``.
+            ``how="long"``: columns ``origin``, ``destination`` (index labels of the inputs),
+            ``distance`` (metres, or minutes with ``weight="time"``) and ``by_road``, one row per pair
+            reached within ``cutoff``, sorted by origin then distance. ``how="matrix"``: origins ×
+            destinations with NaN where unreachable or beyond ``cutoff``.
 
         Example
         -------
@@ -651,9 +654,9 @@ class RoadNetwork:
         >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs="EPSG:25833")
         >>> pts = gpd.GeoDataFrame(geometry=[Point(10, 1), Point(90, 2)], index=["a", "b"], crs="EPSG:25833")
         >>> RoadNetwork.from_lines(roads).distances(pts, cutoff=50)
-          origin destination  distance
-        0      a           a       0.0
-        1      b           b       0.0
+          origin destination  distance  by_road
+        0      a           a       0.0     True
+        1      b           b       0.0     True
         """
         if how not in ("long", "matrix"):
             raise InputError(f"how must be 'long' or 'matrix', not {how!r}")
@@ -675,17 +678,45 @@ class RoadNetwork:
         sources, targets = np.flatnonzero(origin_nodes >= 0), np.flatnonzero(target_nodes >= 0)
         limit = np.inf if cutoff is None else float(cutoff)
         s, t, d = distances_to_targets(rg.csr, origin_nodes[sources], target_nodes[targets], cutoff=limit)
-        long = pd.DataFrame(
-            {
-                "origin": origins.index[sources[s]],
-                "destination": destinations.index[targets[t]],
-                "distance": d,
-            }
+        pairs = pd.DataFrame({"origin": sources[s], "destination": targets[t], "distance": d, "by_road": True})
+        if fallback_factor is not None:
+            if weight != "length" or not (np.isfinite(fallback_factor) and fallback_factor > 0):
+                raise InputError("fallback_factor needs weight='length' and a positive number")
+            pairs = _with_straight_lines(pairs, origins, destinations, fallback_factor, limit)
+        long = pairs.assign(
+            origin=origins.index[pairs["origin"].to_numpy()],
+            destination=destinations.index[pairs["destination"].to_numpy()],
         )
         if how == "long":
             return long
         matrix = long.pivot(index="origin", columns="destination", values="distance")
         return matrix.reindex(index=origins.index, columns=destinations.index)
+
+
+def _with_straight_lines(
+    pairs: pd.DataFrame, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame, factor: float, cutoff: float
+) -> pd.DataFrame:
+    """Add factor × straight-line distances for the located pairs no road connects, within the cutoff."""
+    from scipy.spatial import cKDTree
+
+    def located(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+        geometry = frame.geometry
+        ok = ~(geometry.isna() | geometry.is_empty).to_numpy()
+        return np.flatnonzero(ok), np.column_stack([geometry[ok].x, geometry[ok].y])
+
+    (o_rows, o_xy), (d_rows, d_xy) = located(origins), located(destinations)
+    if np.isfinite(cutoff):
+        within = cKDTree(o_xy).query_ball_tree(cKDTree(d_xy), cutoff / factor)
+        o_pos = np.repeat(np.arange(len(o_rows)), [len(w) for w in within])
+        d_pos = np.fromiter((j for w in within for j in w), dtype=np.int64, count=len(o_pos))
+    else:
+        o_pos, d_pos = (a.ravel() for a in np.meshgrid(np.arange(len(o_rows)), np.arange(len(d_rows)), indexing="ij"))
+    straight = pd.DataFrame({"origin": o_rows[o_pos], "destination": d_rows[d_pos],
+                             "distance": factor * np.hypot(*(o_xy[o_pos] - d_xy[d_pos]).T), "by_road": False})  # fmt: skip
+    road = pd.MultiIndex.from_frame(pairs[["origin", "destination"]])
+    unreached = ~pd.MultiIndex.from_frame(straight[["origin", "destination"]]).isin(road)
+    both = pd.concat([pairs, straight[unreached]], ignore_index=True)
+    return both.sort_values(["origin", "distance"], kind="stable", ignore_index=True)
 
 
 def _as_frame(points: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame:
