@@ -93,3 +93,24 @@ def test_crosswalk_refuses_splits_and_missing_columns():
         apply_crosswalk(pd.DataFrame({"kommune": ["0219"]}), split)
     with pytest.raises(ColumnError, match="'knr'"):
         apply_crosswalk(pd.DataFrame({"kommune": ["0219"]}), CROSSWALK, column="knr")
+
+
+@pytest.mark.realdata
+def test_crosswalk_brings_2018_grunnkretser_into_the_2024_kommuner(shared_data):
+    import geopandas as gpd
+
+    from conftest import ROOT
+
+    crosswalk = pd.read_csv(ROOT / "grunnkretser" / "crosswalks" / "kommune_0219_0220_0301.csv", dtype=str)
+    crosswalk["year"] = crosswalk["year"].astype(int)
+    units = gpd.read_file(shared_data / "grunnkretser_0219_0220_baerum_asker_2018.geojson")
+    units["kommune"] = kommune_of(units["grunnkretsnummer"].astype(str).str.zfill(8))
+    in_2024 = apply_crosswalk(apply_crosswalk(units, crosswalk, year=2020), crosswalk, year=2024)
+    kommuner = gpd.read_file(shared_data / "kommuner_2024_M.geojson").to_crs(units.crs)
+    points = gpd.GeoDataFrame(in_2024[["kommune"]], geometry=in_2024.representative_point(), crs=units.crs)
+    inside = gpd.sjoin(points, kommuner[["kommunenummer", "geometry"]], predicate="within")
+    # grunnkretser lie in the 2024 kommune their crosswalked code names; a few coastal ones fall in the sea of the
+    # coastline-clipped kommuner, and one (02191615) lies across a border adjusted since 2018
+    assert (inside["kommune"] == inside["kommunenummer"]).mean() >= 0.99
+    assert len(inside) >= 0.95 * len(units)
+    assert set(in_2024["kommune"]) == {"3201", "3203"}
