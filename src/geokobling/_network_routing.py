@@ -14,8 +14,17 @@ Example
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
+
+from .paths import CSRGraph, spatial_order
+
+if TYPE_CHECKING:
+    from ._network_readers import EdgeArrays
 
 SNAP_STATUSES = ("snapped", "too_far", "no_geometry")
 """Values of the ``status`` column of :meth:`RoadNetwork.snap`."""
@@ -123,3 +132,83 @@ def attach_points(
     unique, which = np.unique(pairs, axis=0, return_inverse=True)
     node[inside] = n_nodes + which.ravel()
     return node, unique[:, 0].astype(np.int64), unique[:, 1]
+
+
+def with_straight_lines(
+    pairs: pd.DataFrame, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame, factor: float, cutoff: float
+) -> pd.DataFrame:
+    """Add factor × straight-line distances for the located pairs no road connects, within the cutoff."""
+    from scipy.spatial import cKDTree
+
+    def located(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+        geometry = frame.geometry
+        ok = ~(geometry.isna() | geometry.is_empty).to_numpy()
+        return np.flatnonzero(ok), np.column_stack([geometry[ok].x, geometry[ok].y])
+
+    (o_rows, o_xy), (d_rows, d_xy) = located(origins), located(destinations)
+    if np.isfinite(cutoff):
+        within = cKDTree(o_xy).query_ball_tree(cKDTree(d_xy), cutoff / factor)
+        o_pos = np.repeat(np.arange(len(o_rows)), [len(w) for w in within])
+        d_pos = np.fromiter((j for w in within for j in w), dtype=np.int64, count=len(o_pos))
+    else:
+        o_pos, d_pos = (a.ravel() for a in np.meshgrid(np.arange(len(o_rows)), np.arange(len(d_rows)), indexing="ij"))
+    straight = pd.DataFrame({"origin": o_rows[o_pos], "destination": d_rows[d_pos],
+                             "distance": factor * np.hypot(*(o_xy[o_pos] - d_xy[d_pos]).T), "by_road": False})  # fmt: skip
+    road = pd.MultiIndex.from_frame(pairs[["origin", "destination"]])
+    unreached = ~pd.MultiIndex.from_frame(straight[["origin", "destination"]]).isin(road)
+    both = pd.concat([pairs, straight[unreached]], ignore_index=True)
+    return both.sort_values(["origin", "distance"], kind="stable", ignore_index=True)
+
+
+def join_points(
+    p: EdgeArrays,
+    geometry_length: np.ndarray,
+    weight_fw: np.ndarray,
+    weight_bw: np.ndarray,
+    snapped: pd.DataFrame,
+    point_xy: np.ndarray,
+    connector_per_m: float,
+) -> tuple[CSRGraph, np.ndarray, np.ndarray]:
+    """The CSR graph with the snapped points joined in: (graph, node of each point or -1, node coordinates).
+
+    Edges are split where points snapped onto them; each point gets a node of its own and a two-way
+    connector of snap distance × ``connector_per_m``. Nodes are numbered along a Z-order curve.
+    """
+    n_nodes, n_edges = len(p.node_xy), len(p.u)
+    ok = (snapped["status"] == "snapped").to_numpy()
+    joins, split_edge, split_fraction = attach_points(
+        edge=snapped["edge"].to_numpy()[ok], offset=snapped["offset_m"].to_numpy()[ok],
+        edge_length=geometry_length, u=p.u, v=p.v, n_nodes=n_nodes,
+    )  # fmt: skip
+    piece_tail, piece_head, piece_edge, share = split_edges(
+        u=p.u, v=p.v, split_edge=split_edge, split_fraction=split_fraction, n_nodes=n_nodes
+    )
+    whole = np.ones(n_edges, bool)
+    whole[split_edge] = False
+    arcs = [
+        directed_arcs(t, h, p.forward[e], p.backward[e], weight_fw[e] * s, weight_bw[e] * s)
+        for t, h, e, s in (
+            (p.u[whole], p.v[whole], np.flatnonzero(whole), 1.0),
+            (piece_tail, piece_head, piece_edge, share),
+        )
+    ]
+    point_node = n_nodes + len(split_edge) + np.arange(ok.sum())
+    connector = snapped["snap_distance_m"].to_numpy()[ok] * connector_per_m
+    arcs.append(directed_arcs(point_node, joins, *(np.ones(len(joins), bool),) * 2, connector, connector))
+    split_xy = shapely.get_coordinates(
+        shapely.line_interpolate_point(p.geometry[split_edge], split_fraction * geometry_length[split_edge])
+    )
+    xy = np.concatenate([p.node_xy, split_xy.reshape(-1, 2), point_xy[ok]])
+    # nodes near each other get near numbers, so a search touches memory in few places
+    new_id = spatial_order(xy)
+    csr = CSRGraph.from_arcs(
+        new_id[np.concatenate([a[0] for a in arcs])],
+        new_id[np.concatenate([a[1] for a in arcs])],
+        np.concatenate([a[2] for a in arcs]),
+        n_nodes=len(xy),
+    )
+    point_nodes = np.full(len(snapped), -1, np.int64)
+    point_nodes[ok] = new_id[point_node]
+    ordered_xy = np.empty_like(xy)
+    ordered_xy[new_id] = xy
+    return csr, point_nodes, ordered_xy

@@ -39,9 +39,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
+from ._network_graph import component_labels, routable_edges, to_networkx
 from ._network_readers import (
     EdgeArrays,
     lines_to_edges,
@@ -49,10 +48,10 @@ from ._network_readers import (
     nvdb_to_edges,
     osm_to_edges,
 )
-from ._network_routing import attach_points, directed_arcs, nearest_edges, split_edges
+from ._network_routing import join_points, nearest_edges, with_straight_lines
 from .checks import WORKING_CRS, to_working_crs
 from .errors import GeokoblingWarning, GeometryError, InputError, NetworkError, format_values
-from .paths import CSRGraph, distances_to_targets, spatial_order
+from .paths import CSRGraph, distances_to_targets
 
 __all__ = ["RoadNetwork", "RoutingGraph", "CONNECTOR_SPEED_KMH"]
 
@@ -289,28 +288,7 @@ class RoadNetwork:
         direction); ``graph["crs"]`` is EPSG:25833. Editing it does not change the network: build a
         new one with :meth:`from_networkx`.
         """
-        p = self._parts
-        G = nx.MultiDiGraph(crs=WORKING_CRS)
-        nodes = self.nodes
-        G.add_nodes_from(
-            (i, {"x": x, "y": y} | ({} if p.node_id is None else {"node_id": n}))
-            for i, x, y, n in zip(range(self.n_nodes), nodes["x"], nodes["y"], nodes["node_id"], strict=True)
-        )
-        oneway = ~(p.forward & p.backward)
-        reverse_lines = shapely.reverse(p.geometry[p.backward])
-        for direction, mask, lines, seconds in (
-            ("fw", p.forward, p.geometry[p.forward], p.time_fw),
-            ("bw", p.backward, reverse_lines, p.time_bw),
-        ):
-            edge = np.flatnonzero(mask)
-            tails, heads = (p.u, p.v) if direction == "fw" else (p.v, p.u)
-            for e, line in zip(edge, lines, strict=True):
-                data = {"length": float(p.length[e]), "ferry": bool(p.ferry[e]), "oneway": bool(oneway[e]),
-                        "edge": int(e), "reversed": direction == "bw", "geometry": line}  # fmt: skip
-                if seconds is not None:
-                    data["travel_time"] = float(seconds[e]) * 60.0
-                G.add_edge(int(tails[e]), int(heads[e]), **data)
-        return G
+        return to_networkx(self._parts, self.nodes)
 
     # --- components ---------------------------------------------------------------------------
 
@@ -318,14 +296,7 @@ class RoadNetwork:
         """Component of each node, numbered by decreasing size (0 = largest), and the sizes."""
         cache = self.__dict__.setdefault("_components", {})
         if strong not in cache:
-            p, n = self._parts, self.n_nodes
-            tails, heads, _ = directed_arcs(p.u, p.v, p.forward, p.backward, p.length, p.length)
-            matrix = coo_matrix((np.ones(len(tails)), (tails, heads)), shape=(n, n))
-            _, raw = connected_components(matrix, directed=True, connection="strong" if strong else "weak")
-            sizes = np.bincount(raw)
-            rank = np.empty_like(sizes)
-            rank[np.argsort(-sizes, kind="stable")] = np.arange(len(sizes))
-            cache[strong] = (rank[raw], np.sort(sizes)[::-1])
+            cache[strong] = component_labels(self._parts, strong=strong)
         return cache[strong]
 
     def components(self, points: gpd.GeoDataFrame | None = None, *, strong: bool = False) -> pd.DataFrame:
@@ -399,15 +370,8 @@ class RoadNetwork:
         Points snapped onto these edges reach, and are reached from, every other such point of
         their weak component; dead-end one-way stubs (common where an extract cuts roads) are left out.
         """
-        weak, _ = self._component_labels(strong=False)
-        strong, strong_sizes = self._component_labels(strong=True)
-        order = np.lexsort((-strong_sizes[strong], weak))
-        first = np.ones(len(order), bool)
-        first[1:] = weak[order][1:] != weak[order][:-1]
-        main_strong = np.empty(weak.max() + 1, np.int64)
-        main_strong[weak[order][first]] = strong[order][first]
-        p = self._parts
-        return (strong[p.u] == strong[p.v]) & (strong[p.u] == main_strong[weak[p.u]])
+        return routable_edges(self._parts, self._component_labels(strong=False)[0],
+                              *self._component_labels(strong=True))  # fmt: skip
 
     def snap(
         self,
@@ -569,54 +533,13 @@ class RoadNetwork:
         """
         if connector_speed_kmh <= 0:
             raise InputError(f"connector_speed_kmh must be > 0, not {connector_speed_kmh!r}")
-        p = self._parts
         weight_fw, weight_bw = self._weights(weight, ferry_factor)
         snapped = self.snap(points, max_distance=max_distance, largest_component=largest_component, routable=routable)
-        ok = (snapped["status"] == "snapped").to_numpy()
-        edge = snapped["edge"].to_numpy()[ok]
-        joins, split_edge, split_fraction = attach_points(
-            edge=edge, offset=snapped["offset_m"].to_numpy()[ok], edge_length=self._geometry_length,
-            u=p.u, v=p.v, n_nodes=self.n_nodes,
-        )  # fmt: skip
-        n_split = len(split_edge)
-        piece_tail, piece_head, piece_edge, share = split_edges(
-            u=p.u, v=p.v, split_edge=split_edge, split_fraction=split_fraction, n_nodes=self.n_nodes
-        )
-        whole = np.ones(self.n_edges, bool)
-        whole[split_edge] = False
-        tails = [p.u[whole], piece_tail]
-        heads = [p.v[whole], piece_head]
-        arcs = [
-            directed_arcs(t, h, p.forward[e], p.backward[e], weight_fw[e] * s, weight_bw[e] * s)
-            for t, h, e, s in (
-                (tails[0], heads[0], np.flatnonzero(whole), 1.0),
-                (tails[1], heads[1], piece_edge, share),
-            )
-        ]
-        point_node = self.n_nodes + n_split + np.arange(ok.sum())
-        connector = snapped["snap_distance_m"].to_numpy()[ok]
-        if weight == "time":
-            connector = connector / (connector_speed_kmh * 1000.0 / 60.0)
-        arcs.append(directed_arcs(point_node, joins, *(np.ones(len(joins), bool),) * 2, connector, connector))
-        split_xy = shapely.get_coordinates(
-            shapely.line_interpolate_point(
-                p.geometry[split_edge], split_fraction * self._geometry_length[split_edge]
-            )
-        )
         point_xy, _ = self._point_coordinates(points)
-        xy = np.concatenate([p.node_xy, split_xy.reshape(-1, 2), point_xy[ok]])
-        # nodes near each other get near numbers, so a search touches memory in few places
-        new_id = spatial_order(xy)
-        csr = CSRGraph.from_arcs(
-            new_id[np.concatenate([a[0] for a in arcs])],
-            new_id[np.concatenate([a[1] for a in arcs])],
-            np.concatenate([a[2] for a in arcs]),
-            n_nodes=len(xy),
+        connector_per_m = 1.0 if weight == "length" else 1.0 / (connector_speed_kmh * 1000.0 / 60.0)
+        csr, point_nodes, ordered_xy = join_points(
+            self._parts, self._geometry_length, weight_fw, weight_bw, snapped, point_xy, connector_per_m
         )
-        point_nodes = np.full(len(snapped), -1, np.int64)
-        point_nodes[ok] = new_id[point_node]
-        ordered_xy = np.empty_like(xy)
-        ordered_xy[new_id] = xy
         return RoutingGraph(csr=csr, point_nodes=point_nodes, snap=snapped, xy=ordered_xy)
 
     def distances(
@@ -682,7 +605,7 @@ class RoadNetwork:
         if fallback_factor is not None:
             if weight != "length" or not (np.isfinite(fallback_factor) and fallback_factor > 0):
                 raise InputError("fallback_factor needs weight='length' and a positive number")
-            pairs = _with_straight_lines(pairs, origins, destinations, fallback_factor, limit)
+            pairs = with_straight_lines(pairs, origins, destinations, fallback_factor, limit)
         long = pairs.assign(
             origin=origins.index[pairs["origin"].to_numpy()],
             destination=destinations.index[pairs["destination"].to_numpy()],
@@ -691,32 +614,6 @@ class RoadNetwork:
             return long
         matrix = long.pivot(index="origin", columns="destination", values="distance")
         return matrix.reindex(index=origins.index, columns=destinations.index)
-
-
-def _with_straight_lines(
-    pairs: pd.DataFrame, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame, factor: float, cutoff: float
-) -> pd.DataFrame:
-    """Add factor × straight-line distances for the located pairs no road connects, within the cutoff."""
-    from scipy.spatial import cKDTree
-
-    def located(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-        geometry = frame.geometry
-        ok = ~(geometry.isna() | geometry.is_empty).to_numpy()
-        return np.flatnonzero(ok), np.column_stack([geometry[ok].x, geometry[ok].y])
-
-    (o_rows, o_xy), (d_rows, d_xy) = located(origins), located(destinations)
-    if np.isfinite(cutoff):
-        within = cKDTree(o_xy).query_ball_tree(cKDTree(d_xy), cutoff / factor)
-        o_pos = np.repeat(np.arange(len(o_rows)), [len(w) for w in within])
-        d_pos = np.fromiter((j for w in within for j in w), dtype=np.int64, count=len(o_pos))
-    else:
-        o_pos, d_pos = (a.ravel() for a in np.meshgrid(np.arange(len(o_rows)), np.arange(len(d_rows)), indexing="ij"))
-    straight = pd.DataFrame({"origin": o_rows[o_pos], "destination": d_rows[d_pos],
-                             "distance": factor * np.hypot(*(o_xy[o_pos] - d_xy[d_pos]).T), "by_road": False})  # fmt: skip
-    road = pd.MultiIndex.from_frame(pairs[["origin", "destination"]])
-    unreached = ~pd.MultiIndex.from_frame(straight[["origin", "destination"]]).isin(road)
-    both = pd.concat([pairs, straight[unreached]], ignore_index=True)
-    return both.sort_values(["origin", "distance"], kind="stable", ignore_index=True)
 
 
 def _as_frame(points: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame:
