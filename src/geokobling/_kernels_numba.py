@@ -212,11 +212,13 @@ def accumulate_batch(  # noqa: ANN201
         k = 0
         _start(source, dist, pos, heap, touched)
         size, n_touched = 1, 1
-        while size > 0 and taken < limit:
-            u = _pop(heap, size, pos, dist)
-            size -= 1
-            du = dist[u]
-            settled += 1
+        while taken < limit:
+            u, du = -1, np.inf  # once the roads are exhausted, only the fallback stream is left
+            if size > 0:
+                u = _pop(heap, size, pos, dist)
+                size -= 1
+                du = dist[u]
+                settled += 1
             while k < len(fb_dist) and fb_dist[k] <= du and taken < limit:
                 part = min(mass[fb_node[k]], limit - taken)
                 taken += part
@@ -225,7 +227,7 @@ def accumulate_batch(  # noqa: ANN201
                 fallback_mass += part
                 share_taken += part * share[fb_node[k]]
                 k += 1
-            if taken >= limit:
+            if u < 0 or taken >= limit:
                 break
             if mass[u] > 0 and component[u] == own:
                 part = min(mass[u], limit - taken)
@@ -236,14 +238,6 @@ def accumulate_batch(  # noqa: ANN201
                 if taken >= limit:
                     break
             size, n_touched = _relax(u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, np.inf)
-        while k < len(fb_dist) and taken < limit:
-            part = min(mass[fb_node[k]], limit - taken)
-            taken += part
-            weighted += part * fb_dist[k]
-            farthest = fb_dist[k]
-            fallback_mass += part
-            share_taken += part * share[fb_node[k]]
-            k += 1
         _reset(dist, pos, touched, n_touched)
         weighted_out[i] = weighted
         taken_out[i] = taken
