@@ -599,3 +599,24 @@ def test_an_address_with_a_grunnkrets_code_but_a_point_at_0_0_is_reported():
     with pytest.warns(GeokoblingWarning, match="03010000"):
         result = gk.population_centres(units(), addresses=addresses)
     assert result.loc[0, "status"] != "ok" or units().geometry[0].distance(result.geometry[0]) < 1000
+
+
+def test_longitude_latitude_labelled_as_metres_is_refused(tmp_path):
+    from shapely.geometry import box as square
+
+    layer = gpd.GeoDataFrame({"grunnkrets": ["03010101"]}, geometry=[square(10.70, 59.90, 10.71, 59.91)], crs=25833)
+    path = tmp_path / "grunnkretser.gpkg"
+    layer.to_file(path)
+    with pytest.raises(gk.CRSError, match=r"look like longitude/latitude.*source_crs='EPSG:4326'"):
+        gk.read_grunnkretser(path)
+    assert gk.read_grunnkretser(path, source_crs=4326).total_bounds[1] > 6_600_000
+
+
+def test_swapped_latitude_and_longitude_in_a_polygon_layer_is_warned_about(tmp_path):
+    from shapely.geometry import box as square
+
+    swapped = gpd.GeoDataFrame({"grunnkrets": ["03010101"]}, geometry=[square(59.90, 10.70, 59.91, 10.71)], crs=4326)
+    path = tmp_path / "grunnkretser.geojson"
+    swapped.to_file(path)
+    with pytest.warns(GeokoblingWarning, match="outside Norway.*swapped"):
+        gk.read_grunnkretser(path)

@@ -370,7 +370,42 @@ def _to_crs(
             "source_crs='EPSG:4326' (longitude/latitude, usual for TopoJSON)."
         )
     _check_geographic_bounds(frame, source)
-    return to_working_crs(frame, source=source)
+    _check_projected_bounds(frame, source)
+    frame = to_working_crs(frame, source=source)
+    _warn_outside_norway(frame, source)
+    return frame
+
+
+NORWAY_25833 = (-100_000.0, 6_400_000.0, 1_200_000.0, 9_100_000.0)
+"""A generous box around mainland Norway and Svalbard in EPSG:25833 (xmin, ymin, xmax, ymax)."""
+
+
+def _check_projected_bounds(frame: gpd.GeoDataFrame, source: str) -> None:
+    """Refuse Norwegian longitude/latitude labelled as metres (a whole layer within Norway's degrees)."""
+    if frame.crs.is_geographic or frame.geometry.is_empty.all():
+        return
+    minx, miny, maxx, maxy = frame.total_bounds
+    if minx >= -10 and maxx <= 35 and miny >= 57 and maxy <= 82:
+        raise CRSError(
+            f"the coordinates of {source} (x {minx:.3f} to {maxx:.3f}, y {miny:.3f} to {maxy:.3f}) look like "
+            f"longitude/latitude, although its CRS is {frame.crs.name}, in metres. Pass the real CRS, "
+            "e.g. source_crs='EPSG:4326'."
+        )
+
+
+def _warn_outside_norway(frame: gpd.GeoDataFrame, source: str) -> None:
+    """Warn when a layer lies outside Norway, as with swapped latitude and longitude."""
+    if frame.geometry.is_empty.all():
+        return
+    minx, miny, maxx, maxy = frame.total_bounds
+    xmin, ymin, xmax, ymax = NORWAY_25833
+    if maxx < xmin or minx > xmax or maxy < ymin or miny > ymax:
+        warnings.warn(
+            f"{source} lies outside Norway (EPSG:25833 x {minx:.0f} to {maxx:.0f}, y {miny:.0f} to {maxy:.0f}); "
+            "check its CRS, and whether latitude and longitude were swapped",
+            GeokoblingWarning,
+            stacklevel=4,
+        )
 
 
 def _check_geographic_bounds(frame: gpd.GeoDataFrame, source: str) -> None:
