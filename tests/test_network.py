@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString, MultiLineString, Point
 
@@ -417,3 +419,40 @@ def test_distances_fall_back_to_straight_lines_where_no_road_connects():
     assert ((near["origin"] == 1) & (near["destination"] == 2)).sum() == 0  # 1.5 × 3162 m is beyond the cutoff
     with pytest.raises(InputError):
         net.distances(pts, fallback_factor=-1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 100_000), directed=st.booleans(), ferry_factor=st.sampled_from([1.0, 2.5]))
+def test_distances_between_nodes_equal_networkx_on_random_graphs(seed, directed, ferry_factor):
+    """One-way edges, ferries and disconnected parts; points placed on nodes so networkx needs no snapping."""
+    rng = np.random.default_rng(seed)
+    n = 25
+    xy = rng.uniform(0, 5000, (n, 2)).round(1)
+    graph = nx.MultiDiGraph(crs="EPSG:25833")
+    for i, (x, y) in enumerate(xy):
+        graph.add_node(i, x=float(x), y=float(y))
+    for _ in range(30):
+        u, v = (int(a) for a in rng.choice(n, 2, replace=False))
+        length = float(np.hypot(*(xy[u] - xy[v])) * rng.uniform(1.0, 1.4))
+        ferry = bool(rng.random() < 0.15)
+        graph.add_edge(u, v, length=length, ferry=ferry)
+        if not directed or rng.random() < 0.5:
+            graph.add_edge(v, u, length=length, ferry=ferry)
+    used = sorted(node for node in graph.nodes if graph.degree(node) > 0)
+    net = RoadNetwork.from_networkx(graph)
+    pts = gpd.GeoDataFrame(geometry=[Point(xy[i]) for i in used], index=used, crs="EPSG:25833")
+    got = net.distances(pts, how="long", ferry_factor=ferry_factor)
+    plain = nx.DiGraph()
+    for u, v, data in graph.edges(data=True):
+        weight = data["length"] * (ferry_factor if data["ferry"] else 1.0)
+        if not plain.has_edge(u, v) or plain[u][v]["weight"] > weight:
+            plain.add_edge(u, v, weight=weight)
+    expected = {
+        (a, b): d for a in used for b, d in nx.single_source_dijkstra_path_length(plain, a, weight="weight").items()
+    }
+    found = {(a, b): d for a, b, d in zip(got["origin"], got["destination"], got["distance"], strict=True)}
+    # a point exactly on a node may snap onto a crossing edge that passes through the same spot; such
+    # coincidences are vanishingly rare with random coordinates, so compare all pairs
+    assert found.keys() == expected.keys()
+    for key, value in expected.items():
+        assert found[key] == pytest.approx(value, abs=1e-6)
