@@ -319,3 +319,15 @@ def test_every_default_centre_in_central_oslo_is_reached(central_oslo):
     centres, network = central_oslo
     values = strukturkriteriet(centres, network, progress=False)
     assert values["reached"].all() and (values["status"] == "ok").all()
+
+
+def test_centres_far_from_every_road_are_reported():
+    network = line_network([(0, 0), (1000, 0)])
+    centres = centres_at(
+        {"99010001": (0, 0), "99010002": (500, 2500)},
+        {"99010001": 100, "99010002": 100},
+        {"99010001": "9901", "99010002": "9901"},
+    )
+    with pytest.warns(GeokoblingWarning, match=r"1 grunnkrets centre\(s\) lie more than 1000 m.*'99010002'"):
+        values = strukturkriteriet(centres, network, n=200, progress=False)
+    assert values.loc[1, "snap_distance_m"] == pytest.approx(2500)

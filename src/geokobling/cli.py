@@ -125,7 +125,7 @@ def _read_centres(args: argparse.Namespace):  # noqa: ANN202
     if args.raster:
         return population_centres(grunnkretser, raster=args.raster)
     if args.grid:
-        return population_centres(grunnkretser, grid=read_population_grid(args.grid), split="auto")
+        return population_centres(grunnkretser, grid=read_population_grid(args.grid))
     raise GeokoblingError("--grunnkretser needs the population from --addresses, --raster or --grid")
 
 
@@ -140,6 +140,7 @@ def _cmd_sk_compute(args: argparse.Namespace) -> int:
     values = strukturkriteriet(
         centres, network, n=args.n, ferry_factor=args.ferry_factor,
         fallback_factor=None if args.no_fallback else args.fallback_factor, progress=not args.quiet,
+        max_snap_distance=args.max_snap_distance,
     )  # fmt: skip
     kommuner = reaggregate(values[values["reached"]], by="kommune")
     written = _write(values, folder, "strukturkriteriet_grunnkrets") + _write(kommuner, folder, "strukturkriteriet_kommune")
@@ -240,6 +241,8 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
     compute.add_argument("--fallback-factor", type=float, default=1.5,
                          help="straight-line multiplier where no road connects (default: 1.5)")  # fmt: skip
     compute.add_argument("--no-fallback", action="store_true", help="count only people reachable by road")
+    compute.add_argument("--max-snap-distance", type=float, default=None,
+                         help="centres farther from every road (m) are reached by straight line only")  # fmt: skip
     compute.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
     compute.add_argument("--quiet", action="store_true", help="no progress bar")
     compute.set_defaults(func=_cmd_sk_compute)

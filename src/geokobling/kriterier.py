@@ -73,6 +73,9 @@ DEFAULT_FERRY_FACTOR = 1.0
 DEFAULT_FALLBACK_FACTOR = 1.5
 """Straight-line distance × 1.5 approximates the road distance where no road connects two centres."""
 
+FAR_FROM_ROAD_M = 1000.0
+"""Centres farther than this from every road are reported: usually a road layer that does not cover them."""
+
 
 def _prepare_centres(centres: gpd.GeoDataFrame, population: str, source: str = "the centres") -> gpd.GeoDataFrame:
     """Validate centres: codes, population, point geometries; return a normalised copy in EPSG:25833."""
@@ -284,6 +287,15 @@ def _report(table: pd.DataFrame) -> None:
         if len(codes):
             warnings.warn(f"{len(codes)} grunnkrets(er) {what}: {format_values(codes.tolist())}",
                           GeokoblingWarning, stacklevel=3)  # fmt: skip
+    far = table.loc[(table["status"] == "ok") & (table["snap_distance_m"] > FAR_FROM_ROAD_M), "grunnkrets"]
+    if len(far):
+        warnings.warn(
+            f"{len(far)} grunnkrets centre(s) lie more than {FAR_FROM_ROAD_M:g} m from the nearest road, and that "
+            f"distance counts in their values: {format_values(far.tolist())}. Does the road layer cover them? "
+            "(max_snap_distance= reaches such centres by straight line instead)",
+            GeokoblingWarning,
+            stacklevel=3,
+        )
 
 
 def nearest_facility_distance(
