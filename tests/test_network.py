@@ -216,7 +216,7 @@ def test_routing_graph_distances_equal_networkx(seed):
         expected = nx.single_source_dijkstra_path_length(G, ("point", origin), weight="w")
         for destination in pts.index:
             want = expected.get(("point", destination), np.nan)
-            assert got.loc[origin, destination] == pytest.approx(want, abs=1e-6, nan_ok=True)
+            assert got.loc[origin, destination] == pytest.approx(want, abs=1e-9, nan_ok=True)
     # the CSR graph itself, through scipy's Dijkstra, gives the same numbers
     rg = net.routing_graph(pts, ferry_factor=2.5)
     nodes = rg.point_nodes
@@ -455,4 +455,4 @@ def test_distances_between_nodes_equal_networkx_on_random_graphs(seed, directed,
     # coincidences are vanishingly rare with random coordinates, so compare all pairs
     assert found.keys() == expected.keys()
     for key, value in expected.items():
-        assert found[key] == pytest.approx(value, abs=1e-6)
+        assert found[key] == pytest.approx(value, abs=1e-9)

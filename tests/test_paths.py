@@ -64,7 +64,7 @@ def test_distances_equal_networkx(engine, params):
                 expected[(i, j)] = lengths[int(t)]
     assert got.keys() == expected.keys()
     for key, value in expected.items():
-        assert got[key] == pytest.approx(value, abs=1e-6)
+        assert got[key] == pytest.approx(value, abs=1e-9)
 
 
 def reference_accumulation(arcs, n, sources, mass, limit, component=None, xy=None, factor=None, share=None):
