@@ -43,3 +43,21 @@ def test_distances_on_two_workers_equal_single_process(client):
     remote = paths.distances_to_targets(graph, sources, targets, executor=client, batch_size=13)
     for a, b in zip(local, remote, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_linking_on_two_workers_equals_single_process(client):
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+
+    from geokobling.linking import link_units
+
+    rng = np.random.default_rng(13)
+    cells = gpd.GeoDataFrame({"kommune": [f"{3000 + i}" for i in range(9)]},
+                             geometry=[box(x, y, x + 10, y + 10) for x in range(0, 30, 10) for y in range(0, 30, 10)],
+                             crs="EPSG:25833")  # fmt: skip
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(*rng.uniform(-5, 35, (2, 500))), crs="EPSG:25833")
+    pd.testing.assert_frame_equal(
+        link_units(points, cells, code="kommune"),
+        link_units(points, cells, code="kommune", executor=client, chunk_size=60),
+    )

@@ -417,3 +417,19 @@ def test_broken_register_rows_come_out_with_the_right_statuses(grunnkretser) -> 
     assert table["kommune"].tolist() == ["0219"] * 8  # the register's own code is never changed
     assert table["in_analysis_area"].tolist() == [True, True, True, False, True, True, False, False]
     assert table["area"].iloc[0] == baerum[:6]
+
+
+def test_chunks_through_an_executor_give_the_same_links():
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(5)
+    cells = gpd.GeoDataFrame({"grunnkrets": [f"0301{i:04d}" for i in range(16)]},
+                             geometry=[box(x, y, x + 100, y + 100) for x in range(0, 400, 100) for y in range(0, 400, 100)],
+                             crs="EPSG:25833")  # fmt: skip
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(*rng.uniform(-300, 700, (2, 1000))), crs="EPSG:25833")
+    points.index = points.index * 3  # the index must survive the chunking
+    whole = link_units(points, cells)
+    with ThreadPoolExecutor(2) as pool:
+        chunked = link_units(points, cells, executor=pool, chunk_size=77)
+    pd.testing.assert_frame_equal(whole, chunked)
+    assert {"inside", "nearest", "unmatched"} <= set(whole["grunnkrets_match"])

@@ -42,6 +42,9 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Mapping
+from concurrent.futures import Executor
+from functools import partial
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -80,6 +83,8 @@ def link_units(
     code: str = "grunnkrets",
     max_distance: float = 250,
     name: str | None = None,
+    executor: Any = None,
+    chunk_size: int = 100_000,
 ) -> pd.DataFrame:
     """Link each point to one polygon of a layer (see the module docs for the rules).
 
@@ -96,6 +101,10 @@ def link_units(
         Metres: a point outside every polygon goes to the nearest one up to this distance.
     name
         Prefix of the output columns; ``code`` when not given.
+    executor, chunk_size
+        A ``concurrent.futures`` executor or a ``dask.distributed.Client`` links chunks of
+        ``chunk_size`` points in parallel (the polygons are sent once to each dask worker); the
+        result is the same as without.
 
     Returns
     -------
@@ -113,6 +122,8 @@ def link_units(
     if not max_distance >= 0:
         raise InputError(f"max_distance must be a distance in metres >= 0, not {max_distance!r}")
     name = name or code
+    if executor is not None:
+        return _link_in_chunks(units, polygons, executor, chunk_size, code=code, max_distance=max_distance, name=name)
     points = _points(units)
     shapes, codes = _polygons(polygons, code)
     n = len(points)
@@ -150,6 +161,25 @@ def link_units(
     )
     _log_counts(result[f"{name}_match"], name)
     return result
+
+
+def _link_in_chunks(
+    units: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, executor: Any, chunk_size: int, **options: Any
+) -> pd.DataFrame:
+    """Run :func:`link_units` on chunks of the points through an executor, in order."""
+    if chunk_size < 1:
+        raise InputError(f"chunk_size must be a positive number of points, not {chunk_size!r}")
+    chunks = [units.iloc[i : i + chunk_size] for i in range(0, len(units), chunk_size)] or [units]
+    if all(hasattr(executor, verb) for verb in ("scatter", "map", "gather")) and not isinstance(executor, Executor):
+        shared = executor.scatter(polygons, broadcast=True)
+        parts = executor.gather(executor.map(link_units, chunks, polygons=shared, pure=False, **options))
+    elif isinstance(executor, Executor):
+        parts = list(executor.map(partial(link_units, polygons=polygons, **options), chunks))
+    else:
+        raise InputError(
+            f"executor must be a concurrent.futures.Executor or a dask.distributed.Client, not {type(executor).__name__}"
+        )
+    return pd.concat(parts)
 
 
 def _points(units: gpd.GeoDataFrame) -> np.ndarray:
