@@ -46,15 +46,13 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
-import shapely
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import connected_components
 
-from .checks import non_negative_numbers, require_columns, to_working_crs
+from ._search import as_network, point_xy, prepare_centres, search_setup
+from .checks import require_columns, to_working_crs
 from .codes import normalize_codes
-from .errors import GeokoblingWarning, GeometryError, InputError, format_values
-from .network import RoadNetwork, RoutingGraph
-from .paths import CSRGraph, accumulate_until
+from .errors import GeokoblingWarning, InputError, format_values
+from .network import RoadNetwork
+from .paths import accumulate_until
 
 __all__ = [
     "DEFAULT_FERRY_FACTOR",
@@ -75,105 +73,6 @@ DEFAULT_FALLBACK_FACTOR = 1.5
 
 FAR_FROM_ROAD_M = 1000.0
 """Centres farther than this from every road are reported: usually a road layer that does not cover them."""
-
-
-def _prepare_centres(centres: gpd.GeoDataFrame, population: str, source: str = "the centres") -> gpd.GeoDataFrame:
-    """Validate centres: codes, population, point geometries; return a normalised copy in EPSG:25833."""
-    require_columns(centres, ["grunnkrets", "kommune", population], source=source)
-    centres = to_working_crs(centres, source=source).copy()
-    centres["grunnkrets"] = normalize_codes(centres["grunnkrets"], "grunnkrets", column="grunnkrets", source=source)
-    centres["kommune"] = normalize_codes(centres["kommune"], "kommune", column="kommune", source=source)
-    duplicated = centres["grunnkrets"][centres["grunnkrets"].duplicated()].unique()
-    if len(duplicated):
-        raise InputError(
-            f"{source} hold duplicate grunnkrets codes {format_values(duplicated)}; give each grunnkrets one "
-            "centre (population_centres does this)"
-        )
-    centres[population] = non_negative_numbers(
-        centres[population], column=population, source=source, advice="Use 0 for grunnkretser without people."
-    )
-    geometry = centres.geometry.to_numpy()
-    present = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
-    not_point = present & (shapely.get_type_id(geometry) != 0)
-    if not_point.any():
-        rows = np.flatnonzero(not_point)
-        raise InputError(
-            f"{source} must be points (population centres); row(s) {format_values(rows.tolist())} are not. "
-            "Compute centres with geokobling.population_centres first."
-        )
-    return centres
-
-
-def _as_network(network: RoadNetwork | nx.Graph) -> RoadNetwork:
-    if isinstance(network, RoadNetwork):
-        return network
-    if isinstance(network, nx.Graph):
-        return RoadNetwork.from_networkx(network)
-    raise InputError(f"network must be a geokobling.RoadNetwork or a networkx graph, not {type(network).__name__}")
-
-
-def _with_isolated_points(routing: RoutingGraph, point_xy: np.ndarray, located: np.ndarray) -> tuple[CSRGraph, np.ndarray, np.ndarray]:
-    """Give located but unsnapped points a node of their own with no arcs, reachable only by fallback."""
-    missing = located & (routing.point_nodes < 0)
-    nodes = routing.point_nodes.copy()
-    if not missing.any():
-        return routing.csr, nodes, routing.xy
-    csr = routing.csr
-    extra = int(missing.sum())
-    nodes[missing] = csr.n_nodes + np.arange(extra)
-    indptr = np.concatenate([csr.indptr, np.full(extra, csr.indptr[-1])])
-    xy = np.concatenate([routing.xy, point_xy[missing]])
-    return CSRGraph(indptr, csr.indices, csr.weights), nodes, xy
-
-
-def _strong_components(csr: CSRGraph) -> np.ndarray:
-    # copies, since sum_duplicates works in place; and scipy's strong components are only right
-    # on a canonical matrix (sorted, without parallel arcs)
-    matrix = csr_array(
-        (np.ones(csr.n_arcs), csr.indices.copy(), csr.indptr.copy()), shape=(csr.n_nodes, csr.n_nodes)
-    )
-    matrix.sum_duplicates()
-    _, labels = connected_components(matrix, directed=True, connection="strong")
-    return labels.astype(np.int64)
-
-
-def _point_xy(centres: gpd.GeoDataFrame, source: str = "the centres") -> tuple[np.ndarray, np.ndarray]:
-    geometry = centres.geometry.to_numpy()
-    located = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
-    wrong = np.flatnonzero(located & (shapely.get_type_id(geometry) != shapely.GeometryType.POINT))
-    if len(wrong):
-        raise GeometryError(
-            f"{source} must be points; row(s) {format_values(wrong.tolist())} hold "
-            f"{', '.join(sorted({shape.geom_type for shape in geometry[wrong]}))}. "
-            "Use population_centres, or a representative point of each polygon."
-        )
-    xy = np.full((len(centres), 2), np.nan)
-    xy[located] = shapely.get_coordinates(geometry[located])
-    located &= np.isfinite(xy).all(axis=1)  # a NaN point is no centre, reported per row as such
-    return xy, located
-
-
-def _search_setup(
-    centres: gpd.GeoDataFrame,
-    network: RoadNetwork,
-    ferry_factor: float,
-    fallback_factor: float | None,
-    max_snap_distance: float | None,
-    largest_component: bool = False,
-) -> tuple[CSRGraph, np.ndarray, np.ndarray, dict[str, Any], pd.DataFrame]:
-    """Routing graph with every located centre as a node, and the fallback arrays."""
-    xy, located = _point_xy(centres)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", GeokoblingWarning)  # unsnapped points are reported per row below
-        routing = network.routing_graph(
-            centres[["geometry"]].reset_index(drop=True), ferry_factor=ferry_factor, max_distance=max_snap_distance,
-            routable=True, largest_component=largest_component,
-        )
-    csr, nodes, node_xy = _with_isolated_points(routing, xy, located)
-    fallback: dict[str, Any] = {}
-    if fallback_factor is not None:
-        fallback = {"component": _strong_components(csr), "xy": node_xy, "fallback_factor": fallback_factor}
-    return csr, nodes, located, fallback, routing.snap.reset_index(drop=True)
 
 
 def strukturkriteriet(
@@ -235,9 +134,9 @@ def strukturkriteriet(
     """
     if not (np.isfinite(n) and n > 0):
         raise InputError(f"n must be a positive number of people, not {n!r}")
-    centres = _prepare_centres(centres, population)
-    network = _as_network(network)
-    csr, nodes, located, fallback, snap = _search_setup(
+    centres = prepare_centres(centres, population)
+    network = as_network(network)
+    csr, nodes, located, fallback, snap = search_setup(
         centres, network, ferry_factor, fallback_factor, max_snap_distance, largest_component
     )
     people = centres[population].to_numpy()
@@ -332,15 +231,15 @@ def nearest_facility_distance(
     >>> nearest_facility_distance(centres, schools, RoadNetwork.from_lines(roads))["distance_km"].tolist()
     [1.2]
     """
-    centres = _prepare_centres(centres, population)
+    centres = prepare_centres(centres, population)
     facilities = to_working_crs(facilities, source="the facilities")
     if len(facilities) == 0:
         raise InputError("there are no facilities to measure distances to")
-    _point_xy(facilities, source="the facilities")
-    network = _as_network(network)
+    point_xy(facilities, source="the facilities")
+    network = as_network(network)
     everything = pd.concat([centres[["geometry"]], facilities[["geometry"]]], ignore_index=True)
     everything = gpd.GeoDataFrame(everything, geometry="geometry", crs=centres.crs)
-    csr, nodes, located, fallback, snap = _search_setup(everything, network, ferry_factor, fallback_factor, None)
+    csr, nodes, located, fallback, snap = search_setup(everything, network, ferry_factor, fallback_factor, None)
     n_centres = len(centres)
     facility_nodes = nodes[n_centres:][located[n_centres:]]
     mass = np.zeros(csr.n_nodes)
@@ -371,7 +270,7 @@ def _pairwise_within_groups(
     """Road distance (m) from centre ``origin_of[i]`` to centre ``target_of[i]``, searched per group."""
     from .paths import distances_to_targets
 
-    csr, nodes, located, _, _ = _search_setup(centres, network, ferry_factor, None, None)
+    csr, nodes, located, _, _ = search_setup(centres, network, ferry_factor, None, None)
     distance = np.full(len(origin_of), np.nan)
     for group in pd.unique(groups):
         rows = np.flatnonzero(groups == group)
@@ -417,8 +316,8 @@ def sonekriteriet(
     >>> sonekriteriet(centres, RoadNetwork.from_lines(roads), zones)["sonekriteriet_km"].tolist()
     [3.0, 0.0]
     """
-    centres = _prepare_centres(centres, population)
-    network = _as_network(network)
+    centres = prepare_centres(centres, population)
+    network = as_network(network)
     require_columns(zones, ["grunnkrets", "sone", "sone_centre"], source="the zones")
     zones = zones.assign(
         grunnkrets=normalize_codes(zones["grunnkrets"], "grunnkrets", column="grunnkrets", source="the zones"),
@@ -481,9 +380,9 @@ def nabokriteriet(
     >>> nabokriteriet(centres, RoadNetwork.from_lines(roads))["nabokriteriet_km"].round(9).tolist()
     [1.0, 1.0, 2.0]
     """
-    centres = _prepare_centres(centres, population)
-    network = _as_network(network)
-    csr, nodes, located, _, _ = _search_setup(centres, network, ferry_factor, None, None)
+    centres = prepare_centres(centres, population)
+    network = as_network(network)
+    csr, nodes, located, _, _ = search_setup(centres, network, ferry_factor, None, None)
     populated = located & (centres[population].to_numpy() > 0)
     distance = np.full(len(centres), np.nan)
     kommune = centres["kommune"].to_numpy()

@@ -27,15 +27,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ._search import as_network, prepare_centres, search_setup
 from .checks import require_columns
 from .errors import ColumnError, InputError, format_values
-from .kriterier import (
-    DEFAULT_FALLBACK_FACTOR,
-    DEFAULT_FERRY_FACTOR,
-    _as_network,
-    _prepare_centres,
-    _search_setup,
-)
+from .kriterier import DEFAULT_FALLBACK_FACTOR, DEFAULT_FERRY_FACTOR
 from .network import RoadNetwork
 from .paths import CSRGraph, accumulate_until
 
@@ -86,13 +81,13 @@ def population_neighbourhoods(
     """
     if not (np.isfinite(k) and k > 0):
         raise InputError(f"k must be a positive number of people, not {k!r}")
-    centres = _prepare_centres(centres, population)
+    centres = prepare_centres(centres, population)
     shares = _group_shares(centres, population, groups)
     if network is None:
         graph, nodes, located, fallback = _straight_line_setup(centres)
     else:
-        graph, nodes, located, fallback, _ = _search_setup(
-            centres, _as_network(network), ferry_factor, fallback_factor, None
+        graph, nodes, located, fallback, _ = search_setup(
+            centres, as_network(network), ferry_factor, fallback_factor, None
         )
     people = centres[population].to_numpy()
     mass = np.zeros(graph.n_nodes)
