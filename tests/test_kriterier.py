@@ -331,3 +331,23 @@ def test_centres_far_from_every_road_are_reported():
     with pytest.warns(GeokoblingWarning, match=r"1 grunnkrets centre\(s\) lie more than 1000 m.*'99010002'"):
         values = strukturkriteriet(centres, network, n=200, progress=False)
     assert values.loc[1, "snap_distance_m"] == pytest.approx(2500)
+
+
+def test_demo_kommune_values_agree_whether_people_come_from_addresses_or_the_raster(tmp_path):
+    from geokobling.centres import population_centres
+    from geokobling.demo import make_demo_region
+    from geokobling.reaggregation import reaggregate
+
+    region = make_demo_region()
+    network = RoadNetwork.from_lines(region.roads, oneway="oneway", ferry="ferry")
+    raster = region.write_population_raster(tmp_path / "population.tif")
+    per_kommune = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        for source in ({"addresses": region.addresses}, {"raster": raster}):
+            values = strukturkriteriet(population_centres(region.grunnkretser, **source), network, progress=False)
+            per_kommune.append(reaggregate(values[values["reached"]], by="kommune").set_index("kommune"))
+    by_addresses, by_raster = per_kommune
+    np.testing.assert_allclose(by_addresses["population"], by_raster["population"])  # the raster holds the same people
+    # 100 m cells move each person by at most ~70 m, so the kommune values differ by little
+    np.testing.assert_allclose(by_addresses["strukturkriteriet_km"], by_raster["strukturkriteriet_km"], rtol=0.05)
