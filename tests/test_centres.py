@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import rasterio
+import shapely
 from shapely.geometry import Point, box
 
 from geokobling import CRSError, GeokoblingWarning, InputError, population_centres
@@ -204,3 +205,23 @@ def test_empty_raster_gives_no_population_rows_not_an_error():
         out = population_centres(units, raster=(np.zeros((2, 2)), rasterio.Affine(5, 0, 0, 0, -5, 10), CRS))
     assert out["status"].tolist() == ["no_population"]
     assert out["population"].dtype == float and out["population"].item() == 0.0
+
+
+@pytest.mark.realdata
+def test_polygon_centres_from_the_estimated_population_table(shared_data):
+    from geokobling.centres import polygon_centres
+    from geokobling.io import read_grunnkretser, read_table
+
+    units = read_grunnkretser(shared_data / "grunnkretser_0219_0220_baerum_asker_2018.geojson")
+    table = read_table(shared_data / "folkemengde_estimert_grunnkrets_0219_0220.csv")
+    table = table.rename(columns={"grunnkretsnummer": "grunnkrets", "folkemengde_estimert": "population"})
+    table = table.dropna(subset=["population"])  # suppressed cells cannot place anybody
+    with pytest.warns(GeokoblingWarning):
+        centres = polygon_centres(units, table)
+    known = table["grunnkrets"].isin(units["grunnkrets"])
+    assert centres["population"].sum() == pytest.approx(table.loc[known, "population"].sum())
+    assert centres.attrs["unassigned_population"] == pytest.approx(table.loc[~known, "population"].sum())
+    ok = (centres["status"] == "ok").to_numpy()
+    polygons = units.set_index("grunnkrets").loc[centres.loc[ok, "grunnkrets"]].geometry.to_numpy()
+    assert shapely.within(centres.geometry.to_numpy()[ok], polygons).all()
+    assert set(centres.loc[~ok, "grunnkrets"]) == set(units["grunnkrets"]) - set(table.loc[known & (table["population"] > 0), "grunnkrets"])

@@ -79,3 +79,27 @@ def test_merger_and_auto_grenseverdi_on_the_published_2015_table(shared_data, tm
     assert 20 < limit < 30  # the 2016 hearing used 25.4 km
     assert graded["net"].sum() == pytest.approx(0, abs=1)
     assert f"grenseverdi: {limit:.4f} km" in capsys.readouterr().out
+
+
+def test_compute_with_a_population_table_equals_the_api(tmp_path):
+    import warnings
+
+    from geokobling.centres import polygon_centres
+    from geokobling.errors import GeokoblingWarning
+    from geokobling.kriterier import strukturkriteriet
+    from geokobling.network import RoadNetwork
+
+    region = make_demo_region()
+    grunnkretser, roads = tmp_path / "gk.gpkg", tmp_path / "roads.gpkg"
+    region.grunnkretser.drop(columns="population").to_file(grunnkretser)
+    region.roads.to_file(roads)
+    table = region.grunnkretser[["grunnkrets", "population"]].rename(columns={"population": "folkemengde"})
+    table.to_csv(tmp_path / "folkemengde.csv", index=False)
+    assert main(["strukturkriteriet", "compute", "--grunnkretser", str(grunnkretser), "--population",
+                 str(tmp_path / "folkemengde.csv"), "--roads", str(roads), "--output", str(tmp_path), "--quiet"]) == 0  # fmt: skip
+    written = pd.read_csv(tmp_path / "strukturkriteriet_grunnkrets.csv", dtype={"grunnkrets": str, "kommune": str})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        network = RoadNetwork.from_lines(region.roads, oneway="oneway", ferry="ferry")
+        expected = strukturkriteriet(polygon_centres(region.grunnkretser), network, progress=False)
+    pd.testing.assert_series_equal(written["strukturkriteriet_km"], expected["strukturkriteriet_km"], check_exact=False)

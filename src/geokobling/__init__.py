@@ -64,6 +64,7 @@ _EXPORTS: dict[str, str] = {
     "RoadNetwork": "network",
     # centres and criteria
     "population_centres": "centres",
+    "polygon_centres": "centres",
     "strukturkriteriet": "kriterier",
     "reaggregate": "reaggregation",
     "grenseverdi": "basiskriterium",

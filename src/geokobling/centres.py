@@ -56,7 +56,7 @@ from .checks import WORKING_CRS, non_negative_numbers, require_columns, require_
 from .codes import kommune_of, normalize_codes
 from .errors import FileReadError, GeokoblingWarning, InputError, format_values
 
-__all__ = ["population_centres"]
+__all__ = ["population_centres", "polygon_centres"]
 
 logger = logging.getLogger("geokobling")
 
@@ -161,6 +161,58 @@ def population_centres(
     return _centres(units, pieces, method)
 
 
+def polygon_centres(
+    grunnkretser: gpd.GeoDataFrame, population_table: pd.DataFrame | None = None, *, population: str = "population"
+) -> gpd.GeoDataFrame:
+    """Centres at a point inside each grunnkrets, for when the population is known only per grunnkrets.
+
+    A rougher centre than :func:`population_centres` (it ignores where in the grunnkrets the people
+    live), for population tables such as SSB's per grunnkrets. The point is the polygon's
+    representative point, always inside it.
+
+    Parameters
+    ----------
+    grunnkretser
+        Polygons with a ``grunnkrets`` code column, and the ``population`` column unless
+        ``population_table`` is given.
+    population_table
+        A table with ``grunnkrets`` and ``population`` columns. Codes without a polygon are reported
+        (their people in ``attrs["unassigned_population"]``); polygons without a row get no people.
+
+    Returns
+    -------
+    As :func:`population_centres`, with ``method`` ``"polygon"``.
+
+    Example
+    -------
+    >>> from shapely.geometry import box
+    >>> units = gpd.GeoDataFrame({"grunnkrets": ["03010101"], "population": [120]},
+    ...                          geometry=[box(0, 0, 10, 10)], crs="EPSG:25833")
+    >>> polygon_centres(units)[["population", "method"]].values.tolist()
+    [[120.0, 'polygon']]
+    """
+    units = _units(grunnkretser)
+    geometries = _valid(units.geometry.to_numpy())
+    if population_table is None:
+        require_columns(grunnkretser, [population], source="grunnkretser")
+        unit = np.arange(len(units))
+        people = _counts(grunnkretser[population], population, "grunnkretser")
+    else:
+        require_columns(population_table, ["grunnkrets", population], source="the population table")
+        codes = normalize_codes(population_table["grunnkrets"], "grunnkrets", column="grunnkrets",
+                                source="the population table")  # fmt: skip
+        by_position = pd.Series(np.arange(len(units)), index=units["grunnkrets"].to_numpy())
+        unit = codes.map(by_position).fillna(-1).to_numpy(dtype=int)
+        people = _counts(population_table[population], population, "the population table")
+        _warn_unknown_codes(codes[unit < 0], what="row(s) of the population table")
+    points = shapely.point_on_surface(geometries)
+    x, y = shapely.get_x(points), shapely.get_y(points)
+    inside = unit >= 0
+    pieces = _assigned(unit, x[np.where(inside, unit, 0)], y[np.where(inside, unit, 0)], people,
+                       np.zeros(len(unit), dtype=bool), what="table row(s)")  # fmt: skip
+    return _centres(units, pieces, np.full(len(units), "polygon", dtype=object))
+
+
 def _units(grunnkretser: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Grunnkretser in EPSG:25833 with normalised, unique codes and a kommune column."""
     units = to_working_crs(grunnkretser, source="grunnkretser")
@@ -262,11 +314,11 @@ def _move_far_points(
     return moved
 
 
-def _warn_unknown_codes(unknown: pd.Series) -> None:
+def _warn_unknown_codes(unknown: pd.Series, what: str = "address(es)") -> None:
     if len(unknown):
         warnings.warn(
-            f"{len(unknown)} address(es) name grunnkrets codes that are not among the grunnkretser: "
-            f"{format_values(sorted(set(unknown)))}; their residents are left out",
+            f"{len(unknown)} {what} name grunnkrets codes that are not among the grunnkretser: "
+            f"{format_values(sorted(set(unknown)))}; their people are left out",
             GeokoblingWarning,
             stacklevel=4,
         )

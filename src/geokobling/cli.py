@@ -112,7 +112,7 @@ def _read_network(path: str, kind: str):  # noqa: ANN202
 
 def _read_centres(args: argparse.Namespace):  # noqa: ANN202
 
-    from .centres import population_centres
+    from .centres import polygon_centres, population_centres
     from .io import read_grunnkretser, read_population_grid
 
     if args.centres:
@@ -126,7 +126,9 @@ def _read_centres(args: argparse.Namespace):  # noqa: ANN202
         return population_centres(grunnkretser, raster=args.raster)
     if args.grid:
         return population_centres(grunnkretser, grid=read_population_grid(args.grid))
-    raise GeokoblingError("--grunnkretser needs the population from --addresses, --raster or --grid")
+    if args.population:
+        return polygon_centres(grunnkretser, _read_values(args.population))
+    raise GeokoblingError("--grunnkretser needs the population from --addresses, --raster, --grid or --population")
 
 
 def _cmd_sk_compute(args: argparse.Namespace) -> int:
@@ -223,7 +225,8 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
         help="per grunnkrets and per kommune, from grunnkretser, population and roads",
         description="Compute strukturkriteriet per grunnkrets and per kommune. Population centres come from "
         "--centres (points with grunnkrets, kommune, population), or from --grunnkretser with the population "
-        "in --addresses (points with residents), --raster (GeoTIFF) or --grid (SSB grid polygons).",
+        "in --addresses (points with residents), --raster (GeoTIFF), --grid (SSB grid polygons) or --population "
+        "(a table per grunnkrets; the roughest: centres at a point inside each grunnkrets).",
         epilog="example:\n  geokobling strukturkriteriet compute --grunnkretser grunnkretser.geojson "
         "--addresses adresser.gpkg --roads vegnett.gpkg --output results",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -236,6 +239,8 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
     source.add_argument("--addresses", help="address points with a 'residents' column")
     source.add_argument("--raster", help="population raster (GeoTIFF)")
     source.add_argument("--grid", help="population grid polygons (SSB 250 m / 1 km)")
+    source.add_argument("--population", help="population per grunnkrets (CSV: grunnkrets, population); "
+                        "centres then lie at a point inside each grunnkrets")  # fmt: skip
     compute.add_argument("--n", type=float, default=5000, help="people to reach (default: 5000)")
     compute.add_argument("--ferry-factor", type=float, default=1.0, help="ferry length multiplier (default: 1.0)")
     compute.add_argument("--fallback-factor", type=float, default=1.5,
