@@ -593,6 +593,56 @@ def test_real_kommuner_written_as_latin1_csv_and_read_back(shared_data, tmp_path
     assert "Bærum" in set(table["name"])
 
 
+@pytest.mark.realdata
+def test_real_road_lines_with_the_crs_stripped(shared_data, tmp_path):
+    roads = gpd.read_file(shared_data / "oslo_sentrum_2025_veger.gpkg")
+    with pytest.raises(CRSError, match="set_crs"):
+        gk.RoadNetwork.from_lines(no_crs(roads))
+    assert gk.RoadNetwork.from_lines(roads).n_nodes > 0  # with its CRS it builds
+
+
+@pytest.mark.realdata
+def test_real_nvdb_layer_with_a_node_column_renamed(shared_data):
+    nvdb = gpd.read_file(shared_data / "nvdb_vegnett_ruteplan_oslo_utdrag_2021.gpkg")
+    with pytest.raises(gk.ColumnError) as info:
+        gk.RoadNetwork.from_nvdb(nvdb.rename(columns={"FromNodeID": "Fra"}))
+    assert "FromNodeID" in str(info.value) or "fromnode" in str(info.value).lower()
+
+
+@pytest.mark.realdata
+def test_real_osm_extract_cut_short_is_a_file_error(shared_data, tmp_path):
+    cut = tmp_path / "oslo.osm.pbf"
+    cut.write_bytes((shared_data / "oslo_operaen_2025.osm.pbf").read_bytes()[:300])
+    with pytest.raises(FileReadError) as info:
+        gk.RoadNetwork.from_osm(cut)
+    assert "oslo.osm.pbf" in str(info.value)
+
+
+@pytest.mark.realdata
+def test_real_population_grid_with_the_count_column_renamed(shared_data, tmp_path):
+    grid = gk.read_population_grid(shared_data / "befolkning_oslo_1km_2019.gml")
+    path = tmp_path / "grid.gpkg"
+    grid.rename(columns={"population": "folk", "popTot": "folk2"}, errors="ignore").to_file(path)
+    with pytest.raises(gk.ColumnError) as info:
+        gk.read_population_grid(path)
+    assert "grid.gpkg" in str(info.value)
+
+
+@pytest.mark.realdata
+def test_real_2015_table_with_a_value_missing_and_a_code_unpadded(shared_data, tmp_path, capsys):
+    table = pd.read_csv(shared_data / "strukturkriteriet_2015.csv", dtype=str)
+    table.loc[3, "strukturkriteriet_km"] = ""
+    path = tmp_path / "verdier.csv"
+    table.to_csv(path, index=False)
+    code = main(["basiskriterium", "--values", str(path), "--grenseverdi", "auto", "--output", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "'strukturkriteriet_km'" in err and "row(s) 3" in err
+    table = pd.read_csv(shared_data / "strukturkriteriet_2015.csv")  # codes read as numbers: 101, not 0101
+    table.to_csv(path, index=False)
+    assert main(["basiskriterium", "--values", str(path), "--output", str(tmp_path)]) == 0
+    assert pd.read_csv(tmp_path / "gradert_basiskriterium.csv", dtype=str)["kommune"].iloc[0] == "0101"
+
+
 def test_an_address_with_a_grunnkrets_code_but_a_point_at_0_0_is_reported():
     addresses = centres().assign(residents=100.0).drop(columns=["population"])
     addresses.loc[0, "geometry"] = Point(0, 0)

@@ -161,6 +161,7 @@ def _read_values(path: str):  # noqa: ANN202
     ``name``), ``grunnkretsnummer`` becomes ``grunnkrets``, and the first column named
     ``innbyggere*``, ``folkemengde*`` or ``befolkning*`` becomes ``population``.
     """
+    from .codes import normalize_codes
     from .io import read_table
 
     table = read_table(path)
@@ -176,7 +177,11 @@ def _read_values(path: str):  # noqa: ANN202
         found = [c for c in table.columns if c.lower().startswith(_POPULATION_PREFIXES)]
         if found:
             renames[found[0]] = "population"
-    return table.rename(columns=renames)
+    table = table.rename(columns=renames)
+    for kind in ("kommune", "grunnkrets"):
+        if kind in table.columns:  # codes as zero-padded text, also when a spreadsheet made them numbers
+            table[kind] = normalize_codes(table[kind], kind, column=kind, source=path)
+    return table
 
 
 def _with_unchanged_codes(values, borders):  # noqa: ANN001, ANN202
