@@ -432,16 +432,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``geokobling`` command; returns the exit code (2 for errors in the input)."""
+    """Run the ``geokobling`` command; returns the exit code (2 for errors in the input).
+
+    Example
+    -------
+    >>> main(["basiskriterium", "--values", "no-such-file.csv"])
+    2
+    """
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
-    warnings.simplefilter("default", GeokoblingWarning)
-    warnings.showwarning = _show_warning
-    try:
-        return args.func(args)
-    except GeokoblingError as error:
-        print(f"geokobling: error: {error}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings():  # the command's warning display ends with the command
+        warnings.simplefilter("default", GeokoblingWarning)
+        warnings.showwarning = _show_warning
+        try:
+            return args.func(args)
+        except GeokoblingError as error:
+            print(f"geokobling: error: {error}", file=sys.stderr)
+            return 2
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001

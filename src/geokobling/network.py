@@ -98,6 +98,15 @@ class RoadNetwork:
         (minutes u→v / v→u, NaN when unknown), ``forward``/``backward`` (may be driven u→v / v→u),
         ``ferry``, ``source`` (input row label, OSM way id or networkx edge key) and ``geometry``
         (running from u to v).
+
+    Example
+    -------
+    >>> from shapely.geometry import LineString
+    >>> roads = gpd.GeoDataFrame({"oneway": [False, True]}, crs="EPSG:25833",
+    ...                          geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 80)])])
+    >>> net = RoadNetwork.from_lines(roads, oneway="oneway")
+    >>> net.edges[["u", "v", "length", "forward", "backward"]].values.tolist()
+    [[0, 1, 100.0, True, True], [1, 2, 80.0, True, False]]
     """
 
     def __init__(self, parts: EdgeArrays, *, source: str = "the network") -> None:
