@@ -225,6 +225,11 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = p.add_subparsers(dest="action", required=True, metavar="{compute,recompute}")
+    _add_compute(actions)
+    _add_recompute(actions)
+
+
+def _add_compute(actions: argparse._SubParsersAction) -> None:
     compute = actions.add_parser(
         "compute",
         help="per grunnkrets and per kommune, from grunnkretser, population and roads",
@@ -257,6 +262,8 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
     compute.add_argument("--quiet", action="store_true", help="no progress bar")
     compute.set_defaults(func=_cmd_sk_compute)
 
+
+def _add_recompute(actions: argparse._SubParsersAction) -> None:
     recompute = actions.add_parser(
         "recompute",
         help="re-weight existing values for new borders (no routing)",
