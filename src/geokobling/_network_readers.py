@@ -32,7 +32,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from .checks import WORKING_CRS, require_columns, to_working_crs
+from .checks import WORKING_CRS, non_negative_numbers, require_columns, to_working_crs
 from .errors import (
     ColumnError,
     FileReadError,
@@ -229,16 +229,7 @@ def _refuse_non_finite(geometry: np.ndarray, blank: np.ndarray, *, source: str) 
 
 def _weights(values: pd.Series, *, source: str, column: str) -> np.ndarray:
     """Numeric weights (lengths or minutes): refuse negative, missing and non-numeric values."""
-    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = ~np.isfinite(numbers) | (numbers < 0)
-    if bad.any():
-        rows = np.flatnonzero(bad)
-        raise InputError(
-            f"column {column!r} of {source} has missing, negative or non-numeric weights at row(s) "
-            f"{format_values(rows.tolist())} (values {format_values(values.iloc[rows].tolist())}); "
-            "fix or drop those rows. Zero is allowed."
-        )
-    return numbers
+    return non_negative_numbers(values, column=column, source=source, advice="fix or drop those rows; zero is allowed")
 
 
 def _flags(values: pd.Series, *, source: str, column: str) -> np.ndarray:

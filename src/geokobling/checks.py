@@ -46,7 +46,7 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, source: str 
 def non_negative_numbers(
     values: pd.Series, *, column: str, source: str = "the input", advice: str = "use 0 for none"
 ) -> np.ndarray:
-    """The values as floats, refusing missing, non-numeric or negative ones and naming their rows.
+    """The values as floats, refusing missing, non-numeric, infinite or negative ones and naming their rows.
 
     Example
     -------
@@ -55,14 +55,14 @@ def non_negative_numbers(
     >>> non_negative_numbers(pd.Series([3, -1, None]), column="population", source="kommuner.csv")
     Traceback (most recent call last):
     ...
-    geokobling.errors.InputError: column 'population' of kommuner.csv has 2 missing, non-numeric or negative value(s) at row(s) 1, 2 (-1.0, nan); use 0 for none
+    geokobling.errors.InputError: column 'population' of kommuner.csv has 2 missing, non-numeric, infinite or negative value(s) at row(s) 1, 2 (-1.0, nan); use 0 for none
     """
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = np.isnan(numbers) | (numbers < 0)
+    bad = ~np.isfinite(numbers) | (numbers < 0)
     if bad.any():
         rows = np.flatnonzero(bad)
         raise InputError(
-            f"column {column!r} of {source} has {len(rows)} missing, non-numeric or negative value(s) at row(s) "
+            f"column {column!r} of {source} has {len(rows)} missing, non-numeric, infinite or negative value(s) at row(s) "
             f"{format_values(rows.tolist())} ({format_values(values.iloc[rows].tolist())}); {advice}"
         )
     return numbers
