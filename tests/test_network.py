@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString, MultiLineString, Point
 
-from geokobling._network_readers import DRIVE_HIGHWAYS, split_at_shared_vertices
 from geokobling.errors import (
     ColumnError,
     CRSError,
@@ -27,6 +26,7 @@ from geokobling.errors import (
     NetworkError,
 )
 from geokobling.network import RoadNetwork
+from geokobling.network._readers import DRIVE_HIGHWAYS, split_at_shared_vertices
 
 CRS = "EPSG:25833"
 

@@ -43,7 +43,7 @@ def _write(frame, folder: Path, name: str, *, parquet: bool = True) -> list[Path
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .jobs import run_demo
+    from .demo import run_demo
 
     run_demo(Path(args.output), seed=args.seed, progress=not args.quiet, say=_say)
     return 0

@@ -1,48 +1,35 @@
-"""The shortest-path engine: a road graph as CSR arrays and early-stopping many-source Dijkstra.
-
-Every travel-distance measure of geokobling runs here. The graph is converted once to compressed
-sparse row (CSR) arrays; each source then runs its own Dijkstra search that stops as soon as it has
-what it needs:
-
-- :func:`distances_to_targets` stops at a distance cutoff or when every target is settled;
-- :func:`accumulate_until` stops when the mass (population) settled reaches a limit, which is the
-  search behind strukturkriteriet ("until 5 000 people are reached") and population-count
-  neighbourhoods.
-
-No search ever materialises a distance row of the whole graph. The loops are compiled with numba
-when it is installed (``engine="numba"``) and otherwise run in plain Python (``engine="python"``),
-with the same results. Sources are processed in batches through an executor: by default a thread
-pool (the compiled loops release the GIL), or any ``concurrent.futures`` executor, or a
-``dask.distributed.Client`` (the graph is scattered once to every worker).
-
-Example
--------
->>> g = CSRGraph.from_arcs([0, 1, 0], [1, 2, 2], [1.0, 1.0, 5.0], n_nodes=3)
->>> single_source(g, 0).tolist()
-[0.0, 1.0, 2.0]
->>> mass = np.array([100.0, 300.0, 600.0])
->>> r = accumulate_until(g, [0], mass, limit=500.0)
->>> float(r.weighted_sum[0]), float(r.farthest[0])
-(500.0, 2.0)
-"""
+"""The validating engine API over the raw-array kernels; see :mod:`geokobling.paths`."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ..errors import InputError, NetworkError, format_values
 from . import _kernels_python
-from .errors import InputError, NetworkError, format_values
 
 try:  # numba is a dependency, but the engine must keep working without it
     from . import _kernels_numba
 except ImportError:  # pragma: no cover - exercised only where numba cannot be installed
-    _kernels_numba = None
+    _kernels_numba = None  # type: ignore[assignment]
+
+KERNELS: dict[str, dict[str, Callable[..., tuple[np.ndarray, ...]]]] = {
+    "python": {
+        "accumulate": _kernels_python.accumulate_batch,
+        "targets": _kernels_python.targets_batch,
+    },
+}
+"""The raw-array kernels of each engine, fastest engine first; numba and Python give the same results."""
+if _kernels_numba is not None:
+    KERNELS = {
+        "numba": {"accumulate": _kernels_numba.accumulate_batch, "targets": _kernels_numba.targets_batch},
+        **KERNELS,
+    }
 
 __all__ = [
     "CSRGraph",
@@ -224,7 +211,7 @@ def available_engines() -> list[str]:
     >>> "python" in available_engines()
     True
     """
-    return (["numba"] if _kernels_numba is not None else []) + ["python"]
+    return list(KERNELS)
 
 
 def _engine_name(engine: str) -> str:
@@ -233,10 +220,6 @@ def _engine_name(engine: str) -> str:
     if engine not in available_engines():
         raise InputError(f"engine {engine!r} is not available here; use one of {available_engines()} or 'auto'")
     return engine
-
-
-def _kernels(engine: str) -> Any:
-    return _kernels_numba if engine == "numba" else _kernels_python
 
 
 @dataclass(frozen=True)
@@ -249,7 +232,7 @@ class _Job:
 
 
 def _run_batch(batch: np.ndarray, graph: CSRGraph, job: _Job) -> tuple[np.ndarray, ...]:
-    kernel = getattr(_kernels(job.engine), job.kernel)
+    kernel = KERNELS[job.engine][job.kernel]
     return kernel(graph.indptr, graph.indices, graph.weights, batch, *job.extras)
 
 
@@ -312,7 +295,7 @@ def distances_to_targets(
     unique_targets, target_slot_of = np.unique(targets, return_inverse=True)
     slot = np.full(graph.n_nodes, -1, dtype=np.int64)
     slot[unique_targets] = np.arange(len(unique_targets))
-    job = _Job(_engine_name(engine), "targets_batch", (slot, float(cutoff)))
+    job = _Job(_engine_name(engine), "targets", (slot, float(cutoff)))
     starts, parts = _map_batches(job, graph, sources, executor, batch_size, progress, "distances")
     source_index = np.concatenate([p[0] + start for start, p in zip(starts, parts, strict=True)]).astype(np.int64)
     unique_index = np.concatenate([p[1] for p in parts]).astype(np.int64)
@@ -391,7 +374,7 @@ def accumulate_until(
         raise InputError(f"limit must be a positive number, not {limit!r}")
     share = _as_share(share, graph.n_nodes)
     fallback = _fallback_arrays(graph, mass, component, xy, fallback_factor)
-    job = _Job(_engine_name(engine), "accumulate_batch", (mass, float(limit), share, *fallback))
+    job = _Job(_engine_name(engine), "accumulate", (mass, float(limit), share, *fallback))
     _, parts = _map_batches(job, graph, sources, executor, batch_size, progress, "searches")
     columns = [np.concatenate([p[i] for p in parts]) for i in range(6)]
     return Accumulation(*columns)

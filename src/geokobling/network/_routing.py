@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .paths import CSRGraph, spatial_order
+from ..paths import CSRGraph, spatial_order
 
 if TYPE_CHECKING:
-    from ._network_readers import EdgeArrays
+    from ._readers import EdgeArrays
 
 SNAP_STATUSES = ("snapped", "too_far", "no_geometry")
 """Values of the ``status`` column of :meth:`RoadNetwork.snap`."""

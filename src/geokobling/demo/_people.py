@@ -15,11 +15,11 @@ import pandas as pd
 import shapely
 from affine import Affine
 
-from ._demo_land import CITY_CENTRE, XMAX, XMIN, YMAX, YMIN
-from ._demo_roads import ADDRESSABLE
-from ._demo_units import shared_borders
+from ..checks import WORKING_CRS as CRS
+from ._land import CITY_CENTRE, XMAX, XMIN, YMAX, YMIN
+from ._roads import ADDRESSABLE
+from ._units import shared_borders
 
-CRS = "EPSG:25833"
 CELL = 100.0
 RASTER_TRANSFORM = Affine(CELL, 0.0, XMIN, 0.0, -CELL, YMAX)
 RASTER_SHAPE = (int((YMAX - YMIN) / CELL), int((XMAX - XMIN) / CELL))

@@ -32,8 +32,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from .checks import WORKING_CRS, non_negative_numbers, require_columns, to_working_crs
-from .errors import (
+from ..checks import WORKING_CRS, non_negative_numbers, require_columns, to_working_crs
+from ..errors import (
     ColumnError,
     FileReadError,
     GeokoblingWarning,

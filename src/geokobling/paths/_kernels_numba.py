@@ -1,6 +1,6 @@
 """Compiled search loops (numba): the fast path of :mod:`geokobling.paths`.
 
-Same signatures and results as :mod:`geokobling._kernels_python`. Each batch allocates one
+Same signatures and results as :mod:`geokobling.paths._kernels_python`. Each batch allocates one
 workspace (distance, heap position and heap arrays of the graph's size) and reuses it for all its
 sources, resetting only the nodes a search touched, so a search costs what it settles, not the
 size of the graph. An indexed binary heap with decrease-key keeps the heap no larger than the

@@ -18,7 +18,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from .errors import GeokoblingWarning
+from ..errors import GeokoblingWarning
 
 __all__ = ["run_demo", "DemoResult"]
 
@@ -52,7 +52,7 @@ def run_demo(
     >>> sorted(p.name for p in result.files)[:2]
     ['analysis_areas.csv', 'analysis_areas.parquet']
     """
-    from .demo import make_demo_region
+    from ._region import make_demo_region
 
     started = time.perf_counter()
     result = DemoResult(Path(folder))
@@ -104,7 +104,7 @@ class _Steps:
             self.say(line)
 
     def write(self, frame: pd.DataFrame, name: str, *, parquet: bool = True) -> None:
-        from .io import write_table
+        from ..io import write_table
 
         self.result.files.append(write_table(frame, self.result.folder / f"{name}.csv"))
         if parquet:
@@ -112,8 +112,8 @@ class _Steps:
 
 
 def _areas_step(region: Any, steps: _Steps) -> gpd.GeoDataFrame:
-    from .areas import build_areas, rate
-    from .indicators import accumulation_class, ses_index, top_quartile_flags
+    from ..areas import build_areas, rate
+    from ..indicators import accumulation_class, ses_index, top_quartile_flags
 
     sums = ["population", "immigrants", "persons", "households", "low_income_households",
             "families_with_children", "single_parent_families", "adults_25_66", "only_compulsory_education"]  # fmt: skip
@@ -138,9 +138,9 @@ def _areas_step(region: Any, steps: _Steps) -> gpd.GeoDataFrame:
 
 
 def _linking_step(region: Any, areas: gpd.GeoDataFrame, steps: _Steps) -> dict[str, gpd.GeoDataFrame]:
-    from .geocoding import geocode_addresses
-    from .linking import check_register, link_layers, unit_table
-    from .registers import read_register
+    from ..geocoding import geocode_addresses
+    from ..linking import check_register, link_layers, unit_table
+    from ..registers import read_register
 
     layers = {
         "area": (areas, "area"),
@@ -164,7 +164,7 @@ def _linking_step(region: Any, areas: gpd.GeoDataFrame, steps: _Steps) -> dict[s
 
 
 def _centres_step(region: Any, steps: _Steps) -> gpd.GeoDataFrame:
-    from .centres import population_centres
+    from ..centres import population_centres
 
     centres = population_centres(region.grunnkretser, addresses=region.addresses)
     steps.write(centres, "population_centres")
@@ -174,7 +174,7 @@ def _centres_step(region: Any, steps: _Steps) -> gpd.GeoDataFrame:
 
 
 def _network_step(region: Any, steps: _Steps) -> Any:
-    from .network import RoadNetwork
+    from ..network import RoadNetwork
 
     network = RoadNetwork.from_lines(region.roads, oneway="oneway", ferry="ferry")
     components = network.components(strong=True)
@@ -184,7 +184,7 @@ def _network_step(region: Any, steps: _Steps) -> Any:
 
 
 def _strukturkriteriet_step(centres: gpd.GeoDataFrame, network: Any, steps: _Steps) -> pd.DataFrame:
-    from .kriterier import strukturkriteriet
+    from ..kriterier import strukturkriteriet
 
     values = strukturkriteriet(centres, network, progress=steps.progress)
     steps.write(values, "strukturkriteriet_grunnkrets")
@@ -195,8 +195,8 @@ def _strukturkriteriet_step(centres: gpd.GeoDataFrame, network: Any, steps: _Ste
 
 
 def _kommune_step(values: pd.DataFrame, steps: _Steps) -> pd.DataFrame:
-    from .basiskriterium import gradert_basiskriterium
-    from .reaggregation import reaggregate
+    from ..basiskriterium import gradert_basiskriterium
+    from ..reaggregation import reaggregate
 
     kommuner = reaggregate(values[values["reached"]], by="kommune")
     graded = gradert_basiskriterium(kommuner, grenseverdi=25.4, base_amount=BASE_AMOUNT_NOK)
@@ -208,7 +208,7 @@ def _kommune_step(values: pd.DataFrame, steps: _Steps) -> pd.DataFrame:
 
 
 def _merger_step(values: pd.DataFrame, kommuner: pd.DataFrame, steps: _Steps) -> None:
-    from .reaggregation import reaggregate
+    from ..reaggregation import reaggregate
 
     mapping = {code: MERGER.get(code, code) for code in kommuner["kommune"]}
     from_kommuner = reaggregate(kommuner, mapping, key="kommune")
@@ -222,8 +222,8 @@ def _merger_step(values: pd.DataFrame, kommuner: pd.DataFrame, steps: _Steps) ->
 
 
 def _school_distance_step(schools: gpd.GeoDataFrame, centres: gpd.GeoDataFrame, network: Any, steps: _Steps) -> None:
-    from .kriterier import nearest_facility_distance
-    from .reaggregation import reaggregate
+    from ..kriterier import nearest_facility_distance
+    from ..reaggregation import reaggregate
 
     located = schools[~(schools.geometry.isna() | schools.geometry.is_empty)]
     distances = nearest_facility_distance(centres, located, network)
@@ -236,9 +236,9 @@ def _school_distance_step(schools: gpd.GeoDataFrame, centres: gpd.GeoDataFrame, 
 
 
 def _sone_nabo_step(region: Any, centres: gpd.GeoDataFrame, network: Any, steps: _Steps) -> None:
-    from .kriterier import nabokriteriet, sonekriteriet
-    from .reaggregation import reaggregate
-    from .zones import build_zones
+    from ..kriterier import nabokriteriet, sonekriteriet
+    from ..reaggregation import reaggregate
+    from ..zones import build_zones
 
     zones = build_zones(region.grunnkretser)
     sone = sonekriteriet(centres, network, zones)
@@ -254,7 +254,7 @@ def _sone_nabo_step(region: Any, centres: gpd.GeoDataFrame, network: Any, steps:
 
 
 def _neighbourhood_step(region: Any, centres: gpd.GeoDataFrame, network: Any, steps: _Steps) -> None:
-    from .neighbourhoods import dissimilarity_index, population_neighbourhoods
+    from ..neighbourhoods import dissimilarity_index, population_neighbourhoods
 
     groups = region.stats[["grunnkrets", "immigrants", "persons"]].astype({"immigrants": float, "persons": float})
     with_groups = centres.merge(groups, on="grunnkrets", how="left")
@@ -271,7 +271,7 @@ def _neighbourhood_step(region: Any, centres: gpd.GeoDataFrame, network: Any, st
 def _map_step(region: Any, values: pd.DataFrame, steps: _Steps) -> None:
     import matplotlib.pyplot as plt
 
-    from .plotting import plot
+    from ..plotting import plot
 
     layer = region.grunnkretser[["grunnkrets", "geometry"]].merge(
         values[["grunnkrets", "strukturkriteriet_km"]], on="grunnkrets", how="left"

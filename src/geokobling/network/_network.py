@@ -1,29 +1,4 @@
-"""The road network: nodes, directed arcs, snapping of points and the graph handed to the path engine.
-
-A :class:`RoadNetwork` holds nodes (x, y in EPSG:25833) and edges (road pieces between two nodes,
-with their line, ``length`` in metres, optional travel time in minutes each way, the directions that
-may be driven, and a ``ferry`` flag). It is built from plain line layers, NVDB vegnett ruteplan,
-OpenStreetMap extracts or a networkx graph, and shown to users as a networkx ``MultiDiGraph`` in
-osmnx convention (:attr:`RoadNetwork.graph`).
-
-Points (population centres, schools) are snapped onto the nearest edge, not the nearest node.
-:meth:`RoadNetwork.routing_graph` splits the edges at the snapped points and joins each point by a
-connector whose length is the snap distance, so every distance from a point counts the way to the
-road. The result carries a :class:`geokobling.paths.CSRGraph` for the shortest-path engine.
-
-Example
--------
->>> import geopandas as gpd
->>> from shapely.geometry import LineString, Point
->>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 50)])],
-...                          crs="EPSG:25833")
->>> net = RoadNetwork.from_lines(roads)
->>> net
-RoadNetwork(3 nodes, 2 edges, 4 arcs, 1 weak component)
->>> points = gpd.GeoDataFrame(geometry=[Point(20, 5), Point(105, 40)], crs="EPSG:25833")
->>> net.distances(points, how="matrix").round(1).to_numpy().tolist()
-[[0.0, 130.0], [130.0, 0.0]]
-"""
+"""The :class:`RoadNetwork` class; see :mod:`geokobling.network`."""
 
 from __future__ import annotations
 
@@ -40,18 +15,18 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._network_graph import component_labels, routable_edges, to_networkx
-from ._network_readers import (
+from ..checks import WORKING_CRS, to_working_crs
+from ..errors import GeokoblingWarning, GeometryError, InputError, NetworkError, format_values
+from ..paths import CSRGraph, distances_to_targets
+from ._graph import component_labels, routable_edges, to_networkx
+from ._readers import (
     EdgeArrays,
     lines_to_edges,
     networkx_to_edges,
     nvdb_to_edges,
     osm_to_edges,
 )
-from ._network_routing import join_points, nearest_edges, with_straight_lines
-from .checks import WORKING_CRS, to_working_crs
-from .errors import GeokoblingWarning, GeometryError, InputError, NetworkError, format_values
-from .paths import CSRGraph, distances_to_targets
+from ._routing import join_points, nearest_edges, with_straight_lines
 
 __all__ = ["RoadNetwork", "RoutingGraph", "CONNECTOR_SPEED_KMH"]
 
@@ -197,7 +172,7 @@ class RoadNetwork:
         """Build a network from an OpenStreetMap extract (.osm.pbf or .osm) through GDAL's OSM driver.
 
         Reads the ``lines`` layer and keeps, with ``network_type="drive"``, the highway types in
-        :data:`geokobling._network_readers.DRIVE_HIGHWAYS` (motorway … residential, their links,
+        :data:`geokobling.network._readers.DRIVE_HIGHWAYS` (motorway … residential, their links,
         living_street, service, unclassified, road), or every highway with ``"all"``; areas
         (``area=yes``) are dropped and ferry routes (``route=ferry``) kept as ferry edges. Ways are
         split where they share OSM nodes (identical coordinates) and at their ends. ``oneway=yes``,

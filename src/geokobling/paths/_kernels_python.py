@@ -1,6 +1,6 @@
 """Plain-Python search loops: the reference the compiled kernels must agree with.
 
-Same signatures and results as :mod:`geokobling._kernels_numba`; used where numba is missing or
+Same signatures and results as :mod:`geokobling.paths._kernels_numba`; used where numba is missing or
 with ``engine="python"``. A binary heap with lazy deletion (``heapq``).
 """
 

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._demo_land import CITY_CENTRE, KOMMUNER
+from ..checks import WORKING_CRS as CRS
+from ._land import CITY_CENTRE, KOMMUNER
 
-CRS = "EPSG:25833"
 _BYDELER = ["Sentrum", "Havnebyen", "Søråsen", "Løkkeberg", "Østmarka"]
 _SENTRUM_PARTS = ["Bryggen", "Torget", "Stasjonen"]
 _BAND_PARTS = ["indre", "midtre", "ytre"]

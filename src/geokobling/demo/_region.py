@@ -1,26 +1,4 @@
-"""The embedded demo region: a generated fjord landscape to try and test everything in geokobling.
-
-Three fictional kommuner in fylke 99, placed where Oslo is on the map (EPSG:25833, around
-x = 248 000–274 000, y = 6 641 000–6 662 000): the city ``9901`` Fjordby on the coast south of a
-fjord, ``9902`` Nordli north of it, and ``9903`` Østdal, rural, round the end of the fjord.
-About 170 grunnkretser tile the land, denser in the city, which is split into 5 bydeler and 15
-delbydeler. There is a road network (city grid with one-way streets, villages, a motorway, a
-bridge and a road round the fjord), one ferry to the island Nordøy (9902), and the small island
-Holmen (9901) whose few roads no ferry reaches: its road nodes are the only ones not reachable
-from the rest of the network, so that straight-line fallbacks get exercised.
-
-Everything is generated from a seed with ``numpy.random.default_rng``; no downloads. The same
-seed gives the same region, to the centimetre. ``python -m geokobling.demo [folder]`` writes the
-files that live in ``grunnkretser/demo/`` (see its README for every file and column).
-
-Example
--------
->>> region = make_demo_region()
->>> sorted(region.kommuner["kommune"])
-['9901', '9902', '9903']
->>> int(region.addresses["residents"].sum()) == int(region.grunnkretser["population"].sum())
-True
-"""
+"""The demo region and its files; see :mod:`geokobling.demo`."""
 
 from __future__ import annotations
 
@@ -39,8 +17,8 @@ import rasterio
 import shapely
 from affine import Affine
 
-from ._demo_land import grunnkrets_cells, make_landscape
-from ._demo_people import (
+from ._land import grunnkrets_cells, make_landscape
+from ._people import (
     RASTER_TRANSFORM,
     make_addresses,
     make_area_mapping,
@@ -48,9 +26,9 @@ from ._demo_people import (
     population_raster,
     population_targets,
 )
-from ._demo_registers import make_register
-from ._demo_roads import make_roads
-from ._demo_units import CRS, dissolve_units, grunnkrets_frame
+from ._registers import make_register
+from ._roads import make_roads
+from ._units import CRS, dissolve_units, grunnkrets_frame
 
 __all__ = ["DemoRegion", "make_demo_region", "write_demo", "DEFAULT_SEED", "REGISTER_KINDS"]
 
@@ -267,7 +245,7 @@ def _nested_register(register: pd.DataFrame, size_column: str) -> list[dict]:
 
 def default_folder() -> Path:
     """``grunnkretser/demo`` of the source tree this module belongs to (or of the working directory)."""
-    source_tree = Path(__file__).resolve().parents[2] / "grunnkretser"
+    source_tree = Path(__file__).resolve().parents[3] / "grunnkretser"
     return (source_tree if source_tree.is_dir() else Path.cwd() / "grunnkretser") / "demo"
 
 
@@ -279,6 +257,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {len(paths)} files to {folder}")  # noqa: T201 - a command-line entry point
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,6 +1,6 @@
 """The road network seen as a graph: the networkx view, connected components, routable edges.
 
-Functions on the network's :class:`~geokobling._network_readers.EdgeArrays`, used by
+Functions on the network's :class:`~geokobling.network._readers.EdgeArrays`, used by
 :class:`geokobling.RoadNetwork`.
 """
 
@@ -13,9 +13,9 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from ._network_readers import EdgeArrays
-from ._network_routing import directed_arcs
-from .checks import WORKING_CRS
+from ..checks import WORKING_CRS
+from ._readers import EdgeArrays
+from ._routing import directed_arcs
 
 
 def to_networkx(p: EdgeArrays, nodes: pd.DataFrame) -> nx.MultiDiGraph:

@@ -15,7 +15,8 @@ import numpy as np
 import shapely
 from shapely.geometry import LineString, Point
 
-from ._demo_land import (
+from ..checks import WORKING_CRS as CRS
+from ._land import (
     CITY_CENTRE,
     FERRY_ISLAND,
     SMALL_ISLAND,
@@ -25,7 +26,6 @@ from ._demo_land import (
     island_radius,
 )
 
-CRS = "EPSG:25833"
 GRID_SPACING = 250.0
 CORE_RADIUS = 1_500.0
 # names of the city's streets, core first; Storgata and Kirkeveien cross at the centre
