@@ -66,7 +66,8 @@ def naive_baseline(units: gpd.GeoDataFrame, dissolve_s: float) -> float:
     n = len(geometries)
     loop_s = (time.perf_counter() - start) * (n * (n - 1) / 2) / SAMPLE_PAIRS
     print(
-        f"naive baseline: dissolve {dissolve_s:.2f} s + all-pairs touches loop {loop_s:.0f} s (scaled from {SAMPLE_PAIRS} pairs)"
+        f"naive baseline: dissolve {dissolve_s:.2f} s + all-pairs touches loop {loop_s:.0f} s (scaled from "
+        f"{SAMPLE_PAIRS} pairs)"
     )
     return dissolve_s + loop_s
 

@@ -99,9 +99,13 @@ def diagnose(network: RoadNetwork, centres: gpd.GeoDataFrame) -> dict:
 
 
 def networkx_baseline(
-    indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, point_nodes: np.ndarray,
-    population: np.ndarray, sample: np.ndarray,
-) -> dict:  # fmt: skip
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    point_nodes: np.ndarray,
+    population: np.ndarray,
+    sample: np.ndarray,
+) -> dict:
     """The plain reference: full Dijkstra per centre, other centres sorted by distance, cumulated.
 
     Runs in a child process; returns the values (km), the mass taken, the time per centre of the
@@ -112,8 +116,9 @@ def networkx_baseline(
     # a DiGraph keeps one arc per node pair: add the longest first so the shortest parallel arc wins
     order = np.argsort(-weights, kind="stable")
     graph = nx.DiGraph()
-    graph.add_weighted_edges_from(zip(tails[order].tolist(), indices[order].tolist(), weights[order].tolist(),
-                                      strict=True))  # fmt: skip
+    graph.add_weighted_edges_from(
+        zip(tails[order].tolist(), indices[order].tolist(), weights[order].tolist(), strict=True)
+    )
     build_s = time.perf_counter() - start
 
     centre_of_node = {int(node): i for i, node in enumerate(point_nodes)}
@@ -126,8 +131,13 @@ def networkx_baseline(
         values.append(value / 1000.0)
         taken.append(people)
     per_centre_s = (time.perf_counter() - start) / len(sample)
-    return {"values_km": np.array(values), "taken": np.array(taken), "per_centre_s": per_centre_s,
-            "build_s": build_s, "peak_mb": peak_mb()}  # fmt: skip
+    return {
+        "values_km": np.array(values),
+        "taken": np.array(taken),
+        "per_centre_s": per_centre_s,
+        "build_s": build_s,
+        "peak_mb": peak_mb(),
+    }
 
 
 def cumulate(reached: list[tuple[float, int]], population: np.ndarray, limit: float) -> tuple[float, float]:
@@ -158,8 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     start = time.perf_counter()
     roads, centres = synthetic_norway.generate(size=args.size, seed=args.seed)
-    say(f"generated size={args.size} seed={args.seed} in {time.perf_counter() - start:.1f} s: {len(roads)} road "
-        f"segments, {len(centres)} centres, population {centres['population'].sum()}")  # fmt: skip
+    say(
+        f"generated size={args.size} seed={args.seed} in {time.perf_counter() - start:.1f} s: {len(roads)} "
+        "road "
+        f"segments, {len(centres)} centres, population {centres['population'].sum()}"
+    )
     say(f"numba warm-up (compile or cache load) {warm_up():.2f} s, not counted")
 
     network, network_s = build_network(roads)
@@ -169,25 +182,35 @@ def main(argv: list[str] | None = None) -> int:
     del roads
     values, search_s = run_strukturkriteriet(network, centres)
     total_s = network_s + search_s
-    say(f"strukturkriteriet: {len(centres)} centres in {search_s:.2f} s; status "
+    say(
+        f"strukturkriteriet: {len(centres)} centres in {search_s:.2f} s; status "
         f"{values['status'].value_counts().to_dict()}; people reached by straight line "
-        f"{values['fallback_people'].sum():.0f}")  # fmt: skip
+        f"{values['fallback_people'].sum():.0f}"
+    )
     ours_peak_mb = peak_mb()  # before the diagnostics below, which build a second routing graph
     say(f"peak memory of geokobling's run: {ours_peak_mb:.0f} MB")
 
     phases = diagnose(network, centres)
     routing, result = phases["routing"], phases["result"]
     settled = result.settled
-    say(f"  again on their own: routing graph (snap, split; STRtree and components now cached) "
+    say(
+        f"  again on their own: routing graph (snap, split; STRtree and components now cached) "
         f"{phases['routing_s']:.2f} s, {routing.csr.n_nodes} nodes, "
         f"{routing.csr.n_arcs} arcs; bare search {phases['bare_search_s']:.2f} s, settled per search mean "
         f"{settled.mean():.0f}, median {np.median(settled):.0f}, max {settled.max()}, total {settled.sum()} "
-        f"({settled.sum() / phases['bare_search_s'] / 1e6:.1f} M nodes/s); strukturkriteriet's time less these two "
-        f"(STRtree, components, fallback, table) {search_s - phases['routing_s'] - phases['bare_search_s']:.2f} s")  # fmt: skip
+        f"({settled.sum() / phases['bare_search_s'] / 1e6:.1f} M nodes/s); strukturkriteriet's time less "
+        "these two "
+        "(STRtree, components, fallback, table) "
+        f"{search_s - phases['routing_s'] - phases['bare_search_s']:.2f} s"
+    )
     by_kind = centres.assign(settled=settled).groupby("kind")["settled"]
-    say("  settled per search by kind of centre: " + ", ".join(
-        f"{kind} mean {mean:.0f} max {top}" for kind, mean, top in zip(
-            by_kind.mean().index, by_kind.mean(), by_kind.max(), strict=True)))  # fmt: skip
+    say(
+        "  settled per search by kind of centre: "
+        + ", ".join(
+            f"{kind} mean {mean:.0f} max {top}"
+            for kind, mean, top in zip(by_kind.mean().index, by_kind.mean(), by_kind.max(), strict=True)
+        )
+    )
 
     rng = np.random.default_rng(args.seed)
     sample = np.sort(rng.choice(len(centres), min(args.sample, len(centres)), replace=False))
@@ -195,21 +218,29 @@ def main(argv: list[str] | None = None) -> int:
     csr = routing.csr
     say(f"networkx baseline on {len(sample)} sampled centres (child process) ...")
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        base = pool.submit(networkx_baseline, csr.indptr, csr.indices, csr.weights, routing.point_nodes,
-                           population, sample).result()  # fmt: skip
-    say(f"baseline: nx.DiGraph built in {base['build_s']:.1f} s; {base['per_centre_s']:.3f} s per centre; "
-        f"child peak {base['peak_mb']:.0f} MB")  # fmt: skip
+        base = pool.submit(
+            networkx_baseline, csr.indptr, csr.indices, csr.weights, routing.point_nodes, population, sample
+        ).result()
+    say(
+        f"baseline: nx.DiGraph built in {base['build_s']:.1f} s; {base['per_centre_s']:.3f} s per centre; "
+        f"child peak {base['peak_mb']:.0f} MB"
+    )
 
     ours_km = values["strukturkriteriet_km"].to_numpy()[sample]
     difference = np.abs(ours_km - base["values_km"])  # NaN (not reached) counts as a disagreement
     difference = np.where(np.isnan(difference), np.inf, difference)
     taken_difference = np.abs(result.taken[sample] - base["taken"])
-    say(f"agreement on the sample: largest difference {difference.max():.2e} km, taken {taken_difference.max():.2e}; "
-        f"values {np.round(ours_km[:5], 3).tolist()} ...")  # fmt: skip
+    say(
+        f"agreement on the sample: largest difference {difference.max():.2e} km, taken "
+        f"{taken_difference.max():.2e}; "
+        f"values {np.round(ours_km[:5], 3).tolist()} ..."
+    )
     say(f"peak memory of this process with the diagnostics: {peak_mb():.0f} MB")
     ours_per_centre = search_s / len(centres)
-    say(f"ratio={base['per_centre_s'] / ours_per_centre:.0f} search_s={search_s:.2f} "
-        f"total_s={total_s:.2f} peak_mb={ours_peak_mb:.0f}")  # fmt: skip
+    say(
+        f"ratio={base['per_centre_s'] / ours_per_centre:.0f} search_s={search_s:.2f} "
+        f"total_s={total_s:.2f} peak_mb={ours_peak_mb:.0f}"
+    )
     if difference.max() > TOLERANCE_KM or taken_difference.max() > 1e-6:
         bad = sample[(difference > TOLERANCE_KM) | (taken_difference > 1e-6)]
         print(f"geokobling and networkx disagree on centres {bad.tolist()}", file=sys.stderr)

@@ -58,24 +58,33 @@ def main() -> None:
         rg = net.routing_graph(pts)
     snap_s = time.perf_counter() - start
     print(
-        f"routing_graph (snap + split + CSR): {rg.csr.n_nodes:,} nodes, {rg.csr.n_arcs:,} arcs in {snap_s:.2f} s"
+        f"routing_graph (snap + split + CSR): {rg.csr.n_nodes:,} nodes, {rg.csr.n_arcs:,} arcs in "
+        f"{snap_s:.2f} s"
     )
 
     start = time.perf_counter()
     G = nx.Graph()
-    G.add_weighted_edges_from(zip(a.tolist(), b.tolist(), shapely.length(layer.geometry.to_numpy()).tolist(), strict=True),
-                              weight="length")  # fmt: skip
+    G.add_weighted_edges_from(
+        zip(a.tolist(), b.tolist(), shapely.length(layer.geometry.to_numpy()).tolist(), strict=True),
+        weight="length",
+    )
     graph_s = time.perf_counter() - start
-    node_xy = np.concatenate([shapely.get_coordinates(shapely.get_point(layer.geometry.to_numpy(), 0)),
-                              shapely.get_coordinates(shapely.get_point(layer.geometry.to_numpy(), -1))])  # fmt: skip
+    node_xy = np.concatenate(
+        [
+            shapely.get_coordinates(shapely.get_point(layer.geometry.to_numpy(), 0)),
+            shapely.get_coordinates(shapely.get_point(layer.geometry.to_numpy(), -1)),
+        ]
+    )
     sample = pts.get_coordinates().to_numpy()[:BASELINE_SAMPLE]
     start = time.perf_counter()
     for x, y in sample:
         int(np.argmin((node_xy[:, 0] - x) ** 2 + (node_xy[:, 1] - y) ** 2))
     nearest_s = (time.perf_counter() - start) * N_POINTS / BASELINE_SAMPLE
     baseline_s = graph_s + nearest_s
-    print(f"baseline: networkx graph {graph_s:.2f} s + brute-force nearest node {nearest_s:.2f} s "
-          f"(extrapolated from {BASELINE_SAMPLE} points)")  # fmt: skip
+    print(
+        f"baseline: networkx graph {graph_s:.2f} s + brute-force nearest node {nearest_s:.2f} s "
+        f"(extrapolated from {BASELINE_SAMPLE} points)"
+    )
     ratio = baseline_s / (build_s + snap_s)
     print(f"ratio={ratio:.2f} build_s={build_s:.2f} snap_s={snap_s:.2f}")
 

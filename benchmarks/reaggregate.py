@@ -43,11 +43,16 @@ def national_table(seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
 def baseline(values: pd.DataFrame, mapping: pd.DataFrame) -> pd.DataFrame:
     new = values["grunnkrets"].map(pd.Series(mapping["kommune"].to_numpy(), index=mapping["grunnkrets"]))
     frame = pd.DataFrame(
-        {"kommune": new, "population": values["population"],
-         "weighted": values["population"] * values["strukturkriteriet_km"]}
+        {
+            "kommune": new,
+            "population": values["population"],
+            "weighted": values["population"] * values["strukturkriteriet_km"],
+        }
     )
     sums = frame.groupby("kommune").sum()
-    return pd.DataFrame({"population": sums["population"], "strukturkriteriet_km": sums["weighted"] / sums["population"]})
+    return pd.DataFrame(
+        {"population": sums["population"], "strukturkriteriet_km": sums["weighted"] / sums["population"]}
+    )
 
 
 def best_time(function, *args) -> tuple[float, object]:
@@ -65,9 +70,13 @@ def main() -> None:
     baseline_s, expected = best_time(baseline, values, mapping)
     reaggregate_s, result = best_time(reaggregate, values, mapping)
     result = result.set_index("kommune")
-    difference = np.abs(result["strukturkriteriet_km"] - expected.loc[result.index, "strukturkriteriet_km"]).max()
-    print(f"baseline (pandas groupby): {baseline_s:.4f} s; reaggregate: {reaggregate_s:.4f} s; "
-          f"largest difference {difference:.2e} km")
+    difference = np.abs(
+        result["strukturkriteriet_km"] - expected.loc[result.index, "strukturkriteriet_km"]
+    ).max()
+    print(
+        f"baseline (pandas groupby): {baseline_s:.4f} s; reaggregate: {reaggregate_s:.4f} s; "
+        f"largest difference {difference:.2e} km"
+    )
     print(f"ratio={baseline_s / reaggregate_s:.2f} reaggregate_s={reaggregate_s:.4f}")
 
 

@@ -319,8 +319,11 @@ def _rural_roads(
     length = np.maximum(np.hypot(*d.T), 1.0)
     normal = np.column_stack([-d[:, 1], d[:, 0]]) / length[:, None]
     fjord = rng.uniform(0, 1, len(links)) < 0.4
-    bend = np.where(fjord, rng.choice([-1, 1], len(links)) * rng.uniform(0.3, 0.9, len(links)),
-                    rng.normal(0, 0.08, len(links)))  # fmt: skip
+    bend = np.where(
+        fjord,
+        rng.choice([-1, 1], len(links)) * rng.uniform(0.3, 0.9, len(links)),
+        rng.normal(0, 0.08, len(links)),
+    )
     bend_xy = (start + end) / 2 + normal * (bend * length)[:, None]
     bend_node = builder.add_nodes(bend_xy)
 
@@ -366,9 +369,12 @@ def _islands(
     _, normal = _spine_at(towns.t[parent], scale)
     centre = towns.xy[parent] + normal * rng.uniform(4_000, 20_000, n)[:, None] * max(scale, 0.3)
     isles = _Settlements(
-        xy=centre, t=towns.t[parent], kx=rng.integers(3, 11, n), ky=rng.integers(3, 9, n),
+        xy=centre,
+        t=towns.t[parent],
+        kx=rng.integers(3, 11, n),
+        ky=rng.integers(3, 9, n),
         spacing=np.full(n, 150.0),
-    )  # fmt: skip
+    )
     first = builder.n_nodes
     _grids(builder, isles, rng, label="island")
     harbour = _gate(isles, np.arange(n), towns.xy[parent])

@@ -53,8 +53,12 @@ def roads(n: int = 3) -> gpd.GeoDataFrame:
     segments = []
     for i in range(n + 1):
         for j in range(n):
-            segments.append(LineString([(X0 + i * 1000, Y0 + j * 1000), (X0 + i * 1000, Y0 + (j + 1) * 1000)]))
-            segments.append(LineString([(X0 + j * 1000, Y0 + i * 1000), (X0 + (j + 1) * 1000, Y0 + i * 1000)]))
+            segments.append(
+                LineString([(X0 + i * 1000, Y0 + j * 1000), (X0 + i * 1000, Y0 + (j + 1) * 1000)])
+            )
+            segments.append(
+                LineString([(X0 + j * 1000, Y0 + i * 1000), (X0 + (j + 1) * 1000, Y0 + i * 1000)])
+            )
     return gpd.GeoDataFrame({"oneway": [False] * len(segments)}, geometry=segments, crs="EPSG:25833")
 
 
@@ -62,8 +66,9 @@ def centres(population: float = 1000.0) -> gpd.GeoDataFrame:
     layer = units()
     return gpd.GeoDataFrame(
         {"grunnkrets": layer["grunnkrets"], "kommune": "0301", "population": population},
-        geometry=layer.geometry.centroid, crs="EPSG:25833",
-    )  # fmt: skip
+        geometry=layer.geometry.centroid,
+        crs="EPSG:25833",
+    )
 
 
 def points(*coordinates: tuple[float, float] | None, crs: str | None = "EPSG:25833") -> gpd.GeoDataFrame:
@@ -77,14 +82,16 @@ def no_crs(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def register_rows() -> pd.DataFrame:
     """An NSR-shaped register with the errors real registers have, one per row."""
-    return pd.DataFrame({
-        "Organisasjonsnummer": ["974760673", 974760681, "97476067", "974760673", "974760703"],
-        "Navn": ["Riktig skole", "Byttet skole", "Null skole", "Dobbel skole", "Utland skole"],
-        "Kommunenummer": ["0301", 301, "0301", "0301", "0301"],
-        "Besoksadresse": ["Storgata 1", "Storgt. 2B", None, "Postboks 5", "Kirkeveien 3"],
-        "Breddegrad": [59.91, 10.75, 0.0, np.nan, 48.85],
-        "Lengdegrad": [10.75, 59.91, 0.0, np.nan, 2.35],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "Organisasjonsnummer": ["974760673", 974760681, "97476067", "974760673", "974760703"],
+            "Navn": ["Riktig skole", "Byttet skole", "Null skole", "Dobbel skole", "Utland skole"],
+            "Kommunenummer": ["0301", 301, "0301", "0301", "0301"],
+            "Besoksadresse": ["Storgata 1", "Storgt. 2B", None, "Postboks 5", "Kirkeveien 3"],
+            "Breddegrad": [59.91, 10.75, 0.0, np.nan, 48.85],
+            "Lengdegrad": [10.75, 59.91, 0.0, np.nan, 2.35],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -114,168 +121,545 @@ MAPPING = {code: "A" for code in units()["grunnkrets"]}
 
 REFUSALS = [
     # files
-    ("read_units: file does not exist", lambda t: gk.read_units(t / "grunnkretser.geojson"),
-     FileReadError, ["grunnkretser.geojson", "does not exist", "check the path"]),
-    ("read_units: corrupt GeoJSON", lambda t: gk.read_units(_write(t / "gk.geojson", '{"type": "FeatureCollection", "fea')),
-     FileReadError, ["gk.geojson", "cannot read", "complete"]),
+    (
+        "read_units: file does not exist",
+        lambda t: gk.read_units(t / "grunnkretser.geojson"),
+        FileReadError,
+        ["grunnkretser.geojson", "does not exist", "check the path"],
+    ),
+    (
+        "read_units: corrupt GeoJSON",
+        lambda t: gk.read_units(_write(t / "gk.geojson", '{"type": "FeatureCollection", "fea')),
+        FileReadError,
+        ["gk.geojson", "cannot read", "complete"],
+    ),
     ("read_units: a folder", lambda t: gk.read_units(t), FileReadError, ["is a folder"]),
-    ("read_units: a table file", lambda t: gk.read_units(_write(t / "gk.csv", "grunnkrets,x\n03010101,1\n")),
-     FileReadError, ["gk.csv", "read_table"]),
-    ("read_units: layer without CRS", lambda t: gk.read_units(_layer_file(no_crs(units()), t / "gk.parquet")),
-     CRSError, ["gk.parquet", "no coordinate reference system", "source_crs="]),
-    ("read_units: metres labelled WGS84", lambda t: gk.read_units(_layer_file(units().set_crs(4326, allow_override=True), t / "gk.parquet")),
-     CRSError, ["gk.parquet", "not longitude/latitude", "source_crs="]),
-    ("read_units: code column renamed", lambda t: gk.read_grunnkretser(_layer_file(units().rename(columns={"grunnkrets": "gkrets", "kommune": "k"}), t / "gk.parquet")),
-     ColumnError, ["gk.parquet", "no grunnkrets code column", "'gkrets'", "Rename"]),
-    ("read_units: codes of the wrong length", lambda t: gk.read_units(_layer_file(_swap_codes(units(), ["030101"] * 9), t / "gk.parquet")),
-     CodeError, ["gk.parquet", "'grunnkrets'", "'030101'", "row(s) 0, 1", "8 digits"]),
-    ("read_units: point geometries", lambda t: gk.read_units(_layer_file(units().set_geometry(units().centroid), t / "gk.parquet")),
-     GeometryError, ["gk.parquet", "Polygon or MultiPolygon", "Point"]),
-    ("read_units: missing geometry", lambda t: gk.read_units(_layer_file(units().assign(geometry=[None, *units().geometry[1:]]), t / "gk.parquet")),
-     GeometryError, ["gk.parquet", "row(s) 0", "missing or empty"]),
-    ("read_units: source_crs that is no CRS", lambda t: gk.read_units(_layer_file(no_crs(units()), t / "gk.parquet"), source_crs="EPSG:99999"),
-     CRSError, ["source_crs='EPSG:99999'", "not a CRS"]),
-    ("read_table: file does not exist", lambda t: gk.read_table(t / "befolkning.csv"),
-     FileReadError, ["befolkning.csv", "does not exist"]),
-    ("read_table: empty file", lambda t: gk.read_table(_write(t / "befolkning.csv", "")),
-     FileReadError, ["befolkning.csv", "is empty"]),
-    ("read_table: spreadsheet", lambda t: gk.read_table(_write(t / "befolkning.xlsx", "PK")),
-     FileReadError, ["befolkning.xlsx", "save spreadsheets as CSV"]),
-    ("read_table: unclosed quote", lambda t: gk.read_table(_write(t / "t.csv", 'a,b\n"1,2\n3,4\n')),
-     FileReadError, ["t.csv", "cannot read", "complete"]),
-    ("read_table: corrupt JSON", lambda t: gk.read_table(_write(t / "t.json", "{not json")),
-     FileReadError, ["t.json", "cannot read"]),
-    ("read_table: latin-1 read as UTF-8", lambda t: gk.read_table(_write(t / "t.csv", "navn\nBærum\n", "latin-1"), encoding="utf-8"),
-     FileReadError, ["t.csv", "cannot decode", "utf-8"]),
-    ("read_population_grid: negative population", lambda t: gk.read_population_grid(_layer_file(
-        gpd.GeoDataFrame({"ssbid1000M": ["a", "b"], "popTot": [10, -5]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=25833), t / "grid.parquet")),
-     InputError, ["'popTot'", "grid.parquet", "negative", "'b'"]),
-    ("read_population_grid: no cell column", lambda t: gk.read_population_grid(_layer_file(units(), t / "gk.parquet")),
-     ColumnError, ["gk.parquet", "no cell id column", "Rename"]),
-    ("write_table: unknown suffix", lambda t: gk.write_table(pd.DataFrame({"a": [1]}), t / "ut.xlsx"),
-     InputError, ["ut.xlsx", ".csv"]),
-    ("write_table: parent is a file", lambda t: gk.write_table(pd.DataFrame({"a": [1]}), _write(t / "f", "x") / "ut.csv"),
-     InputError, ["cannot write", "ut.csv"]),
-    ("read_register: JSON list of numbers", lambda t: gk.read_register(_write(t / "nsr.json", "[1, 2]")),
-     FileReadError, ["nsr.json", "no list of register records"]),
-    ("read_register: no NSR columns", lambda t: gk.read_register(pd.DataFrame({"id": [1]})),
-     ColumnError, ["organisasjonsnummer", "'id'", "rename"]),
-    ("read_register: unknown kind", lambda t: gk.read_register(register_rows(), kind="sykehus"),
-     InputError, ["'sykehus'", "skole"]),
+    (
+        "read_units: a table file",
+        lambda t: gk.read_units(_write(t / "gk.csv", "grunnkrets,x\n03010101,1\n")),
+        FileReadError,
+        ["gk.csv", "read_table"],
+    ),
+    (
+        "read_units: layer without CRS",
+        lambda t: gk.read_units(_layer_file(no_crs(units()), t / "gk.parquet")),
+        CRSError,
+        ["gk.parquet", "no coordinate reference system", "source_crs="],
+    ),
+    (
+        "read_units: metres labelled WGS84",
+        lambda t: gk.read_units(_layer_file(units().set_crs(4326, allow_override=True), t / "gk.parquet")),
+        CRSError,
+        ["gk.parquet", "not longitude/latitude", "source_crs="],
+    ),
+    (
+        "read_units: code column renamed",
+        lambda t: gk.read_grunnkretser(
+            _layer_file(units().rename(columns={"grunnkrets": "gkrets", "kommune": "k"}), t / "gk.parquet")
+        ),
+        ColumnError,
+        ["gk.parquet", "no grunnkrets code column", "'gkrets'", "Rename"],
+    ),
+    (
+        "read_units: codes of the wrong length",
+        lambda t: gk.read_units(_layer_file(_swap_codes(units(), ["030101"] * 9), t / "gk.parquet")),
+        CodeError,
+        ["gk.parquet", "'grunnkrets'", "'030101'", "row(s) 0, 1", "8 digits"],
+    ),
+    (
+        "read_units: point geometries",
+        lambda t: gk.read_units(_layer_file(units().set_geometry(units().centroid), t / "gk.parquet")),
+        GeometryError,
+        ["gk.parquet", "Polygon or MultiPolygon", "Point"],
+    ),
+    (
+        "read_units: missing geometry",
+        lambda t: gk.read_units(
+            _layer_file(units().assign(geometry=[None, *units().geometry[1:]]), t / "gk.parquet")
+        ),
+        GeometryError,
+        ["gk.parquet", "row(s) 0", "missing or empty"],
+    ),
+    (
+        "read_units: source_crs that is no CRS",
+        lambda t: gk.read_units(_layer_file(no_crs(units()), t / "gk.parquet"), source_crs="EPSG:99999"),
+        CRSError,
+        ["source_crs='EPSG:99999'", "not a CRS"],
+    ),
+    (
+        "read_table: file does not exist",
+        lambda t: gk.read_table(t / "befolkning.csv"),
+        FileReadError,
+        ["befolkning.csv", "does not exist"],
+    ),
+    (
+        "read_table: empty file",
+        lambda t: gk.read_table(_write(t / "befolkning.csv", "")),
+        FileReadError,
+        ["befolkning.csv", "is empty"],
+    ),
+    (
+        "read_table: spreadsheet",
+        lambda t: gk.read_table(_write(t / "befolkning.xlsx", "PK")),
+        FileReadError,
+        ["befolkning.xlsx", "save spreadsheets as CSV"],
+    ),
+    (
+        "read_table: unclosed quote",
+        lambda t: gk.read_table(_write(t / "t.csv", 'a,b\n"1,2\n3,4\n')),
+        FileReadError,
+        ["t.csv", "cannot read", "complete"],
+    ),
+    (
+        "read_table: corrupt JSON",
+        lambda t: gk.read_table(_write(t / "t.json", "{not json")),
+        FileReadError,
+        ["t.json", "cannot read"],
+    ),
+    (
+        "read_table: latin-1 read as UTF-8",
+        lambda t: gk.read_table(_write(t / "t.csv", "navn\nBærum\n", "latin-1"), encoding="utf-8"),
+        FileReadError,
+        ["t.csv", "cannot decode", "utf-8"],
+    ),
+    (
+        "read_population_grid: negative population",
+        lambda t: gk.read_population_grid(
+            _layer_file(
+                gpd.GeoDataFrame(
+                    {"ssbid1000M": ["a", "b"], "popTot": [10, -5]},
+                    geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
+                    crs=25833,
+                ),
+                t / "grid.parquet",
+            )
+        ),
+        InputError,
+        ["'popTot'", "grid.parquet", "negative", "'b'"],
+    ),
+    (
+        "read_population_grid: no cell column",
+        lambda t: gk.read_population_grid(_layer_file(units(), t / "gk.parquet")),
+        ColumnError,
+        ["gk.parquet", "no cell id column", "Rename"],
+    ),
+    (
+        "write_table: unknown suffix",
+        lambda t: gk.write_table(pd.DataFrame({"a": [1]}), t / "ut.xlsx"),
+        InputError,
+        ["ut.xlsx", ".csv"],
+    ),
+    (
+        "write_table: parent is a file",
+        lambda t: gk.write_table(pd.DataFrame({"a": [1]}), _write(t / "f", "x") / "ut.csv"),
+        InputError,
+        ["cannot write", "ut.csv"],
+    ),
+    (
+        "read_register: JSON list of numbers",
+        lambda t: gk.read_register(_write(t / "nsr.json", "[1, 2]")),
+        FileReadError,
+        ["nsr.json", "no list of register records"],
+    ),
+    (
+        "read_register: no NSR columns",
+        lambda t: gk.read_register(pd.DataFrame({"id": [1]})),
+        ColumnError,
+        ["organisasjonsnummer", "'id'", "rename"],
+    ),
+    (
+        "read_register: unknown kind",
+        lambda t: gk.read_register(register_rows(), kind="sykehus"),
+        InputError,
+        ["'sykehus'", "skole"],
+    ),
     # codes and mappings
-    ("normalize_codes: wrong length", lambda t: gk.normalize_codes(["0301", "12", "030"], "kommune", source="k.csv", column="knr"),
-     CodeError, ["column 'knr' of k.csv", "'12'", "row(s) 1", "4 digits"]),
-    ("apply_crosswalk: a code not covered", lambda t: gk.apply_crosswalk(pd.DataFrame({"kommune": ["0219", "0301"]}), pd.DataFrame({"old": ["0219"], "new": ["3024"]})),
-     MappingError, ["'0301'", "not in the crosswalk", "new = old"]),
-    ("apply_crosswalk: a split", lambda t: gk.apply_crosswalk(pd.DataFrame({"kommune": ["0219"]}), pd.DataFrame({"old": ["0219", "0219"], "new": ["3024", "3025"]})),
-     MappingError, ["'0219'", "several new codes"]),
+    (
+        "normalize_codes: wrong length",
+        lambda t: gk.normalize_codes(["0301", "12", "030"], "kommune", source="k.csv", column="knr"),
+        CodeError,
+        ["column 'knr' of k.csv", "'12'", "row(s) 1", "4 digits"],
+    ),
+    (
+        "apply_crosswalk: a code not covered",
+        lambda t: gk.apply_crosswalk(
+            pd.DataFrame({"kommune": ["0219", "0301"]}), pd.DataFrame({"old": ["0219"], "new": ["3024"]})
+        ),
+        MappingError,
+        ["'0301'", "not in the crosswalk", "new = old"],
+    ),
+    (
+        "apply_crosswalk: a split",
+        lambda t: gk.apply_crosswalk(
+            pd.DataFrame({"kommune": ["0219"]}),
+            pd.DataFrame({"old": ["0219", "0219"], "new": ["3024", "3025"]}),
+        ),
+        MappingError,
+        ["'0219'", "several new codes"],
+    ),
     # areas
-    ("build_areas: units without CRS", lambda t: gk.build_areas(no_crs(units()), MAPPING),
-     CRSError, ["units", "set_crs"]),
-    ("build_areas: mapping column missing", lambda t: gk.build_areas(units(), pd.DataFrame({"grunnkrets": ["03010000"], "omrade": ["A"]})),
-     ColumnError, ["mapping", "'area'", "'omrade'"]),
-    ("build_areas: unit mapped to two areas", lambda t: gk.build_areas(units(), pd.DataFrame({"grunnkrets": ["03010000", "03010000"], "area": ["A", "B"]})),
-     MappingError, ["'03010000 → A, B'", "column 'area'"]),
-    ("build_areas: duplicate unit polygons", lambda t: gk.build_areas(pd.concat([units(), units().iloc[:1]]), MAPPING),
-     InputError, ["'03010000'", "dissolve"]),
-    ("build_areas: negative population in stats", lambda t: gk.build_areas(units(), MAPPING, stats=pd.DataFrame({"grunnkrets": ["03010000", "03010001"], "population": [10, -3]})),
-     InputError, ["'population'", "negative", "-3", "row(s) 1"]),
-    ("build_areas: text in stats", lambda t: gk.build_areas(units(), MAPPING, stats=pd.DataFrame({"grunnkrets": ["03010000"], "population": ["mange"]})),
-     ColumnError, ["'population'", "'mange'", "row(s) 0"]),
-    ("build_areas: negative tolerance", lambda t: gk.build_areas(units(), MAPPING, tolerance=-1),
-     InputError, ["tolerance", "-1"]),
-    ("build_areas: empty geometry", lambda t: gk.build_areas(units().assign(geometry=[Polygon(), *units().geometry[1:]]), MAPPING),
-     GeometryError, ["row(s) 0", "missing or empty"]),
-    ("population_band: text population", lambda t: gk.population_band(pd.DataFrame({"population": ["x", 6000]})),
-     ColumnError, ["'population'", "'x'", "row(s) 0"]),
+    (
+        "build_areas: units without CRS",
+        lambda t: gk.build_areas(no_crs(units()), MAPPING),
+        CRSError,
+        ["units", "set_crs"],
+    ),
+    (
+        "build_areas: mapping column missing",
+        lambda t: gk.build_areas(units(), pd.DataFrame({"grunnkrets": ["03010000"], "omrade": ["A"]})),
+        ColumnError,
+        ["mapping", "'area'", "'omrade'"],
+    ),
+    (
+        "build_areas: unit mapped to two areas",
+        lambda t: gk.build_areas(
+            units(), pd.DataFrame({"grunnkrets": ["03010000", "03010000"], "area": ["A", "B"]})
+        ),
+        MappingError,
+        ["'03010000 → A, B'", "column 'area'"],
+    ),
+    (
+        "build_areas: duplicate unit polygons",
+        lambda t: gk.build_areas(pd.concat([units(), units().iloc[:1]]), MAPPING),
+        InputError,
+        ["'03010000'", "dissolve"],
+    ),
+    (
+        "build_areas: negative population in stats",
+        lambda t: gk.build_areas(
+            units(),
+            MAPPING,
+            stats=pd.DataFrame({"grunnkrets": ["03010000", "03010001"], "population": [10, -3]}),
+        ),
+        InputError,
+        ["'population'", "negative", "-3", "row(s) 1"],
+    ),
+    (
+        "build_areas: text in stats",
+        lambda t: gk.build_areas(
+            units(), MAPPING, stats=pd.DataFrame({"grunnkrets": ["03010000"], "population": ["mange"]})
+        ),
+        ColumnError,
+        ["'population'", "'mange'", "row(s) 0"],
+    ),
+    (
+        "build_areas: negative tolerance",
+        lambda t: gk.build_areas(units(), MAPPING, tolerance=-1),
+        InputError,
+        ["tolerance", "-1"],
+    ),
+    (
+        "build_areas: empty geometry",
+        lambda t: gk.build_areas(units().assign(geometry=[Polygon(), *units().geometry[1:]]), MAPPING),
+        GeometryError,
+        ["row(s) 0", "missing or empty"],
+    ),
+    (
+        "population_band: text population",
+        lambda t: gk.population_band(pd.DataFrame({"population": ["x", 6000]})),
+        ColumnError,
+        ["'population'", "'x'", "row(s) 0"],
+    ),
     # linking
-    ("link_units: points without CRS", lambda t: gk.link_units(points((X0, Y0), crs=None), units()),
-     CRSError, ["units", "set_crs"]),
-    ("link_units: polygons as units", lambda t: gk.link_units(units(), units()),
-     GeometryError, ["must be points", "representative_point"]),
-    ("link_units: code column missing", lambda t: gk.link_units(points((X0, Y0)), units(), code="delbydel"),
-     ColumnError, ["'delbydel'", "'grunnkrets'"]),
-    ("link_units: polygon without code", lambda t: gk.link_units(points((X0, Y0)), units().assign(grunnkrets=[None, *units()["grunnkrets"][1:]])),
-     ColumnError, ["'grunnkrets'", "row(s) 0"]),
-    ("link_units: negative max_distance", lambda t: gk.link_units(points((X0, Y0)), units(), max_distance=-5),
-     InputError, ["max_distance", "-5"]),
-    ("link_layers: a list instead of a mapping", lambda t: gk.link_layers(points((X0, Y0)), [units()]),
-     InputError, ["mapping of layer name", "list"]),
-    ("catchment_share: threshold above 1", lambda t: gk.catchment_share(units().rename(columns={"grunnkrets": "skolekrets"}), units().rename(columns={"grunnkrets": "area"}), threshold=1.5),
-     InputError, ["threshold", "1.5"]),
-    ("check_register: column missing", lambda t: gk.check_register(pd.DataFrame({"organisasjonsnummer": ["974760673"], "kommune": ["0301"], "lat": [59.9]})),
-     ColumnError, ["register", "'lon'"]),
-    ("geocode_addresses: fuzzy_threshold above 100", lambda t: gk.geocode_addresses(gk.read_register(register_rows()), None, fuzzy_threshold=200),
-     InputError, ["fuzzy_threshold", "200"]),
-    ("geocode_addresses: house number with letter", lambda t: gk.geocode_addresses(
-        gk.read_register(register_rows()), pd.DataFrame({"kommune": ["0301"], "street": ["Storgata"], "number": ["1A"], "letter": [""], "x": [X0], "y": [Y0]})),
-     ColumnError, ["'number'", "'1A'", "row(s) 0", "'letter'"]),
-    ("geocode_addresses: register without CRS", lambda t: gk.geocode_addresses(
-        gk.read_register(register_rows()), no_crs(points((X0, Y0)).assign(kommune="0301", street="Storgata", number=1, letter=""))),
-     CRSError, ["address register", "set_crs"]),
-    ("unit_table: links of other rows", lambda t: gk.unit_table(pd.DataFrame({"organisasjonsnummer": ["974760673"]}, index=[5]), pd.DataFrame({"area": ["A"]}, index=[0])),
-     InputError, ["same index"]),
+    (
+        "link_units: points without CRS",
+        lambda t: gk.link_units(points((X0, Y0), crs=None), units()),
+        CRSError,
+        ["units", "set_crs"],
+    ),
+    (
+        "link_units: polygons as units",
+        lambda t: gk.link_units(units(), units()),
+        GeometryError,
+        ["must be points", "representative_point"],
+    ),
+    (
+        "link_units: code column missing",
+        lambda t: gk.link_units(points((X0, Y0)), units(), code="delbydel"),
+        ColumnError,
+        ["'delbydel'", "'grunnkrets'"],
+    ),
+    (
+        "link_units: polygon without code",
+        lambda t: gk.link_units(
+            points((X0, Y0)), units().assign(grunnkrets=[None, *units()["grunnkrets"][1:]])
+        ),
+        ColumnError,
+        ["'grunnkrets'", "row(s) 0"],
+    ),
+    (
+        "link_units: negative max_distance",
+        lambda t: gk.link_units(points((X0, Y0)), units(), max_distance=-5),
+        InputError,
+        ["max_distance", "-5"],
+    ),
+    (
+        "link_layers: a list instead of a mapping",
+        lambda t: gk.link_layers(points((X0, Y0)), [units()]),
+        InputError,
+        ["mapping of layer name", "list"],
+    ),
+    (
+        "catchment_share: threshold above 1",
+        lambda t: gk.catchment_share(
+            units().rename(columns={"grunnkrets": "skolekrets"}),
+            units().rename(columns={"grunnkrets": "area"}),
+            threshold=1.5,
+        ),
+        InputError,
+        ["threshold", "1.5"],
+    ),
+    (
+        "check_register: column missing",
+        lambda t: gk.check_register(
+            pd.DataFrame({"organisasjonsnummer": ["974760673"], "kommune": ["0301"], "lat": [59.9]})
+        ),
+        ColumnError,
+        ["register", "'lon'"],
+    ),
+    (
+        "geocode_addresses: fuzzy_threshold above 100",
+        lambda t: gk.geocode_addresses(gk.read_register(register_rows()), None, fuzzy_threshold=200),
+        InputError,
+        ["fuzzy_threshold", "200"],
+    ),
+    (
+        "geocode_addresses: house number with letter",
+        lambda t: gk.geocode_addresses(
+            gk.read_register(register_rows()),
+            pd.DataFrame(
+                {
+                    "kommune": ["0301"],
+                    "street": ["Storgata"],
+                    "number": ["1A"],
+                    "letter": [""],
+                    "x": [X0],
+                    "y": [Y0],
+                }
+            ),
+        ),
+        ColumnError,
+        ["'number'", "'1A'", "row(s) 0", "'letter'"],
+    ),
+    (
+        "geocode_addresses: register without CRS",
+        lambda t: gk.geocode_addresses(
+            gk.read_register(register_rows()),
+            no_crs(points((X0, Y0)).assign(kommune="0301", street="Storgata", number=1, letter="")),
+        ),
+        CRSError,
+        ["address register", "set_crs"],
+    ),
+    (
+        "unit_table: links of other rows",
+        lambda t: gk.unit_table(
+            pd.DataFrame({"organisasjonsnummer": ["974760673"]}, index=[5]),
+            pd.DataFrame({"area": ["A"]}, index=[0]),
+        ),
+        InputError,
+        ["same index"],
+    ),
     # centres
-    ("population_centres: no source", lambda t: gk.population_centres(units()),
-     InputError, ["exactly one of addresses=, raster= or grid="]),
-    ("population_centres: negative residents", lambda t: gk.population_centres(units(), addresses=centres().assign(residents=[-1.0, *[5.0] * 8])),
-     InputError, ["'residents'", "negative", "row(s) 0", "use 0"]),
-    ("population_centres: duplicate grunnkretser", lambda t: gk.population_centres(pd.concat([units(), units().iloc[:1]]), addresses=centres().assign(residents=5.0)),
-     InputError, ["'03010000'", "dissolve"]),
-    ("population_centres: raster file missing", lambda t: gk.population_centres(units(), raster=t / "befolkning.tif"),
-     FileReadError, ["befolkning.tif", "cannot read the population raster"]),
-    ("population_centres: raster tuple without transform", lambda t: gk.population_centres(units(), raster=(np.ones((2, 2)), None, "EPSG:25833")),
-     InputError, ["affine transform", "NoneType"]),
-    ("population_centres: grid of points", lambda t: gk.population_centres(units(), grid=centres()),
-     GeometryError, ["grid", "Polygon or MultiPolygon", "Point"]),
+    (
+        "population_centres: no source",
+        lambda t: gk.population_centres(units()),
+        InputError,
+        ["exactly one of addresses=, raster= or grid="],
+    ),
+    (
+        "population_centres: negative residents",
+        lambda t: gk.population_centres(units(), addresses=centres().assign(residents=[-1.0, *[5.0] * 8])),
+        InputError,
+        ["'residents'", "negative", "row(s) 0", "use 0"],
+    ),
+    (
+        "population_centres: duplicate grunnkretser",
+        lambda t: gk.population_centres(
+            pd.concat([units(), units().iloc[:1]]), addresses=centres().assign(residents=5.0)
+        ),
+        InputError,
+        ["'03010000'", "dissolve"],
+    ),
+    (
+        "population_centres: raster file missing",
+        lambda t: gk.population_centres(units(), raster=t / "befolkning.tif"),
+        FileReadError,
+        ["befolkning.tif", "cannot read the population raster"],
+    ),
+    (
+        "population_centres: raster tuple without transform",
+        lambda t: gk.population_centres(units(), raster=(np.ones((2, 2)), None, "EPSG:25833")),
+        InputError,
+        ["affine transform", "NoneType"],
+    ),
+    (
+        "population_centres: grid of points",
+        lambda t: gk.population_centres(units(), grid=centres()),
+        GeometryError,
+        ["grid", "Polygon or MultiPolygon", "Point"],
+    ),
     # road network and criteria
-    ("from_lines: no CRS", lambda t: gk.RoadNetwork.from_lines(no_crs(roads())),
-     CRSError, ["line layer", "set_crs"]),
-    ("from_lines: empty layer", lambda t: gk.RoadNetwork.from_lines(roads().iloc[:0]),
-     NetworkError, ["no road edges"]),
-    ("from_lines: point geometries", lambda t: gk.RoadNetwork.from_lines(roads().set_geometry(roads().centroid)),
-     GeometryError, ["LineString", "Keep only the road lines"]),
-    ("from_lines: negative travel time", lambda t: gk.RoadNetwork.from_lines(roads().assign(minutes=[-1.0, *[1.0] * 23]), time="minutes"),
-     InputError, ["'minutes'", "negative", "row(s) 0", "-1.0"]),
-    ("from_lines: missing travel time", lambda t: gk.RoadNetwork.from_lines(roads().assign(minutes=[1.0, np.nan, *[1.0] * 22]), time="minutes"),
-     InputError, ["'minutes'", "missing", "row(s) 1"]),
-    ("from_lines: one-way flag unreadable", lambda t: gk.RoadNetwork.from_lines(roads().assign(oneway="kanskje"), oneway="oneway"),
-     ColumnError, ["'oneway'", "'kanskje'", "true/false"]),
-    ("from_networkx: negative length", lambda t: gk.RoadNetwork.from_networkx(_graph(length=-5.0)),
-     InputError, ["'length'", "negative", "-5"]),
-    ("from_networkx: missing length", lambda t: gk.RoadNetwork.from_networkx(_graph(length=None)),
-     InputError, ["'length'", "missing"]),
-    ("from_nvdb: plain lines", lambda t: gk.RoadNetwork.from_nvdb(roads()),
-     ColumnError, ["NVDB", "'FromNodeID'"]),
-    ("from_osm: file does not exist", lambda t: gk.RoadNetwork.from_osm(t / "norge.osm.pbf"),
-     FileReadError, ["norge.osm.pbf", "No such file"]),
-    ("from_osm: corrupt file", lambda t: gk.RoadNetwork.from_osm(_write(t / "norge.osm.pbf", "junk" * 50)),
-     FileReadError, ["norge.osm.pbf", "not recognized"]),
-    ("strukturkriteriet: n = 0", lambda t: gk.strukturkriteriet(centres(), _network(), n=0, progress=False),
-     InputError, ["n must be a positive number", "0"]),
-    ("strukturkriteriet: n < 0", lambda t: gk.strukturkriteriet(centres(), _network(), n=-5000, progress=False),
-     InputError, ["n must be a positive number", "-5000"]),
-    ("strukturkriteriet: centres without CRS", lambda t: gk.strukturkriteriet(no_crs(centres()), _network(), progress=False),
-     CRSError, ["centres", "set_crs"]),
-    ("strukturkriteriet: missing population", lambda t: gk.strukturkriteriet(centres().assign(population=[np.nan, *[1.0] * 8]), _network(), progress=False),
-     InputError, ["'population'", "row(s) 0", "Use 0"]),
-    ("strukturkriteriet: negative population", lambda t: gk.strukturkriteriet(centres().assign(population=[-10.0, *[1.0] * 8]), _network(), progress=False),
-     InputError, ["'population'", "row(s) 0", "-10"]),
-    ("strukturkriteriet: duplicate grunnkrets", lambda t: gk.strukturkriteriet(pd.concat([centres(), centres().iloc[:1]]), _network(), progress=False),
-     InputError, ["duplicate grunnkrets", "'03010000'"]),
-    ("strukturkriteriet: roads as a GeoDataFrame", lambda t: gk.strukturkriteriet(centres(), roads(), progress=False),
-     InputError, ["RoadNetwork", "GeoDataFrame"]),
-    ("nearest_facility_distance: polygon facilities", lambda t: gk.nearest_facility_distance(centres(), units(), _network()),
-     GeometryError, ["facilities must be points", "row(s) 0", "Polygon"]),
-    ("nearest_facility_distance: no facilities", lambda t: gk.nearest_facility_distance(centres(), centres().iloc[:0], _network()),
-     InputError, ["no facilities"]),
-    ("reaggregate: value with a decimal comma", lambda t: gk.reaggregate(pd.DataFrame({"kommune": ["0219"], "population": [10], "strukturkriteriet_km": ["1,5"]}), {"0219": "3024"}, key="kommune"),
-     ColumnError, ["'strukturkriteriet_km'", "'1,5'", "decimal point"]),
-    ("reaggregate: code missing from the mapping", lambda t: gk.reaggregate(pd.DataFrame({"kommune": ["0219", "0220"], "population": [10, 20], "strukturkriteriet_km": [1.0, 2.0]}), {"0219": "3024"}, key="kommune"),
-     MappingError, ["'0220'"]),
-    ("gradert_basiskriterium: missing population", lambda t: gk.gradert_basiskriterium(pd.DataFrame({"kommune": ["0219", "0220"], "population": [10, None], "strukturkriteriet_km": [1.0, 2.0]})),
-     InputError, ["'population'", "row(s) 1"]),
-]  # fmt: skip
+    (
+        "from_lines: no CRS",
+        lambda t: gk.RoadNetwork.from_lines(no_crs(roads())),
+        CRSError,
+        ["line layer", "set_crs"],
+    ),
+    (
+        "from_lines: empty layer",
+        lambda t: gk.RoadNetwork.from_lines(roads().iloc[:0]),
+        NetworkError,
+        ["no road edges"],
+    ),
+    (
+        "from_lines: point geometries",
+        lambda t: gk.RoadNetwork.from_lines(roads().set_geometry(roads().centroid)),
+        GeometryError,
+        ["LineString", "Keep only the road lines"],
+    ),
+    (
+        "from_lines: negative travel time",
+        lambda t: gk.RoadNetwork.from_lines(roads().assign(minutes=[-1.0, *[1.0] * 23]), time="minutes"),
+        InputError,
+        ["'minutes'", "negative", "row(s) 0", "-1.0"],
+    ),
+    (
+        "from_lines: missing travel time",
+        lambda t: gk.RoadNetwork.from_lines(
+            roads().assign(minutes=[1.0, np.nan, *[1.0] * 22]), time="minutes"
+        ),
+        InputError,
+        ["'minutes'", "missing", "row(s) 1"],
+    ),
+    (
+        "from_lines: one-way flag unreadable",
+        lambda t: gk.RoadNetwork.from_lines(roads().assign(oneway="kanskje"), oneway="oneway"),
+        ColumnError,
+        ["'oneway'", "'kanskje'", "true/false"],
+    ),
+    (
+        "from_networkx: negative length",
+        lambda t: gk.RoadNetwork.from_networkx(_graph(length=-5.0)),
+        InputError,
+        ["'length'", "negative", "-5"],
+    ),
+    (
+        "from_networkx: missing length",
+        lambda t: gk.RoadNetwork.from_networkx(_graph(length=None)),
+        InputError,
+        ["'length'", "missing"],
+    ),
+    (
+        "from_nvdb: plain lines",
+        lambda t: gk.RoadNetwork.from_nvdb(roads()),
+        ColumnError,
+        ["NVDB", "'FromNodeID'"],
+    ),
+    (
+        "from_osm: file does not exist",
+        lambda t: gk.RoadNetwork.from_osm(t / "norge.osm.pbf"),
+        FileReadError,
+        ["norge.osm.pbf", "No such file"],
+    ),
+    (
+        "from_osm: corrupt file",
+        lambda t: gk.RoadNetwork.from_osm(_write(t / "norge.osm.pbf", "junk" * 50)),
+        FileReadError,
+        ["norge.osm.pbf", "not recognized"],
+    ),
+    (
+        "strukturkriteriet: n = 0",
+        lambda t: gk.strukturkriteriet(centres(), _network(), n=0, progress=False),
+        InputError,
+        ["n must be a positive number", "0"],
+    ),
+    (
+        "strukturkriteriet: n < 0",
+        lambda t: gk.strukturkriteriet(centres(), _network(), n=-5000, progress=False),
+        InputError,
+        ["n must be a positive number", "-5000"],
+    ),
+    (
+        "strukturkriteriet: centres without CRS",
+        lambda t: gk.strukturkriteriet(no_crs(centres()), _network(), progress=False),
+        CRSError,
+        ["centres", "set_crs"],
+    ),
+    (
+        "strukturkriteriet: missing population",
+        lambda t: gk.strukturkriteriet(
+            centres().assign(population=[np.nan, *[1.0] * 8]), _network(), progress=False
+        ),
+        InputError,
+        ["'population'", "row(s) 0", "Use 0"],
+    ),
+    (
+        "strukturkriteriet: negative population",
+        lambda t: gk.strukturkriteriet(
+            centres().assign(population=[-10.0, *[1.0] * 8]), _network(), progress=False
+        ),
+        InputError,
+        ["'population'", "row(s) 0", "-10"],
+    ),
+    (
+        "strukturkriteriet: duplicate grunnkrets",
+        lambda t: gk.strukturkriteriet(
+            pd.concat([centres(), centres().iloc[:1]]), _network(), progress=False
+        ),
+        InputError,
+        ["duplicate grunnkrets", "'03010000'"],
+    ),
+    (
+        "strukturkriteriet: roads as a GeoDataFrame",
+        lambda t: gk.strukturkriteriet(centres(), roads(), progress=False),
+        InputError,
+        ["RoadNetwork", "GeoDataFrame"],
+    ),
+    (
+        "nearest_facility_distance: polygon facilities",
+        lambda t: gk.nearest_facility_distance(centres(), units(), _network()),
+        GeometryError,
+        ["facilities must be points", "row(s) 0", "Polygon"],
+    ),
+    (
+        "nearest_facility_distance: no facilities",
+        lambda t: gk.nearest_facility_distance(centres(), centres().iloc[:0], _network()),
+        InputError,
+        ["no facilities"],
+    ),
+    (
+        "reaggregate: value with a decimal comma",
+        lambda t: gk.reaggregate(
+            pd.DataFrame({"kommune": ["0219"], "population": [10], "strukturkriteriet_km": ["1,5"]}),
+            {"0219": "3024"},
+            key="kommune",
+        ),
+        ColumnError,
+        ["'strukturkriteriet_km'", "'1,5'", "decimal point"],
+    ),
+    (
+        "reaggregate: code missing from the mapping",
+        lambda t: gk.reaggregate(
+            pd.DataFrame(
+                {"kommune": ["0219", "0220"], "population": [10, 20], "strukturkriteriet_km": [1.0, 2.0]}
+            ),
+            {"0219": "3024"},
+            key="kommune",
+        ),
+        MappingError,
+        ["'0220'"],
+    ),
+    (
+        "gradert_basiskriterium: missing population",
+        lambda t: gk.gradert_basiskriterium(
+            pd.DataFrame(
+                {"kommune": ["0219", "0220"], "population": [10, None], "strukturkriteriet_km": [1.0, 2.0]}
+            )
+        ),
+        InputError,
+        ["'population'", "row(s) 1"],
+    ),
+]
 
 
 def _graph(length: float | None) -> nx.Graph:
@@ -295,7 +679,9 @@ def _network() -> gk.RoadNetwork:
     return _NETWORK[0]
 
 
-@pytest.mark.parametrize(("call", "error", "fragments"), [case[1:] for case in REFUSALS], ids=[case[0] for case in REFUSALS])
+@pytest.mark.parametrize(
+    ("call", "error", "fragments"), [case[1:] for case in REFUSALS], ids=[case[0] for case in REFUSALS]
+)
 def test_bad_input_is_refused_with_a_message_that_says_what_to_fix(call, error, fragments, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GeokoblingWarning)
@@ -309,7 +695,16 @@ def test_bad_input_is_refused_with_a_message_that_says_what_to_fix(call, error, 
 
 def test_the_catalogue_covers_every_kind_of_refusal():
     kinds = {case[2] for case in REFUSALS}
-    assert {FileReadError, ColumnError, CodeError, CRSError, GeometryError, MappingError, NetworkError, InputError} <= kinds
+    assert {
+        FileReadError,
+        ColumnError,
+        CodeError,
+        CRSError,
+        GeometryError,
+        MappingError,
+        NetworkError,
+        InputError,
+    } <= kinds
     assert len(REFUSALS) >= 40
 
 
@@ -318,18 +713,31 @@ def test_the_catalogue_covers_every_kind_of_refusal():
 
 def test_link_units_keeps_every_broken_point_with_its_status():
     broken = points(
-        (X0 + 500, Y0 + 500),        # inside 03010000
-        (X0 + 1000, Y0 + 500),       # on the border of 03010000 and 03010100: the lower code
-        (X0 - 100, Y0 + 500),        # 100 m out in the sea: nearest
-        (0.0, 0.0),                  # (0, 0): far from everything
-        (np.nan, np.nan),            # NaN coordinates
-        None,                        # no geometry
-    )  # fmt: skip
-    overlapping = pd.concat([units(), units().iloc[[1]].assign(grunnkrets="03019998", geometry=[box(X0, Y0, X0 + 600, Y0 + 600)])])
+        (X0 + 500, Y0 + 500),  # inside 03010000
+        (X0 + 1000, Y0 + 500),  # on the border of 03010000 and 03010100: the lower code
+        (X0 - 100, Y0 + 500),  # 100 m out in the sea: nearest
+        (0.0, 0.0),  # (0, 0): far from everything
+        (np.nan, np.nan),  # NaN coordinates
+        None,  # no geometry
+    )
+    overlapping = pd.concat(
+        [units(), units().iloc[[1]].assign(grunnkrets="03019998", geometry=[box(X0, Y0, X0 + 600, Y0 + 600)])]
+    )
     links = gk.link_units(broken, overlapping)
     assert links.index.equals(broken.index)
-    assert links["grunnkrets_match"].tolist() == ["inside", "border", "nearest", "unmatched", "unmatched", "unmatched"]
-    assert links["grunnkrets"].tolist()[:3] == ["03010000", "03010000", "03010000"]  # the overlap: lowest code wins
+    assert links["grunnkrets_match"].tolist() == [
+        "inside",
+        "border",
+        "nearest",
+        "unmatched",
+        "unmatched",
+        "unmatched",
+    ]
+    assert links["grunnkrets"].tolist()[:3] == [
+        "03010000",
+        "03010000",
+        "03010000",
+    ]  # the overlap: lowest code wins
     assert links.loc[2, "grunnkrets_distance_m"] == pytest.approx(100.0)
     reasons = links["grunnkrets_reason"].tolist()
     assert "m away, beyond max_distance=250 m" in reasons[3]
@@ -344,7 +752,9 @@ def test_link_units_to_an_empty_layer_keeps_every_row_unmatched():
 
 def test_link_layers_with_layers_in_different_crs_agree():
     located = points((X0 + 500, Y0 + 500), (X0 + 2500, Y0 + 1500)).to_crs(4326)  # units in WGS84
-    kommuner = gpd.GeoDataFrame({"kommune": ["0301"]}, geometry=[box(X0, Y0, X0 + 3000, Y0 + 3000)], crs=25833).to_crs(3035)
+    kommuner = gpd.GeoDataFrame(
+        {"kommune": ["0301"]}, geometry=[box(X0, Y0, X0 + 3000, Y0 + 3000)], crs=25833
+    ).to_crs(3035)
     links = gk.link_layers(located, {"grunnkrets": units(), "kommune": kommuner})
     assert links["grunnkrets"].tolist() == ["03010000", "03010201"]
     assert links["kommune"].tolist() == ["0301", "0301"]
@@ -362,12 +772,17 @@ def test_register_errors_are_flagged_per_row_and_no_row_is_lost():
     assert (checked.loc[1, "lat_fixed"], checked.loc[1, "lon_fixed"]) == (59.91, 10.75)  # swapped back
     located = gk.geocode_addresses(checked, None)
     assert located["location_source"].tolist() == ["coordinates", "none", "none", "none", "none"]
-    assert "swapped" in located.loc[1, "location_reason"] and "no address register" in located.loc[4, "location_reason"]
+    assert (
+        "swapped" in located.loc[1, "location_reason"]
+        and "no address register" in located.loc[4, "location_reason"]
+    )
 
 
 def test_a_latin1_register_is_read_with_a_warning_and_keeps_its_letters(tmp_path):
     path = tmp_path / "nsr.csv"
-    path.write_bytes("Organisasjonsnummer;Navn;Kommunenummer\n974760673;Bærum Øvre skole;219\n".encode("latin-1"))
+    path.write_bytes(
+        "Organisasjonsnummer;Navn;Kommunenummer\n974760673;Bærum Øvre skole;219\n".encode("latin-1")
+    )
     with pytest.warns(GeokoblingWarning, match="not UTF-8"):
         register = gk.read_register(path)
     assert register[["name", "kommune"]].values.tolist() == [["Bærum Øvre skole", "0219"]]
@@ -385,7 +800,9 @@ def test_read_table_guesses_separator_and_encoding_of_a_norwegian_export(tmp_pat
 
 
 def test_centres_keep_every_grunnkrets_and_report_people_in_the_sea():
-    addresses = centres().assign(residents=100.0).drop(columns=["grunnkrets", "population"])  # located by point
+    addresses = (
+        centres().assign(residents=100.0).drop(columns=["grunnkrets", "population"])
+    )  # located by point
     addresses.loc[0, "geometry"] = Point(0, 0)  # (0, 0): in the sea off Africa
     addresses.loc[1, "geometry"] = Point(np.nan, np.nan)
     with pytest.warns(GeokoblingWarning, match="lie on no grunnkrets"):
@@ -393,7 +810,9 @@ def test_centres_keep_every_grunnkrets_and_report_people_in_the_sea():
     assert result["grunnkrets"].tolist() == units()["grunnkrets"].tolist()
     assert result["status"].tolist() == ["no_population", "no_population", *["ok"] * 7]
     assert result.attrs["unassigned_population"] == pytest.approx(200.0)
-    assert result["population"].sum() + result.attrs["unassigned_population"] == pytest.approx(addresses["residents"].sum())
+    assert result["population"].sum() + result.attrs["unassigned_population"] == pytest.approx(
+        addresses["residents"].sum()
+    )
 
 
 def test_strukturkriteriet_keeps_broken_centres_as_rows_with_a_status(network):
@@ -421,10 +840,15 @@ def test_disconnected_road_pieces_and_one_way_dead_ends_use_the_fallback(network
     """An island road with no link and a one-way stub out of the grid: their centres are still valued."""
     island = LineString([(X0 + 9000, Y0), (X0 + 9500, Y0)])
     stub = LineString([(X0 + 3000, Y0 + 3000), (X0 + 3600, Y0 + 3800)])  # one-way away from the grid
-    layer = pd.concat([roads(), gpd.GeoDataFrame({"oneway": [False, True]}, geometry=[island, stub], crs=25833)])
+    layer = pd.concat(
+        [roads(), gpd.GeoDataFrame({"oneway": [False, True]}, geometry=[island, stub], crs=25833)]
+    )
     pieces = gk.RoadNetwork.from_lines(layer, oneway="oneway")
-    extra = gpd.GeoDataFrame({"grunnkrets": ["03019901", "03019902"], "kommune": "0301", "population": [500.0, 500.0]},
-                             geometry=[Point(X0 + 9250, Y0 + 5), Point(X0 + 3600, Y0 + 3800)], crs=25833)  # fmt: skip
+    extra = gpd.GeoDataFrame(
+        {"grunnkrets": ["03019901", "03019902"], "kommune": "0301", "population": [500.0, 500.0]},
+        geometry=[Point(X0 + 9250, Y0 + 5), Point(X0 + 3600, Y0 + 3800)],
+        crs=25833,
+    )
     all_centres = pd.concat([centres(), extra], ignore_index=True)
     values = gk.strukturkriteriet(all_centres, pieces, n=2000, progress=False)
     assert len(values) == 11
@@ -450,26 +874,49 @@ def _cli(capsys, *argv) -> tuple[int, str]:
 
 def test_cli_recompute_with_a_values_file_that_does_not_exist(tmp_path, capsys):
     borders = _write(tmp_path / "b.csv", "old,new\n0219,3024\n")
-    code, err = _cli(capsys, "strukturkriteriet", "recompute", "--values", tmp_path / "verdier.csv",
-                     "--borders", borders, "--output", tmp_path)  # fmt: skip
+    code, err = _cli(
+        capsys,
+        "strukturkriteriet",
+        "recompute",
+        "--values",
+        tmp_path / "verdier.csv",
+        "--borders",
+        borders,
+        "--output",
+        tmp_path,
+    )
     assert code == 2 and "verdier.csv does not exist" in err and "Traceback" not in err
 
 
 def test_cli_recompute_with_decimal_commas(tmp_path, capsys):
     values = _write(tmp_path / "v.csv", "kommune;population;strukturkriteriet_km\n0219;100;1,5\n")
     borders = _write(tmp_path / "b.csv", "old,new\n0219,3024\n")
-    code, err = _cli(capsys, "strukturkriteriet", "recompute", "--values", values, "--borders", borders, "--output", tmp_path)
+    code, err = _cli(
+        capsys,
+        "strukturkriteriet",
+        "recompute",
+        "--values",
+        values,
+        "--borders",
+        borders,
+        "--output",
+        tmp_path,
+    )
     assert code == 2 and "'1,5'" in err and "decimal point" in err
 
 
 def test_cli_basiskriterium_with_a_grenseverdi_that_is_no_number(tmp_path, capsys):
     values = _write(tmp_path / "v.csv", "kommune,population,strukturkriteriet_km\n0219,100,1.0\n")
-    code, err = _cli(capsys, "basiskriterium", "--values", values, "--grenseverdi", "tjuefem", "--output", tmp_path)
+    code, err = _cli(
+        capsys, "basiskriterium", "--values", values, "--grenseverdi", "tjuefem", "--output", tmp_path
+    )
     assert code == 2 and "'tjuefem'" in err and "'auto'" in err
 
 
 def test_cli_basiskriterium_with_negative_population(tmp_path, capsys):
-    values = _write(tmp_path / "v.csv", "kommune,population,strukturkriteriet_km\n0219,100,1.0\n0220,-5,2.0\n")
+    values = _write(
+        tmp_path / "v.csv", "kommune,population,strukturkriteriet_km\n0219,100,1.0\n0220,-5,2.0\n"
+    )
     code, err = _cli(capsys, "basiskriterium", "--values", values, "--output", tmp_path)
     assert code == 2 and "'population'" in err and "row(s) 1" in err
 
@@ -477,38 +924,71 @@ def test_cli_basiskriterium_with_negative_population(tmp_path, capsys):
 def test_cli_compute_with_a_corrupt_roads_file(tmp_path, capsys):
     centres().to_file(tmp_path / "centres.gpkg")
     corrupt = _write(tmp_path / "veger.gpkg", "junk" * 100)
-    code, err = _cli(capsys, "strukturkriteriet", "compute", "--centres", tmp_path / "centres.gpkg", "--roads", corrupt,
-                     "--output", tmp_path, "--quiet")  # fmt: skip
+    code, err = _cli(
+        capsys,
+        "strukturkriteriet",
+        "compute",
+        "--centres",
+        tmp_path / "centres.gpkg",
+        "--roads",
+        corrupt,
+        "--output",
+        tmp_path,
+        "--quiet",
+    )
     assert code == 2 and "veger.gpkg" in err and "--roads" in err
 
 
 def test_cli_compute_with_n_zero(tmp_path, capsys):
     centres().to_file(tmp_path / "centres.gpkg")
     roads().to_file(tmp_path / "veger.gpkg")
-    code, err = _cli(capsys, "strukturkriteriet", "compute", "--centres", tmp_path / "centres.gpkg",
-                     "--roads", tmp_path / "veger.gpkg", "--n", "0", "--output", tmp_path, "--quiet")  # fmt: skip
+    code, err = _cli(
+        capsys,
+        "strukturkriteriet",
+        "compute",
+        "--centres",
+        tmp_path / "centres.gpkg",
+        "--roads",
+        tmp_path / "veger.gpkg",
+        "--n",
+        "0",
+        "--output",
+        tmp_path,
+        "--quiet",
+    )
     assert code == 2 and "n must be a positive number" in err
 
 
 def test_cli_compute_without_population(tmp_path, capsys):
-    code, err = _cli(capsys, "strukturkriteriet", "compute", "--roads", tmp_path / "veger.gpkg", "--output", tmp_path)
+    code, err = _cli(
+        capsys, "strukturkriteriet", "compute", "--roads", tmp_path / "veger.gpkg", "--output", tmp_path
+    )
     assert code == 2 and "--centres" in err and "--grunnkretser" in err
 
 
 def test_cli_areas_with_a_mapping_without_area_column(tmp_path, capsys):
     units().to_file(tmp_path / "gk.gpkg")
     mapping = _write(tmp_path / "m.csv", "grunnkrets,omrade\n03010000,A\n")
-    code, err = _cli(capsys, "areas", "--units", tmp_path / "gk.gpkg", "--mapping", mapping, "--output", tmp_path)
+    code, err = _cli(
+        capsys, "areas", "--units", tmp_path / "gk.gpkg", "--mapping", mapping, "--output", tmp_path
+    )
     assert code == 2 and "'area'" in err and "'omrade'" in err
 
 
 def test_cli_areas_with_unmapped_units_writes_the_report(tmp_path, capsys):
     units().to_file(tmp_path / "gk.gpkg")
-    mapping = _write(tmp_path / "m.csv", "grunnkrets,area\n3010000,A\n03010001,A\n03019999,A\n")  # 301…: lost zero
-    code, err = _cli(capsys, "areas", "--units", tmp_path / "gk.gpkg", "--mapping", mapping, "--output", tmp_path)
+    mapping = _write(
+        tmp_path / "m.csv", "grunnkrets,area\n3010000,A\n03010001,A\n03019999,A\n"
+    )  # 301…: lost zero
+    code, err = _cli(
+        capsys, "areas", "--units", tmp_path / "gk.gpkg", "--mapping", mapping, "--output", tmp_path
+    )
     assert code == 0 and "warning" in err
     unmapped = pd.read_csv(tmp_path / "unmapped.csv", dtype=str)
-    assert set(unmapped["code"]) == {*units()["grunnkrets"][2:], "03019999"}  # 7 units outside areas + xxxx9999
+    assert set(unmapped["code"]) == {
+        *units()["grunnkrets"][2:],
+        "03019999",
+    }  # 7 units outside areas + xxxx9999
     areas = pd.read_parquet(tmp_path / "areas.parquet")
     assert areas["n_units"].tolist() == [2]
 
@@ -517,15 +997,29 @@ def test_cli_link_without_layers_and_with_a_bad_layer_argument(tmp_path, capsys)
     register = _write(tmp_path / "nsr.csv", "Organisasjonsnummer,Navn,Kommunenummer\n974760673,A,0301\n")
     code, err = _cli(capsys, "link", "--register", register, "--year", 2024, "--output", tmp_path)
     assert code == 2 and "--layer grunnkrets=" in err
-    code, err = _cli(capsys, "link", "--register", register, "--year", 2024, "--layer", "grunnkrets", "--output", tmp_path)
+    code, err = _cli(
+        capsys, "link", "--register", register, "--year", 2024, "--layer", "grunnkrets", "--output", tmp_path
+    )
     assert code == 2 and "NAME=FILE" in err and "'grunnkrets'" in err
 
 
 def test_cli_link_with_an_addresses_file_that_does_not_exist(tmp_path, capsys):
     units().to_file(tmp_path / "gk.gpkg")
     register = _write(tmp_path / "nsr.csv", "Organisasjonsnummer,Navn,Kommunenummer\n974760673,A,0301\n")
-    code, err = _cli(capsys, "link", "--register", register, "--year", 2024, "--addresses", tmp_path / "adresser.gpkg",
-                     "--layer", f"grunnkrets={tmp_path / 'gk.gpkg'}", "--output", tmp_path)  # fmt: skip
+    code, err = _cli(
+        capsys,
+        "link",
+        "--register",
+        register,
+        "--year",
+        2024,
+        "--addresses",
+        tmp_path / "adresser.gpkg",
+        "--layer",
+        f"grunnkrets={tmp_path / 'gk.gpkg'}",
+        "--output",
+        tmp_path,
+    )
     assert code == 2 and "adresser.gpkg does not exist" in err
 
 
@@ -579,14 +1073,22 @@ def test_real_population_table_with_rows_duplicated_and_a_column_renamed(shared_
         with pytest.raises(InputError, match="aggregate them to one row per unit"):
             gk.build_areas(layer, {c: "A" for c in layer["grunnkrets"]}, stats=doubled)
         with pytest.raises(ColumnError, match="Rename the columns"):
-            gk.build_areas(layer, {c: "A" for c in layer["grunnkrets"]}, stats=table.rename(columns={code_column: "krets"}))
+            gk.build_areas(
+                layer,
+                {c: "A" for c in layer["grunnkrets"]},
+                stats=table.rename(columns={code_column: "krets"}),
+            )
 
 
 @pytest.mark.realdata
 def test_real_kommuner_written_as_latin1_csv_and_read_back(shared_data, tmp_path):
     kommuner = gk.read_kommuner(shared_data / "kommuner_2024_M.geojson")
     path = tmp_path / "kommuner.csv"
-    path.write_bytes(pd.DataFrame(kommuner[["kommune", "name"]]).to_csv(index=False, sep=";").encode("cp1252", errors="replace"))
+    path.write_bytes(
+        pd.DataFrame(kommuner[["kommune", "name"]])
+        .to_csv(index=False, sep=";")
+        .encode("cp1252", errors="replace")
+    )
     with pytest.warns(GeokoblingWarning, match="not UTF-8"):
         table = gk.read_table(path)
     assert table["kommune"].tolist() == kommuner["kommune"].tolist()  # codes keep their zeros
@@ -654,7 +1156,9 @@ def test_an_address_with_a_grunnkrets_code_but_a_point_at_0_0_is_reported():
 def test_longitude_latitude_labelled_as_metres_is_refused(tmp_path):
     from shapely.geometry import box as square
 
-    layer = gpd.GeoDataFrame({"grunnkrets": ["03010101"]}, geometry=[square(10.70, 59.90, 10.71, 59.91)], crs=25833)
+    layer = gpd.GeoDataFrame(
+        {"grunnkrets": ["03010101"]}, geometry=[square(10.70, 59.90, 10.71, 59.91)], crs=25833
+    )
     path = tmp_path / "grunnkretser.gpkg"
     layer.to_file(path)
     with pytest.raises(gk.CRSError, match=r"look like longitude/latitude.*source_crs='EPSG:4326'"):
@@ -665,7 +1169,9 @@ def test_longitude_latitude_labelled_as_metres_is_refused(tmp_path):
 def test_swapped_latitude_and_longitude_in_a_polygon_layer_is_warned_about(tmp_path):
     from shapely.geometry import box as square
 
-    swapped = gpd.GeoDataFrame({"grunnkrets": ["03010101"]}, geometry=[square(59.90, 10.70, 59.91, 10.71)], crs=4326)
+    swapped = gpd.GeoDataFrame(
+        {"grunnkrets": ["03010101"]}, geometry=[square(59.90, 10.70, 59.91, 10.71)], crs=4326
+    )
     path = tmp_path / "grunnkretser.geojson"
     swapped.to_file(path)
     with pytest.warns(GeokoblingWarning, match="outside Norway.*swapped"):

@@ -28,7 +28,9 @@ def test_addresses_by_point_in_polygon_and_by_code_agree_with_hand_means():
         crs=CRS,
     )
     by_position = population_centres(units, addresses=homes)
-    by_code = population_centres(units, addresses=homes.assign(grunnkrets=["03010001", "03010001", 3010002, None]))
+    by_code = population_centres(
+        units, addresses=homes.assign(grunnkrets=["03010001", "03010001", 3010002, None])
+    )
     for out in (by_position, by_code):
         assert out["population"].tolist() == [4.0, 4.0]
         assert (out.geometry.x.tolist(), out.geometry.y.tolist()) == ([5.0, 15.0], [6.5, 5.0])
@@ -124,15 +126,28 @@ def test_raster_tuple_and_file_equal_the_same_grid_as_polygons(tmp_path):
     transform = rasterio.Affine(100, 0, 0, 0, -100, 200)
     polygons = gpd.GeoDataFrame(
         {"population": [5, 7, 1, 2, 4]},
-        geometry=[box(100, 100, 200, 200), box(200, 100, 300, 200), box(300, 100, 400, 200),
-                  box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        geometry=[
+            box(100, 100, 200, 200),
+            box(200, 100, 300, 200),
+            box(300, 100, 400, 200),
+            box(0, 0, 100, 100),
+            box(200, 0, 300, 100),
+        ],
         crs=CRS,
     )
     expected = population_centres(units, grid=polygons)
     from_tuple = population_centres(units, raster=(array, transform, CRS))
     path = tmp_path / "people.tif"
-    profile = {"driver": "GTiff", "height": 2, "width": 4, "count": 1, "dtype": "float32", "crs": CRS,
-               "transform": transform, "nodata": -1}
+    profile = {
+        "driver": "GTiff",
+        "height": 2,
+        "width": 4,
+        "count": 1,
+        "dtype": "float32",
+        "crs": CRS,
+        "transform": transform,
+        "nodata": -1,
+    }
     with rasterio.open(path, "w", **profile) as target:
         target.write(np.where(np.isnan(array), -1, array).astype("float32"), 1)
     from_file = population_centres(units, raster=path)
@@ -181,16 +196,24 @@ def test_oslo_1km_grid_over_oslo_grunnkretser(shared_data):
     assert out.attrs["unassigned_population"] == pytest.approx(grid.loc[~on_oslo, "popTot"].sum())
 
     # independent computation with geopandas.overlay: area shares of each cell over the land it covers
-    pieces = gpd.overlay(grid[["popTot", "geometry"]].reset_index(), units[["grunnkrets", "geometry"]],
-                         how="intersection", keep_geom_type=True)
+    pieces = gpd.overlay(
+        grid[["popTot", "geometry"]].reset_index(),
+        units[["grunnkrets", "geometry"]],
+        how="intersection",
+        keep_geom_type=True,
+    )
     pieces["area"] = pieces.area
     pieces["people"] = pieces["popTot"] * pieces["area"] / pieces.groupby("index")["area"].transform("sum")
     pieces["px"], pieces["py"] = pieces.centroid.x * pieces["people"], pieces.centroid.y * pieces["people"]
     sums = pieces.groupby("grunnkrets")[["people", "px", "py"]].sum()
     ok = out[out["status"] == "ok"].set_index("grunnkrets")
     np.testing.assert_allclose(ok["population"], sums.loc[ok.index, "people"], rtol=1e-6)
-    np.testing.assert_allclose(ok.geometry.x, sums.loc[ok.index, "px"] / sums.loc[ok.index, "people"], atol=1.0)
-    np.testing.assert_allclose(ok.geometry.y, sums.loc[ok.index, "py"] / sums.loc[ok.index, "people"], atol=1.0)
+    np.testing.assert_allclose(
+        ok.geometry.x, sums.loc[ok.index, "px"] / sums.loc[ok.index, "people"], atol=1.0
+    )
+    np.testing.assert_allclose(
+        ok.geometry.y, sums.loc[ok.index, "py"] / sums.loc[ok.index, "people"], atol=1.0
+    )
 
     polygons = units.set_index("grunnkrets").geometry.loc[ok.index]
     distance = ok.geometry.distance(polygons, align=True)
@@ -224,4 +247,6 @@ def test_polygon_centres_from_the_estimated_population_table(shared_data):
     ok = (centres["status"] == "ok").to_numpy()
     polygons = units.set_index("grunnkrets").loc[centres.loc[ok, "grunnkrets"]].geometry.to_numpy()
     assert shapely.within(centres.geometry.to_numpy()[ok], polygons).all()
-    assert set(centres.loc[~ok, "grunnkrets"]) == set(units["grunnkrets"]) - set(table.loc[known & (table["population"] > 0), "grunnkrets"])
+    assert set(centres.loc[~ok, "grunnkrets"]) == set(units["grunnkrets"]) - set(
+        table.loc[known & (table["population"] > 0), "grunnkrets"]
+    )

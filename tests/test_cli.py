@@ -8,8 +8,15 @@ import pytest
 from geokobling.cli import build_parser, main
 from geokobling.demo import make_demo_region
 
-SUBCOMMANDS = [["demo"], ["strukturkriteriet"], ["strukturkriteriet", "compute"], ["strukturkriteriet", "recompute"],
-               ["basiskriterium"], ["areas"], ["link"]]  # fmt: skip
+SUBCOMMANDS = [
+    ["demo"],
+    ["strukturkriteriet"],
+    ["strukturkriteriet", "compute"],
+    ["strukturkriteriet", "recompute"],
+    ["basiskriterium"],
+    ["areas"],
+    ["link"],
+]
 
 
 @pytest.mark.parametrize("words", SUBCOMMANDS, ids=" ".join)
@@ -32,8 +39,14 @@ def test_demo_writes_tables_map_and_summary(tmp_path, capsys):
     out = capsys.readouterr().out
     assert str(tmp_path.resolve()) in out
     names = {p.name for p in tmp_path.iterdir()}
-    assert {"strukturkriteriet_map.png", "summary.txt", "strukturkriteriet_grunnkrets.parquet",
-            "strukturkriteriet_kommune.csv", "analysis_areas.parquet", "skole_units.csv"} <= names  # fmt: skip
+    assert {
+        "strukturkriteriet_map.png",
+        "summary.txt",
+        "strukturkriteriet_grunnkrets.parquet",
+        "strukturkriteriet_kommune.csv",
+        "analysis_areas.parquet",
+        "skole_units.csv",
+    } <= names
     region = make_demo_region()
     values = pd.read_parquet(tmp_path / "strukturkriteriet_grunnkrets.parquet")
     assert len(values) == len(region.grunnkretser)  # no grunnkrets disappears
@@ -48,32 +61,80 @@ def test_errors_in_the_input_exit_with_a_message(tmp_path, capsys):
     values.write_text("kommune,population,strukturkriteriet_km\n0219,100,1.0\n")
     borders = tmp_path / "borders.csv"
     borders.write_text("old,new\n0220,3025\n")
-    code = main(["strukturkriteriet", "recompute", "--values", str(values), "--borders", str(borders),
-                 "--output", str(tmp_path)])  # fmt: skip
+    code = main(
+        [
+            "strukturkriteriet",
+            "recompute",
+            "--values",
+            str(values),
+            "--borders",
+            str(borders),
+            "--output",
+            str(tmp_path),
+        ]
+    )
     assert code == 2
     assert "'0219'" in capsys.readouterr().err
 
 
 @pytest.mark.realdata
 def test_merger_and_auto_grenseverdi_on_the_published_2015_table(shared_data, tmp_path, capsys):
-    values_path = shared_data / "strukturkriteriet_2015.csv"  # kommunenr, kommune (name), innbyggere_2015, ...
+    values_path = (
+        shared_data / "strukturkriteriet_2015.csv"
+    )  # kommunenr, kommune (name), innbyggere_2015, ...
     table = pd.read_csv(values_path, dtype=str)
-    values = table.rename(columns={"kommune": "name", "kommunenr": "kommune", "innbyggere_2015": "population"})
+    values = table.rename(
+        columns={"kommune": "name", "kommunenr": "kommune", "innbyggere_2015": "population"}
+    )
     merger = {"0219": "3024", "0220": "3024"}  # Bærum and Asker, say
     borders_path = tmp_path / "borders.csv"
     borders_path.write_text("old,new\n0219,3024\n0220,3024\n")
-    assert main(["strukturkriteriet", "recompute", "--values", str(values_path), "--borders", str(borders_path),
-                 "--others-unchanged", "--output", str(tmp_path)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "strukturkriteriet",
+                "recompute",
+                "--values",
+                str(values_path),
+                "--borders",
+                str(borders_path),
+                "--others-unchanged",
+                "--output",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     result = pd.read_csv(tmp_path / "strukturkriteriet_kommune_new_borders.csv", dtype={"kommune": str})
-    parts = values[values["kommune"].isin(merger)].astype({"population": float, "strukturkriteriet_km": float})
+    parts = values[values["kommune"].isin(merger)].astype(
+        {"population": float, "strukturkriteriet_km": float}
+    )
     expected = (parts["population"] * parts["strukturkriteriet_km"]).sum() / parts["population"].sum()
-    assert result.set_index("kommune").loc["3024", "strukturkriteriet_km"] == pytest.approx(expected, abs=1e-12)
+    assert result.set_index("kommune").loc["3024", "strukturkriteriet_km"] == pytest.approx(
+        expected, abs=1e-12
+    )
     assert len(result) == len(values) - 1
 
-    assert main(["basiskriterium", "--values", str(values_path), "--grenseverdi", "auto",
-                 "--base-amount", "13000000", "--output", str(tmp_path)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "basiskriterium",
+                "--values",
+                str(values_path),
+                "--grenseverdi",
+                "auto",
+                "--base-amount",
+                "13000000",
+                "--output",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     graded = pd.read_csv(tmp_path / "gradert_basiskriterium.csv", dtype={"kommune": str})
-    small = values[values["population"].astype(float) < 5000].astype({"population": float, "strukturkriteriet_km": float})
+    small = values[values["population"].astype(float) < 5000].astype(
+        {"population": float, "strukturkriteriet_km": float}
+    )
     limit = (small["population"] * small["strukturkriteriet_km"]).sum() / small["population"].sum()
     assert graded["grenseverdi"].iloc[0] == pytest.approx(limit)
     assert 20 < limit < 30  # the 2016 hearing used 25.4 km
@@ -95,11 +156,31 @@ def test_compute_with_a_population_table_equals_the_api(tmp_path):
     region.roads.to_file(roads)
     table = region.grunnkretser[["grunnkrets", "population"]].rename(columns={"population": "folkemengde"})
     table.to_csv(tmp_path / "folkemengde.csv", index=False)
-    assert main(["strukturkriteriet", "compute", "--grunnkretser", str(grunnkretser), "--population",
-                 str(tmp_path / "folkemengde.csv"), "--roads", str(roads), "--output", str(tmp_path), "--quiet"]) == 0  # fmt: skip
-    written = pd.read_csv(tmp_path / "strukturkriteriet_grunnkrets.csv", dtype={"grunnkrets": str, "kommune": str})
+    assert (
+        main(
+            [
+                "strukturkriteriet",
+                "compute",
+                "--grunnkretser",
+                str(grunnkretser),
+                "--population",
+                str(tmp_path / "folkemengde.csv"),
+                "--roads",
+                str(roads),
+                "--output",
+                str(tmp_path),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    written = pd.read_csv(
+        tmp_path / "strukturkriteriet_grunnkrets.csv", dtype={"grunnkrets": str, "kommune": str}
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GeokoblingWarning)
         network = RoadNetwork.from_lines(region.roads, oneway="oneway", ferry="ferry")
         expected = strukturkriteriet(polygon_centres(region.grunnkretser), network, progress=False)
-    pd.testing.assert_series_equal(written["strukturkriteriet_km"], expected["strukturkriteriet_km"], check_exact=False)
+    pd.testing.assert_series_equal(
+        written["strukturkriteriet_km"], expected["strukturkriteriet_km"], check_exact=False
+    )

@@ -34,8 +34,16 @@ VALID = {"kommune": "0301", "grunnkrets": "03010101", "bydel": "030101"}
 
 @pytest.mark.parametrize(
     ("raw", "kind"),
-    [("1", "kommune"), ("03011", "kommune"), ("0x01", "kommune"), ("301.5", "kommune"), ("12345", "grunnkrets"),
-     (None, "kommune"), (True, "kommune"), ("", "bydel")],
+    [
+        ("1", "kommune"),
+        ("03011", "kommune"),
+        ("0x01", "kommune"),
+        ("301.5", "kommune"),
+        ("12345", "grunnkrets"),
+        (None, "kommune"),
+        (True, "kommune"),
+        ("", "bydel"),
+    ],
 )
 def test_normalize_refuses_malformed(raw, kind):
     with pytest.raises(CodeError) as info:

@@ -13,7 +13,9 @@ distributed = pytest.importorskip("distributed")
 @pytest.fixture(scope="module")
 def client():
     with (
-        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
         distributed.Client(cluster) as client,
     ):
         yield client
@@ -53,9 +55,11 @@ def test_linking_on_two_workers_equals_single_process(client):
     from geokobling.linking import link_units
 
     rng = np.random.default_rng(13)
-    cells = gpd.GeoDataFrame({"kommune": [f"{3000 + i}" for i in range(9)]},
-                             geometry=[box(x, y, x + 10, y + 10) for x in range(0, 30, 10) for y in range(0, 30, 10)],
-                             crs="EPSG:25833")  # fmt: skip
+    cells = gpd.GeoDataFrame(
+        {"kommune": [f"{3000 + i}" for i in range(9)]},
+        geometry=[box(x, y, x + 10, y + 10) for x in range(0, 30, 10) for y in range(0, 30, 10)],
+        crs="EPSG:25833",
+    )
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(*rng.uniform(-5, 35, (2, 500))), crs="EPSG:25833")
     pd.testing.assert_frame_equal(
         link_units(points, cells, code="kommune"),

@@ -71,8 +71,10 @@ def test_kommuner_tile_the_land_and_hold_their_grunnkretser(region):
     kommuner = region.kommuner.set_index("kommune").geometry
     land = shapely.union_all(region.land.geometry.to_numpy())
     assert abs(kommuner.area.sum() - land.area) < 1.0
-    inside = [kommuner[k].buffer(0.01).contains(g) for k, g in
-              zip(region.grunnkretser["kommune"], region.grunnkretser.geometry, strict=True)]
+    inside = [
+        kommuner[k].buffer(0.01).contains(g)
+        for k, g in zip(region.grunnkretser["kommune"], region.grunnkretser.geometry, strict=True)
+    ]
     assert all(inside)
 
 
@@ -89,7 +91,10 @@ def test_codes_are_valid_unique_and_nested(region):
     assert gk.loc[~city, "delbydel"].isna().all()
     assert (gk.loc[city, "delbydel"].str.slice(0, 6) == gk.loc[city, "bydel"]).all()
     assert 4 <= len(region.bydeler) <= 6
-    assert normalize_codes(region.delbydeler["delbydel"], "delbydel").tolist() == region.delbydeler["delbydel"].tolist()
+    assert (
+        normalize_codes(region.delbydeler["delbydel"], "delbydel").tolist()
+        == region.delbydeler["delbydel"].tolist()
+    )
     # the city is denser: more grunnkretser per km² than the rural kommuner
     density = gk.groupby("kommune").size() / region.kommuner.set_index("kommune").area
     assert density["9901"] > 3 * max(density["9902"], density["9903"])
@@ -118,7 +123,9 @@ def test_population_totals_agree_exactly(region):
     assert int(region.population_raster.sum()) == int(expected.sum())
     # the raster equals an independent histogram of the address points
     transform = region.raster_transform
-    rows, cols = rasterio.transform.rowcol(transform, region.addresses.geometry.x, region.addresses.geometry.y)
+    rows, cols = rasterio.transform.rowcol(
+        transform, region.addresses.geometry.x, region.addresses.geometry.y
+    )
     counts = np.zeros_like(region.population_raster)
     np.add.at(counts, (np.asarray(rows), np.asarray(cols)), region.addresses["residents"].to_numpy())
     assert np.array_equal(counts, region.population_raster)
@@ -127,7 +134,9 @@ def test_population_totals_agree_exactly(region):
 def test_addresses_lie_in_their_grunnkrets_and_are_unique(region):
     addresses = region.addresses
     polygons = region.grunnkretser.set_index("grunnkrets").geometry
-    assert shapely.contains(polygons.loc[addresses["grunnkrets"]].to_numpy(), addresses.geometry.to_numpy()).all()
+    assert shapely.contains(
+        polygons.loc[addresses["grunnkrets"]].to_numpy(), addresses.geometry.to_numpy()
+    ).all()
     key = addresses[["kommune", "street", "number", "letter"]]
     assert not key.duplicated().any()
     assert addresses["postnummer"].str.fullmatch(r"\d{4}").all()
@@ -177,17 +186,35 @@ def test_inhabited_grunnkretser_are_near_a_road(region):
     assert (shapely.distance(inhabited.geometry.to_numpy(), roads) <= 500).all()
 
 
-@pytest.mark.parametrize(("kind", "size_column", "low", "high"),
-                         [("schools", "Elevtall", 20, 30), ("kindergartens", "AntallBarn", 35, 45)])
+@pytest.mark.parametrize(
+    ("kind", "size_column", "low", "high"),
+    [("schools", "Elevtall", 20, 30), ("kindergartens", "AntallBarn", 35, 45)],
+)
 def test_registers_shape_and_broken_rows(region, kind, size_column, low, high):
     register = getattr(region, kind)
-    assert list(register.columns) == ["Organisasjonsnummer", "Navn", "Kommunenummer", "Besoksadresse", "Postnummer",
-                                      "Poststed", "Breddegrad", "Lengdegrad", "ErPrivat", size_column]
+    assert list(register.columns) == [
+        "Organisasjonsnummer",
+        "Navn",
+        "Kommunenummer",
+        "Besoksadresse",
+        "Postnummer",
+        "Poststed",
+        "Breddegrad",
+        "Lengdegrad",
+        "ErPrivat",
+        size_column,
+    ]
     assert low <= len(register) <= high
     assert register["Organisasjonsnummer"].str.fullmatch(r"\d{9}").all()
     broken = region.broken_rows[kind]
-    assert set(broken.values()) == {"lat_lon_swapped", "zero_coordinates", "outside_norway", "wrong_kommune",
-                                    "duplicate_orgnr", "unknown_address"}
+    assert set(broken.values()) == {
+        "lat_lon_swapped",
+        "zero_coordinates",
+        "outside_norway",
+        "wrong_kommune",
+        "duplicate_orgnr",
+        "unknown_address",
+    }
     problem = {v: k for k, v in broken.items()}
     assert (register["Organisasjonsnummer"] == problem["duplicate_orgnr"]).sum() == 2
     assert register["Organisasjonsnummer"].duplicated().sum() == 1
@@ -195,10 +222,14 @@ def test_registers_shape_and_broken_rows(region, kind, size_column, low, high):
     with_point = healthy.dropna(subset=["Breddegrad"])
     assert len(with_point) > len(healthy) / 2 and len(with_point) < len(healthy)
     # healthy coordinates fall in the kommune they name
-    x, y = Transformer.from_crs(4326, 25833, always_xy=True).transform(with_point["Lengdegrad"], with_point["Breddegrad"])
+    x, y = Transformer.from_crs(4326, 25833, always_xy=True).transform(
+        with_point["Lengdegrad"], with_point["Breddegrad"]
+    )
     kommuner = region.kommuner.set_index("kommune").geometry
-    assert all(kommuner[k].contains(shapely.Point(px, py))
-               for k, px, py in zip(with_point["Kommunenummer"], x, y, strict=True))
+    assert all(
+        kommuner[k].contains(shapely.Point(px, py))
+        for k, px, py in zip(with_point["Kommunenummer"], x, y, strict=True)
+    )
     row = register.set_index("Organisasjonsnummer").loc[problem["wrong_kommune"]]
     px, py = Transformer.from_crs(4326, 25833, always_xy=True).transform(row["Lengdegrad"], row["Breddegrad"])
     assert not kommuner[row["Kommunenummer"]].contains(shapely.Point(px, py))
@@ -210,10 +241,14 @@ def test_address_only_rows_point_to_register_addresses(region):
     for kind in ("schools", "kindergartens"):
         register = getattr(region, kind)
         unknown = {k for k, v in region.broken_rows[kind].items() if v == "unknown_address"}
-        address_only = register[register["Breddegrad"].isna() & ~register["Organisasjonsnummer"].isin(unknown)]
+        address_only = register[
+            register["Breddegrad"].isna() & ~register["Organisasjonsnummer"].isin(unknown)
+        ]
         exact = address_only["Besoksadresse"].isin(known)
         assert exact.any() and not exact.all(), "some addresses are spelled as in the register, some not"
-        assert not register.loc[register["Organisasjonsnummer"].isin(unknown), "Besoksadresse"].isin(known).any()
+        assert (
+            not register.loc[register["Organisasjonsnummer"].isin(unknown), "Besoksadresse"].isin(known).any()
+        )
 
 
 def test_area_mapping_is_contiguous_and_in_the_population_band(region):
@@ -230,10 +265,16 @@ def test_area_mapping_is_contiguous_and_in_the_population_band(region):
 def test_stats_numerators_never_exceed_denominators(region):
     stats = region.stats.set_index("grunnkrets")
     assert (stats["persons"] == region.grunnkretser.set_index("grunnkrets")["population"]).all()
-    pairs = [("immigrants", "persons"), ("low_income_households", "households"),
-             ("single_parent_families", "families_with_children"), ("families_with_children", "households"),
-             ("only_compulsory_education", "adults_25_66"), ("adults_25_66", "persons"),
-             ("outside_work_education_30_59", "persons_30_59"), ("persons_30_59", "persons")]
+    pairs = [
+        ("immigrants", "persons"),
+        ("low_income_households", "households"),
+        ("single_parent_families", "families_with_children"),
+        ("families_with_children", "households"),
+        ("only_compulsory_education", "adults_25_66"),
+        ("adults_25_66", "persons"),
+        ("outside_work_education_30_59", "persons_30_59"),
+        ("persons_30_59", "persons"),
+    ]
     for numerator, denominator in pairs:
         both = stats[[numerator, denominator]].dropna()
         assert (both[numerator] <= both[denominator]).all(), numerator
@@ -253,10 +294,14 @@ def test_committed_files_match_a_fresh_write(tmp_path):
         old = COMMITTED / path.name
         if path.suffix == ".geojson":
             new_frame, old_frame = _read_vector(path), _read_vector(old)
-            pd.testing.assert_frame_equal(pd.DataFrame(new_frame.drop(columns="geometry")),
-                                          pd.DataFrame(old_frame.drop(columns="geometry")))
+            pd.testing.assert_frame_equal(
+                pd.DataFrame(new_frame.drop(columns="geometry")),
+                pd.DataFrame(old_frame.drop(columns="geometry")),
+            )
             assert new_frame.crs == old_frame.crs
-            assert shapely.equals_exact(new_frame.geometry.to_numpy(), old_frame.geometry.to_numpy(), 0.011).all()
+            assert shapely.equals_exact(
+                new_frame.geometry.to_numpy(), old_frame.geometry.to_numpy(), 0.011
+            ).all()
         elif path.suffix == ".csv":
             pd.testing.assert_frame_equal(pd.read_csv(path, dtype=str), pd.read_csv(old, dtype=str))
         elif path.suffix == ".json":
@@ -276,6 +321,13 @@ def test_written_raster_and_files_read_back(tmp_path, region):
     assert grunnkretser["grunnkrets"].tolist() == region.grunnkretser["grunnkrets"].tolist()
     nested = json.loads(paths["schools_json"].read_text(encoding="utf-8"))
     assert len(nested) == len(region.schools)
-    assert set(nested[0]) == {"Organisasjonsnummer", "Navn", "Kommunenummer", "Besoksadresse", "Koordinat",
-                              "ErPrivat", "Elevtall"}
+    assert set(nested[0]) == {
+        "Organisasjonsnummer",
+        "Navn",
+        "Kommunenummer",
+        "Besoksadresse",
+        "Koordinat",
+        "ErPrivat",
+        "Elevtall",
+    }
     assert set(nested[0]["Besoksadresse"]) == {"Adresse", "Postnummer", "Poststed"}

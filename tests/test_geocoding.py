@@ -38,7 +38,9 @@ def register() -> gpd.GeoDataFrame:
     frame = pd.DataFrame(ADDRESSES, columns=["kommune", "street", "number", "letter", "postnummer"])
     # address i sits at (200000 + 100 i, 6650000): its position tells which address was used
     x = 200_000 + 100 * np.arange(len(frame))
-    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(x, np.full(len(frame), 6_650_000)), crs="EPSG:25833")
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(x, np.full(len(frame), 6_650_000)), crs="EPSG:25833"
+    )
 
 
 def _address_at(register: gpd.GeoDataFrame, x: float) -> str:
@@ -48,7 +50,9 @@ def _address_at(register: gpd.GeoDataFrame, x: float) -> str:
 
 def _units(rows: list[tuple]) -> pd.DataFrame:
     """Units as read_register gives them, from (kommune, address, lat, lon, postnummer) tuples."""
-    raw = pd.DataFrame(rows, columns=["Kommunenummer", "Besoksadresse", "Breddegrad", "Lengdegrad", "Postnummer"])
+    raw = pd.DataFrame(
+        rows, columns=["Kommunenummer", "Besoksadresse", "Breddegrad", "Lengdegrad", "Postnummer"]
+    )
     raw.insert(0, "Organisasjonsnummer", [f"9{i:08d}" for i in range(len(raw))])
     raw.insert(1, "Navn", [f"Enhet {i}" for i in range(len(raw))])
     return read_register(raw)
@@ -122,7 +126,13 @@ def test_valid_coordinates_are_used_and_others_fall_back_to_the_address(register
         ]
     )
     located = geocode_addresses(units, register)
-    assert located["location_source"].tolist() == ["coordinates", "address", "address", "none", "address_fuzzy"]
+    assert located["location_source"].tolist() == [
+        "coordinates",
+        "address",
+        "address",
+        "none",
+        "address_fuzzy",
+    ]
     x, y = Transformer.from_crs("EPSG:4326", "EPSG:25833", always_xy=True).transform(10.55, 59.91)
     assert located.geometry.iloc[0].x == pytest.approx(x) and located.geometry.iloc[0].y == pytest.approx(y)
     assert located.loc[1, "location_reason"] == "coordinates swapped"
@@ -134,7 +144,9 @@ def test_valid_coordinates_are_used_and_others_fall_back_to_the_address(register
 
 
 def test_no_limit_on_the_house_number_gap(register) -> None:
-    located = geocode_addresses(_units([("0219", "Storgata 200", None, None, None)]), register, max_number_gap=None)
+    located = geocode_addresses(
+        _units([("0219", "Storgata 200", None, None, None)]), register, max_number_gap=None
+    )
     assert located.loc[0, "matched_address"] == "Storgata 20"
 
 
@@ -162,7 +174,9 @@ def test_register_as_plain_table_with_lat_lon(register) -> None:
 
 
 def test_street_key_folds_spellings() -> None:
-    assert street_key("Storgata") == street_key("Storgt.") == street_key("storgaten") == street_key("STORGATE")
+    assert (
+        street_key("Storgata") == street_key("Storgt.") == street_key("storgaten") == street_key("STORGATE")
+    )
     assert street_key("Kirkeveien") == street_key("Kirkevegen") == street_key("Kirke veg")
     assert street_key("Storgata") != street_key("Storveien")
 
@@ -171,5 +185,12 @@ def test_coordinate_status_boxes() -> None:
     lat = pd.Series([59.9, 78.2, 70.9, 57.0, 10.7, 0.0, np.nan, 59.9])
     lon = pd.Series([10.7, 15.6, -8.7, 10.0, 59.9, 0.0, 10.7, -75.0])
     assert coordinate_status(lat, lon).tolist() == [
-        "ok", "ok", "ok", "outside_norway", "swapped", "zero", "missing", "outside_norway"
+        "ok",
+        "ok",
+        "ok",
+        "outside_norway",
+        "swapped",
+        "zero",
+        "missing",
+        "outside_norway",
     ]

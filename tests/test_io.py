@@ -170,9 +170,7 @@ def test_population_csv_and_json(shared_data):
     joined = estimate.merge(counts, left_on="grunnkretsnummer", right_on="grunnkrets", suffixes=("", "_json"))
     assert len(joined) == 518
     # suppressed cells ("-" in the JSON) are missing, the rest equal the CSV's numbers
-    pd.testing.assert_series_equal(
-        joined["western-count"], joined["western-count_json"], check_names=False
-    )
+    pd.testing.assert_series_equal(joined["western-count"], joined["western-count_json"], check_names=False)
     assert pd.api.types.is_float_dtype(counts["immigrant-share"])
 
 
@@ -180,8 +178,10 @@ def test_population_csv_and_json(shared_data):
 
 
 def test_integer_codes_in_geopackage_are_padded(tmp_path):
-    layer = _layer({"grunnkretsnummer": [3010101, 3010102], "kommunenummer": [301, 301]},
-                   [box(0, 0, 1, 1), box(1, 0, 2, 1)])
+    layer = _layer(
+        {"grunnkretsnummer": [3010101, 3010102], "kommunenummer": [301, 301]},
+        [box(0, 0, 1, 1), box(1, 0, 2, 1)],
+    )
     path = _write_gpkg(layer, tmp_path / "gk.gpkg")
     assert pyogrio.read_info(path)["dtypes"][0].startswith("int")
     gk = read_units(path)
@@ -211,9 +211,14 @@ def test_topojson_needs_source_crs(tmp_path):
     square = [[10.70, 59.90], [10.72, 59.90], [10.72, 59.91], [10.70, 59.91], [10.70, 59.90]]
     topology = {
         "type": "Topology",
-        "objects": {"grunnkretser": {"type": "GeometryCollection", "geometries": [
-            {"type": "Polygon", "arcs": [[0]], "properties": {"grunnkretsnummer": "03010101"}},
-        ]}},
+        "objects": {
+            "grunnkretser": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0]], "properties": {"grunnkretsnummer": "03010101"}},
+                ],
+            }
+        },
         "arcs": [square],
     }
     path = tmp_path / "gk.topojson"
@@ -248,16 +253,20 @@ def test_geoparquet_in_other_crs_is_transformed(tmp_path):
 
 
 def test_kommune_that_disagrees_with_grunnkrets_is_reported(tmp_path):
-    layer = _layer({"grunnkrets": ["03010101", "03010102"], "kommune": ["0301", "3024"]},
-                   [box(0, 0, 1, 1), box(1, 0, 2, 1)])
+    layer = _layer(
+        {"grunnkrets": ["03010101", "03010102"], "kommune": ["0301", "3024"]},
+        [box(0, 0, 1, 1), box(1, 0, 2, 1)],
+    )
     with pytest.warns(GeokoblingWarning, match=r"3024 vs 03010102.*row\(s\) 1"):
         gk = read_units(_write_gpkg(layer, tmp_path / "gk.gpkg"))
     assert gk["kommune"].tolist() == ["0301", "3024"]  # kept as given
 
 
 def test_duplicate_codes_warned_and_kept(tmp_path):
-    layer = _layer({"grunnkrets": ["03010101", "03010101", "03010102"]},
-                   [box(0, 0, 1, 1), box(5, 5, 6, 6), box(1, 0, 2, 1)])
+    layer = _layer(
+        {"grunnkrets": ["03010101", "03010101", "03010102"]},
+        [box(0, 0, 1, 1), box(5, 5, 6, 6), box(1, 0, 2, 1)],
+    )
     with pytest.warns(GeokoblingWarning, match="more than once.*2 rows, all kept.*'03010101'"):
         gk = read_units(_write_gpkg(layer, tmp_path / "gk.gpkg"))
     assert len(gk) == 3
@@ -312,11 +321,21 @@ def test_missing_crs_refused_with_how_to_fix(tmp_path):
 
 
 def test_geojson_in_metres_without_crs_member_refused(tmp_path):
-    collection = {"type": "FeatureCollection", "features": [{
-        "type": "Feature", "properties": {"kommunenummer": "0301"},
-        "geometry": {"type": "Polygon", "coordinates": [[[262000, 6649000], [263000, 6649000],
-                                                         [263000, 6650000], [262000, 6649000]]]},
-    }]}
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"kommunenummer": "0301"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [[262000, 6649000], [263000, 6649000], [263000, 6650000], [262000, 6649000]]
+                    ],
+                },
+            }
+        ],
+    }
     path = tmp_path / "utm.geojson"
     path.write_text(json.dumps(collection))
     with pytest.raises(CRSError, match=r"utm\.geojson.*not longitude/latitude.*source_crs='EPSG:25833'"):
@@ -396,8 +415,9 @@ def test_no_code_column_at_all(tmp_path):
 
 
 def test_malformed_codes_name_the_file_column(tmp_path):
-    layer = _layer({"grunnkretsnummer": ["03010101", "301", None]},
-                   [box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)])
+    layer = _layer(
+        {"grunnkretsnummer": ["03010101", "301", None]}, [box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)]
+    )
     with pytest.raises(CodeError, match=r"column 'grunnkretsnummer' of .*gk\.gpkg.*'301'.*row\(s\) 1, 2"):
         read_units(_write_gpkg(layer, tmp_path / "gk.gpkg"))
 
@@ -439,9 +459,14 @@ def test_population_grid_bad_values(tmp_path):
 @pytest.mark.parametrize("sep", [";", "\t", "|", ","])
 def test_csv_separator_is_sniffed(tmp_path, sep):
     path = tmp_path / "t.csv"
-    path.write_text(sep.join(["kommunenr", "navn", "innbyggere"]) + "\n"
-                    + sep.join(["0301", "Oslo", "709037"]) + "\n"
-                    + sep.join(["0101", "Halden", "31444"]) + "\n")
+    path.write_text(
+        sep.join(["kommunenr", "navn", "innbyggere"])
+        + "\n"
+        + sep.join(["0301", "Oslo", "709037"])
+        + "\n"
+        + sep.join(["0101", "Halden", "31444"])
+        + "\n"
+    )
     table = read_table(path)
     assert list(table.columns) == ["kommunenr", "navn", "innbyggere"]
     assert table["kommunenr"].tolist() == ["0301", "0101"]

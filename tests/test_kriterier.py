@@ -21,7 +21,9 @@ from geokobling.network import RoadNetwork
 CRS = "EPSG:25833"
 
 
-def graph_from_lengths(nodes: dict[str, tuple[float, float]], edges: list[tuple[str, str, float]]) -> nx.MultiDiGraph:
+def graph_from_lengths(
+    nodes: dict[str, tuple[float, float]], edges: list[tuple[str, str, float]]
+) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(crs=CRS)
     for name, (x, y) in nodes.items():
         graph.add_node(name, x=x, y=y)
@@ -34,7 +36,11 @@ def graph_from_lengths(nodes: dict[str, tuple[float, float]], edges: list[tuple[
 def centres_at(points: dict[str, tuple[float, float]], population: dict[str, float], kommune: dict[str, str]):
     codes = list(points)
     return gpd.GeoDataFrame(
-        {"grunnkrets": codes, "kommune": [kommune[c] for c in codes], "population": [population[c] for c in codes]},
+        {
+            "grunnkrets": codes,
+            "kommune": [kommune[c] for c in codes],
+            "population": [population[c] for c in codes],
+        },
         geometry=[Point(points[c]) for c in codes],
         crs=CRS,
     )
@@ -166,10 +172,14 @@ def test_kommune_borders_never_change_grunnkrets_values(seed):
     graph, xy = random_network(seed, 25, 50)
     rng = np.random.default_rng(seed)
     centres = gpd.GeoDataFrame(
-        {"grunnkrets": [f"9901{i:04d}" for i in range(10)], "kommune": ["9901"] * 10,
-         "population": rng.integers(50, 2000, 10)},
-        geometry=[Point(p) for p in rng.uniform(0, 20_000, (10, 2))], crs=CRS,
-    )  # fmt: skip
+        {
+            "grunnkrets": [f"9901{i:04d}" for i in range(10)],
+            "kommune": ["9901"] * 10,
+            "population": rng.integers(50, 2000, 10),
+        },
+        geometry=[Point(p) for p in rng.uniform(0, 20_000, (10, 2))],
+        crs=CRS,
+    )
     relabelled = centres.assign(kommune=rng.choice(["9901", "9902", "9903"], 10))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GeokoblingWarning)
@@ -202,7 +212,9 @@ def test_islands_use_the_straight_line_fallback_and_are_flagged():
         {"99010001": 100, "99010002": 100, "99010003": 800},
         {"99010001": "9901", "99010002": "9901", "99010003": "9901"},
     )
-    values = strukturkriteriet(centres, network, n=1000, fallback_factor=2.0, progress=False).set_index("grunnkrets")
+    values = strukturkriteriet(centres, network, n=1000, fallback_factor=2.0, progress=False).set_index(
+        "grunnkrets"
+    )
     assert values.loc["99010001", "strukturkriteriet_km"] == pytest.approx((100 * 1.0 + 800 * 10.0) / 1000)
     assert values.loc["99010001", "fallback_people"] == 800
     with pytest.warns(GeokoblingWarning, match="cannot reach"):
@@ -252,9 +264,12 @@ def test_nearest_facility_sone_and_nabo_by_hand():
     facility = nearest_facility_distance(centres, schools, network)
     np.testing.assert_allclose(facility["distance_km"], [3.01, 2.01, 1.01])
     zones = pd.DataFrame(
-        {"grunnkrets": ["99010001", "99010002", "99010003"], "sone": ["S1", "S1", "S2"],
-         "sone_centre": ["99010002", "99010002", "99010003"]}
-    )  # fmt: skip
+        {
+            "grunnkrets": ["99010001", "99010002", "99010003"],
+            "sone": ["S1", "S1", "S2"],
+            "sone_centre": ["99010002", "99010002", "99010003"],
+        }
+    )
     np.testing.assert_allclose(sonekriteriet(centres, network, zones)["sonekriteriet_km"], [1.0, 0.0, 0.0])
     np.testing.assert_allclose(nabokriteriet(centres, network)["nabokriteriet_km"], [1.0, 1.0, 3.0])
 
@@ -263,8 +278,13 @@ def test_centres_skip_one_way_stubs_that_cannot_reach_back():
     # a two-way road with a one-way stub leaving it: a centre beside the stub must snap to the main road
     network = line_network([(0, 0), (1000, 0)], [(1000, 0), (1000, 50)])
     network = RoadNetwork.from_lines(
-        gpd.GeoDataFrame({"oneway": [False, True]}, geometry=[LineString([(0, 0), (1000, 0)]),
-                         LineString([(1000, 0), (1000, 50)])], crs=CRS), oneway="oneway")  # fmt: skip
+        gpd.GeoDataFrame(
+            {"oneway": [False, True]},
+            geometry=[LineString([(0, 0), (1000, 0)]), LineString([(1000, 0), (1000, 50)])],
+            crs=CRS,
+        ),
+        oneway="oneway",
+    )
     centres = centres_at(
         {"99010001": (0, 0), "99010002": (1001, 45)},
         {"99010001": 100, "99010002": 100},
@@ -285,7 +305,9 @@ def central_oslo(shared_data):
     grunnkretser = read_grunnkretser(shared_data / "grunnkretser_oslo_uten_hav.geojson")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GeokoblingWarning)
-        centres = population_centres(grunnkretser, grid=read_population_grid(shared_data / "befolkning_oslo_1km_2019.gml"))
+        centres = population_centres(
+            grunnkretser, grid=read_population_grid(shared_data / "befolkning_oslo_1km_2019.gml")
+        )
     extract = gpd.GeoSeries([box(10.72, 59.90, 10.78, 59.94)], crs=4326).to_crs(CRS).iloc[0]
     inside = grunnkretser.loc[grunnkretser.within(extract), "grunnkrets"]
     network = RoadNetwork.from_osm(shared_data / "oslo_sentrum_2025.osm.pbf")
@@ -345,9 +367,15 @@ def test_demo_kommune_values_agree_whether_people_come_from_addresses_or_the_ras
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GeokoblingWarning)
         for source in ({"addresses": region.addresses}, {"raster": raster}):
-            values = strukturkriteriet(population_centres(region.grunnkretser, **source), network, progress=False)
+            values = strukturkriteriet(
+                population_centres(region.grunnkretser, **source), network, progress=False
+            )
             per_kommune.append(reaggregate(values[values["reached"]], by="kommune").set_index("kommune"))
     by_addresses, by_raster = per_kommune
-    np.testing.assert_allclose(by_addresses["population"], by_raster["population"])  # the raster holds the same people
+    np.testing.assert_allclose(
+        by_addresses["population"], by_raster["population"]
+    )  # the raster holds the same people
     # 100 m cells move each person by at most ~70 m, so the kommune values differ by little
-    np.testing.assert_allclose(by_addresses["strukturkriteriet_km"], by_raster["strukturkriteriet_km"], rtol=0.05)
+    np.testing.assert_allclose(
+        by_addresses["strukturkriteriet_km"], by_raster["strukturkriteriet_km"], rtol=0.05
+    )

@@ -21,7 +21,9 @@ GRUNNKRETSER = "grunnkretser_0219_0220_baerum_asker_2018.geojson"
 @pytest.fixture(scope="module")
 def grunnkretser(shared_data) -> gpd.GeoDataFrame:
     frame = gpd.read_file(shared_data / GRUNNKRETSER)
-    return frame.rename(columns={"grunnkretsnummer": "grunnkrets"})[["grunnkrets", "kommunenummer", "geometry"]]
+    return frame.rename(columns={"grunnkretsnummer": "grunnkrets"})[
+        ["grunnkrets", "kommunenummer", "geometry"]
+    ]
 
 
 def _points(xy: np.ndarray | list, crs: str = CRS, index=None) -> gpd.GeoDataFrame:
@@ -55,19 +57,31 @@ def test_hand_made_cases_follow_the_documented_rules() -> None:
     result = link_units(points, _two_squares(), code="code", max_distance=50)
     assert result["code"].tolist() == ["b", "a", "a", "a", "b", "b", "a", pd.NA]
     assert result["code_match"].tolist() == [
-        "inside", "inside", "border", "border", "border", "nearest", "nearest", "unmatched"
+        "inside",
+        "inside",
+        "border",
+        "border",
+        "border",
+        "nearest",
+        "nearest",
+        "unmatched",
     ]
     assert result["code_distance_m"].iloc[:5].tolist() == [0, 0, 0, 0, 0]
     assert result["code_distance_m"].iloc[5:7].tolist() == [30, 5]
     assert np.isnan(result["code_distance_m"].iloc[7])
     # nearest is (20, 10): distance sqrt(480² + 490²)
-    assert result["code_reason"].iloc[7] == f"nearest polygon 'a' is {np.hypot(480, 490):.0f} m away, beyond max_distance=50 m"
+    assert (
+        result["code_reason"].iloc[7]
+        == f"nearest polygon 'a' is {np.hypot(480, 490):.0f} m away, beyond max_distance=50 m"
+    )
     assert result["code_reason"].iloc[:7].isna().all()
 
 
 def test_overlap_goes_to_lowest_code_and_interior_beats_border() -> None:
     polygons = gpd.GeoDataFrame(
-        {"code": ["02", "01", "03"]}, geometry=[box(0, 0, 10, 10), box(5, 0, 15, 10), box(15, 0, 20, 10)], crs=CRS
+        {"code": ["02", "01", "03"]},
+        geometry=[box(0, 0, 10, 10), box(5, 0, 15, 10), box(15, 0, 20, 10)],
+        crs=CRS,
     )
     # (7, 5) in both "01" and "02"; (5, 5) inside "02" and on the edge of "01"; (15, 5) inside none,
     # on the edges of "01" and "03"
@@ -160,7 +174,9 @@ def _shared_boundary_points(polygons: np.ndarray, rng: np.random.Generator) -> t
     """Vertices shared by two neighbours, and midpoints of edges they share."""
     left, right = shapely.STRtree(polygons).query(polygons, predicate="intersects")
     pairs = left < right
-    shared = shapely.intersection(shapely.boundary(polygons[left[pairs]]), shapely.boundary(polygons[right[pairs]]))
+    shared = shapely.intersection(
+        shapely.boundary(polygons[left[pairs]]), shapely.boundary(polygons[right[pairs]])
+    )
     lines = shapely.get_parts(shapely.line_merge(shared[shapely.length(shared) > 0]))
     lines = lines[shapely.get_type_id(lines) == shapely.GeometryType.LINESTRING]
     coords = shapely.get_coordinates(lines)
@@ -219,7 +235,9 @@ def test_link_layers_gives_one_block_per_layer_consistent_with_each_other(grunnk
     units = gpd.GeoDataFrame(geometry=points, crs=CRS)
     result = link_layers(units, {"grunnkrets": grunnkretser, "kommune": (kommuner, "kommunenummer")})
     assert list(result.columns) == [
-        f"{layer}{suffix}" for layer in ("grunnkrets", "kommune") for suffix in ("", "_match", "_distance_m", "_reason")
+        f"{layer}{suffix}"
+        for layer in ("grunnkrets", "kommune")
+        for suffix in ("", "_match", "_distance_m", "_reason")
     ]
     assert (result["kommune_match"] == "inside").all()
     # with lowest-code rules on both layers, the kommune is always the grunnkrets' own kommune
@@ -232,8 +250,16 @@ def test_link_layers_gives_one_block_per_layer_consistent_with_each_other(grunnk
 def _broken_register() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "organisasjonsnummer": ["900000001", "900000002", "900000003", "900000004", "900000005",
-                                    "900000005", "900000007", None],
+            "organisasjonsnummer": [
+                "900000001",
+                "900000002",
+                "900000003",
+                "900000004",
+                "900000005",
+                "900000005",
+                "900000007",
+                None,
+            ],
             "kommune": ["0301", "0301", "0301", "0301", "0219", "0219", "0301", "0301"],
             #           ok      swapped  (0,0)  outside  wrong kommune  dup  missing  ok
             "lat": [59.91, 10.75, 0.0, 48.85, 59.91, 59.89, None, 59.92],
@@ -254,7 +280,14 @@ def test_check_register_flags_each_kind_of_error_and_keeps_every_row() -> None:
     checked = check_register(register, kommuner=_kommune_squares())
     assert len(checked) == len(register)
     assert checked["coord_status"].tolist() == [
-        "ok", "swapped", "zero", "outside_norway", "ok", "ok", "missing", "ok"
+        "ok",
+        "swapped",
+        "zero",
+        "outside_norway",
+        "ok",
+        "ok",
+        "missing",
+        "ok",
     ]
     assert checked["point_kommune"].tolist() == ["0301", "0301", pd.NA, pd.NA, "0301", "0219", pd.NA, "0301"]
     assert checked["kommune_mismatch"].tolist() == [False, False, pd.NA, pd.NA, True, False, pd.NA, False]
@@ -282,7 +315,9 @@ def test_check_register_without_kommuner_leaves_mismatch_unknown() -> None:
 
 
 def test_coordinates_in_svalbard_are_in_norway() -> None:
-    register = pd.DataFrame({"organisasjonsnummer": ["900000001"], "kommune": ["2100"], "lat": [78.22], "lon": [15.65]})
+    register = pd.DataFrame(
+        {"organisasjonsnummer": ["900000001"], "kommune": ["2100"], "lat": [78.22], "lon": [15.65]}
+    )
     assert check_register(register)["coord_status"].tolist() == ["ok"]
 
 
@@ -327,8 +362,11 @@ def test_catchment_shares_of_grunnkretser_in_their_kommune(grunnkretser) -> None
 
 def test_unit_table_has_one_row_per_unit_and_year_with_layer_codes() -> None:
     units = gpd.GeoDataFrame(
-        {"organisasjonsnummer": ["900000001", "900000002", "900000003"], "kommune": ["0301"] * 3,
-         "size": [300, 120, 45]},
+        {
+            "organisasjonsnummer": ["900000001", "900000002", "900000003"],
+            "kommune": ["0301"] * 3,
+            "size": [300, 120, 45],
+        },
         geometry=[Point(5, 5), Point(15, 5), None],
         crs=CRS,
     )
@@ -358,12 +396,14 @@ def test_broken_register_rows_come_out_with_the_right_statuses(grunnkretser) -> 
     from geokobling.registers import read_register
 
     kommuner = grunnkretser.dissolve("kommunenummer").reset_index()[["kommunenummer", "geometry"]]
-    areas = grunnkretser.assign(area=grunnkretser["grunnkrets"].str.slice(0, 6)).dissolve("area").reset_index()
+    areas = (
+        grunnkretser.assign(area=grunnkretser["grunnkrets"].str.slice(0, 6)).dissolve("area").reset_index()
+    )
     by_code = grunnkretser.set_index("grunnkrets").geometry
     baerum, asker, school = "02190101", "02200101", "02190203"
-    lonlat = gpd.GeoSeries(
-        [by_code[c].representative_point() for c in (baerum, asker)], crs=CRS
-    ).to_crs("EPSG:4326")
+    lonlat = gpd.GeoSeries([by_code[c].representative_point() for c in (baerum, asker)], crs=CRS).to_crs(
+        "EPSG:4326"
+    )
     (b_lon, b_lat), (a_lon, a_lat) = [(p.x, p.y) for p in lonlat]
     addresses = gpd.GeoDataFrame(
         {"kommune": ["0219"], "street": ["Storgata"], "number": [12], "letter": [""], "postnummer": ["1300"]},
@@ -375,8 +415,16 @@ def test_broken_register_rows_come_out_with_the_right_statuses(grunnkretser) -> 
             "Organisasjonsnummer": [f"90000000{i}" for i in range(8)],
             "Navn": [f"Skole {i}" for i in range(8)],
             "Kommunenummer": ["0219"] * 8,
-            "Besoksadresse": ["Storgata 12", "Storgata 12", "Storgt. 12", "Ukjentveien 1", "Storgata 12",
-                              "Storgata 12", "Postboks 55", "Storgata 12"],
+            "Besoksadresse": [
+                "Storgata 12",
+                "Storgata 12",
+                "Storgt. 12",
+                "Ukjentveien 1",
+                "Storgata 12",
+                "Storgata 12",
+                "Postboks 55",
+                "Storgata 12",
+            ],
             "Postnummer": ["1300"] * 8,
             "Poststed": ["Sandvika"] * 8,
             #             ok     swapped  (0,0)  Paris  Asker  dup of 0  none   Oslo sentrum
@@ -390,7 +438,9 @@ def test_broken_register_rows_come_out_with_the_right_statuses(grunnkretser) -> 
 
     register = check_register(read_register(raw), kommuner=kommuner)
     located = geocode_addresses(register, addresses)
-    links = link_layers(located, {"area": areas, "grunnkrets": grunnkretser, "kommune": (kommuner, "kommunenummer")})
+    links = link_layers(
+        located, {"area": areas, "grunnkrets": grunnkretser, "kommune": (kommuner, "kommunenummer")}
+    )
     with pytest.warns(GeokoblingWarning, match="900000000"):
         table = unit_table(located, links, year=2018)
 
@@ -407,10 +457,20 @@ def test_broken_register_rows_come_out_with_the_right_statuses(grunnkretser) -> 
         "",  # Oslo is not among the kommune polygons given: mismatch unknown
     ]
     assert table["location_source"].tolist() == [
-        "coordinates", "address", "address_fuzzy", "none", "coordinates", "coordinates", "none", "coordinates"
+        "coordinates",
+        "address",
+        "address_fuzzy",
+        "none",
+        "coordinates",
+        "coordinates",
+        "none",
+        "coordinates",
     ]
     assert table["grunnkrets"].tolist() == [baerum, school, school, pd.NA, asker, baerum, pd.NA, pd.NA]
-    assert table["grunnkrets_match"].tolist() == ["inside"] * 3 + ["unmatched"] + ["inside"] * 2 + ["unmatched"] * 2
+    assert (
+        table["grunnkrets_match"].tolist()
+        == ["inside"] * 3 + ["unmatched"] + ["inside"] * 2 + ["unmatched"] * 2
+    )
     assert links["grunnkrets_reason"].iloc[[3, 6]].tolist() == ["no location", "no location"]
     assert "beyond max_distance" in links["grunnkrets_reason"].iloc[7]
     assert table["kommune_linked"].tolist() == ["0219", "0219", "0219", pd.NA, "0220", "0219", pd.NA, pd.NA]
@@ -423,10 +483,14 @@ def test_chunks_through_an_executor_give_the_same_links():
     from concurrent.futures import ThreadPoolExecutor
 
     rng = np.random.default_rng(5)
-    cells = gpd.GeoDataFrame({"grunnkrets": [f"0301{i:04d}" for i in range(16)]},
-                             geometry=[box(x, y, x + 100, y + 100) for x in range(0, 400, 100) for y in range(0, 400, 100)],
-                             crs="EPSG:25833")  # fmt: skip
-    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(*rng.uniform(-300, 700, (2, 1000))), crs="EPSG:25833")
+    cells = gpd.GeoDataFrame(
+        {"grunnkrets": [f"0301{i:04d}" for i in range(16)]},
+        geometry=[box(x, y, x + 100, y + 100) for x in range(0, 400, 100) for y in range(0, 400, 100)],
+        crs="EPSG:25833",
+    )
+    points = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(*rng.uniform(-300, 700, (2, 1000))), crs="EPSG:25833"
+    )
     points.index = points.index * 3  # the index must survive the chunking
     whole = link_units(points, cells)
     with ThreadPoolExecutor(2) as pool:

@@ -21,10 +21,15 @@ def random_centres(seed: int, n: int = 40) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(seed)
     population = rng.integers(0, 500, n).astype(float)
     return gpd.GeoDataFrame(
-        {"grunnkrets": [f"9901{i:04d}" for i in range(n)], "kommune": ["9901"] * n, "population": population,
-         "immigrants": np.floor(population * rng.random(n))},
-        geometry=[Point(p) for p in rng.uniform(0, 10_000, (n, 2))], crs=CRS,
-    )  # fmt: skip
+        {
+            "grunnkrets": [f"9901{i:04d}" for i in range(n)],
+            "kommune": ["9901"] * n,
+            "population": population,
+            "immigrants": np.floor(population * rng.random(n)),
+        },
+        geometry=[Point(p) for p in rng.uniform(0, 10_000, (n, 2))],
+        crs=CRS,
+    )
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -42,8 +47,9 @@ def test_straight_line_neighbourhoods_equal_a_plain_computation(seed):
         if np.unique(distance[order][taken > 0]).size < (taken > 0).sum():
             continue  # a tie at the cut makes the group count depend on the order; skip such rows
         assert hoods.loc[i, "mean_distance_km"] == pytest.approx((taken * distance[order]).sum() / k / 1000)
-        expected_group = (taken * np.divide(group[order], people[order], where=people[order] > 0,
-                                            out=np.zeros(len(order)))).sum()  # fmt: skip
+        expected_group = (
+            taken * np.divide(group[order], people[order], where=people[order] > 0, out=np.zeros(len(order)))
+        ).sum()
         assert hoods.loc[i, "immigrants"] == pytest.approx(expected_group)
         assert hoods.loc[i, "radius_km"] == pytest.approx(distance[order][taken > 0].max() / 1000)
     assert hoods["reached"].all()
@@ -54,8 +60,9 @@ def test_road_neighbourhoods_follow_the_road():
     roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1000, 0), (1000, 1000)])], crs=CRS)
     centres = gpd.GeoDataFrame(
         {"grunnkrets": ["99010001", "99010002"], "kommune": ["9901", "9901"], "population": [100, 100]},
-        geometry=[Point(0, 0), Point(1000, 1000)], crs=CRS,
-    )  # fmt: skip
+        geometry=[Point(0, 0), Point(1000, 1000)],
+        crs=CRS,
+    )
     by_road = population_neighbourhoods(centres, RoadNetwork.from_lines(roads), k=200)
     straight = population_neighbourhoods(centres, k=200)
     assert by_road["radius_km"].tolist() == pytest.approx([2.0, 2.0])
@@ -66,7 +73,9 @@ def test_dissimilarity_index_by_hand():
     hoods = pd.DataFrame({"a": [30.0, 10.0, 0.0], "b": [0.0, 10.0, 40.0]})
     # shares a: .75 .25 0; b: 0 .2 .8 -> 50 * (.75 + .05 + .8) = 80
     assert dissimilarity_index(hoods, "a", "b") == pytest.approx(80.0)
-    assert dissimilarity_index(pd.DataFrame({"a": [1.0, 2.0], "b": [2.0, 4.0]}), "a", "b") == pytest.approx(0.0)
+    assert dissimilarity_index(pd.DataFrame({"a": [1.0, 2.0], "b": [2.0, 4.0]}), "a", "b") == pytest.approx(
+        0.0
+    )
 
 
 def test_bad_input():

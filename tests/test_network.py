@@ -43,9 +43,12 @@ def points(*xy, index=None) -> gpd.GeoDataFrame:
 def one_way_square() -> RoadNetwork:
     """A 100 m square whose bottom side (0,0)→(100,0) is one-way eastwards."""
     roads = lines(
-        [(0, 0), (100, 0)], [(100, 0), (100, 100)], [(100, 100), (0, 100)], [(0, 100), (0, 0)],
+        [(0, 0), (100, 0)],
+        [(100, 0), (100, 100)],
+        [(100, 100), (0, 100)],
+        [(0, 100), (0, 0)],
         oneway=[True, False, False, False],
-    )  # fmt: skip
+    )
     return RoadNetwork.from_lines(roads, oneway="oneway")
 
 
@@ -155,8 +158,14 @@ def test_distances_long_format_and_cutoff():
     pts = points((0, 0), (40, 0), (100, 0), index=["a", "b", "c"])
     long = net.distances(pts, cutoff=60)
     assert set(zip(long.origin, long.destination, strict=True)) == {
-        ("a", "a"), ("a", "b"), ("b", "a"), ("b", "b"), ("b", "c"), ("c", "b"), ("c", "c")
-    }  # fmt: skip
+        ("a", "a"),
+        ("a", "b"),
+        ("b", "a"),
+        ("b", "b"),
+        ("b", "c"),
+        ("c", "b"),
+        ("c", "c"),
+    }
     to_c = net.distances(pts.loc[["a"]], pts.loc[["c"]], how="matrix")
     assert to_c.loc["a", "c"] == pytest.approx(100.0)
 
@@ -175,8 +184,10 @@ def random_network(seed: int) -> tuple[RoadNetwork, gpd.GeoDataFrame]:
     segments = [((i, j), (i + 1, j)) for i in range(5) for j in range(6)]
     segments += [((i, j), (i, j + 1)) for i in range(6) for j in range(5)]
     segments = [s for s in segments if rng.random() > 0.15]
-    coords = [[xy[a], ((xy[a][0] + xy[b][0]) / 2 + rng.uniform(-10, 10), (xy[a][1] + xy[b][1]) / 2), xy[b]]
-              for a, b in segments]  # fmt: skip
+    coords = [
+        [xy[a], ((xy[a][0] + xy[b][0]) / 2 + rng.uniform(-10, 10), (xy[a][1] + xy[b][1]) / 2), xy[b]]
+        for a, b in segments
+    ]
     roads = lines(*coords, oneway=rng.random(len(segments)) < 0.3, ferry=rng.random(len(segments)) < 0.1)
     pts = points(*rng.uniform(-30, 530, size=(25, 2)))
     return RoadNetwork.from_lines(roads, oneway="oneway", ferry="ferry"), pts
@@ -343,10 +354,13 @@ def test_zero_length_edges_are_allowed():
 
 def test_split_at_shared_vertices_handles_crossings_and_loops():
     ways = np.array(
-        [LineString([(0, 0), (1, 0), (2, 0)]), LineString([(1, -1), (1, 0), (1, 1)]),
-         LineString([(5, 5), (6, 5), (6, 6), (5, 5)])],
+        [
+            LineString([(0, 0), (1, 0), (2, 0)]),
+            LineString([(1, -1), (1, 0), (1, 1)]),
+            LineString([(5, 5), (6, 5), (6, 6), (5, 5)]),
+        ],
         dtype=object,
-    )  # fmt: skip
+    )
     pieces, way = split_at_shared_vertices(ways)
     assert way.tolist() == [0, 0, 1, 1, 2]
     assert shapely.length(pieces).sum() == pytest.approx(shapely.length(ways).sum())
@@ -382,8 +396,15 @@ def test_nvdb_ruteplan_schema(shared_data):
     keys = [node or id_at.get(place, place) for node, place in ends]
     G = nx.Graph(list(zip(keys[:1000], keys[1000:], strict=True)))
     assert len(net.components()) == nx.number_connected_components(G) == 195
-    lower = layer.rename(columns={"FromNodeID": "fromnode", "ToNodeID": "tonode", "ONEWAY": "oneway",
-                                  "FT_MINUTES": "drivetime_fw", "TF_MINUTES": "drivetime_bw"})  # fmt: skip
+    lower = layer.rename(
+        columns={
+            "FromNodeID": "fromnode",
+            "ToNodeID": "tonode",
+            "ONEWAY": "oneway",
+            "FT_MINUTES": "drivetime_fw",
+            "TF_MINUTES": "drivetime_bw",
+        }
+    )
     with pytest.warns(GeokoblingWarning):
         assert RoadNetwork.from_nvdb(lower).n_nodes == net.n_nodes
 
@@ -409,14 +430,22 @@ def test_distances_fall_back_to_straight_lines_where_no_road_connects():
     net = RoadNetwork.from_lines(roads)
     pts = points((0, 0), (1000, 0), (0, 3000))
     plain = net.distances(pts)
-    assert set(zip(plain["origin"], plain["destination"], strict=True)) == {(0, 0), (0, 1), (1, 0), (1, 1), (2, 2)}
+    assert set(zip(plain["origin"], plain["destination"], strict=True)) == {
+        (0, 0),
+        (0, 1),
+        (1, 0),
+        (1, 1),
+        (2, 2),
+    }
     both = net.distances(pts, fallback_factor=1.5)
     assert len(both) == 9
     island = both[(both["origin"] == 0) & (both["destination"] == 2)].iloc[0]
     assert not island["by_road"] and island["distance"] == pytest.approx(1.5 * 3000)
     assert both.loc[both["by_road"], "distance"].tolist() == plain["distance"].tolist()
     near = net.distances(pts, fallback_factor=1.5, cutoff=4000)
-    assert ((near["origin"] == 1) & (near["destination"] == 2)).sum() == 0  # 1.5 × 3162 m is beyond the cutoff
+    assert (
+        (near["origin"] == 1) & (near["destination"] == 2)
+    ).sum() == 0  # 1.5 × 3162 m is beyond the cutoff
     with pytest.raises(InputError):
         net.distances(pts, fallback_factor=-1)
 
@@ -448,7 +477,9 @@ def test_distances_between_nodes_equal_networkx_on_random_graphs(seed, directed,
         if not plain.has_edge(u, v) or plain[u][v]["weight"] > weight:
             plain.add_edge(u, v, weight=weight)
     expected = {
-        (a, b): d for a in used for b, d in nx.single_source_dijkstra_path_length(plain, a, weight="weight").items()
+        (a, b): d
+        for a in used
+        for b, d in nx.single_source_dijkstra_path_length(plain, a, weight="weight").items()
     }
     found = {(a, b): d for a, b, d in zip(got["origin"], got["destination"], got["distance"], strict=True)}
     # a point exactly on a node may snap onto a crossing edge that passes through the same spot; such

@@ -40,7 +40,9 @@ def to_networkx(arcs, n):
     return graph
 
 
-graphs = st.tuples(st.integers(0, 10_000), st.integers(2, 40), st.integers(0, 120), st.sampled_from([0.0, 0.5, 1.0]))
+graphs = st.tuples(
+    st.integers(0, 10_000), st.integers(2, 40), st.integers(0, 120), st.sampled_from([0.0, 0.5, 1.0])
+)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -119,7 +121,15 @@ def test_accumulation_equals_sorted_cumulation(engine, params, limit, fallback):
         factor = 1.3
     share = np.where(mass > 0, 1.0, 0.0) * (np.arange(n) % 2)  # a group: the people of odd nodes
     result = paths.accumulate_until(
-        graph, sources, mass, limit, share=share, component=component, xy=xy, fallback_factor=factor, engine=engine
+        graph,
+        sources,
+        mass,
+        limit,
+        share=share,
+        component=component,
+        xy=xy,
+        fallback_factor=factor,
+        engine=engine,
     )
     expected = reference_accumulation(arcs, n, sources, mass, limit, component, xy, factor, share)
     for i, (weighted, taken, group_low, group_high) in enumerate(expected):
@@ -144,7 +154,9 @@ def test_unreached_limit_and_fallback_flag():
     assert not plain.reached(500.0)[0] and plain.taken[0] == 200.0
     xy = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 100.0]])
     component = np.array([0, 0, 1])
-    with_fallback = paths.accumulate_until(graph, [0], mass, 500.0, component=component, xy=xy, fallback_factor=2.0)
+    with_fallback = paths.accumulate_until(
+        graph, [0], mass, 500.0, component=component, xy=xy, fallback_factor=2.0
+    )
     assert with_fallback.reached(500.0)[0]
     assert with_fallback.fallback_mass[0] == 300.0
     assert with_fallback.weighted_sum[0] == 100 * 10.0 + 300 * 200.0

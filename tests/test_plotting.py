@@ -58,8 +58,9 @@ def test_numeric_column_colours_follow_the_colour_map():
 
 def test_vmin_vmax_set_the_colour_scale():
     ax = plot(cells([1.0, 2.0]), "value", cmap="viridis", vmin=0, vmax=4)
-    np.testing.assert_allclose(cell_colours(ax, 2), [plt.get_cmap("viridis")(0.25), plt.get_cmap("viridis")(0.5)],
-                               atol=1e-6)  # fmt: skip
+    np.testing.assert_allclose(
+        cell_colours(ax, 2), [plt.get_cmap("viridis")(0.25), plt.get_cmap("viridis")(0.5)], atol=1e-6
+    )
 
 
 def test_missing_numeric_values_are_grey_and_named_in_the_legend():
@@ -76,7 +77,9 @@ def test_categorical_column_has_one_legend_entry_per_category_plus_missing():
     assert legend_texts(ax) == ["Sentrum", "Øst", "mangler verdi"]
     colours = cell_colours(ax, 4)
     assert np.allclose(colours[0], colours[3]) and not np.allclose(colours[0], colours[1])
-    assert np.allclose(colours[2], ax.get_legend().get_patches()[2].get_facecolor())  # the missing one is grey
+    assert np.allclose(
+        colours[2], ax.get_legend().get_patches()[2].get_facecolor()
+    )  # the missing one is grey
 
 
 def test_ordered_categories_keep_their_order_and_follow_the_colour_map():
@@ -98,7 +101,9 @@ def test_points_layers_are_drawn_where_the_points_are_and_named_in_norwegian():
     texts = legend_texts(ax)
     assert texts[:3] == ["a", "b", "c"]
     assert texts[3:] == ["Skoler", "Barnehager (1 uten posisjon)"]
-    scatters = {c.get_label(): c.get_offsets() for c in ax.collections if c.get_label().startswith(("Sk", "Ba"))}
+    scatters = {
+        c.get_label(): c.get_offsets() for c in ax.collections if c.get_label().startswith(("Sk", "Ba"))
+    }
     np.testing.assert_allclose(scatters["Skoler"], [[500, 500], [1500, 500]])
     np.testing.assert_allclose(scatters["Barnehager (1 uten posisjon)"], [[2500, 500]])
 
@@ -114,8 +119,11 @@ def test_a_single_points_layer_takes_points_label_and_is_transformed_to_the_work
 def test_boundaries_are_drawn_as_black_lines_along_the_outline():
     kommune = gpd.GeoDataFrame(geometry=[box(0, 0, 2000, 1000)], crs=CRS)
     ax = plot(cells([1.0, 2.0]), "value", boundaries=kommune)
-    black = [c for c in ax.collections if len(c.get_edgecolor()) and np.allclose(c.get_edgecolor()[0], to_rgba("black"))
-             and c.get_paths()]  # fmt: skip
+    black = [
+        c
+        for c in ax.collections
+        if len(c.get_edgecolor()) and np.allclose(c.get_edgecolor()[0], to_rgba("black")) and c.get_paths()
+    ]
     assert black
     vertices = np.vstack([p.vertices for c in black for p in c.get_paths()])
     assert vertices[:, 0].min() == pytest.approx(0) and vertices[:, 0].max() == pytest.approx(2000)
@@ -156,8 +164,11 @@ def test_a_layer_without_crs_is_refused():
 def test_explore_makes_a_folium_map_with_a_layer_per_points_layer():
     pytest.importorskip("folium")
     schools = gpd.GeoDataFrame({"name": ["A skole"]}, geometry=[Point(262500, 6649500)], crs=CRS)
-    frame = gpd.GeoDataFrame({"area": ["Sentrum"], "share": pd.array([None], dtype="Float64")},
-                             geometry=[box(262000, 6649000, 263000, 6650000)], crs=CRS)  # fmt: skip
+    frame = gpd.GeoDataFrame(
+        {"area": ["Sentrum"], "share": pd.array([None], dtype="Float64")},
+        geometry=[box(262000, 6649000, 263000, 6650000)],
+        crs=CRS,
+    )
     html = explore(frame, "area", points={"Skoler": schools}).get_root().render()
     assert "Analyseomr\\u00e5der" in html and "Skoler" in html and "A skole" in html
 

@@ -28,13 +28,25 @@ grunnkrets_codes = st.integers(1010000, 56999999).map(lambda n: f"{n:08d}")
 
 def _grid(n: int) -> gpd.GeoDataFrame:
     codes = [f"0301{i:02d}{j:02d}" for i in range(n) for j in range(n)]
-    shapes = [box(X0 + i * 1000, Y0 + j * 1000, X0 + (i + 1) * 1000, Y0 + (j + 1) * 1000) for i in range(n) for j in range(n)]
+    shapes = [
+        box(X0 + i * 1000, Y0 + j * 1000, X0 + (i + 1) * 1000, Y0 + (j + 1) * 1000)
+        for i in range(n)
+        for j in range(n)
+    ]
     return gpd.GeoDataFrame({"grunnkrets": codes}, geometry=shapes, crs="EPSG:25833")
 
 
 def _roads(n: int) -> gpd.GeoDataFrame:
-    segments = [LineString([(X0 + i * 1000, Y0 + j * 1000), (X0 + i * 1000, Y0 + (j + 1) * 1000)]) for i in range(n + 1) for j in range(n)]
-    segments += [LineString([(X0 + j * 1000, Y0 + i * 1000), (X0 + (j + 1) * 1000, Y0 + i * 1000)]) for i in range(n + 1) for j in range(n)]
+    segments = [
+        LineString([(X0 + i * 1000, Y0 + j * 1000), (X0 + i * 1000, Y0 + (j + 1) * 1000)])
+        for i in range(n + 1)
+        for j in range(n)
+    ]
+    segments += [
+        LineString([(X0 + j * 1000, Y0 + i * 1000), (X0 + (j + 1) * 1000, Y0 + i * 1000)])
+        for i in range(n + 1)
+        for j in range(n)
+    ]
     return gpd.GeoDataFrame(geometry=segments, crs="EPSG:25833")
 
 
@@ -60,7 +72,13 @@ def _quiet(call):
 )
 def test_read_table_round_trip(codes, counts, sep, encoding):
     people = counts.draw(st.lists(st.integers(0, 10**6), min_size=len(codes), max_size=len(codes)))
-    names = counts.draw(st.lists(st.sampled_from(["Bærum", "Asker", "Ås", "Øvre Eiker", "Oslo"]), min_size=len(codes), max_size=len(codes)))
+    names = counts.draw(
+        st.lists(
+            st.sampled_from(["Bærum", "Asker", "Ås", "Øvre Eiker", "Oslo"]),
+            min_size=len(codes),
+            max_size=len(codes),
+        )
+    )
     table = pd.DataFrame({"kommunenr": codes, "navn": names, "innbyggere": people})
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.csv"
@@ -73,7 +91,10 @@ def test_read_table_round_trip(codes, counts, sep, encoding):
 
 
 @FAST
-@given(codes=st.lists(grunnkrets_codes, min_size=1, max_size=12, unique=True), suffix=st.sampled_from([".gpkg", ".parquet", ".geojson"]))
+@given(
+    codes=st.lists(grunnkrets_codes, min_size=1, max_size=12, unique=True),
+    suffix=st.sampled_from([".gpkg", ".parquet", ".geojson"]),
+)
 def test_read_units_round_trip(codes, suffix):
     shapes = [box(X0 + i * 100, Y0, X0 + (i + 1) * 100, Y0 + 100) for i in range(len(codes))]
     layer = gpd.GeoDataFrame({"grunnkretsnummer": [int(c) for c in codes]}, geometry=shapes, crs="EPSG:25833")
@@ -98,8 +119,11 @@ CORRUPTIONS = {
 @FAST
 @given(corruption=st.sampled_from(sorted(CORRUPTIONS)), n=st.integers(1, 5))
 def test_read_units_refuses_corrupted_layers_with_a_geokobling_error(corruption, n):
-    layer = gpd.GeoDataFrame({"grunnkretsnummer": [f"0301{i:04d}" for i in range(n)]},
-                             geometry=[box(X0 + i, Y0, X0 + i + 1, Y0 + 1) for i in range(n)], crs="EPSG:25833")  # fmt: skip
+    layer = gpd.GeoDataFrame(
+        {"grunnkretsnummer": [f"0301{i:04d}" for i in range(n)]},
+        geometry=[box(X0 + i, Y0, X0 + i + 1, Y0 + 1) for i in range(n)],
+        crs="EPSG:25833",
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "gk.parquet"
         CORRUPTIONS[corruption](layer).to_parquet(path)
@@ -137,8 +161,10 @@ def test_link_units_returns_every_row_with_a_consistent_status(located, max_dist
 
 
 @FAST
-@given(assignment=st.lists(st.one_of(st.none(), st.sampled_from(["A", "B", "C"])), min_size=16, max_size=16),
-       people=st.lists(st.one_of(st.none(), st.integers(0, 5000)), min_size=16, max_size=16))  # fmt: skip
+@given(
+    assignment=st.lists(st.one_of(st.none(), st.sampled_from(["A", "B", "C"])), min_size=16, max_size=16),
+    people=st.lists(st.one_of(st.none(), st.integers(0, 5000)), min_size=16, max_size=16),
+)
 def test_build_areas_sums_exactly_the_mapped_units(assignment, people):
     codes = GRID["grunnkrets"].tolist()
     mapping = {code: area for code, area in zip(codes, assignment, strict=True) if area is not None}
@@ -181,8 +207,11 @@ def test_build_areas_refuses_corrupted_input_with_a_geokobling_error(corruption)
 @settings(max_examples=25, deadline=None)
 @given(people=st.lists(st.floats(0, 3000), min_size=16, max_size=16), n=st.floats(1, 20000))
 def test_strukturkriteriet_keeps_every_row_and_never_exceeds_the_farthest_distance(people, n):
-    centres = gpd.GeoDataFrame({"grunnkrets": GRID["grunnkrets"], "kommune": "0301", "population": people},
-                               geometry=GRID.geometry.centroid, crs="EPSG:25833")  # fmt: skip
+    centres = gpd.GeoDataFrame(
+        {"grunnkrets": GRID["grunnkrets"], "kommune": "0301", "population": people},
+        geometry=GRID.geometry.centroid,
+        crs="EPSG:25833",
+    )
     values = _quiet(lambda: gk.strukturkriteriet(centres, NETWORK, n=n, progress=False))
     assert values["grunnkrets"].tolist() == centres["grunnkrets"].tolist()
     reached = values["reached"].to_numpy(dtype=bool)
@@ -193,10 +222,15 @@ def test_strukturkriteriet_keeps_every_row_and_never_exceeds_the_farthest_distan
 
 
 @settings(max_examples=25, deadline=None)
-@given(corruption=st.sampled_from(["negative", "missing", "text", "no crs", "duplicate", "n zero", "n negative"]))
+@given(
+    corruption=st.sampled_from(["negative", "missing", "text", "no crs", "duplicate", "n zero", "n negative"])
+)
 def test_strukturkriteriet_refuses_corrupted_input_with_a_geokobling_error(corruption):
-    centres = gpd.GeoDataFrame({"grunnkrets": GRID["grunnkrets"], "kommune": "0301", "population": 500.0},
-                               geometry=GRID.geometry.centroid, crs="EPSG:25833")  # fmt: skip
+    centres = gpd.GeoDataFrame(
+        {"grunnkrets": GRID["grunnkrets"], "kommune": "0301", "population": 500.0},
+        geometry=GRID.geometry.centroid,
+        crs="EPSG:25833",
+    )
     n = 5000.0
     if corruption in ("negative", "missing", "text"):
         centres["population"] = centres["population"].astype(object)

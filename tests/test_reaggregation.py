@@ -15,8 +15,12 @@ VALUE = "strukturkriteriet_km"
 
 def test_worked_example_from_grunnkrets_values():
     # SPEC: A 500 people 3.0 km, B 2 500 people 1.5 km -> kommune {A, B} 1.75 km
-    values = pd.DataFrame({"grunnkrets": ["03010001", "03010002"], "population": [500, 2500], VALUE: [3.0, 1.5]})
-    out = reaggregate(values, pd.DataFrame({"grunnkrets": ["03010001", "03010002"], "kommune": ["0301", "0301"]}))
+    values = pd.DataFrame(
+        {"grunnkrets": ["03010001", "03010002"], "population": [500, 2500], VALUE: [3.0, 1.5]}
+    )
+    out = reaggregate(
+        values, pd.DataFrame({"grunnkrets": ["03010001", "03010002"], "kommune": ["0301", "0301"]})
+    )
     assert out["kommune"].tolist() == ["0301"]
     assert out[VALUE].item() == pytest.approx(1.75, abs=1e-12)
     assert out["population"].item() == 3000
@@ -41,7 +45,9 @@ def test_integer_codes_are_padded_in_mapping_and_values():
 
 
 def test_unmapped_codes_are_listed():
-    values = pd.DataFrame({"kommune": ["0219", "0220", "0301"], "population": [1, 1, 1], VALUE: [1.0, 1.0, 1.0]})
+    values = pd.DataFrame(
+        {"kommune": ["0219", "0220", "0301"], "population": [1, 1, 1], VALUE: [1.0, 1.0, 1.0]}
+    )
     with pytest.raises(MappingError, match=r"not in the mapping: '0220', '0301'"):
         reaggregate(values, {"0219": "3024"})
 
@@ -89,8 +95,12 @@ def grunnkrets_tables(draw):
     value = draw(st.lists(st.floats(0, 200), min_size=n, max_size=n))
     new_of_old = {k: f"{9000 + draw(st.integers(0, 3)):04d}" for k in kommuner}
     values = pd.DataFrame(
-        {"grunnkrets": [f"{o}{i:04d}" for i, o in enumerate(owner)], "kommune": owner,
-         "population": population, VALUE: value}
+        {
+            "grunnkrets": [f"{o}{i:04d}" for i, o in enumerate(owner)],
+            "kommune": owner,
+            "population": population,
+            VALUE: value,
+        }
     )
     return values, new_of_old
 
@@ -134,7 +144,9 @@ def test_relabelling_kommuner_never_changes_values(table, random):
     after_by_old = {k: after.set_index("kommune").loc[permuted[k]] for k in old}
     for k in old:
         assert after_by_old[k]["population"] == before_by_old[k]["population"]
-        np.testing.assert_allclose(after_by_old[k][VALUE], before_by_old[k][VALUE], rtol=1e-12, equal_nan=True)
+        np.testing.assert_allclose(
+            after_by_old[k][VALUE], before_by_old[k][VALUE], rtol=1e-12, equal_nan=True
+        )
 
 
 @pytest.mark.realdata

@@ -32,7 +32,11 @@ NESTED = [
         "Organisasjonsnummer": "974760673",
         "Navn": "Eiksmarka barnehage",
         "Kommunenummer": "0219",
-        "Besoksadresse": {"Adresse": "Bjørnstjerne Bjørnsons gate 3", "Postnummer": "1359", "Poststed": "Eiksmarka"},
+        "Besoksadresse": {
+            "Adresse": "Bjørnstjerne Bjørnsons gate 3",
+            "Postnummer": "1359",
+            "Poststed": "Eiksmarka",
+        },
         "Koordinat": {"Breddegrad": 59.94, "Lengdegrad": 10.62},
         "ErPrivat": True,
         "AntallBarn": 54,
@@ -94,7 +98,11 @@ def test_semicolon_csv_with_decimal_commas(tmp_path) -> None:
     )
     register = read_register(path)
     assert register.loc[0, ["organisasjonsnummer", "kommune", "street", "lat", "lon"]].tolist() == [
-        "974760673", "0219", "Storgata", 59.94, 10.62
+        "974760673",
+        "0219",
+        "Storgata",
+        59.94,
+        10.62,
     ]
 
 
@@ -115,13 +123,21 @@ def test_nested_json_like_the_nsr_api(tmp_path) -> None:
 
 def test_lower_case_and_variant_names() -> None:
     raw = pd.DataFrame(
-        {"orgnr": [974760673.0], "navn": ["X"], "kommunenr": [301], "adresse": ["Åsveien 2"],
-         "latitude": ["59.9"], "longitude": ["10.7"], "privat": ["Ja"], "antallbarn": [12]}
+        {
+            "orgnr": [974760673.0],
+            "navn": ["X"],
+            "kommunenr": [301],
+            "adresse": ["Åsveien 2"],
+            "latitude": ["59.9"],
+            "longitude": ["10.7"],
+            "privat": ["Ja"],
+            "antallbarn": [12],
+        }
     )
     register = read_register(raw, kind="barnehage")
-    assert register.loc[0, ["organisasjonsnummer", "kommune", "street", "lat", "private", "size"]].tolist() == [
-        "974760673", "0301", "Åsveien", 59.9, True, 12
-    ]
+    assert register.loc[
+        0, ["organisasjonsnummer", "kommune", "street", "lat", "private", "size"]
+    ].tolist() == ["974760673", "0301", "Åsveien", 59.9, True, 12]
 
 
 def test_bad_values_become_na_with_problems_and_no_row_is_lost() -> None:

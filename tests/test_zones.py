@@ -20,7 +20,9 @@ def _lattice(rows: int, cols: int, population, kommune_of_column=lambda c: "0301
     for r in range(rows):
         for c in range(cols):
             kommune = kommune_of_column(c)
-            records.append((f"{kommune}{r * cols + c:04d}", kommune, population[r * cols + c], box(c, r, c + 1, r + 1)))
+            records.append(
+                (f"{kommune}{r * cols + c:04d}", kommune, population[r * cols + c], box(c, r, c + 1, r + 1))
+            )
     codes, kommuner, people, shapes = zip(*records, strict=True)
     frame = gpd.GeoDataFrame(
         {"grunnkrets": codes, "kommune": kommuner, "population": people}, geometry=list(shapes), crs=CRS
@@ -76,7 +78,9 @@ def test_small_kommune_is_one_zone():
 def test_isolated_remnant_is_kept_flagged_and_warned():
     frame = _lattice(1, 3, [1500, 1500, 1500])
     island = gpd.GeoDataFrame(
-        {"grunnkrets": ["03010099"], "kommune": ["0301"], "population": [30]}, geometry=[box(10, 10, 11, 11)], crs=CRS
+        {"grunnkrets": ["03010099"], "kommune": ["0301"], "population": [30]},
+        geometry=[box(10, 10, 11, 11)],
+        crs=CRS,
     )
     frame = pd.concat([frame, island], ignore_index=True)
     with pytest.warns(GeokoblingWarning, match="isolated"):
@@ -128,7 +132,9 @@ def test_oslo_zones_from_the_1km_grid(shared_data):
     units = gpd.read_file(shared_data / "grunnkretser_oslo_uten_hav.geojson")
     units = units.rename(columns={"grunnkretsnummer": "grunnkrets"}).to_crs(CRS)
     with pytest.warns(GeokoblingWarning):
-        units["population"] = population_centres(units, grid=grid, population="popTot")["population"].to_numpy()
+        units["population"] = population_centres(units, grid=grid, population="popTot")[
+            "population"
+        ].to_numpy()
     with pytest.warns(GeokoblingWarning, match="isolated"):
         zones = build_zones(units, min_population=2000)
     assert len(zones) == 591
@@ -138,7 +144,9 @@ def test_oslo_zones_from_the_1km_grid(shared_data):
     assert (people[status == "ok"] >= 2000).all()
     assert (status != "ok").sum() <= 3
     # contiguity checked independently with networkx over geopandas touches/intersects
-    pairs = gpd.sjoin(units[["grunnkrets", "geometry"]], units[["grunnkrets", "geometry"]], predicate="intersects")
+    pairs = gpd.sjoin(
+        units[["grunnkrets", "geometry"]], units[["grunnkrets", "geometry"]], predicate="intersects"
+    )
     graph = nx.Graph(list(zip(pairs["grunnkrets_left"], pairs["grunnkrets_right"], strict=True)))
     for _, members in zones.groupby("sone"):
         assert nx.is_connected(graph.subgraph(members["grunnkrets"]))

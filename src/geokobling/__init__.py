@@ -3,8 +3,8 @@
 The public API is re-exported here and loaded lazily, so that ``import geokobling`` is fast and a
 notebook pays only for the parts it uses.
 
-Example
--------
+Examples
+--------
 >>> import geokobling
 >>> geokobling.normalize_codes([301], "kommune").tolist()
 ['0301']

@@ -23,11 +23,15 @@ from .network import RoadNetwork, RoutingGraph
 from .paths import CSRGraph
 
 
-def prepare_centres(centres: gpd.GeoDataFrame, population: str, source: str = "the centres") -> gpd.GeoDataFrame:
+def prepare_centres(
+    centres: gpd.GeoDataFrame, population: str, source: str = "the centres"
+) -> gpd.GeoDataFrame:
     """Validate centres: codes, population, point geometries; return a normalised copy in EPSG:25833."""
     require_columns(centres, ["grunnkrets", "kommune", population], source=source)
     centres = to_working_crs(centres, source=source).copy()
-    centres["grunnkrets"] = normalize_codes(centres["grunnkrets"], "grunnkrets", column="grunnkrets", source=source)
+    centres["grunnkrets"] = normalize_codes(
+        centres["grunnkrets"], "grunnkrets", column="grunnkrets", source=source
+    )
     centres["kommune"] = normalize_codes(centres["kommune"], "kommune", column="kommune", source=source)
     duplicated = centres["grunnkrets"][centres["grunnkrets"].duplicated()].unique()
     if len(duplicated):
@@ -47,7 +51,9 @@ def as_network(network: RoadNetwork | nx.Graph) -> RoadNetwork:
         return network
     if isinstance(network, nx.Graph):
         return RoadNetwork.from_networkx(network)
-    raise InputError(f"network must be a geokobling.RoadNetwork or a networkx graph, not {type(network).__name__}")
+    raise InputError(
+        f"network must be a geokobling.RoadNetwork or a networkx graph, not {type(network).__name__}"
+    )
 
 
 def _with_isolated_points(
@@ -106,8 +112,11 @@ def search_setup(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GeokoblingWarning)  # unsnapped points are reported per row below
         routing = network.routing_graph(
-            centres[["geometry"]].reset_index(drop=True), ferry_factor=ferry_factor, max_distance=max_snap_distance,
-            routable=True, largest_component=largest_component,
+            centres[["geometry"]].reset_index(drop=True),
+            ferry_factor=ferry_factor,
+            max_distance=max_snap_distance,
+            routable=True,
+            largest_component=largest_component,
         )
     csr, nodes, node_xy = _with_isolated_points(routing, xy, located)
     fallback: dict[str, Any] = {}

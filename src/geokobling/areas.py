@@ -12,16 +12,16 @@ other. The tolerance (1 m by default) bridges the slivers and hair-line gaps of 
 borders; in the Bærum/Asker 2018 polygons 10 neighbour pairs are 0.01–1 m apart. An area is
 contiguous when its contiguity graph has one connected part.
 
-Example
--------
+Examples
+--------
 >>> import geopandas as gpd
 >>> from shapely.geometry import box
 >>> units = gpd.GeoDataFrame(
 ...     {"grunnkrets": ["03010101", "03010102", "03010103"]},
 ...     geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(5, 0, 6, 1)], crs="EPSG:25833")
 >>> areas = build_areas(units, {"03010101": "A", "03010102": "A", "03010103": "B"})
->>> areas[["area", "n_units", "contiguous", "n_parts"]].to_dict("records")
-[{'area': 'A', 'n_units': 2, 'contiguous': True, 'n_parts': 1}, {'area': 'B', 'n_units': 1, 'contiguous': True, 'n_parts': 1}]
+>>> areas[["area", "n_units", "contiguous", "n_parts"]].values.tolist()
+[['A', 2, True, 1], ['B', 1, True, 1]]
 """
 
 from __future__ import annotations
@@ -100,11 +100,13 @@ def unmapped_report(
     MappingError
         When a unit is mapped to two different areas.
 
-    Example
-    -------
+    Examples
+    --------
     >>> units = pd.DataFrame({"grunnkrets": ["03010101", "03010102"]})
-    >>> unmapped_report(units, {"03010101": "A", "03019999": "A"}).to_dict("records")
-    [{'code': '03010102', 'problem': 'in units, not in mapping'}, {'code': '03019999', 'problem': 'unknown grunnkrets (xxxx9999) in mapping: has no polygon'}]
+    >>> for code, problem in unmapped_report(units, {"03010101": "A", "03019999": "A"}).values:
+    ...     print(code, problem)
+    03010102 in units, not in mapping
+    03019999 unknown grunnkrets (xxxx9999) in mapping: has no polygon
     """
     kind = _code_kind(unit, kind)
     require_columns(units, [unit], source="units")
@@ -236,8 +238,10 @@ def _numeric(values: pd.Series, column: str, source: str = "stats") -> np.ndarra
     if negative.any():
         rows = np.flatnonzero(negative)
         raise InputError(
-            f"column {column!r} of {source} holds negative counts {format_values(values.iloc[rows].tolist())} "
-            f"at row(s) {format_values(rows.tolist())}; counts cannot be negative (leave suppressed cells empty)"
+            f"column {column!r} of {source} holds negative counts "
+            f"{format_values(values.iloc[rows].tolist())} "
+            f"at row(s) {format_values(rows.tolist())}; counts cannot be negative (leave suppressed cells "
+            "empty)"
         )
     return numbers.to_numpy(dtype=float, na_value=np.nan)
 
@@ -261,8 +265,8 @@ def rate(areas: pd.DataFrame, num: str, den: str, *, require_complete: bool = Fa
     also NA where a unit of the area had NA in ``num`` or ``den`` (the ``<col>_n_missing`` columns
     of :func:`build_areas`), since a sum over the known units only may then bias the rate.
 
-    Example
-    -------
+    Examples
+    --------
     >>> areas = pd.DataFrame({"low": [10.0, 3.0, 1.0], "pop": [100.0, 0.0, 50.0]})
     >>> rate(areas, "low", "pop").tolist()
     [0.1, <NA>, 0.02]
@@ -292,15 +296,17 @@ def population_band(
     The band is inclusive (``low <= population <= high`` is ``"within"``); a missing population
     gives ``<NA>``. The band is a target reported per area, never enforced.
 
-    Example
-    -------
+    Examples
+    --------
     >>> population_band(pd.DataFrame({"population": [4999, 5000, 10000, 10001, None]})).tolist()
     ['below', 'within', 'within', 'above', <NA>]
     """
     require_columns(areas, [population], source="areas")
     if not low <= high:
         raise InputError(f"the population band needs low <= high; got low={low!r}, high={high!r}")
-    counts = pd.Series(_numeric(areas[population], population, source="areas"), index=areas.index).astype("Float64")
+    counts = pd.Series(_numeric(areas[population], population, source="areas"), index=areas.index).astype(
+        "Float64"
+    )
     band = pd.Series(pd.NA, index=areas.index, dtype="string", name="population_band")
     band[(counts < low).fillna(False)] = "below"
     band[((counts >= low) & (counts <= high)).fillna(False)] = "within"
@@ -378,8 +384,8 @@ def build_areas(
     InputError
         When a unit code occurs twice in ``units`` or ``stats``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from shapely.geometry import box
     >>> units = gpd.GeoDataFrame({"grunnkrets": ["03010101", "03010102"]},
     ...     geometry=[box(0, 0, 1, 1), box(1, 1, 2, 2)], crs="EPSG:25833")
@@ -432,7 +438,8 @@ def _refuse_repeated(codes: pd.Series, unit: str) -> None:
     repeated = codes[codes.duplicated()].unique()
     if len(repeated):
         raise InputError(
-            f"units has several rows for {len(repeated)} code(s) in column {unit!r}: {format_values(repeated)}; "
+            f"units has several rows for {len(repeated)} code(s) in column {unit!r}: "
+            f"{format_values(repeated)}; "
             "dissolve them to one polygon per unit first (units.dissolve(by=...))"
         )
 
@@ -504,7 +511,8 @@ def _warn_non_contiguous(areas: gpd.GeoDataFrame, area: str) -> None:
     empty = areas.loc[areas["n_units"] == 0, area]
     if len(empty):
         warnings.warn(
-            f"{len(empty)} analysis area(s) have no unit polygon and an empty geometry: {format_values(empty)}",
+            f"{len(empty)} analysis area(s) have no unit polygon and an empty geometry: "
+            f"{format_values(empty)}",
             GeokoblingWarning,
             stacklevel=3,
         )
@@ -555,8 +563,8 @@ def label_units(
     name); a unit with no value at any level keeps ``<NA>`` in both and is warned about.
     ``attrs["unmapped"]`` lists mapping codes not found in ``units``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> units = pd.DataFrame({"grunnkrets": ["03010101", "03010201", "30240101"],
     ...                       "bydel": ["030101", "030102", None]})
     >>> labelled = label_units(units, {"03010101": "Grorud nord"})
@@ -630,7 +638,8 @@ def _level_codes(units: pd.DataFrame, codes: pd.Series, level: str, kind: str | 
     digits = _DERIVABLE.get((kind, level))
     if digits is None:
         raise ColumnError(
-            f"units has no column {level!r} and {level} codes cannot be derived from {kind or 'these'} codes; "
+            f"units has no column {level!r} and {level} codes cannot be derived from {kind or 'these'} "
+            "codes; "
             f"add a {level!r} column (e.g. by a spatial join) or choose other levels"
         )
     return codes.str.slice(0, digits).set_axis(units.index)

@@ -5,8 +5,8 @@
 below a population limit. The money a kommune loses is ``(1 − basiskriterium) × base_amount``; the
 total loss is paid back as an equal amount per inhabitant, so the net effects sum to zero.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> table = pd.DataFrame({"kommune": ["1", "2"], "population": [3000, 9000],
 ...                       "strukturkriteriet_km": [22.4, 14.2]})
@@ -58,8 +58,8 @@ def grenseverdi(
     InputError
         When no kommune is below ``size_limit``, or populations/values are missing.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import pandas as pd
     >>> table = pd.DataFrame({"population": [1000, 3000, 80000], "strukturkriteriet_km": [40.0, 20.0, 2.0]})
     >>> grenseverdi(table)
@@ -107,8 +107,8 @@ def gradert_basiskriterium(
     ``loss = (1 − basiskriterium) × base_amount``, ``refund = Σ loss / Σ population × population``
     and ``net = refund − loss`` (Σ net = 0).
 
-    Example
-    -------
+    Examples
+    --------
     >>> import pandas as pd
     >>> table = pd.DataFrame({"kommune": ["a", "b"], "population": [1000, 3000],
     ...                       "strukturkriteriet_km": [12.7, 30.0]})

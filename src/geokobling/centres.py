@@ -25,8 +25,8 @@ A point on a border shared by several grunnkretser goes to the one listed first.
 conserved: the total over the grunnkretser equals the population of the addresses or cells that
 fall on them; the rest is reported in a warning and in ``result.attrs["unassigned_population"]``.
 
-Example
--------
+Examples
+--------
 >>> import geopandas as gpd
 >>> from shapely.geometry import Point, box
 >>> units = gpd.GeoDataFrame({"grunnkrets": ["03010101", "03010102"]},
@@ -126,8 +126,8 @@ def population_centres(
         No source or several, an unknown ``split``, missing or negative populations, duplicate
         grunnkrets codes; :class:`~geokobling.errors.CRSError` for data without CRS.
 
-    Example
-    -------
+    Examples
+    --------
     A 2 × 1 cell with 10 people split over two grunnkretser by area:
 
     >>> import geopandas as gpd
@@ -140,12 +140,13 @@ def population_centres(
     """
     if split not in SPLITS:
         raise InputError(f"split must be one of {SPLITS}, not {split!r}")
-    given = [name for name, source in (("addresses", addresses), ("raster", raster), ("grid", grid))
-             if source is not None]
+    given = [
+        name
+        for name, source in (("addresses", addresses), ("raster", raster), ("grid", grid))
+        if source is not None
+    ]
     if len(given) != 1:
-        raise InputError(
-            f"give exactly one of addresses=, raster= or grid= (got {given or 'none'})"
-        )
+        raise InputError(f"give exactly one of addresses=, raster= or grid= (got {given or 'none'})")
     units = _units(grunnkretser)
     geometries = _valid(units.geometry.to_numpy())
     if addresses is not None:
@@ -162,7 +163,10 @@ def population_centres(
 
 
 def polygon_centres(
-    grunnkretser: gpd.GeoDataFrame, population_table: pd.DataFrame | None = None, *, population: str = "population"
+    grunnkretser: gpd.GeoDataFrame,
+    population_table: pd.DataFrame | None = None,
+    *,
+    population: str = "population",
 ) -> gpd.GeoDataFrame:
     """Centres at a point inside each grunnkrets, for when the population is known only per grunnkrets.
 
@@ -183,8 +187,8 @@ def polygon_centres(
     -------
     As :func:`population_centres`, with ``method`` ``"polygon"``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from shapely.geometry import box
     >>> units = gpd.GeoDataFrame({"grunnkrets": ["03010101"], "population": [120]},
     ...                          geometry=[box(0, 0, 10, 10)], crs="EPSG:25833")
@@ -199,8 +203,9 @@ def polygon_centres(
         people = _counts(grunnkretser[population], population, "grunnkretser")
     else:
         require_columns(population_table, ["grunnkrets", population], source="the population table")
-        codes = normalize_codes(population_table["grunnkrets"], "grunnkrets", column="grunnkrets",
-                                source="the population table")  # fmt: skip
+        codes = normalize_codes(
+            population_table["grunnkrets"], "grunnkrets", column="grunnkrets", source="the population table"
+        )
         by_position = pd.Series(np.arange(len(units)), index=units["grunnkrets"].to_numpy())
         unit = codes.map(by_position).fillna(-1).to_numpy(dtype=int)
         people = _counts(population_table[population], population, "the population table")
@@ -208,8 +213,14 @@ def polygon_centres(
     points = shapely.point_on_surface(geometries)
     x, y = shapely.get_x(points), shapely.get_y(points)
     inside = unit >= 0
-    pieces = _assigned(unit, x[np.where(inside, unit, 0)], y[np.where(inside, unit, 0)], people,
-                       np.zeros(len(unit), dtype=bool), what="table row(s)")  # fmt: skip
+    pieces = _assigned(
+        unit,
+        x[np.where(inside, unit, 0)],
+        y[np.where(inside, unit, 0)],
+        people,
+        np.zeros(len(unit), dtype=bool),
+        what="table row(s)",
+    )
     return _centres(units, pieces, np.full(len(units), "polygon", dtype=object))
 
 
@@ -273,8 +284,9 @@ def _address_pieces(
     by_position = pd.Series(np.arange(len(codes)), index=codes.to_numpy())
     located = np.zeros(len(points), dtype=bool)
     if "grunnkrets" in points.columns:
-        given = normalize_codes(points["grunnkrets"], "grunnkrets", column="grunnkrets", source="addresses",
-                                allow_missing=True)
+        given = normalize_codes(
+            points["grunnkrets"], "grunnkrets", column="grunnkrets", source="addresses", allow_missing=True
+        )
         located = given.notna().to_numpy()
         unit[located] = given[located].map(by_position).fillna(-1).to_numpy(dtype=int)
         _warn_unknown_codes(given[located & (unit < 0)])
@@ -303,8 +315,10 @@ def _move_far_points(
     if len(far) == 0:
         return coords
     warnings.warn(
-        f"{len(far)} address(es) lie more than {ADDRESS_TOLERANCE_M:g} m outside the grunnkrets their code names "
-        f"(rows {format_values(far.tolist())}, grunnkretser {format_values(sorted(set(codes.iloc[unit[far]])))}); "
+        f"{len(far)} address(es) lie more than {ADDRESS_TOLERANCE_M:g} m outside the grunnkrets their code "
+        "names "
+        f"(rows {format_values(far.tolist())}, grunnkretser "
+        f"{format_values(sorted(set(codes.iloc[unit[far]])))}); "
         "their residents count at the grunnkrets' representative point. Check their coordinates.",
         GeokoblingWarning,
         stacklevel=5,
@@ -338,8 +352,15 @@ def _assigned(
             stacklevel=4,
         )
     keep = ~lost
-    return _Pieces(unit[keep], x[keep], y[keep], people[keep], by_area[keep], lost_people,
-                   int((lost & (people > 0)).sum()))
+    return _Pieces(
+        unit[keep],
+        x[keep],
+        y[keep],
+        people[keep],
+        by_area[keep],
+        lost_people,
+        int((lost & (people > 0)).sum()),
+    )
 
 
 def _raster_cells(raster: str | os.PathLike | tuple) -> tuple[np.ndarray, np.ndarray]:
@@ -362,7 +383,8 @@ def _read_raster(raster: str | os.PathLike | tuple) -> tuple[np.ndarray, rasteri
         array, transform, crs = raster
         if not isinstance(transform, rasterio.Affine):
             raise InputError(
-                f"raster=(array, transform, crs) needs an affine transform (rasterio.Affine) as its second item, "
+                "raster=(array, transform, crs) needs an affine transform (rasterio.Affine) as its second "
+                "item, "
                 f"not {type(transform).__name__}"
             )
         array = np.asarray(array, dtype=float)
@@ -372,15 +394,20 @@ def _read_raster(raster: str | os.PathLike | tuple) -> tuple[np.ndarray, rasteri
                 array = source.read(1, masked=True).astype(float).filled(0.0)
                 transform, crs = source.transform, source.crs
         except rasterio.errors.RasterioIOError as error:
-            raise FileReadError(f"cannot read the population raster {os.fspath(raster)!r}: {error}") from error
+            raise FileReadError(
+                f"cannot read the population raster {os.fspath(raster)!r}: {error}"
+            ) from error
     if array.ndim != 2:
-        raise InputError(f"the population raster must be 2-dimensional (one band), not of shape {array.shape}")
+        raise InputError(
+            f"the population raster must be 2-dimensional (one band), not of shape {array.shape}"
+        )
     array = np.nan_to_num(array, nan=0.0)
     if (array < 0).any():
         rows, cols = np.nonzero(array < 0)
         raise InputError(
             f"the population raster has {len(rows)} negative cell(s), e.g. at (row, col) "
-            f"{format_values(list(zip(rows.tolist(), cols.tolist(), strict=True)))}; mark missing cells as nodata"
+            f"{format_values(list(zip(rows.tolist(), cols.tolist(), strict=True)))}; mark missing cells as "
+            "nodata"
         )
     return array, transform, CRS.from_user_input(crs) if crs is not None else None
 
@@ -402,7 +429,10 @@ def _cell_pieces(cells: np.ndarray, people: np.ndarray, geometries: np.ndarray, 
     overlap_area = shapely.area(overlaps)
     real = overlap_area > 0  # cells that only touch a border do not share it
     cell_index, unit_index, overlaps, overlap_area = (
-        cell_index[real], unit_index[real], overlaps[real], overlap_area[real]
+        cell_index[real],
+        unit_index[real],
+        overlaps[real],
+        overlap_area[real],
     )
     covered = np.bincount(cell_index, weights=overlap_area, minlength=len(cells))
     by_area = _split_by_area(cells, cell_index, geometries[unit_index], split)
@@ -413,16 +443,21 @@ def _cell_pieces(cells: np.ndarray, people: np.ndarray, geometries: np.ndarray, 
     area_unit, area_people = unit_index[pieces], people[cell_index[pieces]] * share
 
     whole = np.flatnonzero(~by_area & (covered > 0))
-    whole_unit, whole_points = _centre_units(cells[whole], whole, cell_index, unit_index, overlaps, overlap_area,
-                                             geometries)
+    whole_unit, whole_points = _centre_units(
+        cells[whole], whole, cell_index, unit_index, overlaps, overlap_area, geometries
+    )
     unit = np.concatenate([area_unit, whole_unit, np.full(int((covered == 0).sum()), -1)])
     points = np.concatenate([area_centres, whole_points, shapely.centroid(cells[covered == 0])])
     placed = np.concatenate([area_people, people[whole], people[covered == 0]])
-    from_area = np.concatenate([np.ones(len(area_unit), bool), np.zeros(len(whole) + int((covered == 0).sum()), bool)])
+    from_area = np.concatenate(
+        [np.ones(len(area_unit), bool), np.zeros(len(whole) + int((covered == 0).sum()), bool)]
+    )
     return _assigned(unit, shapely.get_x(points), shapely.get_y(points), placed, from_area, what="cell(s)")
 
 
-def _split_by_area(cells: np.ndarray, cell_index: np.ndarray, overlapped: np.ndarray, split: str) -> np.ndarray:
+def _split_by_area(
+    cells: np.ndarray, cell_index: np.ndarray, overlapped: np.ndarray, split: str
+) -> np.ndarray:
     """Which cells are split by area: all, none, or (auto) those larger than a grunnkrets they overlap."""
     if split != "auto":
         return np.full(len(cells), split == "area")
@@ -471,7 +506,9 @@ def _centres(units: gpd.GeoDataFrame, pieces: _Pieces, method: np.ndarray) -> gp
     sum_y = np.bincount(pieces.unit, weights=pieces.people * pieces.y, minlength=n)
     inhabited = total > 0
     geometry = np.full(n, shapely.Point(), dtype=object)
-    geometry[inhabited] = shapely.points(sum_x[inhabited] / total[inhabited], sum_y[inhabited] / total[inhabited])
+    geometry[inhabited] = shapely.points(
+        sum_x[inhabited] / total[inhabited], sum_y[inhabited] / total[inhabited]
+    )
     status = np.where(inhabited, "ok", "no_population").astype(object)
     if not inhabited.all():
         empty = units["grunnkrets"][~inhabited].tolist()

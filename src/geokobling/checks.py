@@ -3,8 +3,8 @@
 Each check raises a :class:`~geokobling.errors.GeokoblingError` subclass whose message names the
 source, the column and the offending rows, so that callers never need to format errors themselves.
 
-Example
--------
+Examples
+--------
 >>> import geopandas as gpd
 >>> from shapely.geometry import Point
 >>> layer = gpd.GeoDataFrame(geometry=[Point(10.75, 59.91)], crs="EPSG:4326")
@@ -31,8 +31,8 @@ WORKING_CRS = "EPSG:25833"
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, source: str = "the input") -> None:
     """Raise :class:`ColumnError` naming every missing column and the columns that are there.
 
-    Example
-    -------
+    Examples
+    --------
     >>> require_columns(pd.DataFrame({"a": [1]}), ["a"])
     """
     missing = [c for c in columns if c not in frame.columns]
@@ -48,21 +48,22 @@ def non_negative_numbers(
 ) -> np.ndarray:
     """The values as floats, refusing missing, non-numeric, infinite or negative ones and naming their rows.
 
-    Example
-    -------
+    Examples
+    --------
     >>> non_negative_numbers(pd.Series([3, 0]), column="population").tolist()
     [3.0, 0.0]
     >>> non_negative_numbers(pd.Series([3, -1, None]), column="population", source="kommuner.csv")
     Traceback (most recent call last):
     ...
-    geokobling.errors.InputError: column 'population' of kommuner.csv has 2 missing, non-numeric, infinite or negative value(s) at row(s) 1, 2 (-1.0, nan); use 0 for none
+    geokobling.errors.InputError: column 'population' of kommuner.csv has 2 missing, non-numeric, infinite or ...
     """
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = ~np.isfinite(numbers) | (numbers < 0)
     if bad.any():
         rows = np.flatnonzero(bad)
         raise InputError(
-            f"column {column!r} of {source} has {len(rows)} missing, non-numeric, infinite or negative value(s) at row(s) "
+            f"column {column!r} of {source} has {len(rows)} missing, non-numeric, infinite or negative "
+            "value(s) at row(s) "
             f"{format_values(rows.tolist())} ({format_values(values.iloc[rows].tolist())}); {advice}"
         )
     return numbers
@@ -73,8 +74,8 @@ def to_working_crs(frame: gpd.GeoDataFrame, *, source: str = "the input") -> gpd
 
     A frame already in EPSG:25833 is returned as it is (not copied).
 
-    Example
-    -------
+    Examples
+    --------
     >>> from shapely.geometry import Point
     >>> to_working_crs(gpd.GeoDataFrame(geometry=[Point(0, 0)]), source="x.gpkg")
     Traceback (most recent call last):
@@ -93,15 +94,13 @@ def to_working_crs(frame: gpd.GeoDataFrame, *, source: str = "the input") -> gpd
     return frame.to_crs(WORKING_CRS)
 
 
-def require_geometries(
-    frame: gpd.GeoDataFrame, *, kinds: Iterable[str], source: str = "the input"
-) -> None:
+def require_geometries(frame: gpd.GeoDataFrame, *, kinds: Iterable[str], source: str = "the input") -> None:
     """Raise :class:`GeometryError` for missing, empty or wrongly typed geometries, listing the rows.
 
     ``kinds`` are geometry type names such as ``("Polygon", "MultiPolygon")``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from shapely.geometry import Point
     >>> require_geometries(gpd.GeoDataFrame(geometry=[Point(0, 0)]), kinds=["Point"])
     """

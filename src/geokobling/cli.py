@@ -3,8 +3,8 @@
 Every subcommand reads files, calls one or two public functions, writes its tables to an output
 folder and prints where they are. ``geokobling SUBCOMMAND --help`` shows an example for each.
 
-Example
--------
+Examples
+--------
 >>> build_parser().parse_args(["basiskriterium", "--values", "k.csv"]).grenseverdi
 '25.4'
 """
@@ -86,7 +86,9 @@ def _reading(path: str, what: str, read: Callable):  # noqa: ANN202
     except GeokoblingError:
         raise
     except Exception as error:  # pyogrio raises several kinds; all mean the same to the user
-        raise FileReadError(f"cannot read {what} file {path}: {error}. Check that it is a complete vector file.") from error
+        raise FileReadError(
+            f"cannot read {what} file {path}: {error}. Check that it is a complete vector file."
+        ) from error
 
 
 def _read_network(path: str, kind: str):  # noqa: ANN202
@@ -99,7 +101,9 @@ def _read_network(path: str, kind: str):  # noqa: ANN202
         if kind == "lines":
             info = _reading(path, "the --roads", pyogrio.read_info)
             columns = {c.lower() for c in info["fields"]}
-            kind = "nvdb" if {"fromnodeid", "tonodeid"} <= columns or {"fromnode", "tonode"} <= columns else kind
+            kind = (
+                "nvdb" if {"fromnodeid", "tonodeid"} <= columns or {"fromnode", "tonode"} <= columns else kind
+            )
     if kind == "osm":
         return RoadNetwork.from_osm(path)
     lines = _read_layer(path, "the --roads")
@@ -128,7 +132,9 @@ def _read_centres(args: argparse.Namespace):  # noqa: ANN202
         return population_centres(grunnkretser, grid=read_population_grid(args.grid))
     if args.population:
         return polygon_centres(grunnkretser, _read_values(args.population))
-    raise GeokoblingError("--grunnkretser needs the population from --addresses, --raster, --grid or --population")
+    raise GeokoblingError(
+        "--grunnkretser needs the population from --addresses, --raster, --grid or --population"
+    )
 
 
 def _cmd_sk_compute(args: argparse.Namespace) -> int:
@@ -140,12 +146,18 @@ def _cmd_sk_compute(args: argparse.Namespace) -> int:
     network = _read_network(args.roads, args.roads_format)
     _say(f"network: {network!r}")
     values = strukturkriteriet(
-        centres, network, n=args.n, ferry_factor=args.ferry_factor,
-        fallback_factor=None if args.no_fallback else args.fallback_factor, progress=not args.quiet,
+        centres,
+        network,
+        n=args.n,
+        ferry_factor=args.ferry_factor,
+        fallback_factor=None if args.no_fallback else args.fallback_factor,
+        progress=not args.quiet,
         max_snap_distance=args.max_snap_distance,
-    )  # fmt: skip
+    )
     kommuner = reaggregate(values[values["reached"]], by="kommune")
-    written = _write(values, folder, "strukturkriteriet_grunnkrets") + _write(kommuner, folder, "strukturkriteriet_kommune")
+    written = _write(values, folder, "strukturkriteriet_grunnkrets") + _write(
+        kommuner, folder, "strukturkriteriet_kommune"
+    )
     _say("wrote " + ", ".join(str(p) for p in written))
     return 0
 
@@ -191,7 +203,9 @@ def _with_unchanged_codes(values, borders):  # noqa: ANN001, ANN202
     from .codes import normalize_codes
 
     if list(borders.columns[:2]) != ["old", "new"]:
-        raise GeokoblingError(f"--others-unchanged needs a borders table with columns old,new; got {list(borders.columns)}")
+        raise GeokoblingError(
+            f"--others-unchanged needs a borders table with columns old,new; got {list(borders.columns)}"
+        )
     key = "grunnkrets" if "grunnkrets" in values.columns else "kommune"
     codes = normalize_codes(values[key], key, column=key, source="--values")
     listed = set(normalize_codes(borders["old"], key, column="old", source="--borders"))
@@ -221,7 +235,8 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
         epilog="examples:\n"
         "  geokobling strukturkriteriet compute --grunnkretser gk.geojson --grid befolkning_1km.gml "
         "--roads roads.osm.pbf\n"
-        "  geokobling strukturkriteriet recompute --values strukturkriteriet_grunnkrets.csv --borders new_borders.csv",
+        "  geokobling strukturkriteriet recompute --values strukturkriteriet_grunnkrets.csv --borders "
+        "new_borders.csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = p.add_subparsers(dest="action", required=True, metavar="{compute,recompute}")
@@ -235,13 +250,16 @@ def _add_compute(actions: argparse._SubParsersAction) -> None:
         help="per grunnkrets and per kommune, from grunnkretser, population and roads",
         description="Compute strukturkriteriet per grunnkrets and per kommune. Population centres come from "
         "--centres (points with grunnkrets, kommune, population), or from --grunnkretser with the population "
-        "in --addresses (points with residents), --raster (GeoTIFF), --grid (SSB grid polygons) or --population "
+        "in --addresses (points with residents), --raster (GeoTIFF), --grid (SSB grid polygons) or "
+        "--population "
         "(a table per grunnkrets; the roughest: centres at a point inside each grunnkrets).",
         epilog="example:\n  geokobling strukturkriteriet compute --grunnkretser grunnkretser.geojson "
         "--addresses adresser.gpkg --roads vegnett.gpkg --output results",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    compute.add_argument("--roads", required=True, help="road lines (GeoPackage, GeoJSON, NVDB ruteplan) or .osm.pbf")
+    compute.add_argument(
+        "--roads", required=True, help="road lines (GeoPackage, GeoJSON, NVDB ruteplan) or .osm.pbf"
+    )
     compute.add_argument("--roads-format", choices=["auto", "lines", "nvdb", "osm"], default="auto")
     compute.add_argument("--centres", help="population centres (points with grunnkrets, kommune, population)")
     compute.add_argument("--grunnkretser", help="grunnkrets polygons")
@@ -249,16 +267,31 @@ def _add_compute(actions: argparse._SubParsersAction) -> None:
     source.add_argument("--addresses", help="address points with a 'residents' column")
     source.add_argument("--raster", help="population raster (GeoTIFF)")
     source.add_argument("--grid", help="population grid polygons (SSB 250 m / 1 km)")
-    source.add_argument("--population", help="population per grunnkrets (CSV: grunnkrets, population); "
-                        "centres then lie at a point inside each grunnkrets")  # fmt: skip
+    source.add_argument(
+        "--population",
+        help="population per grunnkrets (CSV: grunnkrets, population); "
+        "centres then lie at a point inside each grunnkrets",
+    )
     compute.add_argument("--n", type=float, default=5000, help="people to reach (default: 5000)")
-    compute.add_argument("--ferry-factor", type=float, default=1.0, help="ferry length multiplier (default: 1.0)")
-    compute.add_argument("--fallback-factor", type=float, default=1.5,
-                         help="straight-line multiplier where no road connects (default: 1.5)")  # fmt: skip
+    compute.add_argument(
+        "--ferry-factor", type=float, default=1.0, help="ferry length multiplier (default: 1.0)"
+    )
+    compute.add_argument(
+        "--fallback-factor",
+        type=float,
+        default=1.5,
+        help="straight-line multiplier where no road connects (default: 1.5)",
+    )
     compute.add_argument("--no-fallback", action="store_true", help="count only people reachable by road")
-    compute.add_argument("--max-snap-distance", type=float, default=None,
-                         help="centres farther from every road (m) are reached by straight line only")  # fmt: skip
-    compute.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
+    compute.add_argument(
+        "--max-snap-distance",
+        type=float,
+        default=None,
+        help="centres farther from every road (m) are reached by straight line only",
+    )
+    compute.add_argument(
+        "--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})"
+    )
     compute.add_argument("--quiet", action="store_true", help="no progress bar")
     compute.set_defaults(func=_cmd_sk_compute)
 
@@ -268,21 +301,33 @@ def _add_recompute(actions: argparse._SubParsersAction) -> None:
         "recompute",
         help="re-weight existing values for new borders (no routing)",
         description="Recompute for new borders without routing: per-grunnkrets values with a grunnkrets → kommune "
-        "table (splits, moved grunnkretser), or per-kommune values with an old → new kommune table (mergers). "
+        "table (splits, moved grunnkretser), or per-kommune values with an old → new kommune table "
+        "(mergers). "
         "The borders table has columns old,new (or grunnkrets,kommune).",
         epilog="example (merge Bærum and Asker; merger.csv holds old,new / 0219,3024 / 0220,3024):\n"
         "  geokobling strukturkriteriet recompute --values strukturkriteriet_2015.csv --borders merger.csv "
         "--others-unchanged --output results",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    recompute.add_argument("--values", required=True, help="CSV with codes, population and the value "
-                           "(kommunenr/innbyggere* columns of published tables are understood)")
+    recompute.add_argument(
+        "--values",
+        required=True,
+        help="CSV with codes, population and the value "
+        "(kommunenr/innbyggere* columns of published tables are understood)",
+    )
     recompute.add_argument("--borders", required=True, help="CSV mapping old codes to new kommune codes")
-    recompute.add_argument("--value", default="strukturkriteriet_km", help="value column (default: strukturkriteriet_km)")
+    recompute.add_argument(
+        "--value", default="strukturkriteriet_km", help="value column (default: strukturkriteriet_km)"
+    )
     recompute.add_argument("--by", default="kommune", help="name of the new unit (default: kommune)")
-    recompute.add_argument("--others-unchanged", action="store_true",
-                           help="codes missing from --borders keep their code (otherwise they are an error)")  # fmt: skip
-    recompute.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
+    recompute.add_argument(
+        "--others-unchanged",
+        action="store_true",
+        help="codes missing from --borders keep their code (otherwise they are an error)",
+    )
+    recompute.add_argument(
+        "--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})"
+    )
     recompute.set_defaults(func=_cmd_sk_recompute)
 
 
@@ -313,17 +358,28 @@ def _add_basiskriterium(sub: argparse._SubParsersAction) -> None:
         "basiskriterium",
         help="the graded basiskriterium per kommune and its money effect",
         description="basiskriterium = min(1, strukturkriteriet / grenseverdi) per kommune. The grenseverdi is "
-        "given in km, or 'auto': the mean strukturkriteriet over the inhabitants of kommuner below --size-limit.",
+        "given in km, or 'auto': the mean strukturkriteriet over the inhabitants of kommuner below "
+        "--size-limit.",
         epilog="example:\n  geokobling basiskriterium --values strukturkriteriet_2015.csv --grenseverdi auto "
         "--base-amount 13000000",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--values", required=True, help="CSV per kommune with kommune, population and the value "
-                   "(kommunenr/innbyggere* columns of published tables are understood)")
-    p.add_argument("--value", default="strukturkriteriet_km", help="value column (default: strukturkriteriet_km)")
+    p.add_argument(
+        "--values",
+        required=True,
+        help="CSV per kommune with kommune, population and the value "
+        "(kommunenr/innbyggere* columns of published tables are understood)",
+    )
+    p.add_argument(
+        "--value", default="strukturkriteriet_km", help="value column (default: strukturkriteriet_km)"
+    )
     p.add_argument("--grenseverdi", default="25.4", help="km, or 'auto' (default: 25.4)")
-    p.add_argument("--size-limit", type=float, default=5000, help="population limit for 'auto' (default: 5000)")
-    p.add_argument("--base-amount", type=float, default=None, help="full base amount in NOK, for the money effect")
+    p.add_argument(
+        "--size-limit", type=float, default=5000, help="population limit for 'auto' (default: 5000)"
+    )
+    p.add_argument(
+        "--base-amount", type=float, default=None, help="full base amount in NOK, for the money effect"
+    )
     p.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
     p.set_defaults(func=_cmd_basiskriterium)
 
@@ -339,9 +395,13 @@ def _cmd_areas(args: argparse.Namespace) -> int:
     mapping = read_table(args.mapping)
     stats = read_table(args.stats) if args.stats else None
     sums = [c.strip() for c in args.sum.split(",")] if args.sum else None
-    areas = build_areas(units, mapping, unit=units.attrs.get("kind", "grunnkrets"), stats=stats, sum_columns=sums)
+    areas = build_areas(
+        units, mapping, unit=units.attrs.get("kind", "grunnkrets"), stats=stats, sum_columns=sums
+    )
     folder = Path(args.output)
-    written = _write(areas, folder, "areas") + _write(areas.attrs["unmapped"], folder, "unmapped", parquet=False)
+    written = _write(areas, folder, "areas") + _write(
+        areas.attrs["unmapped"], folder, "unmapped", parquet=False
+    )
     _say("wrote " + ", ".join(str(p) for p in written))
     return 0
 
@@ -372,7 +432,9 @@ def _cmd_link(args: argparse.Namespace) -> int:
     from .registers import read_register
 
     if not args.layer:
-        raise GeokoblingError("give at least one polygon layer to link to, e.g. --layer grunnkrets=grunnkretser.geojson")
+        raise GeokoblingError(
+            "give at least one polygon layer to link to, e.g. --layer grunnkrets=grunnkretser.geojson"
+        )
     register = check_register(read_register(args.register, kind=args.kind))
     addresses = _read_layer(args.addresses, "the --addresses") if args.addresses else None
     located = geocode_addresses(register, addresses)
@@ -380,7 +442,9 @@ def _cmd_link(args: argparse.Namespace) -> int:
     for item in args.layer:
         name, _, path = item.partition("=")
         if not path:
-            raise GeokoblingError(f"--layer takes NAME=FILE, e.g. grunnkrets=grunnkretser.geojson; got {item!r}")
+            raise GeokoblingError(
+                f"--layer takes NAME=FILE, e.g. grunnkrets=grunnkretser.geojson; got {item!r}"
+            )
         units = read_units(path)
         layers[name] = (units, units.attrs["kind"])
     table = unit_table(located, link_layers(located, layers), year=args.year, areas=next(iter(layers)))
@@ -412,15 +476,19 @@ def _add_link(sub: argparse._SubParsersAction) -> None:
 # --- entry point --------------------------------------------------------------------------------
 
 _SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    _add_demo, _add_strukturkriteriet, _add_basiskriterium, _add_areas, _add_link,
-]  # fmt: skip
+    _add_demo,
+    _add_strukturkriteriet,
+    _add_basiskriterium,
+    _add_areas,
+    _add_link,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``geokobling`` command.
 
-    Example
-    -------
+    Examples
+    --------
     >>> build_parser().parse_args(["demo", "--seed", "7"]).seed
     7
     """
@@ -441,13 +509,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``geokobling`` command; returns the exit code (2 for errors in the input).
 
-    Example
-    -------
+    Examples
+    --------
     >>> main(["basiskriterium", "--values", "no-such-file.csv"])
     2
     """
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s"
+    )
     with warnings.catch_warnings():  # the command's warning display ends with the command
         warnings.simplefilter("default", GeokoblingWarning)
         warnings.showwarning = _show_warning

@@ -16,8 +16,8 @@ Codes that lost their leading zero (read as integers, or as floats from a CSV wi
 padded back when they are exactly one digit short; anything else malformed is refused with a
 :class:`~geokobling.errors.CodeError` listing the offending values and rows.
 
-Example
--------
+Examples
+--------
 >>> normalize_codes([301, "0219", 3024.0], "kommune").tolist()
 ['0301', '0219', '3024']
 >>> kommune_of(["03010101", "02190203"]).tolist()
@@ -92,8 +92,8 @@ def normalize_codes(
     CodeError
         Listing the malformed values and their row positions.
 
-    Example
-    -------
+    Examples
+    --------
     >>> normalize_codes(["3010101", "03010102"], "grunnkrets").tolist()
     ['03010101', '03010102']
     """
@@ -147,8 +147,8 @@ def _as_text(value: object) -> object:
 def kommune_of(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
     """The kommune code (first 4 digits) of each grunnkrets, delområde or bydel code.
 
-    Example
-    -------
+    Examples
+    --------
     >>> kommune_of(["02190203"]).tolist()
     ['0219']
     """
@@ -159,8 +159,8 @@ def kommune_of(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
 def delomrade_of(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
     """The delområde code (first 6 digits) of each grunnkrets code.
 
-    Example
-    -------
+    Examples
+    --------
     >>> delomrade_of(["02190203"]).tolist()
     ['021902']
     """
@@ -170,8 +170,8 @@ def delomrade_of(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
 def is_unknown_grunnkrets(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
     """True for the ``xxxx9999`` codes SSB uses for an unknown grunnkrets within a kommune.
 
-    Example
-    -------
+    Examples
+    --------
     >>> is_unknown_grunnkrets(["03019999", "03010101"]).tolist()
     [True, False]
     """
@@ -186,8 +186,10 @@ def _any_long_code(values: Iterable[object] | pd.Series) -> pd.Series:
     if not good.all():
         positions = np.flatnonzero(~good.to_numpy())
         raise CodeError(
-            f"{len(positions)} code(s) are neither 6 nor 8 digits: {format_values(series.iloc[positions].tolist())} "
-            f"at row(s) {format_values(positions.tolist())}; normalise them first with normalize_codes(values, kind)"
+            f"{len(positions)} code(s) are neither 6 nor 8 digits: "
+            f"{format_values(series.iloc[positions].tolist())} "
+            f"at row(s) {format_values(positions.tolist())}; normalise them first with "
+            "normalize_codes(values, kind)"
         )
     return text
 
@@ -227,8 +229,8 @@ def apply_crosswalk(
         When codes are not covered by the crosswalk, or an old code maps to several new codes
         (a split, which needs a grunnkrets-level mapping instead).
 
-    Example
-    -------
+    Examples
+    --------
     >>> cw = pd.DataFrame({"old": ["0219", "0220"], "new": ["3024", "3025"], "year": [2020, 2020]})
     >>> apply_crosswalk(pd.DataFrame({"kommune": ["0220"]}), cw)["kommune"].tolist()
     ['3025']
@@ -237,7 +239,9 @@ def apply_crosswalk(
         raise ColumnError(f"the table has no column {column!r}; its columns are {list(table.columns)}")
     for needed in ("old", "new"):
         if needed not in crosswalk.columns:
-            raise ColumnError(f"the crosswalk needs columns 'old' and 'new'; it has {list(crosswalk.columns)}")
+            raise ColumnError(
+                f"the crosswalk needs columns 'old' and 'new'; it has {list(crosswalk.columns)}"
+            )
     rows = crosswalk
     if year is not None:
         if "year" not in crosswalk.columns:

@@ -3,8 +3,8 @@
 Every error a user can cause is a :class:`GeokoblingError`. Messages name what the user must
 fix: the file, the column, the offending values or rows, and what to do about it.
 
-Example
--------
+Examples
+--------
 >>> from geokobling.errors import CodeError, GeokoblingError
 >>> issubclass(CodeError, GeokoblingError)
 True
@@ -74,8 +74,8 @@ class GeokoblingWarning(UserWarning):
 def format_values(values: Iterable[Any], limit: int = 10) -> str:
     """Format offending values for an error message: the first ``limit`` and how many more.
 
-    Example
-    -------
+    Examples
+    --------
     >>> format_values(["301", "12", "x"], limit=2)
     "'301', '12' and 1 more"
     """
@@ -88,8 +88,8 @@ def format_values(values: Iterable[Any], limit: int = 10) -> str:
 def where(source: str | None = None, column: str | None = None) -> str:
     """Describe where a problem is, e.g. ``"column 'kommune' of grunnkretser.geojson"``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> where("a.csv", "kommune")
     "column 'kommune' of a.csv"
     """

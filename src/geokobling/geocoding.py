@@ -18,8 +18,8 @@ The order of trust is fixed and recorded per row in ``location_source``:
 
 A street is never looked up in another kommune, so a similar street name elsewhere cannot match.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> from shapely.geometry import Point
 >>> import geopandas as gpd
@@ -84,8 +84,8 @@ def coordinate_status(lat: pd.Series, lon: pd.Series) -> pd.Series:
 
     ``swapped`` means the pair is outside Norway but (lon, lat) read the other way round is inside.
 
-    Example
-    -------
+    Examples
+    --------
     >>> coordinate_status(pd.Series([59.9, 10.7, 0.0, None, 48.8]), pd.Series([10.7, 59.9, 0.0, 10.7, 2.3])).tolist()
     ['ok', 'swapped', 'zero', 'missing', 'outside_norway']
     """
@@ -113,8 +113,8 @@ def street_key(street: str) -> str:
     Lower case, æ/ø/å as ae/oe/aa, punctuation and spaces removed, and the endings
     ``gata/gaten/gt`` → ``gate`` and ``veien/vegen/veg`` → ``vei`` on every word.
 
-    Example
-    -------
+    Examples
+    --------
     >>> street_key("Bjørnstjerne Bjørnsons gt.") == street_key("bjoernstjerne  bjoernsons gata")
     True
     >>> street_key("Kirkevegen"), street_key("Åsveien"), street_key("Aasvei")
@@ -162,8 +162,8 @@ def geocode_addresses(
     ``address``, ``address_fuzzy``, ``none``), ``location_reason`` (what was tolerated, or why no
     point was found; ``<NA>`` for exact results) and ``matched_address`` (the register address used).
 
-    Example
-    -------
+    Examples
+    --------
     >>> units = pd.DataFrame({"kommune": ["0301"], "street": [None], "house_number": [None],
     ...                       "letter": [None], "lat": [59.91], "lon": [10.75]})
     >>> empty = pd.DataFrame({"kommune": [], "street": [], "number": [], "letter": [], "x": [], "y": []})
@@ -174,7 +174,9 @@ def geocode_addresses(
     if not 0 <= fuzzy_threshold <= 100:
         raise InputError(f"fuzzy_threshold is a similarity from 0 to 100, not {fuzzy_threshold!r}")
     if max_number_gap is not None and not max_number_gap >= 0:
-        raise InputError(f"max_number_gap must be a number of house numbers >= 0 (or None), not {max_number_gap!r}")
+        raise InputError(
+            f"max_number_gap must be a number of house numbers >= 0 (or None), not {max_number_gap!r}"
+        )
     status = coordinate_status(frame["lat"], frame["lon"]).to_numpy()
     x, y = _TO_WORKING.transform(
         pd.to_numeric(frame["lon"], errors="coerce").astype(float).to_numpy(),
@@ -199,7 +201,9 @@ def geocode_addresses(
         reasons[position] = "; ".join(notes) if notes else None
         matched[position] = found.address
         points[position] = found.point
-    result = gpd.GeoDataFrame(frame.drop(columns="geometry", errors="ignore").copy(), geometry=points, crs=WORKING_CRS)
+    result = gpd.GeoDataFrame(
+        frame.drop(columns="geometry", errors="ignore").copy(), geometry=points, crs=WORKING_CRS
+    )
     result["location_source"] = pd.Series(sources, index=frame.index, dtype="string")
     result["location_reason"] = pd.Series(reasons, index=frame.index, dtype="string")
     result["matched_address"] = pd.Series(matched, index=frame.index, dtype="string")
@@ -216,7 +220,9 @@ def _prepare_register(register: pd.DataFrame) -> pd.DataFrame:
     elif {"x", "y"} <= set(register.columns):
         x, y = register["x"].to_numpy(dtype=float), register["y"].to_numpy(dtype=float)
     elif {"lat", "lon"} <= set(register.columns):
-        x, y = _TO_WORKING.transform(register["lon"].to_numpy(dtype=float), register["lat"].to_numpy(dtype=float))
+        x, y = _TO_WORKING.transform(
+            register["lon"].to_numpy(dtype=float), register["lat"].to_numpy(dtype=float)
+        )
     else:
         raise ColumnError(
             "the address register needs point geometries (a GeoDataFrame), columns x/y (EPSG:25833) "
@@ -224,11 +230,14 @@ def _prepare_register(register: pd.DataFrame) -> pd.DataFrame:
         )
     numbers = _house_numbers(register["number"])
     letters = register["letter"] if "letter" in register.columns else pd.Series("", index=register.index)
-    postnummer = register["postnummer"] if "postnummer" in register.columns else pd.Series(None, index=register.index)
+    postnummer = (
+        register["postnummer"] if "postnummer" in register.columns else pd.Series(None, index=register.index)
+    )
     return pd.DataFrame(
         {
-            "kommune": normalize_codes(register["kommune"], "kommune", column="kommune", source="the address register")
-            .to_numpy(),
+            "kommune": normalize_codes(
+                register["kommune"], "kommune", column="kommune", source="the address register"
+            ).to_numpy(),
             "postnummer": postnummer.map(lambda v: None if pd.isna(v) else str(v).zfill(4)).to_numpy(),
             "street": register["street"].astype("string").str.strip().to_numpy(),
             "number": numbers,
@@ -247,14 +256,16 @@ def _house_numbers(values: pd.Series) -> np.ndarray:
         rows = np.flatnonzero(bad)
         raise ColumnError(
             f"column 'number' of the address register must hold whole house numbers; row(s) "
-            f"{format_values(rows.tolist())} hold {format_values(values.iloc[rows].tolist())}. Put a letter in "
+            f"{format_values(rows.tolist())} hold {format_values(values.iloc[rows].tolist())}. Put a "
+            "letter in "
             "column 'letter' (12B is number 12, letter B) and drop addresses without a number."
         )
     return numbers
 
 
 _NO_ADDRESSES = pd.DataFrame(
-    {"kommune": [], "postnummer": [], "street": [], "number": [], "letter": [], "x": [], "y": []}, dtype=object
+    {"kommune": [], "postnummer": [], "street": [], "number": [], "letter": [], "x": [], "y": []},
+    dtype=object,
 )
 
 
@@ -311,8 +322,11 @@ class _AddressIndex:
         position, number_note = self._number(self.streets[(scope, area, key)], int(number), letter)
         gap = abs(int(self.addresses["number"].iat[position]) - int(number))
         if max_gap is not None and gap > max_gap:
-            return _Found("none", f"house number {int(number)} not found on {street!r}; the nearest is {gap} away "
-                          f"(more than max_number_gap={max_gap})")
+            return _Found(
+                "none",
+                f"house number {int(number)} not found on {street!r}; the nearest is {gap} away "
+                f"(more than max_number_gap={max_gap})",
+            )
         if scope == "postnummer":
             notes.insert(0, f"no kommune; searched postnummer {area}")
         return self._found(position, "address_fuzzy", "; ".join([*notes, *number_note]) or None)
@@ -333,7 +347,9 @@ class _AddressIndex:
         if not best:
             return None, [f"street {street!r} not found in {scope} {area}"]
         if len(best) == 2 and best[1][1] == best[0][1]:
-            return None, [f"street {street!r} is equally close to {best[0][0]!r} and {best[1][0]!r} in {scope} {area}"]
+            return None, [
+                f"street {street!r} is equally close to {best[0][0]!r} and {best[1][0]!r} in {scope} {area}"
+            ]
         return best[0][0], [f"street {street!r} read as a near spelling (similarity {best[0][1]:.0f})"]
 
     def _number(self, positions: np.ndarray, number: int, letter: str) -> tuple[int, list[str]]:

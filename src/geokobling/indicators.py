@@ -10,8 +10,8 @@ boolean), and combined rules use Kleene logic (``True | NA`` is True, ``False & 
 Comparisons with a threshold treat values within a relative 1e-9 of it as equal to it, so that a
 share computed as 3 × 0.01 meets "at least 0.03" whatever the rounding of the last bit.
 
-Example
--------
+Examples
+--------
 >>> frame = pd.DataFrame({"immigrants": [30, 10], "population": [100, 100]})
 >>> ses_shares(frame, low_income=None, single_parents=None, low_education=None)["immigrant_share"].tolist()
 [0.3, 0.1]
@@ -118,8 +118,8 @@ def ses_shares(
     -------
     DataFrame with columns :data:`SES_SHARES` (Float64), index of ``frame``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> frame = pd.DataFrame({"immigrants": [30], "population": [120], "low_income_households": [5],
     ...     "households": [50], "single_parent_households": [4], "households_with_children": [0],
     ...     "only_compulsory_school": [9], "adults": [90]})
@@ -142,8 +142,8 @@ def ses_index(frame: pd.DataFrame, columns: Sequence[str] = SES_SHARES) -> pd.Se
 
     A mean over fewer shares would not be comparable with the others, so it is not computed.
 
-    Example
-    -------
+    Examples
+    --------
     >>> shares = pd.DataFrame({"a": [0.1, 0.2], "b": [0.3, None]})
     >>> ses_index(shares, ["a", "b"]).tolist()
     [0.2, <NA>]
@@ -176,8 +176,8 @@ def top_quartile_flags(
     -------
     DataFrame of nullable booleans, columns ``<column>_top``, index of ``frame``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> frame = pd.DataFrame({"x": [8, 7, 7, 5, 4, 3, 2, 1, None]})
     >>> top_quartile_flags(frame, ["x"])["x_top"].tolist()
     [True, True, True, False, False, False, False, False, <NA>]
@@ -237,8 +237,8 @@ def accumulation_class(flags: pd.DataFrame, columns: Sequence[str] | None = None
     -------
     Series ``accumulation``, an ordered categorical with categories :data:`ACCUMULATION_CLASSES`.
 
-    Example
-    -------
+    Examples
+    --------
     >>> flags = pd.DataFrame({"a": [True, True, True], "b": [True, False, None], "c": [False, None, None]},
     ...                      dtype="boolean")
     >>> accumulation_class(flags).astype(object).tolist()
@@ -293,8 +293,8 @@ def saerskilt_hoye(
     -------
     DataFrame of nullable booleans with the four columns above, index of ``frame``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> frame = pd.DataFrame({"outside_work_education_30_59": [0.2, 0.25], "outside_work_education_20_29": [0.15, 0.1],
     ...     "no_upper_secondary_21_29": [0.1, None], "low_education": [0.1, 0.1]})
     >>> saerskilt_hoye(frame).astype(object).values.tolist()
@@ -357,8 +357,8 @@ def danish_criteria(
     DataFrame with the four criteria (nullable boolean), ``n_met``, ``n_unknown`` (int), ``utsatt``
     and ``getto`` (nullable boolean), index of ``frame``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> frame = pd.DataFrame({"outside_work_education_18_64": [0.45, 0.45, 0.1],
     ...     "basic_education_30_59": [0.7, None, 0.1], "low_income_share": [0.1, 0.1, 0.1],
     ...     "kommune_low_income_share": [0.1, 0.1, 0.1], "non_western_share": [0.6, 0.6, 0.6]})
@@ -404,8 +404,8 @@ def relative_to_reference(frame: pd.DataFrame, column: str, reference: float | s
     joined to each area) or a Series aligned on the index. ``<NA>`` where the value or reference is
     NA or the reference is 0.
 
-    Example
-    -------
+    Examples
+    --------
     >>> frame = pd.DataFrame({"share": [0.3, 0.1], "kommune": [0.2, 0.2]})
     >>> relative_to_reference(frame, "share", "kommune").round(6).tolist()
     [50.0, -50.0]

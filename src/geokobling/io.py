@@ -9,8 +9,8 @@ text, valid geometries in EPSG:25833. What can be fixed is fixed and reported (a
 Vector files (GeoJSON, GML, GeoPackage, Shapefile, TopoJSON, FlatGeobuf, ...) are read with pyogrio
 (GDAL); GeoParquet (``.parquet``) with geopandas and pyarrow.
 
-Example
--------
+Examples
+--------
 >>> import tempfile
 >>> from shapely.geometry import box
 >>> folder = Path(tempfile.mkdtemp())
@@ -74,8 +74,16 @@ UNIT_KINDS: tuple[str, ...] = ("grunnkrets", "delbydel", "delomrade", "bydel", "
 """Kinds of unit :func:`read_units` reads, finest first (the order in which ``kind`` is detected)."""
 
 CODE_COLUMN_PATTERNS: tuple[str, ...] = (
-    "kommune*", "grunnkrets*", "bydel*", "delbydel*", "delomr*", "fylke*",
-    "orgnr*", "organisasjonsnummer*", "postnummer*", "postnr*",
+    "kommune*",
+    "grunnkrets*",
+    "bydel*",
+    "delbydel*",
+    "delomr*",
+    "fylke*",
+    "orgnr*",
+    "organisasjonsnummer*",
+    "postnummer*",
+    "postnr*",
 )
 """Column names (shell patterns, case-insensitive) that :func:`read_table` reads as text."""
 
@@ -160,8 +168,8 @@ def read_units(
     only polygonal parts, and counted in a warning. Duplicate codes are reported in a warning and
     kept: they may be parts of one unit, which ``frame.dissolve(kind)`` joins.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile
     >>> from shapely.geometry import box
     >>> folder = Path(tempfile.mkdtemp())
@@ -199,8 +207,8 @@ def read_grunnkretser(
 ) -> gpd.GeoDataFrame:
     """Read grunnkrets polygons: :func:`read_units` with ``kind="grunnkrets"``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile
     >>> from shapely.geometry import box
     >>> path = Path(tempfile.mkdtemp()) / "gk.gpkg"
@@ -216,8 +224,8 @@ def read_bydeler(
 ) -> gpd.GeoDataFrame:
     """Read bydel polygons: :func:`read_units` with ``kind="bydel"``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile
     >>> from shapely.geometry import box
     >>> path = Path(tempfile.mkdtemp()) / "bydeler.gpkg"
@@ -233,8 +241,8 @@ def read_kommuner(
 ) -> gpd.GeoDataFrame:
     """Read kommune polygons: :func:`read_units` with ``kind="kommune"``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile
     >>> from shapely.geometry import box
     >>> path = Path(tempfile.mkdtemp()) / "kommuner.gpkg"
@@ -319,7 +327,10 @@ def _normalise_codes(
     for level in UNIT_KINDS:
         if level in frame.columns:
             frame[level] = normalize_codes(
-                frame[level], level, column=renamed.get(level, level), source=source,
+                frame[level],
+                level,
+                column=renamed.get(level, level),
+                source=source,
                 allow_missing=level != kind,
             )
     return frame
@@ -401,7 +412,8 @@ def _warn_outside_norway(frame: gpd.GeoDataFrame, source: str) -> None:
     xmin, ymin, xmax, ymax = NORWAY_25833
     if maxx < xmin or minx > xmax or maxy < ymin or miny > ymax:
         warnings.warn(
-            f"{source} lies outside Norway (EPSG:25833 x {minx:.0f} to {maxx:.0f}, y {miny:.0f} to {maxy:.0f}); "
+            f"{source} lies outside Norway (EPSG:25833 x {minx:.0f} to {maxx:.0f}, y {miny:.0f} to "
+            f"{maxy:.0f}); "
             "check its CRS, and whether latitude and longitude were swapped",
             GeokoblingWarning,
             stacklevel=4,
@@ -495,8 +507,8 @@ def read_population_grid(
     Missing population counts are kept as missing and reported in a warning; duplicate cell ids
     are reported and kept.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile
     >>> from shapely.geometry import box
     >>> grid = gpd.GeoDataFrame({"ssbid1000M": [22620006649000], "popTot": [12]},
@@ -602,8 +614,8 @@ def read_table(
         The file does not exist, is empty, has an unsupported suffix, or cannot be parsed (the
         message gives the parser's reason).
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile
     >>> path = Path(tempfile.mkdtemp()) / "befolkning.csv"
     >>> _ = path.write_text("kommunenr;innbyggere\\n0301;709037\\n", encoding="utf-8")
@@ -628,7 +640,9 @@ def read_table(
     codes = _code_like(table.columns, patterns)
     for column in codes:
         table[column] = _as_text(table[column]).astype(str)
-    table = _read_markers_as_missing(table, [c for c in table.columns if c not in codes], missing_markers, source)
+    table = _read_markers_as_missing(
+        table, [c for c in table.columns if c not in codes], missing_markers, source
+    )
     logger.info("read %d rows and %d columns from %s", len(table), table.shape[1], source)
     return table
 
@@ -695,7 +709,7 @@ def _json_table(text: str, source: str, key_column: str) -> pd.DataFrame:
         return pd.DataFrame(data)
     raise FileReadError(
         f"{source} is JSON but not a table: use a list of records [{{...}}, ...], an object of records "
-        "keyed by id {\"id\": {...}, ...}, or an object of columns {\"column\": [...], ...}"
+        'keyed by id {"id": {...}, ...}, or an object of columns {"column": [...], ...}'
     )
 
 
@@ -719,7 +733,8 @@ def _read_markers_as_missing(
             counts[column] = int(marked.sum())
     if counts:
         _warn(
-            f"{sum(counts.values())} cell(s) of {source} marked {format_values(markers)} were read as missing "
+            f"{sum(counts.values())} cell(s) of {source} marked {format_values(markers)} were read as "
+            "missing "
             f"(per column: {counts}). If a marker means zero in this file, pass missing_markers= without it."
         )
     return table
@@ -758,8 +773,8 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
     -------
     The path written, as a :class:`~pathlib.Path`.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile
     >>> path = write_table(pd.DataFrame({"kommune": ["0301"]}), Path(tempfile.mkdtemp()) / "ut" / "k.csv")
     >>> path.read_text().splitlines()
@@ -767,11 +782,18 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    writers = {".parquet": _write_parquet, ".gpkg": _write_gpkg, ".geojson": _write_geojson, ".csv": _write_csv}
+    writers = {
+        ".parquet": _write_parquet,
+        ".gpkg": _write_gpkg,
+        ".geojson": _write_geojson,
+        ".csv": _write_csv,
+    }
     if suffix not in writers:
         raise InputError(f"cannot write {path}: use one of the suffixes {', '.join(writers)}")
     if suffix == ".geojson" and not isinstance(frame, gpd.GeoDataFrame):
-        raise InputError(f"cannot write {path}: GeoJSON needs a GeoDataFrame; write tables as .csv or .parquet")
+        raise InputError(
+            f"cannot write {path}: GeoJSON needs a GeoDataFrame; write tables as .csv or .parquet"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         writers[suffix](frame, path, layer)
@@ -830,9 +852,7 @@ def _read_errors(source: str) -> Iterator[None]:
         ) from error
 
 
-def _read_vector(
-    path: Path, *, layer: str | int | None, preferred: tuple[str, ...] = ()
-) -> gpd.GeoDataFrame:
+def _read_vector(path: Path, *, layer: str | int | None, preferred: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
     _require_file(path)
     source = str(path)
     with _read_errors(source):

@@ -21,8 +21,8 @@ roads; between components no road connects them, and the straight-line distance 
 ``fallback_factor`` is used instead (``fallback_factor=None`` turns this off, and then only
 people reachable along roads count). The people reached that way are reported per row.
 
-Example
--------
+Examples
+--------
 >>> import geopandas as gpd
 >>> from shapely.geometry import LineString, Point
 >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (5000, 0)])], crs="EPSG:25833")
@@ -122,14 +122,15 @@ def strukturkriteriet(
     the last centre used), ``fallback_people`` (people counted at straight-line distance),
     ``snap_distance_m`` and ``status``: ``ok``, ``not_reached``, ``not_snapped`` or ``no_centre``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import geopandas as gpd
     >>> from shapely.geometry import LineString, Point
     >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (2000, 0)])], crs="EPSG:25833")
     >>> centres = gpd.GeoDataFrame({"grunnkrets": ["99010001", "99010002"], "kommune": ["9901", "9901"],
     ...     "population": [500, 2500]}, geometry=[Point(0, 0), Point(2000, 0)], crs="EPSG:25833")
-    >>> strukturkriteriet(centres, RoadNetwork.from_lines(roads), n=1000, progress=False)["strukturkriteriet_km"].tolist()
+    >>> values = strukturkriteriet(centres, RoadNetwork.from_lines(roads), n=1000, progress=False)
+    >>> values["strukturkriteriet_km"].tolist()
     [1.0, 0.0]
     """
     if not (np.isfinite(n) and n > 0):
@@ -143,8 +144,9 @@ def strukturkriteriet(
     mass = np.zeros(csr.n_nodes)
     np.add.at(mass, nodes[located], people[located])
     sources = np.flatnonzero(located)
-    result = accumulate_until(csr, nodes[sources], mass, float(n), executor=executor, progress=progress,
-                              engine=engine, **fallback)  # fmt: skip
+    result = accumulate_until(
+        csr, nodes[sources], mass, float(n), executor=executor, progress=progress, engine=engine, **fallback
+    )
     table = _result_table(centres, population, snap, located)
     reached = result.reached(float(n))
     table.loc[sources, "reached"] = reached
@@ -156,7 +158,9 @@ def strukturkriteriet(
     return table
 
 
-def _result_table(centres: gpd.GeoDataFrame, population: str, snap: pd.DataFrame, located: np.ndarray) -> pd.DataFrame:
+def _result_table(
+    centres: gpd.GeoDataFrame, population: str, snap: pd.DataFrame, located: np.ndarray
+) -> pd.DataFrame:
     snapped = (snap["status"] == "snapped").to_numpy()
     table = pd.DataFrame(
         {
@@ -184,13 +188,18 @@ def _report(table: pd.DataFrame) -> None:
     ):
         codes = table.loc[table["status"] == status, "grunnkrets"]
         if len(codes):
-            warnings.warn(f"{len(codes)} grunnkrets(er) {what}: {format_values(codes.tolist())}",
-                          GeokoblingWarning, stacklevel=3)  # fmt: skip
+            warnings.warn(
+                f"{len(codes)} grunnkrets(er) {what}: {format_values(codes.tolist())}",
+                GeokoblingWarning,
+                stacklevel=3,
+            )
     far = table.loc[(table["status"] == "ok") & (table["snap_distance_m"] > FAR_FROM_ROAD_M), "grunnkrets"]
     if len(far):
         warnings.warn(
-            f"{len(far)} grunnkrets centre(s) lie more than {FAR_FROM_ROAD_M:g} m from the nearest road, and that "
-            f"distance counts in their values: {format_values(far.tolist())}. Does the road layer cover them? "
+            f"{len(far)} grunnkrets centre(s) lie more than {FAR_FROM_ROAD_M:g} m from the nearest road, "
+            "and that "
+            f"distance counts in their values: {format_values(far.tolist())}. Does the road layer cover "
+            "them? "
             "(max_snap_distance= reaches such centres by straight line instead)",
             GeokoblingWarning,
             stacklevel=3,
@@ -220,8 +229,8 @@ def nearest_facility_distance(
     (NaN where no facility can be reached), ``facility_by_fallback`` (True when the nearest was only
     reachable in a straight line) and ``status`` as in :func:`strukturkriteriet`.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import geopandas as gpd
     >>> from shapely.geometry import LineString, Point
     >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (3000, 0)])], crs="EPSG:25833")
@@ -239,14 +248,20 @@ def nearest_facility_distance(
     network = as_network(network)
     everything = pd.concat([centres[["geometry"]], facilities[["geometry"]]], ignore_index=True)
     everything = gpd.GeoDataFrame(everything, geometry="geometry", crs=centres.crs)
-    csr, nodes, located, fallback, snap = search_setup(everything, network, ferry_factor, fallback_factor, None)
+    csr, nodes, located, fallback, snap = search_setup(
+        everything, network, ferry_factor, fallback_factor, None
+    )
     n_centres = len(centres)
     facility_nodes = nodes[n_centres:][located[n_centres:]]
     mass = np.zeros(csr.n_nodes)
     mass[facility_nodes] = 1.0
     sources = np.flatnonzero(located[:n_centres])
-    result = accumulate_until(csr, nodes[sources], mass, 1.0, executor=executor, progress=progress, **fallback)
-    table = _result_table(centres, population, snap.iloc[:n_centres].reset_index(drop=True), located[:n_centres])
+    result = accumulate_until(
+        csr, nodes[sources], mass, 1.0, executor=executor, progress=progress, **fallback
+    )
+    table = _result_table(
+        centres, population, snap.iloc[:n_centres].reset_index(drop=True), located[:n_centres]
+    )
     table = table.drop(columns=["strukturkriteriet_km", "reached", "farthest_km", "fallback_people"])
     reached = result.reached(1.0)
     distance = np.full(n_centres, np.nan)
@@ -304,8 +319,8 @@ def sonekriteriet(
     DataFrame, one row per centre: ``grunnkrets``, ``kommune``, ``population``, ``sone``,
     ``sone_centre``, ``sonekriteriet_km`` (NaN where the sone centre cannot be reached by road).
 
-    Example
-    -------
+    Examples
+    --------
     >>> import geopandas as gpd
     >>> from shapely.geometry import LineString, Point
     >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (3000, 0)])], crs="EPSG:25833")
@@ -320,20 +335,30 @@ def sonekriteriet(
     network = as_network(network)
     require_columns(zones, ["grunnkrets", "sone", "sone_centre"], source="the zones")
     zones = zones.assign(
-        grunnkrets=normalize_codes(zones["grunnkrets"], "grunnkrets", column="grunnkrets", source="the zones"),
-        sone_centre=normalize_codes(zones["sone_centre"], "grunnkrets", column="sone_centre", source="the zones"),
+        grunnkrets=normalize_codes(
+            zones["grunnkrets"], "grunnkrets", column="grunnkrets", source="the zones"
+        ),
+        sone_centre=normalize_codes(
+            zones["sone_centre"], "grunnkrets", column="sone_centre", source="the zones"
+        ),
     )
     position = pd.Series(np.arange(len(centres)), index=centres["grunnkrets"].to_numpy())
     table = centres[["grunnkrets", "kommune", population]].rename(columns={population: "population"})
-    table = table.reset_index(drop=True).merge(zones[["grunnkrets", "sone", "sone_centre"]], on="grunnkrets", how="left")
+    table = table.reset_index(drop=True).merge(
+        zones[["grunnkrets", "sone", "sone_centre"]], on="grunnkrets", how="left"
+    )
     _require_known(table, position, zones)
     target = position.reindex(table["sone_centre"].to_numpy()).to_numpy()
     has_zone = ~np.isnan(target)
     distance = np.full(len(table), np.nan)
     distance[has_zone] = _pairwise_within_groups(
-        centres, network, np.flatnonzero(has_zone), target[has_zone].astype(np.int64),
-        table["kommune"].to_numpy()[has_zone], ferry_factor,
-    )  # fmt: skip
+        centres,
+        network,
+        np.flatnonzero(has_zone),
+        target[has_zone].astype(np.int64),
+        table["kommune"].to_numpy()[has_zone],
+        ferry_factor,
+    )
     table["sonekriteriet_km"] = distance / 1000.0
     return table
 
@@ -343,8 +368,10 @@ def _require_known(table: pd.DataFrame, position: pd.Series, zones: pd.DataFrame
 
     missing = table.loc[table["sone"].isna(), "grunnkrets"]
     if len(missing):
-        raise MappingError(f"{len(missing)} grunnkrets(er) have no sone in the zones table: "
-                           f"{format_values(missing.tolist())}")  # fmt: skip
+        raise MappingError(
+            f"{len(missing)} grunnkrets(er) have no sone in the zones table: "
+            f"{format_values(missing.tolist())}"
+        )
     unknown = sorted(set(zones["sone_centre"]) - set(position.index))
     if unknown:
         raise MappingError(f"sone centre(s) {format_values(unknown)} are not among the centres")
@@ -369,8 +396,8 @@ def nabokriteriet(
     -------
     DataFrame, one row per centre: ``grunnkrets``, ``kommune``, ``population``, ``nabokriteriet_km``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import geopandas as gpd
     >>> from shapely.geometry import LineString, Point
     >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (3000, 0)])], crs="EPSG:25833")

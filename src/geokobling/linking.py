@@ -26,8 +26,8 @@ Rules, deterministic and independent of row order:
 * ``unmatched``: farther than ``max_distance`` (the reason gives the nearest polygon and its
   distance), or no location (reason ``"no location"``).
 
-Example
--------
+Examples
+--------
 >>> import geopandas as gpd
 >>> from shapely.geometry import Point, box
 >>> squares = gpd.GeoDataFrame({"grunnkrets": ["02190102", "02190101"]},
@@ -111,8 +111,8 @@ def link_units(
     pandas.DataFrame with the index of ``units`` and columns ``<name>``, ``<name>_match``,
     ``<name>_distance_m``, ``<name>_reason``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from shapely.geometry import Point, box
     >>> kommuner = gpd.GeoDataFrame({"kommune": ["0301"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:25833")
     >>> far = gpd.GeoDataFrame(geometry=[Point(500, 0)], crs="EPSG:25833")
@@ -123,7 +123,9 @@ def link_units(
         raise InputError(f"max_distance must be a distance in metres >= 0, not {max_distance!r}")
     name = name or code
     if executor is not None:
-        return _link_in_chunks(units, polygons, executor, chunk_size, code=code, max_distance=max_distance, name=name)
+        return _link_in_chunks(
+            units, polygons, executor, chunk_size, code=code, max_distance=max_distance, name=name
+        )
     points = _points(units)
     shapes, codes = _polygons(polygons, code)
     n = len(points)
@@ -170,14 +172,17 @@ def _link_in_chunks(
     if chunk_size < 1:
         raise InputError(f"chunk_size must be a positive number of points, not {chunk_size!r}")
     chunks = [units.iloc[i : i + chunk_size] for i in range(0, len(units), chunk_size)] or [units]
-    if all(hasattr(executor, verb) for verb in ("scatter", "map", "gather")) and not isinstance(executor, Executor):
+    if all(hasattr(executor, verb) for verb in ("scatter", "map", "gather")) and not isinstance(
+        executor, Executor
+    ):
         shared = executor.scatter(polygons, broadcast=True)
         parts = executor.gather(executor.map(link_units, chunks, polygons=shared, pure=False, **options))
     elif isinstance(executor, Executor):
         parts = list(executor.map(partial(link_units, polygons=polygons, **options), chunks))
     else:
         raise InputError(
-            f"executor must be a concurrent.futures.Executor or a dask.distributed.Client, not {type(executor).__name__}"
+            "executor must be a concurrent.futures.Executor or a dask.distributed.Client, not "
+            f"{type(executor).__name__}"
         )
     return pd.concat(parts)
 
@@ -249,7 +254,9 @@ def _lowest(pairs: np.ndarray, rank: np.ndarray, n: int) -> tuple[np.ndarray, np
     return hit, best[hit]
 
 
-def _in_interior(tree: shapely.STRtree, points: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _in_interior(
+    tree: shapely.STRtree, points: np.ndarray, rank: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     return _lowest(tree.query(points, predicate="within"), rank, len(points))
 
 
@@ -266,7 +273,9 @@ def _nearest(
     return _lowest(np.vstack([nearest[0][ties[0]], ties[1]]), rank, len(points))
 
 
-def _beyond_reasons(tree: shapely.STRtree, points: np.ndarray, codes: np.ndarray, max_distance: float) -> list[str]:
+def _beyond_reasons(
+    tree: shapely.STRtree, points: np.ndarray, codes: np.ndarray, max_distance: float
+) -> list[str]:
     if not len(points):
         return []
     if not len(codes):
@@ -274,7 +283,9 @@ def _beyond_reasons(tree: shapely.STRtree, points: np.ndarray, codes: np.ndarray
     (inputs, polygons), gaps = tree.query_nearest(points, return_distance=True, all_matches=False)
     reasons = ["no polygon found"] * len(points)
     for position, polygon, gap in zip(inputs, polygons, gaps, strict=True):
-        reasons[position] = f"nearest polygon {codes[polygon]!r} is {gap:.0f} m away, beyond max_distance={max_distance:g} m"
+        reasons[position] = (
+            f"nearest polygon {codes[polygon]!r} is {gap:.0f} m away, beyond max_distance={max_distance:g} m"
+        )
     return reasons
 
 
@@ -305,13 +316,14 @@ def link_layers(
     pandas.DataFrame with the index of ``units`` and, per layer, the columns ``<name>``,
     ``<name>_match``, ``<name>_distance_m``, ``<name>_reason``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from shapely.geometry import Point, box
     >>> kommuner = gpd.GeoDataFrame({"kommunenummer": ["0301"]}, geometry=[box(0, 0, 9, 9)], crs="EPSG:25833")
     >>> areas = gpd.GeoDataFrame({"area": ["Sentrum"]}, geometry=[box(0, 0, 3, 3)], crs="EPSG:25833")
     >>> points = gpd.GeoDataFrame(geometry=[Point(1, 1)], crs="EPSG:25833")
-    >>> link_layers(points, {"area": areas, "kommune": (kommuner, "kommunenummer")})[["area", "kommune"]].values.tolist()
+    >>> links = link_layers(points, {"area": areas, "kommune": (kommuner, "kommunenummer")})
+    >>> links[["area", "kommune"]].values.tolist()
     [['Sentrum', '0301']]
     """
     if not isinstance(layers, Mapping):
@@ -358,8 +370,8 @@ def check_register(
     ``kommune_mismatch`` (boolean, ``<NA>`` when unknown), ``duplicate_orgnr`` (every row of a
     repeated organisasjonsnummer) and ``flags`` (the problems as ``", "``-joined words, ``""`` when none).
 
-    Example
-    -------
+    Examples
+    --------
     >>> register = pd.DataFrame({"organisasjonsnummer": ["974760673", "974760673"], "kommune": ["0301", "0301"],
     ...                          "lat": [10.75, 0.0], "lon": [59.91, 0.0]})
     >>> check_register(register)["flags"].tolist()
@@ -446,8 +458,8 @@ def catchment_share(
     catchment). A catchment that overlaps no zone gets one row with zone ``<NA>``, share 0, so
     that no catchment is lost; catchments come in input order, zones by decreasing share.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from shapely.geometry import box
     >>> kretser = gpd.GeoDataFrame({"skolekrets": ["Eik"]}, geometry=[box(0, 0, 10, 10)], crs="EPSG:25833")
     >>> zones = gpd.GeoDataFrame({"area": ["A", "B"]}, geometry=[box(0, 0, 6, 10), box(6, 0, 20, 10)],
@@ -479,7 +491,8 @@ def catchment_share(
     empty = np.setdiff1d(np.arange(len(shapes)), table["position"].to_numpy())
     if len(empty):
         warnings.warn(
-            f"{len(empty)} catchment(s) overlap no zone: {format_values(catchments[catchment_id].iloc[empty])}; "
+            f"{len(empty)} catchment(s) overlap no zone: "
+            f"{format_values(catchments[catchment_id].iloc[empty])}; "
             "they are kept with zone <NA> and share 0",
             GeokoblingWarning,
             stacklevel=2,
@@ -518,8 +531,8 @@ def unit_table(
     analysis area). Rows keep the register's order; a repeated (organisasjonsnummer, year) is
     reported with a :class:`~geokobling.errors.GeokoblingWarning`, not dropped.
 
-    Example
-    -------
+    Examples
+    --------
     >>> register = pd.DataFrame({"organisasjonsnummer": ["974760673", "974760674"], "size": [310, 42]})
     >>> links = pd.DataFrame({"area": ["Sentrum", None], "area_match": ["inside", "unmatched"]}, dtype="string")
     >>> unit_table(register, links, year=2024)[["year", "area", "in_analysis_area"]].values.tolist()

@@ -5,8 +5,8 @@ straight line, found by the same early-stopping search as strukturkriteriet (the
 taken in part). The groups of people in each neighbourhood give the dissimilarity index D, computed
 on the neighbourhoods instead of on fixed units.
 
-Example
--------
+Examples
+--------
 >>> import geopandas as gpd
 >>> from shapely.geometry import Point
 >>> centres = gpd.GeoDataFrame({"grunnkrets": ["99010001", "99010002", "99010003"], "kommune": ["9901"] * 3,
@@ -70,8 +70,8 @@ def population_neighbourhoods(
     found), and per group its count among the k people and ``<group>_share``. Centres without a
     location get NaN.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import geopandas as gpd
     >>> from shapely.geometry import Point
     >>> centres = gpd.GeoDataFrame({"grunnkrets": ["99010001", "99010002"], "kommune": ["9901", "9901"],
@@ -102,7 +102,9 @@ def population_neighbourhoods(
         node_share = np.zeros(graph.n_nodes)
         if share is not None:
             node_share[nodes[located]] = share[located]
-        result = accumulate_until(graph, nodes[sources], mass, float(k), share=node_share, executor=executor, **fallback)
+        result = accumulate_until(
+            graph, nodes[sources], mass, float(k), share=node_share, executor=executor, **fallback
+        )
         if name is None:
             reached = result.reached(float(k))
             table.loc[sources, "radius_km"] = result.farthest / 1000.0
@@ -132,7 +134,9 @@ def _group_shares(centres: pd.DataFrame, population: str, groups: Sequence[str])
     return shares
 
 
-def _straight_line_setup(centres: gpd.GeoDataFrame) -> tuple[CSRGraph, np.ndarray, np.ndarray, dict[str, Any]]:
+def _straight_line_setup(
+    centres: gpd.GeoDataFrame,
+) -> tuple[CSRGraph, np.ndarray, np.ndarray, dict[str, Any]]:
     """A graph without arcs, every centre its own component: distances are then straight lines × 1."""
     geometry = centres.geometry
     located = ~(geometry.isna() | geometry.is_empty).to_numpy()
@@ -151,8 +155,8 @@ def dissimilarity_index(neighbourhoods: pd.DataFrame, group: str, other: str) ->
     in the neighbourhood of centre ``i`` and ``A``, ``B`` their sums over all neighbourhoods. 0 means
     the groups are spread alike; 100 that no neighbourhood holds both.
 
-    Example
-    -------
+    Examples
+    --------
     >>> hoods = pd.DataFrame({"a": [10.0, 0.0], "b": [0.0, 10.0]})
     >>> dissimilarity_index(hoods, "a", "b")
     100.0
@@ -161,5 +165,7 @@ def dissimilarity_index(neighbourhoods: pd.DataFrame, group: str, other: str) ->
     rows = neighbourhoods[[group, other]].dropna()
     a, b = rows[group].to_numpy(dtype=float), rows[other].to_numpy(dtype=float)
     if a.sum() <= 0 or b.sum() <= 0:
-        raise InputError(f"both groups need people in the neighbourhoods; {group!r} has {a.sum()}, {other!r} {b.sum()}")
+        raise InputError(
+            f"both groups need people in the neighbourhoods; {group!r} has {a.sum()}, {other!r} {b.sum()}"
+        )
     return float(50.0 * np.abs(a / a.sum() - b / b.sum()).sum())

@@ -3,8 +3,8 @@
 :func:`plot` draws a static map (matplotlib) that can be saved as PNG; :func:`explore` draws an
 interactive one through ``GeoDataFrame.explore`` when folium is installed.
 
-Example
--------
+Examples
+--------
 >>> import geopandas as gpd
 >>> from shapely.geometry import box
 >>> cells = gpd.GeoDataFrame({"strukturkriteriet_km": [1.0, 2.5]},
@@ -121,8 +121,8 @@ def plot(
     ColumnError
         When ``column`` is not a column of ``frame``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from shapely.geometry import box
     >>> areas = gpd.GeoDataFrame({"area": ["Sentrum", None]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
     ...                          crs="EPSG:25833")
@@ -162,19 +162,38 @@ def _draw_layer(
     values = frame[column]
     if _is_numeric(frame, column):
         frame.assign(**{column: pd.to_numeric(values).astype(float)}).plot(
-            column=column, ax=ax, **scale, legend=True, edgecolor="white", linewidth=0.2,
-            legend_kwds={"label": legend_title or LABELS.get(column, column), "shrink": 0.6}, missing_kwds=_MISSING_STYLE)  # fmt: skip
+            column=column,
+            ax=ax,
+            **scale,
+            legend=True,
+            edgecolor="white",
+            linewidth=0.2,
+            legend_kwds={"label": legend_title or LABELS.get(column, column), "shrink": 0.6},
+            missing_kwds=_MISSING_STYLE,
+        )
         if values.isna().any():
             ax.legend(handles=[_patch(_MISSING_STYLE)], loc="lower left", frameon=False)
         return
     categories = _categories(values)
     ordered = isinstance(values.dtype, pd.CategoricalDtype) and values.cat.ordered
     palette = scale["cmap"] if ordered else "tab20" if len(categories) > 10 else "tab10"
-    frame.plot(column=values.astype("object").where(values.notna(), None), ax=ax, categorical=True,
-               categories=categories, legend=True, cmap=palette,
-               edgecolor="white", linewidth=0.3, missing_kwds=_MISSING_STYLE,
-               legend_kwds={"loc": "upper left", "bbox_to_anchor": (1.0, 1.0), "frameon": False,
-                            "title": legend_title})  # fmt: skip
+    frame.plot(
+        column=values.astype("object").where(values.notna(), None),
+        ax=ax,
+        categorical=True,
+        categories=categories,
+        legend=True,
+        cmap=palette,
+        edgecolor="white",
+        linewidth=0.3,
+        missing_kwds=_MISSING_STYLE,
+        legend_kwds={
+            "loc": "upper left",
+            "bbox_to_anchor": (1.0, 1.0),
+            "frameon": False,
+            "title": legend_title,
+        },
+    )
 
 
 def _is_numeric(frame: pd.DataFrame, column: str | None) -> bool:
@@ -195,7 +214,9 @@ def _categories(values: pd.Series) -> list[Any]:
 def _patch(style: dict[str, Any]) -> Any:
     from matplotlib.patches import Patch
 
-    return Patch(facecolor=style["color"], hatch=style["hatch"], edgecolor=style["edgecolor"], label=style["label"])
+    return Patch(
+        facecolor=style["color"], hatch=style["hatch"], edgecolor=style["edgecolor"], label=style["label"]
+    )
 
 
 def _draw_points(layers: Mapping[str, gpd.GeoDataFrame], ax: Any, *, below: bool) -> None:
@@ -206,10 +227,21 @@ def _draw_points(layers: Mapping[str, gpd.GeoDataFrame], ax: Any, *, below: bool
         located = ~(points.geometry.isna() | points.geometry.is_empty)
         shown = label if located.all() else f"{label} ({int((~located).sum())} uten posisjon)"
         if not located.all():
-            logger.info("map: %d of %d %s have no location and are not drawn", (~located).sum(), len(points), label)
+            logger.info(
+                "map: %d of %d %s have no location and are not drawn", (~located).sum(), len(points), label
+            )
         style = POINT_STYLES.get(label) or next(others)
-        ax.scatter(points.geometry.x[located], points.geometry.y[located], c=style["color"], marker=style["marker"],
-                   s=style["markersize"], edgecolors="white", linewidths=0.6, zorder=5, label=shown)  # fmt: skip
+        ax.scatter(
+            points.geometry.x[located],
+            points.geometry.y[located],
+            c=style["color"],
+            marker=style["marker"],
+            s=style["markersize"],
+            edgecolors="white",
+            linewidths=0.6,
+            zorder=5,
+            label=shown,
+        )
         labels.append(shown)
     _merge_point_legend(ax, labels, below=below)
 
@@ -227,9 +259,13 @@ def _merge_point_legend(ax: Any, point_labels: list[str], *, below: bool) -> Non
     title = legend.get_title().get_text() if legend is not None else ""
     handles, texts = old_handles + [h for h, _ in points], old_texts + [lab for _, lab in points]
     if below:
-        ax.legend(handles, texts, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=len(texts), frameon=False)
+        ax.legend(
+            handles, texts, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=len(texts), frameon=False
+        )
     else:
-        ax.legend(handles, texts, title=title or None, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        ax.legend(
+            handles, texts, title=title or None, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False
+        )
 
 
 def _scale_bar(ax: Any) -> None:
@@ -246,8 +282,14 @@ def _scale_bar(ax: Any) -> None:
             length *= step
             break
     right, bottom = x1 - 0.04 * width, y0 + 0.04 * (y1 - y0)
-    ax.plot([right - length, right], [bottom, bottom], color="black", linewidth=3, solid_capstyle="butt",
-            label="_scale bar")  # fmt: skip
+    ax.plot(
+        [right - length, right],
+        [bottom, bottom],
+        color="black",
+        linewidth=3,
+        solid_capstyle="butt",
+        label="_scale bar",
+    )
     text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
     ax.text(right - length / 2, bottom + 0.015 * (y1 - y0), text, ha="center", va="bottom", fontsize=9)
 
@@ -289,8 +331,8 @@ def explore(
     ColumnError
         When ``column`` is not a column of ``frame``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> from shapely.geometry import box
     >>> areas = gpd.GeoDataFrame({"area": ["Sentrum"]}, geometry=[box(262000, 6649000, 263000, 6650000)],
     ...                          crs="EPSG:25833")
@@ -302,7 +344,8 @@ def explore(
     except ImportError as error:
         raise ImportError(
             "explore() draws interactive maps with folium, which is not installed. Install it with "
-            "`pip install folium` (or `pip install geokobling[notebooks]`); plot() draws static maps without it."
+            "`pip install folium` (or `pip install geokobling[notebooks]`); plot() draws static maps "
+            "without it."
         ) from error
     frame = to_working_crs(frame, source="the map layer")
     if column is not None and column not in frame.columns:

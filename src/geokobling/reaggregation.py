@@ -5,8 +5,8 @@ step 4). Because a kommune value is itself such a mean, kommune values can be me
 ``sum(population × value) / sum(population)`` over the old kommuner gives the same number as over all
 their grunnkretser. New borders therefore need no new routing.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> values = pd.DataFrame({"grunnkrets": ["03010101", "03010102"], "population": [500, 2500],
 ...                        "strukturkriteriet_km": [3.0, 1.5]})
@@ -83,8 +83,8 @@ def reaggregate(
     InputError
         Missing or negative populations, or duplicate codes in ``values``.
 
-    Example
-    -------
+    Examples
+    --------
     Merger of two kommuner, from kommune values (the SPEC example: 1.75 km):
 
     >>> import pandas as pd
@@ -123,8 +123,12 @@ def _values(values: pd.DataFrame, value: str) -> pd.Series:
 
 
 def _population(values: pd.DataFrame, population: str) -> np.ndarray:
-    return non_negative_numbers(values[population], column=population, source="values",
-                                advice="every unit needs a population (0 for none)")  # fmt: skip
+    return non_negative_numbers(
+        values[population],
+        column=population,
+        source="values",
+        advice="every unit needs a population (0 for none)",
+    )
 
 
 def _codes(series: pd.Series, column: str, *, source: str) -> pd.Series:
@@ -157,7 +161,10 @@ def _refuse_duplicates(codes: pd.Series, column: str) -> None:
 def _lookup(mapping: pd.DataFrame | Mapping[object, object], *, key: str, by: str) -> pd.Series:
     """The mapping as a Series old code → new code, refusing codes mapped to two new codes."""
     if isinstance(mapping, Mapping):
-        old, new = pd.Series(list(mapping.keys()), dtype=object), pd.Series(list(mapping.values()), dtype=object)
+        old, new = (
+            pd.Series(list(mapping.keys()), dtype=object),
+            pd.Series(list(mapping.values()), dtype=object),
+        )
     elif isinstance(mapping, pd.DataFrame):
         old_column, new_column = _mapping_columns(mapping, key=key, by=by)
         old, new = mapping[old_column].reset_index(drop=True), mapping[new_column].reset_index(drop=True)
@@ -169,7 +176,8 @@ def _lookup(mapping: pd.DataFrame | Mapping[object, object], *, key: str, by: st
     doubly = pairs["old"][pairs["old"].duplicated()].unique()
     if len(doubly):
         raise MappingError(
-            f"the mapping maps {len(doubly)} {key} code(s) to more than one {by}: {format_values(sorted(doubly))}; "
+            f"the mapping maps {len(doubly)} {key} code(s) to more than one {by}: "
+            f"{format_values(sorted(doubly))}; "
             "each old unit must belong to exactly one new unit"
         )
     return pd.Series(pairs["new"].to_numpy(), index=pairs["old"].to_numpy())
@@ -197,7 +205,8 @@ def _map(old_codes: pd.Series, lookup: pd.Series, *, key: str) -> pd.Series:
     if unmapped:
         raise MappingError(
             f"{len(unmapped)} {key} code(s) of values are not in the mapping: {format_values(unmapped)}. "
-            f"Map every unit, unchanged ones included (new = old), or pass key= to map another column than {key!r}."
+            "Map every unit, unchanged ones included (new = old), or pass key= to map another column than "
+            f"{key!r}."
         )
     unused = sorted(known[~known.isin(old)])
     if unused:

@@ -6,8 +6,8 @@ caller already has. Column names vary between sources (``Organisasjonsnummer`` /
 onto one set of columns and keeps every row. A value that cannot be read becomes ``<NA>`` and is
 described in the row's ``problems`` text, so that bad rows are visible instead of lost.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> raw = pd.DataFrame({"Orgnr": [974760673], "Navn": ["Eik skole"], "KommuneNr": [219],
 ...                     "Besoksadresse": ["Storgt. 7 b"], "Lat": [59.9], "Lon": [10.5]})
@@ -118,8 +118,8 @@ def read_register(path_or_frame: str | Path | pd.DataFrame, kind: str = "skole")
     ColumnError
         When no column holds organisasjonsnummer, name or kommune.
 
-    Example
-    -------
+    Examples
+    --------
     >>> raw = pd.DataFrame({"Organisasjonsnummer": ["97476067"], "Navn": ["X"], "Kommunenummer": ["0301"]})
     >>> read_register(raw, kind="barnehage").loc[0, "problems"]
     "organisasjonsnummer is not 9 digits: '97476067'"
@@ -169,8 +169,8 @@ def parse_address(address: object) -> tuple[str | None, int | None, str | None]:
     Text after a comma (``"Storgata 1, 0155 Oslo"``) is ignored. The letter is upper case and
     ``""`` when there is none; an address without a number gives ``(street, None, None)``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> parse_address("Bjørnstjerne Bjørnsons gate 3")
     ('Bjørnstjerne Bjørnsons gate', 3, '')
     >>> parse_address("Kirkeveien 5 b")
@@ -208,11 +208,15 @@ def _load(path_or_frame: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
     except FileReadError:
         raise
     except (OSError, ValueError, json.JSONDecodeError) as error:
-        raise FileReadError(f"cannot read the register {source}: {error}. Give a CSV or JSON file.") from error
+        raise FileReadError(
+            f"cannot read the register {source}: {error}. Give a CSV or JSON file."
+        ) from error
 
 
 def _nested(frame: pd.DataFrame) -> bool:
-    return any(frame[c].map(lambda v: isinstance(v, dict)).any() for c in frame.columns if frame[c].dtype == object)
+    return any(
+        frame[c].map(lambda v: isinstance(v, dict)).any() for c in frame.columns if frame[c].dtype == object
+    )
 
 
 def _records(data: Any, source: str) -> list[dict]:
@@ -264,7 +268,9 @@ def _text(values: pd.Series) -> pd.Series:
     return values.map(_as_text).astype("string")
 
 
-def _digits(values: pd.Series, length: int, name: str, problems: list[list[str]], *, pad: bool = False) -> pd.Series:
+def _digits(
+    values: pd.Series, length: int, name: str, problems: list[list[str]], *, pad: bool = False
+) -> pd.Series:
     """Digit codes as text of ``length`` digits; one digit short is zero-padded when ``pad``."""
     out: list[str | None] = []
     for position, value in enumerate(values):
@@ -280,7 +286,9 @@ def _digits(values: pd.Series, length: int, name: str, problems: list[list[str]]
     return pd.Series(out, dtype="string")
 
 
-def _numbers(values: pd.Series, name: str, problems: list[list[str]], *, negative_ok: bool = True) -> pd.Series:
+def _numbers(
+    values: pd.Series, name: str, problems: list[list[str]], *, negative_ok: bool = True
+) -> pd.Series:
     """Numbers (a decimal comma is accepted); unreadable or negative (when not allowed) become NA."""
     out: list[float | None] = []
     for position, value in enumerate(values):

@@ -13,8 +13,8 @@ Everything is generated from a seed with ``numpy.random.default_rng``; no downlo
 seed gives the same region, to the centimetre. ``python -m geokobling.demo [folder]`` writes the
 files that live in ``grunnkretser/demo/`` (see its README for every file and column).
 
-Example
--------
+Examples
+--------
 >>> region = make_demo_region()
 >>> sorted(region.kommuner["kommune"])
 ['9901', '9902', '9903']
@@ -25,4 +25,12 @@ True
 from ._job import DemoResult, run_demo
 from ._region import DEFAULT_SEED, REGISTER_KINDS, DemoRegion, make_demo_region, write_demo
 
-__all__ = ["DemoRegion", "make_demo_region", "write_demo", "run_demo", "DemoResult", "DEFAULT_SEED", "REGISTER_KINDS"]
+__all__ = [
+    "DemoRegion",
+    "make_demo_region",
+    "write_demo",
+    "run_demo",
+    "DemoResult",
+    "DEFAULT_SEED",
+    "REGISTER_KINDS",
+]

@@ -45,8 +45,8 @@ def run_demo(
 
     Returns a :class:`DemoResult`; prints progress through ``say`` and the folder at the end.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile
     >>> result = run_demo(Path(tempfile.mkdtemp()), progress=False, say=lambda text: None)
     >>> sorted(p.name for p in result.files)[:2]
@@ -66,7 +66,10 @@ def run_demo(
     values = steps.run("strukturkriteriet", lambda: _strukturkriteriet_step(centres, network, steps))
     kommuner = steps.run("kommune values and graded basiskriterium", lambda: _kommune_step(values, steps))
     steps.run("recompute for a merger, without routing", lambda: _merger_step(values, kommuner, steps))
-    steps.run("distance to the nearest school", lambda: _school_distance_step(located["skole"], centres, network, steps))
+    steps.run(
+        "distance to the nearest school",
+        lambda: _school_distance_step(located["skole"], centres, network, steps),
+    )
     steps.run("sonekriteriet and nabokriteriet", lambda: _sone_nabo_step(region, centres, network, steps))
     steps.run("population-count neighbourhoods", lambda: _neighbourhood_step(region, centres, network, steps))
     steps.run("map", lambda: _map_step(region, values, steps))
@@ -115,8 +118,17 @@ def _areas_step(region: Any, steps: _Steps) -> gpd.GeoDataFrame:
     from ..areas import build_areas, rate
     from ..indicators import accumulation_class, ses_index, top_quartile_flags
 
-    sums = ["population", "immigrants", "persons", "households", "low_income_households",
-            "families_with_children", "single_parent_families", "adults_25_66", "only_compulsory_education"]  # fmt: skip
+    sums = [
+        "population",
+        "immigrants",
+        "persons",
+        "households",
+        "low_income_households",
+        "families_with_children",
+        "single_parent_families",
+        "adults_25_66",
+        "only_compulsory_education",
+    ]
     stats = region.stats.merge(region.grunnkretser[["grunnkrets", "population"]], on="grunnkrets")
     areas = build_areas(region.grunnkretser, region.area_mapping, stats=stats, sum_columns=sums)
     shares = {
@@ -132,8 +144,10 @@ def _areas_step(region: Any, steps: _Steps) -> gpd.GeoDataFrame:
     areas = areas.join(flags)
     areas["accumulation"] = accumulation_class(flags)
     steps.write(areas, "analysis_areas")
-    steps.note(f"analysis areas: {len(areas)}, contiguous: {int(areas['contiguous'].sum())}, "
-               f"population {int(areas['population'].sum())}")  # fmt: skip
+    steps.note(
+        f"analysis areas: {len(areas)}, contiguous: {int(areas['contiguous'].sum())}, "
+        f"population {int(areas['population'].sum())}"
+    )
     return areas
 
 
@@ -153,12 +167,16 @@ def _linking_step(region: Any, areas: gpd.GeoDataFrame, steps: _Steps) -> dict[s
         register = check_register(read_register(rows, kind=kind), kommuner=region.kommuner)
         located = geocode_addresses(register, region.addresses)
         # a unit counts in an analysis area only when it lies inside one; other layers tolerate 250 m
-        links = link_layers(located, layers, max_distance={"area": 0, "grunnkrets": 250, "bydel": 250, "kommune": 250})
+        links = link_layers(
+            located, layers, max_distance={"area": 0, "grunnkrets": 250, "bydel": 250, "kommune": 250}
+        )
         table = unit_table(located, links, year=2024)
         steps.write(table, f"{kind}_units", parquet=False)
         sources = located["location_source"].value_counts().to_dict()
-        steps.note(f"{kind}: {len(table)} of {len(rows)} rows out; location {sources}; "
-                   f"in an analysis area: {int(table['in_analysis_area'].sum())}")  # fmt: skip
+        steps.note(
+            f"{kind}: {len(table)} of {len(rows)} rows out; location {sources}; "
+            f"in an analysis area: {int(table['in_analysis_area'].sum())}"
+        )
         located_by_kind[kind] = located
     return located_by_kind
 
@@ -168,8 +186,10 @@ def _centres_step(region: Any, steps: _Steps) -> gpd.GeoDataFrame:
 
     centres = population_centres(region.grunnkretser, addresses=region.addresses)
     steps.write(centres, "population_centres")
-    steps.note(f"population centres: {int((centres['status'] == 'ok').sum())} of {len(centres)} grunnkretser "
-               f"have people ({int(centres['population'].sum())} in all)")  # fmt: skip
+    steps.note(
+        f"population centres: {int((centres['status'] == 'ok').sum())} of {len(centres)} grunnkretser "
+        f"have people ({int(centres['population'].sum())} in all)"
+    )
     return centres
 
 
@@ -189,8 +209,10 @@ def _strukturkriteriet_step(centres: gpd.GeoDataFrame, network: Any, steps: _Ste
     values = strukturkriteriet(centres, network, progress=steps.progress)
     steps.write(values, "strukturkriteriet_grunnkrets")
     by_fallback = values.loc[values["fallback_people"] > 0, "grunnkrets"].tolist()
-    steps.note(f"strukturkriteriet: {int(values['reached'].sum())} grunnkretser reached 5 000 people; "
-               f"{len(by_fallback)} needed the straight-line fallback (islands without a road link)")  # fmt: skip
+    steps.note(
+        f"strukturkriteriet: {int(values['reached'].sum())} grunnkretser reached 5 000 people; "
+        f"{len(by_fallback)} needed the straight-line fallback (islands without a road link)"
+    )
     return values
 
 
@@ -202,8 +224,10 @@ def _kommune_step(values: pd.DataFrame, steps: _Steps) -> pd.DataFrame:
     graded = gradert_basiskriterium(kommuner, grenseverdi=25.4, base_amount=BASE_AMOUNT_NOK)
     steps.write(graded, "strukturkriteriet_kommune", parquet=False)
     for row in graded.itertuples():
-        steps.note(f"  kommune {row.kommune}: {row.strukturkriteriet_km:.2f} km, basiskriterium "
-                   f"{row.basiskriterium:.2f}, net effect {row.net:,.0f} NOK")  # fmt: skip
+        steps.note(
+            f"  kommune {row.kommune}: {row.strukturkriteriet_km:.2f} km, basiskriterium "
+            f"{row.basiskriterium:.2f}, net effect {row.net:,.0f} NOK"
+        )
     return kommuner
 
 
@@ -215,13 +239,19 @@ def _merger_step(values: pd.DataFrame, kommuner: pd.DataFrame, steps: _Steps) ->
     by_grunnkrets = values[values["reached"]].assign(kommune=values["kommune"].map(mapping))
     from_grunnkretser = reaggregate(by_grunnkrets, by="kommune")
     steps.write(from_kommuner, "strukturkriteriet_after_merger", parquet=False)
-    difference = (from_kommuner["strukturkriteriet_km"] - from_grunnkretser["strukturkriteriet_km"]).abs().max()
+    difference = (
+        (from_kommuner["strukturkriteriet_km"] - from_grunnkretser["strukturkriteriet_km"]).abs().max()
+    )
     merged = from_kommuner.set_index("kommune").loc["9990", "strukturkriteriet_km"]
-    steps.note(f"merger of {' and '.join(MERGER)} into 9990: {merged:.2f} km "
-               f"(from kommune values and from grunnkrets values alike, difference {difference:.1e} km)")  # fmt: skip
+    steps.note(
+        f"merger of {' and '.join(MERGER)} into 9990: {merged:.2f} km "
+        f"(from kommune values and from grunnkrets values alike, difference {difference:.1e} km)"
+    )
 
 
-def _school_distance_step(schools: gpd.GeoDataFrame, centres: gpd.GeoDataFrame, network: Any, steps: _Steps) -> None:
+def _school_distance_step(
+    schools: gpd.GeoDataFrame, centres: gpd.GeoDataFrame, network: Any, steps: _Steps
+) -> None:
     from ..kriterier import nearest_facility_distance
     from ..reaggregation import reaggregate
 
@@ -231,8 +261,10 @@ def _school_distance_step(schools: gpd.GeoDataFrame, centres: gpd.GeoDataFrame, 
     reached = distances.dropna(subset=["distance_km"])
     per_kommune = reaggregate(reached, by="kommune", value="distance_km")
     steps.write(per_kommune, "school_distance_kommune", parquet=False)
-    steps.note("distance to nearest school, population-weighted: " + ", ".join(
-        f"{r.kommune} {r.distance_km:.2f} km" for r in per_kommune.itertuples()))  # fmt: skip
+    steps.note(
+        "distance to nearest school, population-weighted: "
+        + ", ".join(f"{r.kommune} {r.distance_km:.2f} km" for r in per_kommune.itertuples())
+    )
 
 
 def _sone_nabo_step(region: Any, centres: gpd.GeoDataFrame, network: Any, steps: _Steps) -> None:
@@ -248,15 +280,19 @@ def _sone_nabo_step(region: Any, centres: gpd.GeoDataFrame, network: Any, steps:
     for value in ("sonekriteriet_km", "nabokriteriet_km"):
         known = table.dropna(subset=[value])
         per_kommune = reaggregate(known[known["population"] > 0], by="kommune", value=value)
-        steps.note(f"{value.removesuffix('_km')}: " + ", ".join(
-            f"{r.kommune} {getattr(r, value):.2f} km" for r in per_kommune.itertuples()))  # fmt: skip
+        steps.note(
+            f"{value.removesuffix('_km')}: "
+            + ", ".join(f"{r.kommune} {getattr(r, value):.2f} km" for r in per_kommune.itertuples())
+        )
     steps.note(f"zones (soner): {zones['sone'].nunique()} of at least 2 000 people where the kommune allows")
 
 
 def _neighbourhood_step(region: Any, centres: gpd.GeoDataFrame, network: Any, steps: _Steps) -> None:
     from ..neighbourhoods import dissimilarity_index, population_neighbourhoods
 
-    groups = region.stats[["grunnkrets", "immigrants", "persons"]].astype({"immigrants": float, "persons": float})
+    groups = region.stats[["grunnkrets", "immigrants", "persons"]].astype(
+        {"immigrants": float, "persons": float}
+    )
     with_groups = centres.merge(groups, on="grunnkrets", how="left")
     # the counts describe the people of each grunnkrets; suppressed cells count as none of the group
     share = (with_groups["immigrants"] / with_groups["persons"]).fillna(0.0).clip(0, 1)

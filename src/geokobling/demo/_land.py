@@ -24,7 +24,11 @@ NORTH_EAST_X = 264_000.0  # border 9902 | 9903 north of the fjord
 CITY_CENTRE = (256_500.0, 6_647_500.0)
 FERRY_ISLAND = (250_500.0, 6_655_500.0, 1_300.0)  # x, y, radius
 SMALL_ISLAND = (251_800.0, 6_645_000.0, 500.0)
-VILLAGES = {"Nordli": (259_600.0, 6_655_800.0), "Østdal": (269_500.0, 6_648_000.0), "Åsen": (268_800.0, 6_658_000.0)}
+VILLAGES = {
+    "Nordli": (259_600.0, 6_655_800.0),
+    "Østdal": (269_500.0, 6_648_000.0),
+    "Åsen": (268_800.0, 6_658_000.0),
+}
 PRECISION = 0.01  # every coordinate is on a 1 cm grid, as written to GeoJSON
 
 KOMMUNER = {"9901": "Fjordby", "9902": "Nordli", "9903": "Østdal"}
@@ -45,7 +49,9 @@ def coast_x(y: np.ndarray | float, phases: np.ndarray) -> np.ndarray:
     """The x of the mainland coast at ``y``: a sum of three sine waves (420 m at most)."""
     y = np.asarray(y, dtype=float)
     waves = ((250.0, 7_000.0), (120.0, 2_300.0), (50.0, 900.0))
-    return COAST_X + sum(a * np.sin(2 * np.pi * y / length + p) for (a, length), p in zip(waves, phases, strict=True))
+    return COAST_X + sum(
+        a * np.sin(2 * np.pi * y / length + p) for (a, length), p in zip(waves, phases, strict=True)
+    )
 
 
 def _island(centre: tuple[float, float, float], phases: np.ndarray) -> Polygon:
@@ -62,18 +68,31 @@ def island_radius(island: tuple[float, float, float], phases: np.ndarray, theta:
 
 def make_landscape(rng: np.random.Generator) -> tuple[Landscape, dict[str, np.ndarray]]:
     """Draw the coast, fjord and islands; return the landscape and the random phases used."""
-    phases = {name: rng.uniform(0, 2 * np.pi, size) for name, size in (("coast", 3), ("fjord", 1), ("ferry", 2), ("small", 2))}
+    phases = {
+        name: rng.uniform(0, 2 * np.pi, size)
+        for name, size in (("coast", 3), ("fjord", 1), ("ferry", 2), ("small", 2))
+    }
     ys = np.arange(YMIN, YMAX + 1, 100.0)
     coast = LineString(np.column_stack([coast_x(ys, phases["coast"]), ys]))
     mainland = Polygon([*coast.coords, (XMAX, YMAX), (XMAX, YMIN)])
     xs = np.arange(252_000.0, FJORD_END_X + 1, 200.0)
-    fjord_line = LineString(np.column_stack([xs, FJORD_Y + 90 * np.sin(2 * np.pi * xs / 3_100 + phases["fjord"][0])]))
+    fjord_line = LineString(
+        np.column_stack([xs, FJORD_Y + 90 * np.sin(2 * np.pi * xs / 3_100 + phases["fjord"][0])])
+    )
     mainland = mainland.difference(fjord_line.buffer(FJORD_HALF_WIDTH, quad_segs=8))
     ferry_island = _island(FERRY_ISLAND, phases["ferry"])
     small_island = _island(SMALL_ISLAND, phases["small"])
 
-    east = Polygon([(CITY_EAST_X, YMIN), (CITY_EAST_X, FJORD_Y), (NORTH_EAST_X, FJORD_Y), (NORTH_EAST_X, YMAX),
-                    (XMAX, YMAX), (XMAX, YMIN)])
+    east = Polygon(
+        [
+            (CITY_EAST_X, YMIN),
+            (CITY_EAST_X, FJORD_Y),
+            (NORTH_EAST_X, FJORD_Y),
+            (NORTH_EAST_X, YMAX),
+            (XMAX, YMAX),
+            (XMAX, YMIN),
+        ]
+    )
     west = mainland.difference(east)
     pieces = (
         ("9901", _single(west.intersection(box(XMIN, YMIN, XMAX, FJORD_Y))), "city"),
@@ -95,7 +114,8 @@ def _single(geometry: shapely.Geometry) -> Polygon:
 
 # --- grunnkrets cells ---------------------------------------------------------------------------
 
-_PIECE_CELLS = {  # piece -> (number of grunnkretser, centre of density, density length, spacing at centre, spacing growth)
+# piece -> (number of grunnkretser, centre of density, density length, spacing at centre, spacing growth)
+_PIECE_CELLS = {
     "city": (108, CITY_CENTRE, 2_000.0, 120.0, 0.05),
     "small island": (2, SMALL_ISLAND[:2], 1_000.0, 200.0, 0.0),
     "north": (26, VILLAGES["Nordli"], 1_500.0, 330.0, 0.0),
@@ -114,8 +134,15 @@ def grunnkrets_cells(landscape: Landscape, rng: np.random.Generator) -> list[tup
     return cells
 
 
-def _generators(piece: Polygon, count: int, centre: tuple[float, float], length: float, spacing: float,
-                growth: float, rng: np.random.Generator) -> np.ndarray:
+def _generators(
+    piece: Polygon,
+    count: int,
+    centre: tuple[float, float],
+    length: float,
+    spacing: float,
+    growth: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Sample ``count`` points in ``piece``, denser near ``centre``, kept ``spacing`` apart (growing outward)."""
     xmin, ymin, xmax, ymax = piece.bounds
     inner = piece.buffer(-30)

@@ -38,8 +38,9 @@ def population_targets(grunnkretser: gpd.GeoDataFrame, rng: np.random.Generator)
     return wanted
 
 
-def make_addresses(grunnkretser: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, wanted: np.ndarray,
-                   rng: np.random.Generator) -> gpd.GeoDataFrame:
+def make_addresses(
+    grunnkretser: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, wanted: np.ndarray, rng: np.random.Generator
+) -> gpd.GeoDataFrame:
     """Address points with residents; each grunnkrets's residents sum to its population."""
     addressable = roads[roads["highway"].isin(ADDRESSABLE)].reset_index(drop=True)
     lines = addressable.geometry.to_numpy()
@@ -48,16 +49,24 @@ def make_addresses(grunnkretser: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, want
     for row, target in zip(grunnkretser.itertuples(), wanted, strict=True):
         city = row.kommune == "9901"
         reach = 150.0 if city else 250.0
-        nearby = shapely.multilinestrings(lines[tree.query(row.geometry, predicate="dwithin", distance=reach)])
+        nearby = shapely.multilinestrings(
+            lines[tree.query(row.geometry, predicate="dwithin", distance=reach)]
+        )
         points = _lattice_points(row.geometry, nearby, reach, rng)
         residents = _residents(int(target), len(points), city, row.geometry, rng)
         empty = min(len(points) - len(residents), int(rng.poisson(1.5)))
         chosen = points[: len(residents) + empty]
-        frames.append(pd.DataFrame({
-            "kommune": row.kommune, "grunnkrets": row.grunnkrets,
-            "residents": np.concatenate([residents, np.zeros(empty, dtype=int)]),
-            "x": chosen[:, 0], "y": chosen[:, 1],
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kommune": row.kommune,
+                    "grunnkrets": row.grunnkrets,
+                    "residents": np.concatenate([residents, np.zeros(empty, dtype=int)]),
+                    "x": chosen[:, 0],
+                    "y": chosen[:, 1],
+                }
+            )
+        )
     table = pd.concat(frames, ignore_index=True)
     geometry = shapely.points(np.round(table[["x", "y"]].to_numpy(), 2))
     addresses = gpd.GeoDataFrame(table.drop(columns=["x", "y"]), geometry=geometry, crs=CRS)
@@ -65,8 +74,13 @@ def make_addresses(grunnkretser: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, want
     return _postal(addresses, grunnkretser)
 
 
-def _lattice_points(polygon: shapely.Geometry, roads: shapely.Geometry, reach: float, rng: np.random.Generator,
-                   spacing: float = 20.0) -> np.ndarray:
+def _lattice_points(
+    polygon: shapely.Geometry,
+    roads: shapely.Geometry,
+    reach: float,
+    rng: np.random.Generator,
+    spacing: float = 20.0,
+) -> np.ndarray:
     """Points of a jittered 20 m lattice inside ``polygon``, 12 m to ``reach`` from ``roads``, in random order.
 
     The lattice is global, so that points stay at least 10 m apart across grunnkrets borders too.
@@ -84,8 +98,9 @@ def _lattice_points(polygon: shapely.Geometry, roads: shapely.Geometry, reach: f
     return xy[rng.permutation(len(xy))]
 
 
-def _residents(target: int, available: int, city: bool, polygon: shapely.Geometry,
-               rng: np.random.Generator) -> np.ndarray:
+def _residents(
+    target: int, available: int, city: bool, polygon: shapely.Geometry, rng: np.random.Generator
+) -> np.ndarray:
     """Split ``target`` people over addresses: blocks of flats near the centre, houses elsewhere."""
     if target == 0 or available == 0:
         return np.zeros(0, dtype=int)
@@ -107,8 +122,9 @@ def _number(addresses: gpd.GeoDataFrame, roads: gpd.GeoDataFrame) -> gpd.GeoData
     along = shapely.line_locate_point(lines, addresses.geometry.to_numpy())
     along = np.where(forward, along, shapely.length(lines) - along)
     start, end = shapely.get_point(lines, 0), shapely.get_point(lines, -1)
-    cross = ((shapely.get_x(end) - shapely.get_x(start)) * (addresses.geometry.y.to_numpy() - shapely.get_y(start))
-             - (shapely.get_y(end) - shapely.get_y(start)) * (addresses.geometry.x.to_numpy() - shapely.get_x(start)))
+    cross = (shapely.get_x(end) - shapely.get_x(start)) * (
+        addresses.geometry.y.to_numpy() - shapely.get_y(start)
+    ) - (shapely.get_y(end) - shapely.get_y(start)) * (addresses.geometry.x.to_numpy() - shapely.get_x(start))
     addresses["street"] = segment["name"].to_numpy()
     addresses["left"] = (cross > 0) == forward
     addresses["position"] = segment["street_offset"].to_numpy() + along
@@ -120,7 +136,9 @@ def _number(addresses: gpd.GeoDataFrame, roads: gpd.GeoDataFrame) -> gpd.GeoData
     group = addresses.groupby(["kommune", "street", "number"], sort=False)
     size, order = group["number"].transform("size"), group.cumcount()
     addresses["letter"] = np.where(size > 1, [chr(ord("A") + int(r)) for r in order], "")
-    addresses = addresses.sort_values(["kommune", "street", "number", "letter"]).drop(columns=["position", "left"])
+    addresses = addresses.sort_values(["kommune", "street", "number", "letter"]).drop(
+        columns=["position", "left"]
+    )
     addresses = addresses.reset_index(drop=True)
     addresses.insert(0, "address_id", np.arange(1, len(addresses) + 1))
     return addresses
@@ -129,8 +147,10 @@ def _number(addresses: gpd.GeoDataFrame, roads: gpd.GeoDataFrame) -> gpd.GeoData
 def _postal(addresses: gpd.GeoDataFrame, grunnkretser: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Postnummer per bydel in the city (0150, 0160, …), per kommune elsewhere, its own on the ferry island."""
     bydel = addresses["grunnkrets"].map(grunnkretser.set_index("grunnkrets")["bydel"])
-    code = pd.Series([f"01{int(b[-2:]) * 10 - 10 + 50:02d}" if isinstance(b, str) else "" for b in bydel],
-                     index=addresses.index)
+    code = pd.Series(
+        [f"01{int(b[-2:]) * 10 - 10 + 50:02d}" if isinstance(b, str) else "" for b in bydel],
+        index=addresses.index,
+    )
     place = pd.Series("FJORDBY", index=addresses.index)
     for kommune, (number, name) in _POSTAL.items():
         rows = addresses["kommune"] == kommune
@@ -140,8 +160,18 @@ def _postal(addresses: gpd.GeoDataFrame, grunnkretser: gpd.GeoDataFrame) -> gpd.
     addresses["postnummer"], addresses["poststed"] = code.astype("string"), place.astype("string")
     for column in ("kommune", "grunnkrets", "street", "letter"):
         addresses[column] = addresses[column].astype("string")
-    columns = ["address_id", "kommune", "grunnkrets", "street", "number", "letter", "postnummer", "poststed",
-               "residents", "geometry"]
+    columns = [
+        "address_id",
+        "kommune",
+        "grunnkrets",
+        "street",
+        "number",
+        "letter",
+        "postnummer",
+        "poststed",
+        "residents",
+        "geometry",
+    ]
     return addresses[columns]
 
 
@@ -168,21 +198,28 @@ def make_stats(grunnkretser: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.D
     families = part(households, 0.3)
     adults = part(persons, 0.55)
     persons_30_59 = part(persons, 0.42)
-    stats = pd.DataFrame({
-        "grunnkrets": grunnkretser["grunnkrets"].to_numpy(),
-        "persons": persons,
-        "immigrants": part(persons, deprived * 1.1),
-        "households": households,
-        "low_income_households": part(households, deprived * 0.6),
-        "families_with_children": families,
-        "single_parent_families": part(families, deprived * 0.9),
-        "adults_25_66": adults,
-        "only_compulsory_education": part(adults, deprived * 0.8),
-        "persons_30_59": persons_30_59,
-        "outside_work_education_30_59": part(persons_30_59, deprived * 0.5),
-    })
-    numerators = ["immigrants", "low_income_households", "single_parent_families", "only_compulsory_education",
-                  "outside_work_education_30_59"]
+    stats = pd.DataFrame(
+        {
+            "grunnkrets": grunnkretser["grunnkrets"].to_numpy(),
+            "persons": persons,
+            "immigrants": part(persons, deprived * 1.1),
+            "households": households,
+            "low_income_households": part(households, deprived * 0.6),
+            "families_with_children": families,
+            "single_parent_families": part(families, deprived * 0.9),
+            "adults_25_66": adults,
+            "only_compulsory_education": part(adults, deprived * 0.8),
+            "persons_30_59": persons_30_59,
+            "outside_work_education_30_59": part(persons_30_59, deprived * 0.5),
+        }
+    )
+    numerators = [
+        "immigrants",
+        "low_income_households",
+        "single_parent_families",
+        "only_compulsory_education",
+        "outside_work_education_30_59",
+    ]
     stats[stats.columns[1:]] = stats[stats.columns[1:]].astype("Int64")
     small = (persons > 0) & (persons < 50)
     stats.loc[small, numerators] = pd.NA
@@ -191,7 +228,9 @@ def make_stats(grunnkretser: gpd.GeoDataFrame, rng: np.random.Generator) -> pd.D
     return stats
 
 
-def make_area_mapping(grunnkretser: gpd.GeoDataFrame, rng: np.random.Generator, count: int = 5) -> pd.DataFrame:
+def make_area_mapping(
+    grunnkretser: gpd.GeoDataFrame, rng: np.random.Generator, count: int = 5
+) -> pd.DataFrame:
     """Grow ``count`` contiguous analysis areas of 5 000–10 000 people from seeds spread over the city."""
     city = grunnkretser[grunnkretser["kommune"] == "9901"].reset_index(drop=True)
     graph = nx.Graph()
@@ -209,26 +248,39 @@ def make_area_mapping(grunnkretser: gpd.GeoDataFrame, rng: np.random.Generator, 
         off = np.abs(np.angle(np.exp(1j * (angle - direction)))) + np.abs(distance - 1_600) / 2_000
         target = int(rng.integers(6_500, 9_000))
         for seed in np.argsort(off + (owner >= 0) * 100, kind="stable")[:20]:
-            if _grow(graph, int(seed), area, owner, population, np.hypot(*(xy - xy[seed]).T), target) >= 5_000:
+            if (
+                _grow(graph, int(seed), area, owner, population, np.hypot(*(xy - xy[seed]).T), target)
+                >= 5_000
+            ):
                 break
             owner[owner == area] = -1
     members = owner >= 0
     names = [f"Område {chr(ord('A') + i)}" for i in range(count)]
-    mapping = pd.DataFrame({"grunnkrets": city["grunnkrets"][members].to_numpy(),
-                            "area": [names[i] for i in owner[members]]})
+    mapping = pd.DataFrame(
+        {"grunnkrets": city["grunnkrets"][members].to_numpy(), "area": [names[i] for i in owner[members]]}
+    )
     return mapping.astype("string").sort_values(["area", "grunnkrets"]).reset_index(drop=True)
 
 
-def _grow(graph: nx.Graph, seed: int, area: int, owner: np.ndarray, population: np.ndarray,
-          distance: np.ndarray, target: int) -> int:
+def _grow(
+    graph: nx.Graph,
+    seed: int,
+    area: int,
+    owner: np.ndarray,
+    population: np.ndarray,
+    distance: np.ndarray,
+    target: int,
+) -> int:
     """Add free neighbours, nearest to the seed first, until ``target`` people, never above 10 000.
 
     Returns the population reached."""
     owner[seed] = area
     total = int(population[seed])
     while total < target:
-        frontier = sorted({n for m in np.flatnonzero(owner == area) for n in graph[m] if owner[n] < 0},
-                          key=lambda n: (distance[n], n))
+        frontier = sorted(
+            {n for m in np.flatnonzero(owner == area) for n in graph[m] if owner[n] < 0},
+            key=lambda n: (distance[n], n),
+        )
         fitting = [n for n in frontier if total + population[n] <= 10_000]
         if not fitting:
             break

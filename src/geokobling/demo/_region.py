@@ -83,16 +83,19 @@ class DemoRegion:
 
     def copy(self) -> DemoRegion:
         """A copy whose tables can be changed without touching the cached region."""
-        changes = {f.name: getattr(self, f.name).copy() for f in fields(self)
-                   if hasattr(getattr(self, f.name), "copy") and f.name != "raster_transform"}
+        changes = {
+            f.name: getattr(self, f.name).copy()
+            for f in fields(self)
+            if hasattr(getattr(self, f.name), "copy") and f.name != "raster_transform"
+        }
         changes["broken_rows"] = {kind: dict(rows) for kind, rows in self.broken_rows.items()}
         return replace(self, **changes)
 
     def write_population_raster(self, path: str | Path) -> Path:
         """Write the population raster as a GeoTIFF (EPSG:25833, int32, deflate) and return its path.
 
-        Example
-        -------
+        Examples
+        --------
         >>> import tempfile, rasterio
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     path = make_demo_region().write_population_raster(Path(folder) / "pop.tif")
@@ -102,8 +105,18 @@ class DemoRegion:
         """
         path = Path(path)
         height, width = self.population_raster.shape
-        with rasterio.open(path, "w", driver="GTiff", height=height, width=width, count=1, dtype="int32",
-                           crs=CRS, transform=self.raster_transform, compress="deflate") as raster:
+        with rasterio.open(
+            path,
+            "w",
+            driver="GTiff",
+            height=height,
+            width=width,
+            count=1,
+            dtype="int32",
+            crs=CRS,
+            transform=self.raster_transform,
+            compress="deflate",
+        ) as raster:
             raster.write(self.population_raster.astype(np.int32), 1)
         return path
 
@@ -121,8 +134,8 @@ def make_demo_region(seed: int = DEFAULT_SEED) -> DemoRegion:
     DemoRegion
         A fresh copy each call, so callers may change its tables freely.
 
-    Example
-    -------
+    Examples
+    --------
     >>> region = make_demo_region()
     >>> len(region.grunnkretser) >= 150, region.grunnkretser.crs.to_epsg()
     (True, 25833)
@@ -167,8 +180,12 @@ def _land(landscape) -> gpd.GeoDataFrame:
     by_piece = {name: polygon for _, polygon, name in landscape.pieces}
     mainland = shapely.union_all([by_piece["city"], by_piece["north"], by_piece["east"]])
     return gpd.GeoDataFrame(
-        {"name": ["Fastlandet", "Nordøy", "Holmen"], "kind": ["mainland", "ferry island", "island without ferry"]},
-        geometry=[mainland, by_piece["ferry island"], by_piece["small island"]], crs=CRS,
+        {
+            "name": ["Fastlandet", "Nordøy", "Holmen"],
+            "kind": ["mainland", "ferry island", "island without ferry"],
+        },
+        geometry=[mainland, by_piece["ferry island"], by_piece["small island"]],
+        crs=CRS,
     ).astype({"name": "string", "kind": "string"})
 
 
@@ -185,8 +202,8 @@ def write_demo(folder: str | Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     registers to CSV, the registers also to nested JSON shaped like the NSR API, the population
     raster to GeoTIFF, and ``broken_rows`` to JSON. Writing twice gives the same bytes.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     sorted(write_demo(folder))[:3]
@@ -231,15 +248,23 @@ def _nested_register(register: pd.DataFrame, size_column: str) -> list[dict]:
     rows = []
     for row in register.itertuples(index=False):
         has_point = not (pd.isna(row.Breddegrad) or pd.isna(row.Lengdegrad))
-        rows.append({
-            "Organisasjonsnummer": row.Organisasjonsnummer,
-            "Navn": row.Navn,
-            "Kommunenummer": row.Kommunenummer,
-            "Besoksadresse": {"Adresse": row.Besoksadresse, "Postnummer": row.Postnummer, "Poststed": row.Poststed},
-            "Koordinat": {"Breddegrad": row.Breddegrad, "Lengdegrad": row.Lengdegrad} if has_point else None,
-            "ErPrivat": bool(row.ErPrivat),
-            size_column: int(getattr(row, size_column)),
-        })
+        rows.append(
+            {
+                "Organisasjonsnummer": row.Organisasjonsnummer,
+                "Navn": row.Navn,
+                "Kommunenummer": row.Kommunenummer,
+                "Besoksadresse": {
+                    "Adresse": row.Besoksadresse,
+                    "Postnummer": row.Postnummer,
+                    "Poststed": row.Poststed,
+                },
+                "Koordinat": {"Breddegrad": row.Breddegrad, "Lengdegrad": row.Lengdegrad}
+                if has_point
+                else None,
+                "ErPrivat": bool(row.ErPrivat),
+                size_column: int(getattr(row, size_column)),
+            }
+        )
     return rows
 
 
@@ -256,4 +281,3 @@ def main(argv: list[str] | None = None) -> int:
     paths = write_demo(folder)
     print(f"wrote {len(paths)} files to {folder}")  # noqa: T201 - a command-line entry point
     return 0
-

@@ -19,19 +19,69 @@ from ._land import CITY_CENTRE, KOMMUNER
 _BYDELER = ["Sentrum", "Havnebyen", "Søråsen", "Løkkeberg", "Østmarka"]
 _SENTRUM_PARTS = ["Bryggen", "Torget", "Stasjonen"]
 _BAND_PARTS = ["indre", "midtre", "ytre"]
-_NAME_HEADS = ["Bjørke", "Furu", "Sol", "Lyng", "Eike", "Rogne", "Kvern", "Mølle", "Kirke", "Skole", "Bråte",
-               "Haug", "Lunde", "Øvre ", "Nedre ", "Vestre ", "Østre ", "Søndre ", "Nordre ", "Tangen", "Åker",
-               "Eng", "Bekke", "Grøn", "Lille ", "Store ", "Hammer", "Sag", "Gran", "Ås"]
-_NAME_TAILS = ["bakken", "haugen", "åsen", "dalen", "lia", "jordet", "løkka", "tunet", "berget", "vika", "myra",
-               "sletta", "kollen", "moen", "gården", "holmen", "nes", "skogen"]
+_NAME_HEADS = [
+    "Bjørke",
+    "Furu",
+    "Sol",
+    "Lyng",
+    "Eike",
+    "Rogne",
+    "Kvern",
+    "Mølle",
+    "Kirke",
+    "Skole",
+    "Bråte",
+    "Haug",
+    "Lunde",
+    "Øvre ",
+    "Nedre ",
+    "Vestre ",
+    "Østre ",
+    "Søndre ",
+    "Nordre ",
+    "Tangen",
+    "Åker",
+    "Eng",
+    "Bekke",
+    "Grøn",
+    "Lille ",
+    "Store ",
+    "Hammer",
+    "Sag",
+    "Gran",
+    "Ås",
+]
+_NAME_TAILS = [
+    "bakken",
+    "haugen",
+    "åsen",
+    "dalen",
+    "lia",
+    "jordet",
+    "løkka",
+    "tunet",
+    "berget",
+    "vika",
+    "myra",
+    "sletta",
+    "kollen",
+    "moen",
+    "gården",
+    "holmen",
+    "nes",
+    "skogen",
+]
 CITY_INNER_RADIUS = 1_300.0
 
 
-def grunnkrets_frame(cells: list[tuple[str, str, shapely.Geometry]], rng: np.random.Generator) -> gpd.GeoDataFrame:
+def grunnkrets_frame(
+    cells: list[tuple[str, str, shapely.Geometry]], rng: np.random.Generator
+) -> gpd.GeoDataFrame:
     """Give each cell its codes and name: grunnkrets, kommune, delomrade, name, bydel, delbydel."""
     frame = gpd.GeoDataFrame(
         {"kommune": [k for k, _, _ in cells], "piece": [p for _, p, _ in cells]},
-        geometry=[g for _, _, g in cells], crs=CRS,
+        geometry=[g for _, _, g in cells],
+        crs=CRS,
     )
     centres = frame.geometry.representative_point()
     frame["cx"], frame["cy"] = centres.x.to_numpy(), centres.y.to_numpy()
@@ -79,12 +129,15 @@ def shared_borders(geometries: np.ndarray) -> dict[tuple[int, int], float]:
     left, right = tree.query(geometries, predicate="intersects")
     keep = left < right
     left, right = left[keep], right[keep]
-    lengths = shapely.length(shapely.intersection(shapely.boundary(geometries[left]), shapely.boundary(geometries[right])))
+    lengths = shapely.length(
+        shapely.intersection(shapely.boundary(geometries[left]), shapely.boundary(geometries[right]))
+    )
     return {(int(i), int(j)): float(n) for i, j, n in zip(left, right, lengths, strict=True) if n >= 1.0}
 
 
-def make_contiguous(groups: np.ndarray, borders: dict[tuple[int, int], float],
-                    within: np.ndarray | None = None) -> np.ndarray:
+def make_contiguous(
+    groups: np.ndarray, borders: dict[tuple[int, int], float], within: np.ndarray | None = None
+) -> np.ndarray:
     """Move cells cut off from the main body of their group to the neighbouring group they share most border with.
 
     ``within`` restricts moves to groups of the same parent (delbydeler stay in their bydel). Cells with no
@@ -129,7 +182,9 @@ def _nearest_anchor_groups(points: np.ndarray, size: int) -> np.ndarray:
     count = max(1, int(np.ceil(len(points) / size)))
     anchors = [int(np.argmax(points[:, 1]))]  # start from the northernmost point
     for _ in range(count - 1):
-        distance = np.min(np.hypot(*(points[:, None, :] - points[anchors][None, :, :]).transpose(2, 0, 1)), axis=1)
+        distance = np.min(
+            np.hypot(*(points[:, None, :] - points[anchors][None, :, :]).transpose(2, 0, 1)), axis=1
+        )
         anchors.append(int(np.argmax(distance)))
     distance = np.hypot(*(points[:, None, :] - points[anchors][None, :, :]).transpose(2, 0, 1))
     return np.argmin(distance, axis=1)
@@ -143,10 +198,14 @@ def _number(frame: gpd.GeoDataFrame, kommune: str) -> gpd.GeoDataFrame:
         order = sorted(order)
     delomrade_no = {g: i + 1 for i, g in enumerate(order)}
     frame["delomrade"] = [f"{kommune}{delomrade_no[g]:02d}" for g in frame["group"]]
-    frame["grunnkrets"] = frame["delomrade"] + (frame.groupby("delomrade").cumcount() + 1).map("{:02d}".format)
+    frame["grunnkrets"] = frame["delomrade"] + (frame.groupby("delomrade").cumcount() + 1).map(
+        "{:02d}".format
+    )
     if kommune == "9901":
         frame["bydel"] = [f"{kommune}{int(b):02d}" for b in frame["bydel_no"]]
-        frame["delbydel"] = [f"{b}{int(g) % 10 + 1:02d}" for b, g in zip(frame["bydel"], frame["group"], strict=True)]
+        frame["delbydel"] = [
+            f"{b}{int(g) % 10 + 1:02d}" for b, g in zip(frame["bydel"], frame["group"], strict=True)
+        ]
     for column in ("grunnkrets", "delomrade", "bydel", "delbydel"):
         frame[column] = frame[column].astype("string")
     return frame
@@ -162,7 +221,9 @@ def _join(head: str, tail: str) -> str:
     return f"{head}{tail.capitalize()}" if head.endswith(" ") else f"{head}{tail}"
 
 
-def dissolve_units(grunnkretser: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def dissolve_units(
+    grunnkretser: gpd.GeoDataFrame,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Kommuner, bydeler and delbydeler as unions of their grunnkretser, with names."""
     kommuner = _dissolve(grunnkretser, "kommune")
     kommuner["name"] = kommuner["kommune"].map(KOMMUNER)
@@ -173,8 +234,11 @@ def dissolve_units(grunnkretser: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, gp
     delbydeler = _dissolve(city, "delbydel")
     delbydeler["bydel"] = delbydeler["delbydel"].str.slice(0, 6)
     delbydeler["name"] = [_delbydel_name(code) for code in delbydeler["delbydel"]]
-    return (kommuner[["kommune", "name", "geometry"]], bydeler[["bydel", "name", "kommune", "geometry"]],
-            delbydeler[["delbydel", "bydel", "name", "geometry"]])
+    return (
+        kommuner[["kommune", "name", "geometry"]],
+        bydeler[["bydel", "name", "kommune", "geometry"]],
+        delbydeler[["delbydel", "bydel", "name", "geometry"]],
+    )
 
 
 def _delbydel_name(code: str) -> str:

@@ -11,8 +11,8 @@ Points (population centres, schools) are snapped onto the nearest edge, not the 
 connector whose length is the snap distance, so every distance from a point counts the way to the
 road. The result carries a :class:`geokobling.paths.CSRGraph` for the shortest-path engine.
 
-Example
--------
+Examples
+--------
 >>> import geopandas as gpd
 >>> from shapely.geometry import LineString, Point
 >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 50)])],

@@ -34,8 +34,14 @@ def to_networkx(p: EdgeArrays, nodes: pd.DataFrame) -> nx.MultiDiGraph:
         edge = np.flatnonzero(mask)
         tails, heads = (p.u, p.v) if direction == "fw" else (p.v, p.u)
         for e, line in zip(edge, lines, strict=True):
-            data = {"length": float(p.length[e]), "ferry": bool(p.ferry[e]), "oneway": bool(oneway[e]),
-                    "edge": int(e), "reversed": direction == "bw", "geometry": line}  # fmt: skip
+            data = {
+                "length": float(p.length[e]),
+                "ferry": bool(p.ferry[e]),
+                "oneway": bool(oneway[e]),
+                "edge": int(e),
+                "reversed": direction == "bw",
+                "geometry": line,
+            }
             if seconds is not None:
                 data["travel_time"] = float(seconds[e]) * 60.0
             G.add_edge(int(tails[e]), int(heads[e]), **data)
@@ -54,7 +60,9 @@ def component_labels(p: EdgeArrays, *, strong: bool) -> tuple[np.ndarray, np.nda
     return rank[raw], np.sort(sizes)[::-1]
 
 
-def routable_edges(p: EdgeArrays, weak: np.ndarray, strong: np.ndarray, strong_sizes: np.ndarray) -> np.ndarray:
+def routable_edges(
+    p: EdgeArrays, weak: np.ndarray, strong: np.ndarray, strong_sizes: np.ndarray
+) -> np.ndarray:
     """Edges inside the largest strongly connected piece of their weak component.
 
     Points snapped onto these edges reach, and are reached from, every other such point of

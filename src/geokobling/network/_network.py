@@ -74,8 +74,8 @@ class RoadNetwork:
         ``ferry``, ``source`` (input row label, OSM way id or networkx edge key) and ``geometry``
         (running from u to v).
 
-    Example
-    -------
+    Examples
+    --------
     >>> from shapely.geometry import LineString
     >>> roads = gpd.GeoDataFrame({"oneway": [False, True]}, crs="EPSG:25833",
     ...                          geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 80)])])
@@ -91,8 +91,14 @@ class RoadNetwork:
         self._source = source
         self._geometry_length = shapely.length(parts.geometry)
         labels, sizes = self._component_labels(strong=False)
-        logger.info("%s: %d nodes, %d edges, %d weak component(s), the largest with %d nodes", source,
-                    self.n_nodes, self.n_edges, len(sizes), sizes[0])  # fmt: skip
+        logger.info(
+            "%s: %d nodes, %d edges, %d weak component(s), the largest with %d nodes",
+            source,
+            self.n_nodes,
+            self.n_edges,
+            len(sizes),
+            sizes[0],
+        )
 
     # --- constructors -------------------------------------------------------------------------
 
@@ -132,8 +138,8 @@ class RoadNetwork:
             Also split lines at every vertex they share exactly with another line (or themselves),
             as OSM ways share nodes: use it for whole OSM ways exported to a line layer.
 
-        Example
-        -------
+        Examples
+        --------
         >>> from shapely.geometry import LineString
         >>> lines = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (10, 0)]),
         ...                                    LineString([(10.4, 0), (10, 10)])], crs="EPSG:25833")
@@ -141,9 +147,13 @@ class RoadNetwork:
         3
         """
         parts = lines_to_edges(
-            gdf, oneway=oneway, ferry=ferry, time=time, snap_tolerance=snap_tolerance,
+            gdf,
+            oneway=oneway,
+            ferry=ferry,
+            time=time,
+            snap_tolerance=snap_tolerance,
             split_at_vertices=split_at_vertices,
-        )  # fmt: skip
+        )
         return cls(parts, source="the line layer")
 
     @classmethod
@@ -156,8 +166,8 @@ class RoadNetwork:
         ``drivetime_fw``/``drivetime_bw``) are the minutes each way; ``SHAPE_Length`` (or the line
         length when absent) the length. ``ferry`` names a boolean ferry column, if any.
 
-        Example
-        -------
+        Examples
+        --------
         >>> from shapely.geometry import LineString
         >>> rows = gpd.GeoDataFrame({"FromNodeID": [1], "ToNodeID": [2], "ONEWAY": ["FT"],
         ...     "FT_MINUTES": [0.1], "TF_MINUTES": [0.1], "SHAPE_Length": [100.0]},
@@ -178,8 +188,8 @@ class RoadNetwork:
         split where they share OSM nodes (identical coordinates) and at their ends. ``oneway=yes``,
         ``true``, ``1`` and roundabouts are one-way along the way, ``oneway=-1`` against it.
 
-        Example
-        -------
+        Examples
+        --------
         >>> RoadNetwork.from_osm("missing.osm.pbf")
         Traceback (most recent call last):
         ...
@@ -196,8 +206,8 @@ class RoadNetwork:
         ``geometry`` line (else a straight line). An undirected graph is two-way throughout; in a
         directed graph each u→v edge that has a v→u edge of the same length becomes one two-way edge.
 
-        Example
-        -------
+        Examples
+        --------
         >>> G = nx.MultiDiGraph(crs="EPSG:25833")
         >>> G.add_node("a", x=0.0, y=0.0); G.add_node("b", x=30.0, y=40.0)
         >>> _ = G.add_edge("a", "b", length=50.0); _ = G.add_edge("b", "a", length=50.0)
@@ -260,7 +270,8 @@ class RoadNetwork:
         n_arcs = int(self._parts.forward.sum() + self._parts.backward.sum())
         n_weak = len(self._component_labels(strong=False)[1])
         plural = "" if n_weak == 1 else "s"
-        return f"RoadNetwork({self.n_nodes} nodes, {self.n_edges} edges, {n_arcs} arcs, {n_weak} weak component{plural})"
+        counts = f"{self.n_nodes} nodes, {self.n_edges} edges, {n_arcs} arcs"
+        return f"RoadNetwork({counts}, {n_weak} weak component{plural})"
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
@@ -298,8 +309,8 @@ class RoadNetwork:
             One row per component: ``component`` (0 = largest), ``n_nodes``, ``n_edges``,
             ``length_km``, ``is_largest``, and with ``points`` also ``n_points``.
 
-        Example
-        -------
+        Examples
+        --------
         >>> from shapely.geometry import LineString
         >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (9, 0)]), LineString([(0, 5), (3, 5)])],
         ...                          crs="EPSG:25833")
@@ -354,8 +365,9 @@ class RoadNetwork:
         Points snapped onto these edges reach, and are reached from, every other such point of
         their weak component; dead-end one-way stubs (common where an extract cuts roads) are left out.
         """
-        return routable_edges(self._parts, self._component_labels(strong=False)[0],
-                              *self._component_labels(strong=True))  # fmt: skip
+        return routable_edges(
+            self._parts, self._component_labels(strong=False)[0], *self._component_labels(strong=True)
+        )
 
     def snap(
         self,
@@ -389,8 +401,8 @@ class RoadNetwork:
             of the edge, 0 = largest) and ``status``: ``snapped``, ``too_far`` (the distance to the
             nearest edge is still given) or ``no_geometry`` (missing or empty point).
 
-        Example
-        -------
+        Examples
+        --------
         >>> from shapely.geometry import LineString, Point
         >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs="EPSG:25833")
         >>> pts = gpd.GeoDataFrame(geometry=[Point(30, 4), Point(50, 80), None], crs="EPSG:25833")
@@ -506,8 +518,8 @@ class RoadNetwork:
         (:func:`geokobling.paths.spatial_order`), so look them up by ``point_nodes`` and ``xy``. ``max_distance``,
         ``largest_component`` and ``routable`` are passed to :meth:`snap`.
 
-        Example
-        -------
+        Examples
+        --------
         >>> from shapely.geometry import LineString, Point
         >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs="EPSG:25833")
         >>> rg = RoadNetwork.from_lines(roads).routing_graph(gpd.GeoSeries([Point(25, 3)], crs="EPSG:25833"))
@@ -518,7 +530,9 @@ class RoadNetwork:
         if connector_speed_kmh <= 0:
             raise InputError(f"connector_speed_kmh must be > 0, not {connector_speed_kmh!r}")
         weight_fw, weight_bw = self._weights(weight, ferry_factor)
-        snapped = self.snap(points, max_distance=max_distance, largest_component=largest_component, routable=routable)
+        snapped = self.snap(
+            points, max_distance=max_distance, largest_component=largest_component, routable=routable
+        )
         point_xy, _ = self._point_coordinates(points)
         connector_per_m = 1.0 if weight == "length" else 1.0 / (connector_speed_kmh * 1000.0 / 60.0)
         csr, point_nodes, ordered_xy = join_points(
@@ -555,8 +569,8 @@ class RoadNetwork:
             reached within ``cutoff``, sorted by origin then distance. ``how="matrix"``: origins ×
             destinations with NaN where unreachable or beyond ``cutoff``.
 
-        Example
-        -------
+        Examples
+        --------
         >>> from shapely.geometry import LineString, Point
         >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)])], crs="EPSG:25833")
         >>> pts = gpd.GeoDataFrame(geometry=[Point(10, 1), Point(90, 2)], index=["a", "b"], crs="EPSG:25833")
@@ -573,19 +587,27 @@ class RoadNetwork:
         for name, frame in (("origins", origins), ("destinations", destinations)):
             if not frame.index.is_unique:
                 duplicated = frame.index[frame.index.duplicated()].unique()
-                raise InputError(f"the {name} index has duplicate labels {format_values(duplicated.tolist())}; "
-                                 "distances are labelled by index, so make it unique (e.g. reset_index())")  # fmt: skip
+                raise InputError(
+                    f"the {name} index has duplicate labels {format_values(duplicated.tolist())}; "
+                    "distances are labelled by index, so make it unique (e.g. reset_index())"
+                )
         everything = origins if same else pd.concat([origins[["geometry"]], destinations[["geometry"]]])
         rg = self.routing_graph(
-            everything, weight=weight, ferry_factor=ferry_factor, max_distance=max_distance,
-            largest_component=largest_component, routable=routable,
-        )  # fmt: skip
+            everything,
+            weight=weight,
+            ferry_factor=ferry_factor,
+            max_distance=max_distance,
+            largest_component=largest_component,
+            routable=routable,
+        )
         origin_nodes = rg.point_nodes[: len(origins)]
         target_nodes = origin_nodes if same else rg.point_nodes[len(origins) :]
         sources, targets = np.flatnonzero(origin_nodes >= 0), np.flatnonzero(target_nodes >= 0)
         limit = np.inf if cutoff is None else float(cutoff)
         s, t, d = distances_to_targets(rg.csr, origin_nodes[sources], target_nodes[targets], cutoff=limit)
-        pairs = pd.DataFrame({"origin": sources[s], "destination": targets[t], "distance": d, "by_road": True})
+        pairs = pd.DataFrame(
+            {"origin": sources[s], "destination": targets[t], "distance": d, "by_road": True}
+        )
         if fallback_factor is not None:
             if weight != "length" or not (np.isfinite(fallback_factor) and fallback_factor > 0):
                 raise InputError("fallback_factor needs weight='length' and a positive number")

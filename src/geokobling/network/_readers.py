@@ -4,8 +4,8 @@ Every reader returns an :class:`EdgeArrays`: one row per road piece between two 
 directions it may be driven in. :class:`~geokobling.network.RoadNetwork` is built from it, so the
 readers are the only place that knows about input schemas.
 
-Example
--------
+Examples
+--------
 >>> import geopandas as gpd
 >>> from shapely.geometry import LineString
 >>> lines = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (3, 4)])], crs="EPSG:25833")
@@ -47,11 +47,23 @@ logger = logging.getLogger("geokobling")
 
 DRIVE_HIGHWAYS = frozenset(
     {
-        "motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
-        "motorway_link", "trunk_link", "primary_link", "secondary_link", "tertiary_link",
-        "living_street", "service", "road",
+        "motorway",
+        "trunk",
+        "primary",
+        "secondary",
+        "tertiary",
+        "unclassified",
+        "residential",
+        "motorway_link",
+        "trunk_link",
+        "primary_link",
+        "secondary_link",
+        "tertiary_link",
+        "living_street",
+        "service",
+        "road",
     }
-)  # fmt: skip
+)
 """OSM ``highway`` values kept by ``network_type="drive"`` (osmnx's drive filter plus ``service``)."""
 
 _YES = {"yes", "true", "1", "t", "y"}
@@ -133,8 +145,8 @@ def merge_points(xy: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarr
     linkage over the pairs a KD-tree finds within ``tolerance`` (so a chain of points each within
     the tolerance of the next becomes one node), and each node lies at the mean of its points.
 
-    Example
-    -------
+    Examples
+    --------
     >>> xy, node = merge_points(np.array([[0, 0], [0.5, 0], [5, 0], [0, 0]]), 1.0)
     >>> xy.tolist(), node.tolist()
     ([[0.25, 0.0], [5.0, 0.0]], [0, 0, 1, 0])
@@ -158,8 +170,8 @@ def merge_points(xy: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarr
 def unique_rows(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (x, y) rows and the row of each input; like ``np.unique(axis=0)``, several times faster.
 
-    Example
-    -------
+    Examples
+    --------
     >>> rows, of = unique_rows(np.array([[1.0, 2.0], [0.0, 5.0], [1.0, 2.0]]))
     >>> rows.tolist(), of.tolist()
     ([[0.0, 5.0], [1.0, 2.0]], [1, 0, 1])
@@ -188,7 +200,8 @@ def _line_parts(geometry: np.ndarray, *, source: str) -> tuple[np.ndarray, np.nd
         rows = np.flatnonzero(wrong)
         raise GeometryError(
             f"{source} must hold LineString or MultiLineString geometries; row(s) "
-            f"{format_values(rows.tolist())} hold {sorted(set(shapely.get_type_id(geometry[rows]).tolist()))} "
+            f"{format_values(rows.tolist())} hold "
+            f"{sorted(set(shapely.get_type_id(geometry[rows]).tolist()))} "
             "(shapely type ids). Keep only the road lines."
         )
     if blank.any():
@@ -229,7 +242,9 @@ def _refuse_non_finite(geometry: np.ndarray, blank: np.ndarray, *, source: str) 
 
 def _weights(values: pd.Series, *, source: str, column: str) -> np.ndarray:
     """Numeric weights (lengths or minutes): refuse negative, missing and non-numeric values."""
-    return non_negative_numbers(values, column=column, source=source, advice="fix or drop those rows; zero is allowed")
+    return non_negative_numbers(
+        values, column=column, source=source, advice="fix or drop those rows; zero is allowed"
+    )
 
 
 def _flags(values: pd.Series, *, source: str, column: str) -> np.ndarray:
@@ -430,8 +445,14 @@ def osm_to_edges(path: str | Path, *, network_type: str = "drive") -> EdgeArrays
     oneway = tags.str.extract(r'"oneway"=>"([^"]*)"', expand=False).fillna("").str.lower()
     reverse = oneway.isin(_REVERSE).to_numpy()
     yes = oneway.isin(_YES).to_numpy() | tags.str.contains('"junction"=>"roundabout"', regex=False).to_numpy()
-    logger.info("%s: %d ways kept (%s), %d one-way, %d ferry", path.name, len(ways), network_type,
-                (yes | reverse).sum(), ferry.sum())  # fmt: skip
+    logger.info(
+        "%s: %d ways kept (%s), %d one-way, %d ferry",
+        path.name,
+        len(ways),
+        network_type,
+        (yes | reverse).sum(),
+        ferry.sum(),
+    )
     lines, way = split_at_shared_vertices(ways.geometry.to_numpy())
     lines_25833 = gpd.GeoSeries(lines, crs=ways.crs).to_crs(WORKING_CRS).to_numpy()
     ends = np.concatenate(
@@ -470,8 +491,8 @@ def split_at_shared_vertices(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     This rebuilds OSM's topology from GDAL's whole ways, whose shared OSM nodes are identical
     coordinates. Returns the pieces and the input line each comes from.
 
-    Example
-    -------
+    Examples
+    --------
     >>> cross = [shapely.LineString([(0, 0), (1, 0), (2, 0)]), shapely.LineString([(1, 1), (1, 0)])]
     >>> pieces, line = split_at_shared_vertices(np.array(cross, dtype=object))
     >>> [p.wkt for p in pieces], line.tolist()
@@ -568,8 +589,9 @@ def _pair_reciprocal(
     n = len(u)
     if two_way:
         return np.ones(n, bool), np.ones(n, bool)
-    key = pd.DataFrame({"a": np.minimum(u, v), "b": np.maximum(u, v), "len": np.round(length, 6),
-                        "along": u <= v})  # fmt: skip
+    key = pd.DataFrame(
+        {"a": np.minimum(u, v), "b": np.maximum(u, v), "len": np.round(length, 6), "along": u <= v}
+    )
     key["rank"] = key.groupby(["a", "b", "len", "along"]).cumcount()
     pairs = key.reset_index().merge(key.reset_index(), on=["a", "b", "len", "rank"], suffixes=("", "_other"))
     pairs = pairs[pairs["along"] & ~pairs["along_other"] & (pairs["a"] != pairs["b"])]

@@ -3,8 +3,8 @@
 These are the array kernels behind :meth:`RoadNetwork.snap` and :meth:`RoadNetwork.routing_graph`:
 plain numpy and shapely, no Python loop per point or per edge.
 
-Example
--------
+Examples
+--------
 >>> tails, heads, edge, piece = split_edges(
 ...     u=np.array([0]), v=np.array([1]), split_edge=np.array([0]), split_fraction=np.array([0.25]),
 ...     n_nodes=2)
@@ -37,8 +37,8 @@ def nearest_edges(
 
     ``tree`` indexes ``lines[candidates]``; ``xy`` holds finite coordinates only.
 
-    Example
-    -------
+    Examples
+    --------
     >>> lines = np.array([shapely.LineString([(0, 0), (10, 0)])])
     >>> edge, offset, distance, at = nearest_edges(np.array([[4.0, 3.0]]), shapely.STRtree(lines),
     ...                                            np.array([0]), lines)
@@ -87,8 +87,8 @@ def directed_arcs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Arcs tail→head where ``forward`` and head→tail where ``backward``, with their weights.
 
-    Example
-    -------
+    Examples
+    --------
     >>> [a.tolist() for a in directed_arcs(np.array([0]), np.array([1]), np.array([True]),
     ...                                    np.array([False]), np.array([2.0]), np.array([2.0]))]
     [[0], [1], [2.0]]
@@ -115,8 +115,8 @@ def attach_points(
     distinct (edge, offset). Returns (node per point, split edge, split fraction); split node ``i``
     is numbered ``n_nodes + i``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> node, e, f = attach_points(edge=np.array([0, 0, 0]), offset=np.array([0.0, 5.0, 5.0]),
     ...     edge_length=np.array([10.0]), u=np.array([7]), v=np.array([8]), n_nodes=9)
     >>> node.tolist(), e.tolist(), f.tolist()
@@ -135,7 +135,11 @@ def attach_points(
 
 
 def with_straight_lines(
-    pairs: pd.DataFrame, origins: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame, factor: float, cutoff: float
+    pairs: pd.DataFrame,
+    origins: gpd.GeoDataFrame,
+    destinations: gpd.GeoDataFrame,
+    factor: float,
+    cutoff: float,
 ) -> pd.DataFrame:
     """Add factor × straight-line distances for the located pairs no road connects, within the cutoff."""
     from scipy.spatial import cKDTree
@@ -151,9 +155,17 @@ def with_straight_lines(
         o_pos = np.repeat(np.arange(len(o_rows)), [len(w) for w in within])
         d_pos = np.fromiter((j for w in within for j in w), dtype=np.int64, count=len(o_pos))
     else:
-        o_pos, d_pos = (a.ravel() for a in np.meshgrid(np.arange(len(o_rows)), np.arange(len(d_rows)), indexing="ij"))
-    straight = pd.DataFrame({"origin": o_rows[o_pos], "destination": d_rows[d_pos],
-                             "distance": factor * np.hypot(*(o_xy[o_pos] - d_xy[d_pos]).T), "by_road": False})  # fmt: skip
+        o_pos, d_pos = (
+            a.ravel() for a in np.meshgrid(np.arange(len(o_rows)), np.arange(len(d_rows)), indexing="ij")
+        )
+    straight = pd.DataFrame(
+        {
+            "origin": o_rows[o_pos],
+            "destination": d_rows[d_pos],
+            "distance": factor * np.hypot(*(o_xy[o_pos] - d_xy[d_pos]).T),
+            "by_road": False,
+        }
+    )
     road = pd.MultiIndex.from_frame(pairs[["origin", "destination"]])
     unreached = ~pd.MultiIndex.from_frame(straight[["origin", "destination"]]).isin(road)
     both = pd.concat([pairs, straight[unreached]], ignore_index=True)
@@ -177,9 +189,13 @@ def join_points(
     n_nodes, n_edges = len(p.node_xy), len(p.u)
     ok = (snapped["status"] == "snapped").to_numpy()
     joins, split_edge, split_fraction = attach_points(
-        edge=snapped["edge"].to_numpy()[ok], offset=snapped["offset_m"].to_numpy()[ok],
-        edge_length=geometry_length, u=p.u, v=p.v, n_nodes=n_nodes,
-    )  # fmt: skip
+        edge=snapped["edge"].to_numpy()[ok],
+        offset=snapped["offset_m"].to_numpy()[ok],
+        edge_length=geometry_length,
+        u=p.u,
+        v=p.v,
+        n_nodes=n_nodes,
+    )
     piece_tail, piece_head, piece_edge, share = split_edges(
         u=p.u, v=p.v, split_edge=split_edge, split_fraction=split_fraction, n_nodes=n_nodes
     )

@@ -15,8 +15,8 @@ with the same results. Sources are processed in batches through an executor: by 
 pool (the compiled loops release the GIL), or any ``concurrent.futures`` executor, or a
 ``dask.distributed.Client`` (the graph is scattered once to every worker).
 
-Example
--------
+Examples
+--------
 >>> g = CSRGraph.from_arcs([0, 1, 0], [1, 2, 2], [1.0, 1.0, 5.0], n_nodes=3)
 >>> single_source(g, 0).tolist()
 [0.0, 1.0, 2.0]

@@ -52,8 +52,8 @@ class CSRGraph:
     indices : int32 array, the head node of each arc
     weights : float64 array, the non-negative weight (metres or minutes) of each arc
 
-    Example
-    -------
+    Examples
+    --------
     >>> g = CSRGraph.from_arcs([0, 0, 1], [1, 2, 2], [3.0, 7.0, 1.0], n_nodes=3)
     >>> g.n_nodes, g.n_arcs, g.indptr.tolist()
     (3, 3, [0, 2, 3, 3])
@@ -85,8 +85,8 @@ class CSRGraph:
 
         Parallel arcs are kept (Dijkstra takes the shortest); arcs are sorted by tail, stably.
 
-        Example
-        -------
+        Examples
+        --------
         >>> CSRGraph.from_arcs([1, 0], [0, 1], [2.0, 2.0], n_nodes=2).indices.tolist()
         [1, 0]
         """
@@ -103,8 +103,8 @@ class CSRGraph:
     def to_scipy(self) -> Any:
         """The graph as a ``scipy.sparse.csr_array``, parallel arcs reduced to the shortest.
 
-        Example
-        -------
+        Examples
+        --------
         >>> CSRGraph.from_arcs([0, 0], [1, 1], [5.0, 2.0], n_nodes=2).to_scipy()[0, 1]
         np.float64(2.0)
         """
@@ -129,8 +129,8 @@ def spatial_order(xy: np.ndarray) -> np.ndarray:
     a search's memory accesses local, which makes the searches several times faster on large graphs.
     Returns ``new_id`` with ``new_id[old] = new``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> spatial_order(np.array([[10.0, 10.0], [0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])).tolist()
     [3, 0, 1, 2]
     """
@@ -157,7 +157,9 @@ def _spread_bits(v: np.ndarray) -> np.ndarray:
 
 def _check_arcs(tails: np.ndarray, heads: np.ndarray, weights: np.ndarray, n_nodes: int) -> None:
     if not (len(tails) == len(heads) == len(weights)):
-        raise InputError(f"tails, heads and weights differ in length ({len(tails)}, {len(heads)}, {len(weights)})")
+        raise InputError(
+            f"tails, heads and weights differ in length ({len(tails)}, {len(heads)}, {len(weights)})"
+        )
     bad_node = (tails < 0) | (tails >= n_nodes) | (heads < 0) | (heads >= n_nodes)
     if bad_node.any():
         rows = np.flatnonzero(bad_node)
@@ -166,7 +168,8 @@ def _check_arcs(tails: np.ndarray, heads: np.ndarray, weights: np.ndarray, n_nod
     if bad_weight.any():
         rows = np.flatnonzero(bad_weight)
         raise NetworkError(
-            f"{len(rows)} arc(s) have a negative, missing or infinite weight: arcs {format_values(rows.tolist())} "
+            f"{len(rows)} arc(s) have a negative, missing or infinite weight: arcs "
+            f"{format_values(rows.tolist())} "
             f"with weights {format_values(weights[rows].tolist())}; fix the lengths or times of those roads"
         )
 
@@ -195,8 +198,8 @@ class Accumulation:
     def reached(self, limit: float) -> np.ndarray:
         """True where the full limit was reached (up to rounding).
 
-        Example
-        -------
+        Examples
+        --------
         >>> Accumulation(*(np.array([x]) for x in (1.0, 5.0, 1.0, 0.0, 2, 0.0))).reached(5.0).tolist()
         [True]
         """
@@ -206,8 +209,8 @@ class Accumulation:
 def available_engines() -> list[str]:
     """The engines that can run here, fastest first.
 
-    Example
-    -------
+    Examples
+    --------
     >>> "python" in available_engines()
     True
     """
@@ -218,7 +221,9 @@ def _engine_name(engine: str) -> str:
     if engine == "auto":
         engine = os.environ.get("GEOKOBLING_ENGINE", available_engines()[0])
     if engine not in available_engines():
-        raise InputError(f"engine {engine!r} is not available here; use one of {available_engines()} or 'auto'")
+        raise InputError(
+            f"engine {engine!r} is not available here; use one of {available_engines()} or 'auto'"
+        )
     return engine
 
 
@@ -241,19 +246,22 @@ def _as_nodes(nodes: Sequence[int] | np.ndarray, graph: CSRGraph, what: str) -> 
     bad = (nodes < 0) | (nodes >= graph.n_nodes)
     if bad.any():
         raise InputError(
-            f"{what} {format_values(nodes[bad].tolist())} at position(s) {format_values(np.flatnonzero(bad).tolist())} "
+            f"{what} {format_values(nodes[bad].tolist())} at position(s) "
+            f"{format_values(np.flatnonzero(bad).tolist())} "
             f"are not nodes of the graph (0..{graph.n_nodes - 1}); were they snapped to the network?"
         )
     return nodes
 
 
-def single_source(graph: CSRGraph, source: int, *, cutoff: float = np.inf, engine: str = "auto") -> np.ndarray:
+def single_source(
+    graph: CSRGraph, source: int, *, cutoff: float = np.inf, engine: str = "auto"
+) -> np.ndarray:
     """Distances from one source to every node (``inf`` where unreachable or beyond ``cutoff``).
 
     Meant for tests and small graphs: it returns a full row.
 
-    Example
-    -------
+    Examples
+    --------
     >>> g = CSRGraph.from_arcs([0], [1], [2.5], n_nodes=3)
     >>> single_source(g, 0).tolist()
     [0.0, 2.5, inf]
@@ -282,8 +290,8 @@ def distances_to_targets(
     ``(source_index, target_index, distance)``: positions in ``sources`` and ``targets``, one entry
     per reached pair, sorted by source then distance.
 
-    Example
-    -------
+    Examples
+    --------
     >>> g = CSRGraph.from_arcs([0, 1], [1, 2], [1.0, 2.0], n_nodes=3)
     >>> [a.tolist() for a in distances_to_targets(g, [0, 2], [2, 1])]
     [[0, 0, 1], [1, 0, 0], [1.0, 3.0, 0.0]]
@@ -297,7 +305,9 @@ def distances_to_targets(
     slot[unique_targets] = np.arange(len(unique_targets))
     job = _Job(_engine_name(engine), "targets", (slot, float(cutoff)))
     starts, parts = _map_batches(job, graph, sources, executor, batch_size, progress, "distances")
-    source_index = np.concatenate([p[0] + start for start, p in zip(starts, parts, strict=True)]).astype(np.int64)
+    source_index = np.concatenate([p[0] + start for start, p in zip(starts, parts, strict=True)]).astype(
+        np.int64
+    )
     unique_index = np.concatenate([p[1] for p in parts]).astype(np.int64)
     distance = np.concatenate([p[2] for p in parts])
     return _expand_duplicate_targets(source_index, unique_index, distance, target_slot_of)
@@ -356,8 +366,8 @@ def accumulate_until(
         Optional share (0–1) of each node's mass that belongs to a group; the result's
         ``share_taken`` then counts the group among the mass taken.
 
-    Example
-    -------
+    Examples
+    --------
     >>> g = CSRGraph.from_arcs([0, 1, 1, 2], [1, 0, 2, 1], [2.0, 2.0, 3.0, 3.0], n_nodes=3)
     >>> r = accumulate_until(g, [0], np.array([500.0, 2500.0, 3000.0]), 5000.0)
     >>> float(r.weighted_sum[0] / 5000)  # 0·500 + 2·2500 + 5·2000 over 5000
@@ -388,7 +398,9 @@ def _as_share(share: np.ndarray | None, n_nodes: int) -> np.ndarray:
         raise InputError(f"share must hold one value per node ({n_nodes}), not shape {share.shape}")
     bad = ~np.isfinite(share) | (share < 0) | (share > 1)
     if bad.any():
-        raise InputError(f"share must lie between 0 and 1; node(s) {format_values(np.flatnonzero(bad).tolist())} do not")
+        raise InputError(
+            f"share must lie between 0 and 1; node(s) {format_values(np.flatnonzero(bad).tolist())} do not"
+        )
     return share
 
 
@@ -411,7 +423,9 @@ def _fallback_arrays(
     component = np.ascontiguousarray(component, dtype=np.int64)
     xy = np.ascontiguousarray(xy, dtype=np.float64)
     if component.shape != (n,) or xy.shape != (n, 2):
-        raise InputError(f"component needs shape ({n},) and xy ({n}, 2); got {component.shape} and {xy.shape}")
+        raise InputError(
+            f"component needs shape ({n},) and xy ({n}, 2); got {component.shape} and {xy.shape}"
+        )
     mass_nodes = np.flatnonzero(mass > 0)
     return component, mass_nodes, xy[mass_nodes], xy, float(factor)
 
@@ -445,7 +459,8 @@ def _map_batches(
         if isinstance(executor, Executor):
             return starts, _map_futures(job, graph, batches, executor, bar)
         raise InputError(
-            f"executor must be a concurrent.futures.Executor or a dask.distributed.Client, not {type(executor).__name__}"
+            "executor must be a concurrent.futures.Executor or a dask.distributed.Client, not "
+            f"{type(executor).__name__}"
         )
     finally:
         bar.close()

@@ -138,7 +138,9 @@ def targets_batch(indptr, indices, weights, batch, slot, cutoff):  # noqa: ANN00
                 found += 1
                 if found == n_targets:
                     break
-            size, n_touched = _relax(u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, cutoff)
+            size, n_touched = _relax(
+                u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, cutoff
+            )
         _reset(dist, pos, touched, n_touched)
     return out_source[:count].copy(), out_slot[:count].copy(), out_dist[:count].copy()
 
@@ -183,7 +185,18 @@ def _fallback_stream(source, component, mass_nodes, mass_xy, node_xy, factor):  
 
 @njit(cache=True, nogil=True)
 def accumulate_batch(  # noqa: ANN201
-    indptr, indices, weights, batch, mass, limit, share, component, mass_nodes, mass_xy, node_xy, factor  # noqa: ANN001
+    indptr,
+    indices,
+    weights,
+    batch,
+    mass,
+    limit,
+    share,
+    component,
+    mass_nodes,
+    mass_xy,
+    node_xy,
+    factor,  # noqa: ANN001
 ):
     """For each source of ``batch``: settle nodes until their mass reaches ``limit``.
 
@@ -237,7 +250,9 @@ def accumulate_batch(  # noqa: ANN201
                 share_taken += part * share[u]
                 if taken >= limit:
                     break
-            size, n_touched = _relax(u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, np.inf)
+            size, n_touched = _relax(
+                u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, np.inf
+            )
         _reset(dist, pos, touched, n_touched)
         weighted_out[i] = weighted
         taken_out[i] = taken

@@ -27,7 +27,11 @@ def targets_batch(indptr, indices, weights, batch, slot, cutoff):  # noqa: ANN00
                 found += 1
                 if found == n_targets:
                     break
-    return (np.array(out_source, dtype=np.int64), np.array(out_slot, dtype=np.int64), np.array(out_dist, dtype=float))
+    return (
+        np.array(out_source, dtype=np.int64),
+        np.array(out_slot, dtype=np.int64),
+        np.array(out_dist, dtype=float),
+    )
 
 
 def _settle(indptr, indices, weights, source, cutoff):  # noqa: ANN001, ANN202
@@ -52,7 +56,18 @@ def _settle(indptr, indices, weights, source, cutoff):  # noqa: ANN001, ANN202
 
 
 def accumulate_batch(  # noqa: ANN201
-    indptr, indices, weights, batch, mass, limit, share, component, mass_nodes, mass_xy, node_xy, factor  # noqa: ANN001
+    indptr,
+    indices,
+    weights,
+    batch,
+    mass,
+    limit,
+    share,
+    component,
+    mass_nodes,
+    mass_xy,
+    node_xy,
+    factor,  # noqa: ANN001
 ):
     """For each source of ``batch``: settle nodes until their mass reaches ``limit``.
 
