@@ -8,6 +8,7 @@ import pyogrio
 import pyproj
 import pytest
 import shapely
+import shapely.affinity
 from shapely.geometry import Polygon, box
 
 from geokobling.errors import (
@@ -32,8 +33,13 @@ from geokobling.io import (
 UTM = "EPSG:25833"
 
 
+OSLO = (262_000.0, 6_649_000.0)  # small test shapes are drawn from here, so that they lie in Norway
+
+
 def _layer(columns, geometries, crs=UTM):
-    return gpd.GeoDataFrame(columns, geometry=geometries, crs=crs)
+    """A layer of small shapes given around (0, 0) and, in metres, moved to Oslo."""
+    moved = [shapely.affinity.translate(g, *OSLO) for g in geometries] if crs in (UTM, None) else geometries
+    return gpd.GeoDataFrame(columns, geometry=moved, crs=crs)
 
 
 def _write_gpkg(frame, path, **kwargs):
@@ -305,7 +311,7 @@ def test_layer_choice(tmp_path):
 
 def test_only_polygon_layer_is_chosen(tmp_path):
     path = tmp_path / "mixed.gpkg"
-    _write_gpkg(gpd.GeoDataFrame({"id": [1]}, geometry=[shapely.Point(0, 0)], crs=UTM), path, layer="points")
+    _write_gpkg(gpd.GeoDataFrame({"id": [1]}, geometry=[shapely.Point(*OSLO)], crs=UTM), path, layer="points")
     _write_gpkg(_layer({"kommune": ["0301"]}, [box(0, 0, 1, 1)]), path, layer="polygons")
     assert read_units(path)["kommune"].tolist() == ["0301"]
 
@@ -429,7 +435,7 @@ def test_empty_layer_warned(tmp_path):
 
 
 def test_wrong_geometry_type(tmp_path):
-    layer = gpd.GeoDataFrame({"kommune": ["0301"]}, geometry=[shapely.Point(0, 0)], crs=UTM)
+    layer = gpd.GeoDataFrame({"kommune": ["0301"]}, geometry=[shapely.Point(*OSLO)], crs=UTM)
     with pytest.raises(GeometryError, match="Polygon or MultiPolygon"):
         read_units(_write_gpkg(layer, tmp_path / "points.gpkg"))
 

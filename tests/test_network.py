@@ -261,7 +261,10 @@ def test_snap_statuses_keep_input_order_and_index():
     pts = gpd.GeoDataFrame(
         geometry=[Point(50, 5), None, Point(50, 300), Point(5, 499)], index=[9, 8, 7, 6], crs=CRS
     )
-    with pytest.warns(GeokoblingWarning, match="too_far"):
+    with (
+        pytest.warns(GeokoblingWarning, match="no_geometry"),
+        pytest.warns(GeokoblingWarning, match="too_far"),
+    ):
         snap = net.snap(pts, max_distance=100)
     assert snap.index.tolist() == [9, 8, 7, 6]
     assert snap.status.tolist() == ["snapped", "no_geometry", "too_far", "snapped"]

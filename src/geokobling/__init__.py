@@ -1,7 +1,9 @@
 """geokobling: link Norwegian units to areas and compute road-distance measures.
 
 The public API is re-exported here and loaded lazily, so that ``import geokobling`` is fast and a
-notebook pays only for the parts it uses.
+notebook pays only for the parts it uses. Every name of :data:`__all__` resolves, either to a
+function or class of a module (``geokobling.strukturkriteriet``) or to a public module
+(``geokobling.indicators``).
 
 Examples
 --------
@@ -14,9 +16,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("geokobling")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 logger = logging.getLogger("geokobling")
 logger.addHandler(logging.NullHandler())
@@ -48,40 +54,73 @@ _EXPORTS: dict[str, str] = {
     "read_population_grid": "io",
     "read_table": "io",
     "write_table": "io",
-    # areas and indicators
+    # areas
     "build_areas": "areas",
     "label_units": "areas",
     "population_band": "areas",
-    # linking
+    "rate": "areas",
+    # registers
     "read_register": "registers",
+    # geocoding
     "geocode_addresses": "geocoding",
+    # linking
     "link_units": "linking",
     "link_layers": "linking",
     "check_register": "linking",
     "catchment_share": "linking",
     "unit_table": "linking",
-    # road network
+    # network
     "RoadNetwork": "network",
-    # centres and criteria
+    # centres
     "population_centres": "centres",
     "polygon_centres": "centres",
+    # kriterier
     "strukturkriteriet": "kriterier",
-    "reaggregate": "reaggregation",
-    "grenseverdi": "basiskriterium",
-    "gradert_basiskriterium": "basiskriterium",
-    "build_zones": "zones",
     "sonekriteriet": "kriterier",
     "nabokriteriet": "kriterier",
     "nearest_facility_distance": "kriterier",
+    # reaggregation
+    "reaggregate": "reaggregation",
+    # basiskriterium
+    "grenseverdi": "basiskriterium",
+    "gradert_basiskriterium": "basiskriterium",
+    # zones
+    "build_zones": "zones",
+    # neighbourhoods
     "population_neighbourhoods": "neighbourhoods",
     "dissimilarity_index": "neighbourhoods",
-    # maps
+    # plotting
     "plot": "plotting",
     "explore": "plotting",
 }
 
-__all__ = sorted(_EXPORTS) + ["indicators", "demo", "paths", "logger", "__version__"]
-_SUBMODULES = {"indicators", "demo", "paths", "codes", "io", "errors", "network", "kriterier", "linking"}
+_SUBMODULES = frozenset(
+    {
+        "areas",
+        "basiskriterium",
+        "centres",
+        "checks",
+        "cli",
+        "codes",
+        "demo",
+        "errors",
+        "geocoding",
+        "indicators",
+        "io",
+        "kriterier",
+        "linking",
+        "neighbourhoods",
+        "network",
+        "paths",
+        "plotting",
+        "reaggregation",
+        "registers",
+        "zones",
+    }
+)
+"""The public modules, reachable as attributes (``geokobling.indicators``)."""
+
+__all__ = sorted([*_EXPORTS, *_SUBMODULES, "logger", "__version__"])
 
 
 def __getattr__(name: str) -> Any:
@@ -99,7 +138,32 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a test checks)
+    from . import (
+        areas,
+        basiskriterium,
+        centres,
+        checks,
+        cli,
+        codes,
+        demo,
+        errors,
+        geocoding,
+        indicators,
+        io,
+        kriterier,
+        linking,
+        neighbourhoods,
+        network,
+        paths,
+        plotting,
+        reaggregation,
+        registers,
+        zones,
+    )
+    from .areas import build_areas, label_units, population_band, rate
+    from .basiskriterium import gradert_basiskriterium, grenseverdi
+    from .centres import polygon_centres, population_centres
     from .codes import apply_crosswalk, delomrade_of, is_unknown_grunnkrets, kommune_of, normalize_codes
     from .errors import (
         CodeError,
@@ -113,3 +177,21 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         MappingError,
         NetworkError,
     )
+    from .geocoding import geocode_addresses
+    from .io import (
+        read_bydeler,
+        read_grunnkretser,
+        read_kommuner,
+        read_population_grid,
+        read_table,
+        read_units,
+        write_table,
+    )
+    from .kriterier import nabokriteriet, nearest_facility_distance, sonekriteriet, strukturkriteriet
+    from .linking import catchment_share, check_register, link_layers, link_units, unit_table
+    from .neighbourhoods import dissimilarity_index, population_neighbourhoods
+    from .network import RoadNetwork
+    from .plotting import explore, plot
+    from .reaggregation import reaggregate
+    from .registers import read_register
+    from .zones import build_zones

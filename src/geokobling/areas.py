@@ -27,7 +27,6 @@ Examples
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 
 import geopandas as gpd
@@ -39,7 +38,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .checks import require_columns, require_geometries, to_working_crs
 from .codes import CODE_LENGTHS, normalize_codes
-from .errors import ColumnError, GeokoblingWarning, InputError, MappingError, format_values
+from .errors import ColumnError, InputError, MappingError, format_values, warn
 
 __all__ = [
     "BIG_CITIES",
@@ -448,11 +447,9 @@ def _valid(geometries: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Repair invalid polygons, naming them in a warning."""
     invalid = ~shapely.is_valid(geometries)
     if invalid.any():
-        warnings.warn(
+        warn(
             f"{invalid.sum()} unit polygon(s) are invalid and were repaired with shapely.make_valid: "
-            f"{format_values(codes[invalid])}",
-            GeokoblingWarning,
-            stacklevel=3,
+            f"{format_values(codes[invalid])}"
         )
         geometries = geometries.copy()
         geometries[invalid] = shapely.make_valid(geometries[invalid])
@@ -488,11 +485,9 @@ def _warn_report(report: pd.DataFrame) -> None:
         f"{len(group)} {problem}: {format_values(group['code'])}"
         for problem, group in report.groupby("problem")
     ]
-    warnings.warn(
+    warn(
         "some units take no part in an analysis area (see attrs['unmapped'] of the result): "
-        + "; ".join(lines),
-        GeokoblingWarning,
-        stacklevel=3,
+        + "; ".join(lines)
     )
 
 
@@ -502,19 +497,15 @@ def _warn_non_contiguous(areas: gpd.GeoDataFrame, area: str) -> None:
         shown = format_values(
             f"{name} ({parts} parts)" for name, parts in zip(broken[area], broken["n_parts"], strict=True)
         )
-        warnings.warn(
+        warn(
             f"{len(broken)} analysis area(s) are not contiguous: {shown}. An area must be one connected "
-            "piece; check the mapping (or raise tolerance= if the gaps are slivers)",
-            GeokoblingWarning,
-            stacklevel=3,
+            "piece; check the mapping (or raise tolerance= if the gaps are slivers)"
         )
     empty = areas.loc[areas["n_units"] == 0, area]
     if len(empty):
-        warnings.warn(
+        warn(
             f"{len(empty)} analysis area(s) have no unit polygon and an empty geometry: "
-            f"{format_values(empty)}",
-            GeokoblingWarning,
-            stacklevel=3,
+            f"{format_values(empty)}"
         )
 
 
@@ -578,11 +569,7 @@ def label_units(
     report = _report(codes, table, kind=kind)
     missing = report[report["problem"].isin([PROBLEM_NOT_IN_UNITS, PROBLEM_UNKNOWN_GRUNNKRETS])]
     if len(missing):
-        warnings.warn(
-            f"{len(missing)} unit code(s) of the mapping are not in units: {format_values(missing['code'])}",
-            GeokoblingWarning,
-            stacklevel=2,
-        )
+        warn(f"{len(missing)} unit code(s) of the mapping are not in units: {format_values(missing['code'])}")
 
     lookup = table.dropna(subset=["area"]).set_index("unit")["area"]
     counted_in = codes.map(lookup).astype("string").set_axis(units.index)
@@ -590,7 +577,7 @@ def label_units(
     counted_level[counted_in.notna()] = "area"
     restricted = big_cities is not None and len(levels) > 1
     if restricted:
-        cities = set(normalize_codes(list(big_cities), "kommune", source="big_cities"))
+        cities = set(normalize_codes(list(big_cities or ()), "kommune", source="big_cities"))
         in_city = _level_codes(units, codes, "kommune", kind).isin(cities).fillna(False).astype(bool)
     for position, level in enumerate(levels):
         candidates = counted_in.isna()
@@ -605,11 +592,9 @@ def label_units(
 
     unlabelled = counted_in.isna()
     if unlabelled.any():
-        warnings.warn(
+        warn(
             f"{unlabelled.sum()} unit(s) have no area and no value at levels {list(levels)}: "
-            f"{format_values(codes[unlabelled.to_numpy()])}",
-            GeokoblingWarning,
-            stacklevel=2,
+            f"{format_values(codes[unlabelled.to_numpy()])}"
         )
     labelled = units.copy()
     labelled["counted_in"] = counted_in
@@ -618,7 +603,7 @@ def label_units(
     return labelled
 
 
-_DERIVABLE = {
+_DERIVABLE: dict[tuple[str | None, str], int] = {
     ("grunnkrets", "delomrade"): 6,
     ("grunnkrets", "kommune"): 4,
     ("delbydel", "bydel"): 6,

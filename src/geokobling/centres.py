@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import logging
 import os
-import warnings
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -54,7 +53,7 @@ from pyproj import CRS
 
 from .checks import WORKING_CRS, non_negative_numbers, require_columns, require_geometries, to_working_crs
 from .codes import kommune_of, normalize_codes
-from .errors import FileReadError, GeokoblingWarning, InputError, format_values
+from .errors import FileReadError, InputError, format_values, warn
 
 __all__ = ["population_centres", "polygon_centres"]
 
@@ -314,14 +313,12 @@ def _move_far_points(
     far = check[distance > ADDRESS_TOLERANCE_M]
     if len(far) == 0:
         return coords
-    warnings.warn(
+    warn(
         f"{len(far)} address(es) lie more than {ADDRESS_TOLERANCE_M:g} m outside the grunnkrets their code "
         "names "
         f"(rows {format_values(far.tolist())}, grunnkretser "
         f"{format_values(sorted(set(codes.iloc[unit[far]])))}); "
-        "their residents count at the grunnkrets' representative point. Check their coordinates.",
-        GeokoblingWarning,
-        stacklevel=5,
+        "their residents count at the grunnkrets' representative point. Check their coordinates."
     )
     moved = coords.copy()
     moved[far] = shapely.point_on_surface(geometries[unit[far]])
@@ -330,11 +327,9 @@ def _move_far_points(
 
 def _warn_unknown_codes(unknown: pd.Series, what: str = "address(es)") -> None:
     if len(unknown):
-        warnings.warn(
+        warn(
             f"{len(unknown)} {what} name grunnkrets codes that are not among the grunnkretser: "
-            f"{format_values(sorted(set(unknown)))}; their people are left out",
-            GeokoblingWarning,
-            stacklevel=4,
+            f"{format_values(sorted(set(unknown)))}; their people are left out"
         )
 
 
@@ -345,11 +340,9 @@ def _assigned(
     lost = unit < 0
     lost_people = float(people[lost].sum())
     if lost_people > 0:
-        warnings.warn(
+        warn(
             f"{int((lost & (people > 0)).sum())} inhabited {what} with {lost_people:g} people lie on no "
-            "grunnkrets and are left out (see result.attrs['unassigned_population'])",
-            GeokoblingWarning,
-            stacklevel=4,
+            "grunnkrets and are left out (see result.attrs['unassigned_population'])"
         )
     keep = ~lost
     return _Pieces(
@@ -512,11 +505,9 @@ def _centres(units: gpd.GeoDataFrame, pieces: _Pieces, method: np.ndarray) -> gp
     status = np.where(inhabited, "ok", "no_population").astype(object)
     if not inhabited.all():
         empty = units["grunnkrets"][~inhabited].tolist()
-        warnings.warn(
+        warn(
             f"{len(empty)} grunnkrets(er) have no population and get no centre (status 'no_population'): "
-            f"{format_values(empty)}",
-            GeokoblingWarning,
-            stacklevel=3,
+            f"{format_values(empty)}"
         )
     result = gpd.GeoDataFrame(
         {

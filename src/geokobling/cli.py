@@ -178,7 +178,7 @@ def _read_values(path: str):  # noqa: ANN202
 
     table = read_table(path)
     lower = {c.lower(): c for c in table.columns}
-    renames = {}
+    renames: dict[str, str] = {}
     for alias in _CODE_ALIASES:
         if alias in lower:
             target = "grunnkrets" if alias.startswith("grunnkrets") else "kommune"

@@ -12,6 +12,8 @@ True
 
 from __future__ import annotations
 
+import sys
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,6 +30,7 @@ __all__ = [
     "GeokoblingWarning",
     "format_values",
     "where",
+    "warn",
 ]
 
 
@@ -69,6 +72,37 @@ class NetworkError(GeokoblingError):
 
 class GeokoblingWarning(UserWarning):
     """A problem in the data that geokobling handled, and that the user should know about."""
+
+
+def warn(message: str, category: type[Warning] = GeokoblingWarning) -> None:
+    """Issue a warning attributed to the first caller outside geokobling: the user's own line.
+
+    Every warning of the package goes through here, so that ``python -W error`` and pytest's
+    ``filterwarnings`` name the user's file and line, not a line inside geokobling.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn("3 rows have no geometry")
+    >>> caught[0].category.__name__, str(caught[0].message)
+    ('GeokoblingWarning', '3 rows have no geometry')
+    """
+    warnings.warn(message, category, stacklevel=_outside_level())
+
+
+def _outside_level() -> int:
+    """The ``stacklevel`` that makes ``warnings.warn``, called from :func:`warn`, point outside geokobling."""
+    frame = sys._getframe(2)  # the function that called warn
+    level = 2
+    while frame.f_back is not None and _in_package(frame.f_globals.get("__name__", "")):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _in_package(module: str) -> bool:
+    return module == "geokobling" or module.startswith("geokobling.")
 
 
 def format_values(values: Iterable[Any], limit: int = 10) -> str:

@@ -252,7 +252,7 @@ def accumulation_class(flags: pd.DataFrame, columns: Sequence[str] | None = None
     least = values.fillna(False).sum(axis=1).to_numpy(dtype=int)
     most = least + values.isna().sum(axis=1).to_numpy(dtype=int)
     low, high = _count_class(least), _count_class(most)
-    labels = np.where(low == high, low, None)
+    labels = np.where(low == high, low, np.full(len(low), None, dtype=object))
     return pd.Series(
         pd.Categorical(labels, categories=list(ACCUMULATION_CLASSES), ordered=True),
         index=flags.index,

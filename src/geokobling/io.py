@@ -29,8 +29,6 @@ import io
 import json
 import logging
 import re
-import sys
-import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -49,10 +47,10 @@ from .errors import (
     CRSError,
     FileReadError,
     GeokoblingError,
-    GeokoblingWarning,
     GeometryError,
     InputError,
     format_values,
+    warn,
 )
 
 __all__ = [
@@ -197,7 +195,7 @@ def read_units(
     frame = _order_columns(frame, kind)
     frame.attrs.update(kind=kind, source=source, repaired=repaired)
     if frame.empty:
-        _warn(f"{source} holds no {kind} units (0 rows); check the file or the layer= you chose")
+        warn(f"{source} holds no {kind} units (0 rows); check the file or the layer= you chose")
     logger.info("read %d %s units from %s", len(frame), kind, source)
     return frame
 
@@ -212,7 +210,8 @@ def read_grunnkretser(
     >>> import tempfile
     >>> from shapely.geometry import box
     >>> path = Path(tempfile.mkdtemp()) / "gk.gpkg"
-    >>> gk = gpd.GeoDataFrame({"grunnkretsnummer": ["02190101"]}, geometry=[box(0, 0, 1, 1)], crs=25833)
+    >>> square = box(262000, 6649000, 262100, 6649100)
+    >>> gk = gpd.GeoDataFrame({"grunnkretsnummer": ["02190101"]}, geometry=[square], crs=25833)
     >>> read_grunnkretser(write_table(gk, path))[["grunnkrets", "kommune"]].values.tolist()
     [['02190101', '0219']]
     """
@@ -229,7 +228,7 @@ def read_bydeler(
     >>> import tempfile
     >>> from shapely.geometry import box
     >>> path = Path(tempfile.mkdtemp()) / "bydeler.gpkg"
-    >>> bydeler = gpd.GeoDataFrame({"bydelnr": [30101]}, geometry=[box(0, 0, 1, 1)], crs=25833)
+    >>> bydeler = gpd.GeoDataFrame({"bydelnr": [30101]}, geometry=[box(262000, 6649000, 262100, 6649100)], crs=25833)
     >>> read_bydeler(write_table(bydeler, path))[["bydel", "kommune"]].values.tolist()
     [['030101', '0301']]
     """
@@ -246,7 +245,8 @@ def read_kommuner(
     >>> import tempfile
     >>> from shapely.geometry import box
     >>> path = Path(tempfile.mkdtemp()) / "kommuner.gpkg"
-    >>> kommuner = gpd.GeoDataFrame({"kommunenummer": [5001]}, geometry=[box(0, 0, 1, 1)], crs=25833)
+    >>> square = box(262000, 6649000, 262100, 6649100)
+    >>> kommuner = gpd.GeoDataFrame({"kommunenummer": [5001]}, geometry=[square], crs=25833)
     >>> read_kommuner(write_table(kommuner, path))["kommune"].tolist()
     ['5001']
     """
@@ -358,7 +358,7 @@ def _warn_kommune_mismatch(frame: pd.DataFrame, kind: str, derived: pd.Series, s
     if differs.any():
         rows = np.flatnonzero(differs)
         pairs = [f"{k} vs {c}" for k, c in zip(given.iloc[rows], frame[kind].iloc[rows], strict=True)]
-        _warn(
+        warn(
             f"{len(rows)} row(s) of {source} have a kommune code that is not the first 4 digits of their "
             f"{kind} code (kommune vs {kind}: {format_values(pairs)}) at row(s) "
             f"{format_values(rows.tolist())}; both are kept as given. Check the vintage of the codes."
@@ -411,12 +411,10 @@ def _warn_outside_norway(frame: gpd.GeoDataFrame, source: str) -> None:
     minx, miny, maxx, maxy = frame.total_bounds
     xmin, ymin, xmax, ymax = NORWAY_25833
     if maxx < xmin or minx > xmax or maxy < ymin or miny > ymax:
-        warnings.warn(
+        warn(
             f"{source} lies outside Norway (EPSG:25833 x {minx:.0f} to {maxx:.0f}, y {miny:.0f} to "
             f"{maxy:.0f}); "
-            "check its CRS, and whether latitude and longitude were swapped",
-            GeokoblingWarning,
-            stacklevel=4,
+            "check its CRS, and whether latitude and longitude were swapped"
         )
 
 
@@ -452,7 +450,7 @@ def _repair_polygons(frame: gpd.GeoDataFrame, kind: str, source: str) -> tuple[g
     frame = frame.copy()
     frame.loc[invalid, frame.geometry.name] = repaired
     count = int(invalid.sum())
-    _warn(
+    warn(
         f"repaired {count} invalid polygon(s) in {source} with shapely.make_valid: {kind} "
         f"{format_values(frame[kind][invalid].tolist())}"
     )
@@ -561,7 +559,7 @@ def _population_counts(frame: pd.DataFrame, source: str, column: str) -> pd.Seri
             f"{format_values(frame['cell'][negative].tolist())}; population counts cannot be negative"
         )
     if values.isna().any():
-        _warn(
+        warn(
             f"{int(values.isna().sum())} cell(s) of {source} have no population count (kept as missing): "
             f"{format_values(frame['cell'][values.isna()].tolist())}"
         )
@@ -670,7 +668,7 @@ def _decode(raw: bytes, source: str, encoding: str | None) -> str:
             text = raw.decode(fallback)
         except UnicodeDecodeError:
             continue
-        _warn(
+        warn(
             f"{source} is not UTF-8; read it as {fallback}. Check that æøå look right, or save the file "
             "as UTF-8 (or pass encoding=) to silence this warning."
         )
@@ -732,7 +730,7 @@ def _read_markers_as_missing(
             table[column] = numbers
             counts[column] = int(marked.sum())
     if counts:
-        _warn(
+        warn(
             f"{sum(counts.values())} cell(s) of {source} marked {format_values(markers)} were read as "
             "missing "
             f"(per column: {counts}). If a marker means zero in this file, pass missing_markers= without it."
@@ -891,20 +889,7 @@ def _warn_duplicates(codes: pd.Series, *, what: str, source: str) -> None:
     repeated = codes[codes.duplicated(keep=False) & codes.notna()]
     if len(repeated):
         unique = sorted(repeated.unique())
-        _warn(
+        warn(
             f"{len(unique)} {what} appear more than once in {source} ({len(repeated)} rows, all kept): "
             f"{format_values(unique)}. If they are parts of one unit, join them with frame.dissolve()."
         )
-
-
-def _warn(message: str) -> None:
-    logger.warning(message)
-    warnings.warn(message, GeokoblingWarning, stacklevel=_caller_level())
-
-
-def _caller_level() -> int:
-    """The stack level of the first caller outside geokobling, so that warnings point at user code."""
-    frame, level = sys._getframe(1), 1
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("geokobling"):
-        frame, level = frame.f_back, level + 1
-    return level

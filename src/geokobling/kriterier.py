@@ -39,7 +39,6 @@ Examples
 from __future__ import annotations
 
 import logging
-import warnings
 from typing import Any
 
 import geopandas as gpd
@@ -50,7 +49,7 @@ import pandas as pd
 from ._search import as_network, point_xy, prepare_centres, search_setup
 from .checks import require_columns, to_working_crs
 from .codes import normalize_codes
-from .errors import GeokoblingWarning, InputError, format_values
+from .errors import InputError, format_values, warn
 from .network import RoadNetwork
 from .paths import accumulate_until
 
@@ -188,21 +187,15 @@ def _report(table: pd.DataFrame) -> None:
     ):
         codes = table.loc[table["status"] == status, "grunnkrets"]
         if len(codes):
-            warnings.warn(
-                f"{len(codes)} grunnkrets(er) {what}: {format_values(codes.tolist())}",
-                GeokoblingWarning,
-                stacklevel=3,
-            )
+            warn(f"{len(codes)} grunnkrets(er) {what}: {format_values(codes.tolist())}")
     far = table.loc[(table["status"] == "ok") & (table["snap_distance_m"] > FAR_FROM_ROAD_M), "grunnkrets"]
     if len(far):
-        warnings.warn(
+        warn(
             f"{len(far)} grunnkrets centre(s) lie more than {FAR_FROM_ROAD_M:g} m from the nearest road, "
             "and that "
             f"distance counts in their values: {format_values(far.tolist())}. Does the road layer cover "
             "them? "
-            "(max_snap_distance= reaches such centres by straight line instead)",
-            GeokoblingWarning,
-            stacklevel=3,
+            "(max_snap_distance= reaches such centres by straight line instead)"
         )
 
 

@@ -40,8 +40,7 @@ Examples
 from __future__ import annotations
 
 import logging
-import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from functools import partial
 from typing import Any
@@ -52,7 +51,7 @@ import pandas as pd
 import shapely
 
 from .checks import require_columns, require_geometries, to_working_crs
-from .errors import ColumnError, GeokoblingWarning, GeometryError, InputError, format_values
+from .errors import ColumnError, GeometryError, InputError, format_values, warn
 from .geocoding import COORDINATE_PROBLEMS, coordinate_status
 
 __all__ = [
@@ -140,7 +139,10 @@ def link_units(
     reason[not_finite] = "coordinates are not numbers (NaN or infinite)"
     rank = _code_rank(codes)
     tree = shapely.STRtree(shapes)
-    steps = [("inside", _in_interior), ("border", _on_border)]
+    steps: list[tuple[str, Callable[..., tuple[np.ndarray, np.ndarray]]]] = [
+        ("inside", _in_interior),
+        ("border", _on_border),
+    ]
     if max_distance > 0:
         steps.append(("nearest", lambda t, p, r: _nearest(t, p, r, max_distance)))
     todo = np.flatnonzero(located)
@@ -490,12 +492,10 @@ def catchment_share(
     table = table[table["overlap_m2"] > 0]
     empty = np.setdiff1d(np.arange(len(shapes)), table["position"].to_numpy())
     if len(empty):
-        warnings.warn(
+        warn(
             f"{len(empty)} catchment(s) overlap no zone: "
             f"{format_values(catchments[catchment_id].iloc[empty])}; "
-            "they are kept with zone <NA> and share 0",
-            GeokoblingWarning,
-            stacklevel=2,
+            "they are kept with zone <NA> and share 0"
         )
         lost = pd.DataFrame({"position": empty, catchment_id: catchments[catchment_id].to_numpy()[empty]})
         table = pd.concat([table, lost.assign(**{zone_id: None, "overlap_m2": 0.0, "share": 0.0})])
@@ -568,10 +568,8 @@ def _warn_repeated_units(table: pd.DataFrame) -> None:
     keys = table[["organisasjonsnummer", "year"]]
     repeated = keys.duplicated(keep=False) & keys["organisasjonsnummer"].notna()
     if repeated.any():
-        warnings.warn(
+        warn(
             f"{int(repeated.sum())} rows share an organisasjonsnummer and year: "
             f"{format_values(table.loc[repeated, 'organisasjonsnummer'].unique())}; they are kept. "
-            "Check the register (check_register flags duplicates).",
-            GeokoblingWarning,
-            stacklevel=3,
+            "Check the register (check_register flags duplicates)."
         )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
@@ -64,7 +64,7 @@ _OTHER_STYLES = [
 ]
 _MISSING_STYLE = {"color": "0.85", "hatch": "///", "edgecolor": "0.6", "label": MISSING_LABEL}
 
-PointLayers = gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame]
+PointLayers: TypeAlias = gpd.GeoDataFrame | Mapping[str, gpd.GeoDataFrame]
 
 
 def plot(

@@ -18,7 +18,6 @@ Examples
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -26,7 +25,7 @@ import pandas as pd
 
 from .checks import non_negative_numbers, require_columns
 from .codes import CODE_LENGTHS, normalize_codes
-from .errors import ColumnError, GeokoblingWarning, InputError, MappingError, format_values
+from .errors import ColumnError, InputError, MappingError, format_values, warn
 
 __all__ = ["reaggregate"]
 
@@ -210,11 +209,9 @@ def _map(old_codes: pd.Series, lookup: pd.Series, *, key: str) -> pd.Series:
         )
     unused = sorted(known[~known.isin(old)])
     if unused:
-        warnings.warn(
+        warn(
             f"{len(unused)} {key} code(s) of the mapping have no row in values and are ignored: "
-            f"{format_values(unused)}",
-            GeokoblingWarning,
-            stacklevel=3,
+            f"{format_values(unused)}"
         )
     return pd.Series(lookup.to_numpy(dtype=object)[position], dtype="string")
 
@@ -239,11 +236,9 @@ def _weighted_means(
     unknown = (sums["missing"].to_numpy() > 0) | (sums["population"].to_numpy() == 0)
     means[unknown] = np.nan
     if unknown.any():
-        warnings.warn(
+        warn(
             f"{int(unknown.sum())} {by}(s) get no {value} because parts with people lack a value or the unit "
-            f"has no people: {format_values(sums.index[unknown].tolist())}",
-            GeokoblingWarning,
-            stacklevel=3,
+            f"has no people: {format_values(sums.index[unknown].tolist())}"
         )
     return pd.DataFrame(
         {

@@ -149,8 +149,8 @@ def read_register(path_or_frame: str | Path | pd.DataFrame, kind: str = "skole")
     result["street"] = pd.Series([p[0] for p in parts], dtype="string")
     result["house_number"] = pd.Series([p[1] for p in parts], dtype="Int64")
     result["letter"] = pd.Series([p[2] for p in parts], dtype="string")
-    for position in np.flatnonzero(result["street"].notna() & result["house_number"].isna()):
-        problems[position].append(f"address has no house number: {result['address'].iloc[position]!r}")
+    for row in np.flatnonzero(result["street"].notna() & result["house_number"].isna()):
+        problems[row].append(f"address has no house number: {result['address'].iloc[row]!r}")
     result["postnummer"] = _digits(take("postnummer"), 4, "postnummer", problems, pad=True)
     result["poststed"] = _text(take("poststed"))
     result["lat"] = _numbers(take("lat"), "lat", problems)
@@ -236,7 +236,7 @@ def _fold(name: str) -> str:
 
 def _match_columns(raw: pd.DataFrame, kind: str, source: str) -> dict[str, str]:
     """Map each normalised column to the source column that holds it (first alias found)."""
-    folded = {}
+    folded: dict[str, str] = {}
     for column in raw.columns:
         folded.setdefault(_fold(str(column)), column)
     aliases = {**_ALIASES, "size": _SIZE_ALIASES[kind]}

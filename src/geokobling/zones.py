@@ -32,7 +32,6 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 
 import geopandas as gpd
@@ -44,7 +43,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .checks import non_negative_numbers, require_columns, require_geometries, to_working_crs
 from .codes import kommune_of, normalize_codes
-from .errors import GeokoblingWarning, InputError, MappingError, format_values
+from .errors import InputError, MappingError, format_values, warn
 
 __all__ = ["build_zones"]
 
@@ -171,12 +170,10 @@ def _build(
             status[group] = "ok" if people[group].sum() >= min_population else "isolated"
     isolated = sorted(set(zone[status == "isolated"]))
     if isolated:
-        warnings.warn(
+        warn(
             f"{len(isolated)} zone(s) have fewer than {min_population:g} people and no neighbour in their "
             "kommune "
-            f"to merge with (sone_status 'isolated'): {format_values(isolated)}",
-            GeokoblingWarning,
-            stacklevel=3,
+            f"to merge with (sone_status 'isolated'): {format_values(isolated)}"
         )
     return zone, status
 
@@ -253,11 +250,9 @@ def _given(zones: pd.DataFrame | Mapping[object, object], codes: np.ndarray) -> 
         )
     unknown = sorted(set(lookup.index) - set(codes))
     if unknown:
-        warnings.warn(
+        warn(
             f"zones names {len(unknown)} grunnkrets code(s) that are not among the grunnkretser; ignored: "
-            f"{format_values(unknown)}",
-            GeokoblingWarning,
-            stacklevel=3,
+            f"{format_values(unknown)}"
         )
     return lookup.reindex(codes).to_numpy(dtype=object)
 
@@ -278,11 +273,7 @@ def _check_given(zone: np.ndarray, kommune: np.ndarray, pairs: np.ndarray) -> np
     status[np.isin(zone, crossing)] = "crosses_kommuner"
     for kind, names in (("are not contiguous", broken), ("span several kommuner", crossing)):
         if names:
-            warnings.warn(
-                f"{len(names)} given zone(s) {kind}: {format_values(names)} (see sone_status)",
-                GeokoblingWarning,
-                stacklevel=4,
-            )
+            warn(f"{len(names)} given zone(s) {kind}: {format_values(names)} (see sone_status)")
     return status
 
 

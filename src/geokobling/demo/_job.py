@@ -244,7 +244,7 @@ def _merger_step(values: pd.DataFrame, kommuner: pd.DataFrame, steps: _Steps) ->
     )
     merged = from_kommuner.set_index("kommune").loc["9990", "strukturkriteriet_km"]
     steps.note(
-        f"merger of {' and '.join(MERGER)} into 9990: {merged:.2f} km "
+        f"merger of {' and '.join(MERGER)} into 9990: {float(merged):.2f} km "
         f"(from kommune values and from grunnkrets values alike, difference {difference:.1e} km)"
     )
 

@@ -8,6 +8,7 @@ Coordinates are EPSG:25833 metres, around Oslo's place on the map.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -94,7 +95,7 @@ def make_landscape(rng: np.random.Generator) -> tuple[Landscape, dict[str, np.nd
         ]
     )
     west = mainland.difference(east)
-    pieces = (
+    pieces: tuple[tuple[str, Any, str], ...] = (
         ("9901", _single(west.intersection(box(XMIN, YMIN, XMAX, FJORD_Y))), "city"),
         ("9901", small_island, "small island"),
         ("9902", _single(west.intersection(box(XMIN, FJORD_Y, XMAX, YMAX))), "north"),

@@ -98,7 +98,8 @@ def _places(addresses: gpd.GeoDataFrame, count: int, rng: np.random.Generator) -
 
 def _orgnrs(first: int, count: int) -> list[str]:
     """Valid organisation numbers (modulus 11 check digit), counting up from ``first``."""
-    numbers, base = [], first
+    numbers: list[str] = []
+    base = first
     while len(numbers) < count:
         digits = [int(d) for d in f"{base:08d}"]
         check = 11 - sum(w * d for w, d in zip((3, 2, 7, 6, 5, 4, 3, 2), digits, strict=True)) % 11

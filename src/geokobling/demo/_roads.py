@@ -142,12 +142,13 @@ class RoadBuilder:
     def path(self, points: list, name: str, highway: str, maxspeed: int, *, step: float = 400.0) -> list[int]:
         """Add a road through ``points`` (coordinates or node ids), with a junction about every ``step`` m."""
         xy = [self.coords[p] if isinstance(p, int) else p for p in points]
-        ids = [p if isinstance(p, int) else None for p in points]
+        ids: list[int | None] = [p if isinstance(p, int) else None for p in points]
         chain: list[int] = []
         for k in range(len(xy) - 1):
             (x0, y0), (x1, y1) = xy[k], xy[k + 1]
             pieces = max(1, int(np.ceil(np.hypot(x1 - x0, y1 - y0) / step)))
-            start = ids[k] if ids[k] is not None else self.node(x0, y0)
+            known = ids[k]
+            start = known if known is not None else self.node(x0, y0)
             if not chain:
                 chain.append(start)
             for i in range(1, pieces + 1):
@@ -219,7 +220,7 @@ def _city_grid(builder: RoadBuilder, landscape: Landscape, rng: np.random.Genera
     within = landscape.land.buffer(-10)
     xs = np.arange(254_250.0, 260_501.0, GRID_SPACING)
     ys = np.arange(6_641_500.0, 6_649_251.0, GRID_SPACING)
-    cx, cy = np.argmin(np.abs(xs - CITY_CENTRE[0])), np.argmin(np.abs(ys - CITY_CENTRE[1]))
+    cx, cy = int(np.argmin(np.abs(xs - CITY_CENTRE[0]))), int(np.argmin(np.abs(ys - CITY_CENTRE[1])))
     jitter = rng.uniform(-35, 35, (len(xs), len(ys), 2))
     keep = {}
     for i, x in enumerate(xs):

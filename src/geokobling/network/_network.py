@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +15,7 @@ import pandas as pd
 import shapely
 
 from ..checks import WORKING_CRS, to_working_crs
-from ..errors import GeokoblingWarning, GeometryError, InputError, NetworkError, format_values
+from ..errors import GeometryError, InputError, NetworkError, format_values, warn
 from ..paths import CSRGraph, distances_to_targets
 from ._graph import component_labels, routable_edges, to_networkx
 from ._readers import (
@@ -467,11 +466,9 @@ class RoadNetwork:
         for status in ("too_far", "no_geometry"):
             labels = table.index[table["status"] == status]
             if len(labels):
-                warnings.warn(
+                warn(
                     f"{len(labels)} point(s) were not snapped to the network ({status}): "
-                    f"{format_values(labels.tolist())}",
-                    GeokoblingWarning,
-                    stacklevel=4,
+                    f"{format_values(labels.tolist())}"
                 )
 
     # --- routing ------------------------------------------------------------------------------
@@ -489,6 +486,7 @@ class RoadNetwork:
                     f"{self._source} has no travel times; use weight='length', or build the network with "
                     "travel times (from_lines(time=...), from_nvdb, or travel_time on networkx edges)"
                 )
+            assert p.time_fw is not None and p.time_bw is not None  # has_time says so
             fw, bw = p.time_fw, p.time_bw
         else:
             raise InputError(f"weight must be 'length' or 'time', not {weight!r}")

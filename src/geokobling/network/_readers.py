@@ -17,7 +17,6 @@ Examples
 from __future__ import annotations
 
 import logging
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,11 +35,11 @@ from ..checks import WORKING_CRS, non_negative_numbers, require_columns, to_work
 from ..errors import (
     ColumnError,
     FileReadError,
-    GeokoblingWarning,
     GeometryError,
     InputError,
     NetworkError,
     format_values,
+    warn,
 )
 
 logger = logging.getLogger("geokobling")
@@ -206,11 +205,9 @@ def _line_parts(geometry: np.ndarray, *, source: str) -> tuple[np.ndarray, np.nd
         )
     if blank.any():
         rows = np.flatnonzero(blank)
-        warnings.warn(
+        warn(
             f"{source}: {len(rows)} row(s) with missing or empty geometry were left out of the network: "
-            f"row(s) {format_values(rows.tolist())}",
-            GeokoblingWarning,
-            stacklevel=4,
+            f"row(s) {format_values(rows.tolist())}"
         )
     _refuse_non_finite(geometry, blank, source=source)
     kept = np.flatnonzero(~blank)
@@ -219,11 +216,9 @@ def _line_parts(geometry: np.ndarray, *, source: str) -> tuple[np.ndarray, np.nd
     parts, index = shapely.get_parts(geometry[kept], return_index=True)
     several = np.flatnonzero(np.bincount(index, minlength=len(kept)) > 1)
     if len(several):
-        warnings.warn(
+        warn(
             f"{source}: {len(several)} MultiLineString row(s) were split into their parts, each an edge of "
-            f"its own: row(s) {format_values(kept[several].tolist())}",
-            GeokoblingWarning,
-            stacklevel=4,
+            f"its own: row(s) {format_values(kept[several].tolist())}"
         )
     return kept[index], parts
 
@@ -310,6 +305,7 @@ def nvdb_to_edges(
             f"{source} lacks the NVDB ruteplan column(s) {format_values(missing)} (or their lower-case "
             f"variants); its columns are {list(gdf.columns)}"
         )
+    minutes_fw, minutes_bw = str(columns["minutes_fw"]), str(columns["minutes_bw"])
     lines = _nvdb_lines(gdf.geometry.to_numpy(), source=source)
     code = gdf[columns["oneway"]].astype("string").str.strip().str.upper()
     unknown = ~code.isin(["B", "FT", "TF", "N"]).fillna(False).to_numpy()
@@ -350,8 +346,8 @@ def nvdb_to_edges(
         length=length,
         forward=np.isin(code, ["B", "FT"]),
         backward=np.isin(code, ["B", "TF"]),
-        time_fw=_weights(gdf[columns["minutes_fw"]], source=source, column=columns["minutes_fw"]),
-        time_bw=_weights(gdf[columns["minutes_bw"]], source=source, column=columns["minutes_bw"]),
+        time_fw=_weights(gdf[minutes_fw], source=source, column=minutes_fw),
+        time_bw=_weights(gdf[minutes_bw], source=source, column=minutes_bw),
         ferry=_flags(gdf[ferry], source=source, column=ferry) if ferry else np.zeros(len(gdf), bool),
         source=gdf.index.to_numpy(),
     )
@@ -370,11 +366,9 @@ def _nvdb_node_keys(ids: pd.Series, ends: np.ndarray, *, source: str) -> np.ndar
         return keys
     n_rows = len(ids) // 2
     rows = sorted(set((np.flatnonzero(blank) % n_rows).tolist()))
-    warnings.warn(
+    warn(
         f"{source}: {blank.sum()} line end(s) have no node id; they were joined to nodes by their exact "
-        f"coordinates: row(s) {format_values(rows)}",
-        GeokoblingWarning,
-        stacklevel=5,
+        f"coordinates: row(s) {format_values(rows)}"
     )
     place = pd.DataFrame({"x": ends[:, 0], "y": ends[:, 1], "key": keys})
     named = place[~blank].drop_duplicates(["x", "y"])
@@ -408,11 +402,9 @@ def _nvdb_lines(geometry: np.ndarray, *, source: str) -> np.ndarray:
     multi = shapely.get_type_id(merged) == 5
     if multi.any():
         rows = np.flatnonzero(multi)
-        warnings.warn(
+        warn(
             f"{source}: the parts of {len(rows)} MultiLineString row(s) do not join into one line; their "
-            f"parts were chained in order: row(s) {format_values(rows.tolist())}",
-            GeokoblingWarning,
-            stacklevel=4,
+            f"parts were chained in order: row(s) {format_values(rows.tolist())}"
         )
         merged[rows] = [shapely.LineString(shapely.get_coordinates(g)) for g in merged[rows]]
     return merged

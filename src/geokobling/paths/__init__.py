@@ -26,8 +26,6 @@ Examples
 (500.0, 2.0)
 """
 
-import numpy as np  # noqa: F401 - the doctests above use it
-
 from ._engine import (
     Accumulation,
     CSRGraph,
