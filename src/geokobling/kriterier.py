@@ -1,7 +1,11 @@
 """Travel-distance criteria over the road network: strukturkriteriet, sone, nabo, nearest facility.
 
-All of them run the same primitive, :func:`geokobling.paths.accumulate_until`: a Dijkstra search
-from each grunnkrets centre that stops as soon as it has settled enough mass.
+All of them run one search pipeline (:mod:`geokobling._search`) and one primitive,
+:func:`geokobling.paths.accumulate_until`: a Dijkstra search from each grunnkrets centre that stops as
+soon as it has settled enough mass. They take the same keyword options with the same defaults
+(``ferry_factor``, ``fallback_factor``, ``max_snap_distance``, ``largest_component``, ``executor``,
+``progress``, ``engine``) and return one row per input row, on the caller's index and in the caller's
+order (``keep_input=True``: the input itself with the result's columns added).
 
 strukturkriteriet (SPEC, NOU 2005: 18 box 11.1): for grunnkrets A, its own inhabitants are at
 distance 0; the other centres are taken in order of road distance from A, accumulating their
@@ -20,6 +24,7 @@ connected pieces of the road graph: between centres of the same component the di
 roads; between components no road connects them, and the straight-line distance times
 ``fallback_factor`` is used instead (``fallback_factor=None`` turns this off, and then only
 people reachable along roads count). The people reached that way are reported per row.
+sonekriteriet and nabokriteriet are road distances only and do not use the fallback.
 
 Examples
 --------
@@ -46,16 +51,31 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._search import as_network, point_xy, prepare_centres, search_setup
-from .checks import require_columns, to_working_crs
+from . import _arguments as arguments
+from ._search import (
+    DEFAULT_FALLBACK_FACTOR,
+    DEFAULT_FERRY_FACTOR,
+    FAR_FROM_ROAD_M,
+    SearchOptions,
+    SearchSetup,
+    accumulate,
+    as_network,
+    node_mass,
+    over_groups,
+    prepare_centres,
+    search_setup,
+)
+from .checks import require_columns
 from .codes import normalize_codes
-from .errors import InputError, format_values, warn
+from .errors import InputError, MappingError, format_values, warn
 from .network import RoadNetwork
-from .paths import accumulate_until
+from .network._routing import point_coordinates
+from .paths import distances_to_targets
 
 __all__ = [
     "DEFAULT_FERRY_FACTOR",
     "DEFAULT_FALLBACK_FACTOR",
+    "FAR_FROM_ROAD_M",
     "strukturkriteriet",
     "nearest_facility_distance",
     "sonekriteriet",
@@ -63,15 +83,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("geokobling")
-
-DEFAULT_FERRY_FACTOR = 1.0
-"""Ferry links count at their length by default; planners set their own correction factor."""
-
-DEFAULT_FALLBACK_FACTOR = 1.5
-"""Straight-line distance × 1.5 approximates the road distance where no road connects two centres."""
-
-FAR_FROM_ROAD_M = 1000.0
-"""Centres farther than this from every road are reported: usually a road layer that does not cover them."""
 
 
 def strukturkriteriet(
@@ -87,6 +98,7 @@ def strukturkriteriet(
     executor: Any = None,
     progress: bool = True,
     engine: str = "auto",
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """Strukturkriteriet per grunnkrets: the average road distance for its people to reach ``n`` people.
 
@@ -100,9 +112,13 @@ def strukturkriteriet(
         A :class:`~geokobling.RoadNetwork`, or a networkx graph in the osmnx convention.
     n
         The number of people to reach (5 000 in the income system).
-    ferry_factor, fallback_factor
-        Ferry arcs count ``ferry_factor`` × their length; centres in different road components are
-        ``fallback_factor`` × the straight-line distance apart (None: never).
+    population
+        The population column of ``centres``.
+    ferry_factor
+        Ferry arcs count ``ferry_factor`` × their length.
+    fallback_factor
+        Centres in different road components are ``fallback_factor`` × the straight-line distance
+        apart (None: never).
     max_snap_distance
         Centres farther than this (m) from every road are not snapped; they are reached, and reach
         others, only through the straight-line fallback (status ``not_snapped``).
@@ -112,14 +128,26 @@ def strukturkriteriet(
         reached only in a straight line.
     executor
         None (a thread per core), a ``concurrent.futures`` executor or a ``dask.distributed.Client``.
+    progress
+        Show a progress bar over the searches.
+    engine
+        ``"auto"``, or one of :func:`geokobling.paths.available_engines` (``"numba"``, ``"python"``).
+    keep_input
+        Return the input itself (a copy; a GeoDataFrame stays one) with the result's columns added.
 
     Returns
     -------
-    DataFrame, one row per input row in input order:
+    DataFrame, one row per input row, on the input's index and in its order:
     ``grunnkrets``, ``kommune``, ``population``, ``strukturkriteriet_km`` (NaN where not reached),
     ``reached`` (False where fewer than ``n`` people can be reached), ``farthest_km`` (distance to
     the last centre used), ``fallback_people`` (people counted at straight-line distance),
     ``snap_distance_m`` and ``status``: ``ok``, ``not_reached``, ``not_snapped`` or ``no_centre``.
+
+    See Also
+    --------
+    sonekriteriet, nabokriteriet : the other two distance criteria of the income system.
+    nearest_facility_distance : road distance to the nearest school or kindergarten.
+    population_neighbourhoods : the same search for the ``k`` nearest people, with group counts.
 
     Examples
     --------
@@ -132,35 +160,40 @@ def strukturkriteriet(
     >>> values["strukturkriteriet_km"].tolist()
     [1.0, 0.0]
     """
-    if not (np.isfinite(n) and n > 0):
-        raise InputError(f"n must be a positive number of people, not {n!r}")
-    centres = prepare_centres(centres, population)
-    network = as_network(network)
-    csr, nodes, located, fallback, snap = search_setup(
-        centres, network, ferry_factor, fallback_factor, max_snap_distance, largest_component
+    n = arguments.number(n, "n", positive=True, what="a positive number of people")
+    options = SearchOptions.checked(
+        ferry_factor=ferry_factor,
+        fallback_factor=fallback_factor,
+        max_snap_distance=max_snap_distance,
+        largest_component=largest_component,
+        executor=executor,
+        progress=progress,
+        engine=engine,
     )
-    people = centres[population].to_numpy()
-    mass = np.zeros(csr.n_nodes)
-    np.add.at(mass, nodes[located], people[located])
-    sources = np.flatnonzero(located)
-    result = accumulate_until(
-        csr, nodes[sources], mass, float(n), executor=executor, progress=progress, engine=engine, **fallback
-    )
-    table = _result_table(centres, population, snap, located)
-    reached = result.reached(float(n))
+    keep_input = arguments.flag(keep_input, "keep_input")
+    points = prepare_centres(centres, population)
+    setup = search_setup(points.xy, as_network(network), options)
+    people = points.table[population].to_numpy()
+    sources = np.flatnonzero(points.located)
+    result = accumulate(setup, sources, node_mass(setup, people), n, options)
+    table = _result_table(points.table, population, setup)
+    reached = result.reached(n)
     table.loc[sources, "reached"] = reached
     table.loc[sources, "strukturkriteriet_km"] = np.where(reached, result.weighted_sum / n / 1000.0, np.nan)
     table.loc[sources, "farthest_km"] = result.farthest / 1000.0
     table.loc[sources, "fallback_people"] = result.fallback_mass
     table.loc[sources[~reached], "status"] = "not_reached"
     _report(table)
-    return table
+    return arguments.on_input_rows(table, centres, keep_input=keep_input)
 
 
-def _result_table(
-    centres: gpd.GeoDataFrame, population: str, snap: pd.DataFrame, located: np.ndarray
-) -> pd.DataFrame:
+def _result_table(centres: gpd.GeoDataFrame, population: str, setup: SearchSetup) -> pd.DataFrame:
+    """The per-row table of a search, by position: codes, population, snap distance and status."""
+    assert setup.snap is not None  # road searches snap every point
+    n = len(centres)
+    snap = setup.snap.iloc[:n]
     snapped = (snap["status"] == "snapped").to_numpy()
+    located = setup.located[:n]
     table = pd.DataFrame(
         {
             "grunnkrets": centres["grunnkrets"].to_numpy(),
@@ -207,8 +240,12 @@ def nearest_facility_distance(
     population: str = "population",
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
     fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
+    max_snap_distance: float | None = None,
+    largest_component: bool = False,
     executor: Any = None,
-    progress: bool = False,
+    progress: bool = True,
+    engine: str = "auto",
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """Road distance from each grunnkrets centre to its nearest facility (school, kindergarten).
 
@@ -216,11 +253,30 @@ def nearest_facility_distance(
     Population-weighted means per area follow with :func:`geokobling.reaggregate` on
     ``distance_km``.
 
+    Parameters
+    ----------
+    centres
+        As for :func:`strukturkriteriet`.
+    facilities
+        The facilities as points; rows without a point are left out.
+    network
+        A :class:`~geokobling.RoadNetwork`, or a networkx graph in the osmnx convention.
+    population, ferry_factor, fallback_factor, max_snap_distance, largest_component
+        As for :func:`strukturkriteriet`; ``max_snap_distance`` and ``largest_component`` apply to
+        the facilities too.
+    executor, progress, engine, keep_input
+        As for :func:`strukturkriteriet`.
+
     Returns
     -------
-    DataFrame, one row per centre: ``grunnkrets``, ``kommune``, ``population``, ``distance_km``
-    (NaN where no facility can be reached), ``facility_by_fallback`` (True when the nearest was only
-    reachable in a straight line) and ``status`` as in :func:`strukturkriteriet`.
+    DataFrame, one row per centre, on the input's index and in its order: ``grunnkrets``,
+    ``kommune``, ``population``, ``distance_km`` (NaN where no facility can be reached),
+    ``facility_by_fallback`` (True when the nearest was only reachable in a straight line),
+    ``snap_distance_m`` and ``status`` as in :func:`strukturkriteriet`.
+
+    See Also
+    --------
+    strukturkriteriet, sonekriteriet, nabokriteriet : the distance criteria of the income system.
 
     Examples
     --------
@@ -230,31 +286,32 @@ def nearest_facility_distance(
     >>> centres = gpd.GeoDataFrame({"grunnkrets": ["99010001"], "kommune": ["9901"], "population": [10]},
     ...     geometry=[Point(0, 0)], crs="EPSG:25833")
     >>> schools = gpd.GeoDataFrame(geometry=[Point(1200, 0), Point(2500, 0)], crs="EPSG:25833")
-    >>> nearest_facility_distance(centres, schools, RoadNetwork.from_lines(roads))["distance_km"].tolist()
+    >>> nearest_facility_distance(centres, schools, RoadNetwork.from_lines(roads),
+    ...                           progress=False)["distance_km"].tolist()
     [1.2]
     """
-    centres = prepare_centres(centres, population)
-    facilities = to_working_crs(facilities, source="the facilities")
-    if len(facilities) == 0:
+    options = SearchOptions.checked(
+        ferry_factor=ferry_factor,
+        fallback_factor=fallback_factor,
+        max_snap_distance=max_snap_distance,
+        largest_component=largest_component,
+        executor=executor,
+        progress=progress,
+        engine=engine,
+    )
+    keep_input = arguments.flag(keep_input, "keep_input")
+    points = prepare_centres(centres, population)
+    facility_xy, _ = point_coordinates(facilities, source="the facilities")
+    if len(facility_xy) == 0:
         raise InputError("there are no facilities to measure distances to")
-    point_xy(facilities, source="the facilities")
-    network = as_network(network)
-    everything = pd.concat([centres[["geometry"]], facilities[["geometry"]]], ignore_index=True)
-    everything = gpd.GeoDataFrame(everything, geometry="geometry", crs=centres.crs)
-    csr, nodes, located, fallback, snap = search_setup(
-        everything, network, ferry_factor, fallback_factor, None
-    )
-    n_centres = len(centres)
-    facility_nodes = nodes[n_centres:][located[n_centres:]]
-    mass = np.zeros(csr.n_nodes)
+    setup = search_setup(np.concatenate([points.xy, facility_xy]), as_network(network), options)
+    n_centres = len(points.xy)
+    facility_nodes = setup.point_nodes[n_centres:][setup.located[n_centres:]]
+    mass = np.zeros(setup.csr.n_nodes)
     mass[facility_nodes] = 1.0
-    sources = np.flatnonzero(located[:n_centres])
-    result = accumulate_until(
-        csr, nodes[sources], mass, 1.0, executor=executor, progress=progress, **fallback
-    )
-    table = _result_table(
-        centres, population, snap.iloc[:n_centres].reset_index(drop=True), located[:n_centres]
-    )
+    sources = np.flatnonzero(points.located)
+    result = accumulate(setup, sources, mass, 1.0, options)
+    table = _result_table(points.table, population, setup)
     table = table.drop(columns=["strukturkriteriet_km", "reached", "farthest_km", "fallback_people"])
     reached = result.reached(1.0)
     distance = np.full(n_centres, np.nan)
@@ -264,29 +321,28 @@ def nearest_facility_distance(
     by_fallback[sources] = result.fallback_mass > 0
     table.insert(4, "facility_by_fallback", by_fallback)
     table.loc[sources[~reached], "status"] = "not_reached"
-    return table
+    return arguments.on_input_rows(table, centres, keep_input=keep_input)
 
 
 def _pairwise_within_groups(
-    centres: gpd.GeoDataFrame,
-    network: RoadNetwork,
+    setup: SearchSetup,
     origin_of: np.ndarray,
     target_of: np.ndarray,
     groups: np.ndarray,
-    ferry_factor: float,
+    options: SearchOptions,
 ) -> np.ndarray:
-    """Road distance (m) from centre ``origin_of[i]`` to centre ``target_of[i]``, searched per group."""
-    from .paths import distances_to_targets
-
-    csr, nodes, located, _, _ = search_setup(centres, network, ferry_factor, None, None)
+    """Road distance (m) from point ``origin_of[i]`` to point ``target_of[i]``, searched per group."""
     distance = np.full(len(origin_of), np.nan)
-    for group in pd.unique(groups):
+    located, nodes = setup.located, setup.point_nodes
+    for group in over_groups(pd.unique(groups), options.progress, "kommuner"):
         rows = np.flatnonzero(groups == group)
         ok = rows[located[origin_of[rows]] & located[target_of[rows]]]
         if len(ok) == 0:
             continue
         origins, targets = np.unique(origin_of[ok]), np.unique(target_of[ok])
-        s, t, d = distances_to_targets(csr, nodes[origins], nodes[targets])
+        s, t, d = distances_to_targets(
+            setup.csr, nodes[origins], nodes[targets], executor=options.executor, engine=options.engine
+        )
         found = dict(zip(zip(origins[s].tolist(), targets[t].tolist(), strict=True), d.tolist(), strict=True))
         distance[ok] = [found.get((o, g), np.nan) for o, g in zip(origin_of[ok], target_of[ok], strict=True)]
     return distance
@@ -299,6 +355,13 @@ def sonekriteriet(
     *,
     population: str = "population",
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
+    fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
+    max_snap_distance: float | None = None,
+    largest_component: bool = False,
+    executor: Any = None,
+    progress: bool = True,
+    engine: str = "auto",
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """Sonekriteriet per grunnkrets: road distance from its centre to the centre of its sone.
 
@@ -307,10 +370,30 @@ def sonekriteriet(
     A kommune's sonekriteriet is the population-weighted mean (``reaggregate(values,
     value="sonekriteriet_km")``). Searches stay per kommune but may use roads outside it.
 
+    Parameters
+    ----------
+    centres, network
+        As for :func:`strukturkriteriet`.
+    zones
+        One row per grunnkrets: ``grunnkrets``, ``sone``, ``sone_centre``.
+    population, ferry_factor, max_snap_distance, largest_component
+        As for :func:`strukturkriteriet`.
+    executor, progress, engine, keep_input
+        As for :func:`strukturkriteriet`; the progress bar counts kommuner.
+    fallback_factor
+        Accepted like the other criteria's, and not used: sonekriteriet is a road distance, and a
+        centre that no road connects to its sone centre (or that is not snapped) gets NaN.
+
     Returns
     -------
-    DataFrame, one row per centre: ``grunnkrets``, ``kommune``, ``population``, ``sone``,
-    ``sone_centre``, ``sonekriteriet_km`` (NaN where the sone centre cannot be reached by road).
+    DataFrame, one row per centre, on the input's index and in its order: ``grunnkrets``,
+    ``kommune``, ``population``, ``sone``, ``sone_centre``, ``sonekriteriet_km`` (NaN where the sone
+    centre cannot be reached by road).
+
+    See Also
+    --------
+    build_zones : the zones table.
+    strukturkriteriet, nabokriteriet : the other distance criteria of the income system.
 
     Examples
     --------
@@ -321,51 +404,78 @@ def sonekriteriet(
     ...     "population": [10, 900]}, geometry=[Point(0, 0), Point(3000, 0)], crs="EPSG:25833")
     >>> zones = pd.DataFrame({"grunnkrets": ["99010001", "99010002"], "sone": ["A", "A"],
     ...     "sone_centre": ["99010002", "99010002"]})
-    >>> sonekriteriet(centres, RoadNetwork.from_lines(roads), zones)["sonekriteriet_km"].tolist()
+    >>> sonekriteriet(centres, RoadNetwork.from_lines(roads), zones, progress=False)["sonekriteriet_km"].tolist()
     [3.0, 0.0]
     """
-    centres = prepare_centres(centres, population)
-    network = as_network(network)
-    require_columns(zones, ["grunnkrets", "sone", "sone_centre"], source="the zones")
-    zones = zones.assign(
-        grunnkrets=normalize_codes(
-            zones["grunnkrets"], "grunnkrets", column="grunnkrets", source="the zones"
-        ),
-        sone_centre=normalize_codes(
-            zones["sone_centre"], "grunnkrets", column="sone_centre", source="the zones"
-        ),
+    options = SearchOptions.checked(
+        ferry_factor=ferry_factor,
+        fallback_factor=fallback_factor,
+        max_snap_distance=max_snap_distance,
+        largest_component=largest_component,
+        executor=executor,
+        progress=progress,
+        engine=engine,
     )
-    position = pd.Series(np.arange(len(centres)), index=centres["grunnkrets"].to_numpy())
-    table = centres[["grunnkrets", "kommune", population]].rename(columns={population: "population"})
-    table = table.reset_index(drop=True).merge(
-        zones[["grunnkrets", "sone", "sone_centre"]], on="grunnkrets", how="left"
-    )
-    _require_known(table, position, zones)
+    keep_input = arguments.flag(keep_input, "keep_input")
+    points = prepare_centres(centres, population)
+    lookup = _zone_lookup(zones)
+    table = _codes_table(points.table, population)
+    table["sone"] = table["grunnkrets"].map(lookup["sone"])
+    table["sone_centre"] = table["grunnkrets"].map(lookup["sone_centre"])
+    position = pd.Series(np.arange(len(table)), index=table["grunnkrets"].to_numpy())
+    _require_known(table, position, lookup)
+    setup = search_setup(points.xy, as_network(network), options, fallback=False)
     target = position.reindex(table["sone_centre"].to_numpy()).to_numpy()
     has_zone = ~np.isnan(target)
     distance = np.full(len(table), np.nan)
     distance[has_zone] = _pairwise_within_groups(
-        centres,
-        network,
+        setup,
         np.flatnonzero(has_zone),
         target[has_zone].astype(np.int64),
         table["kommune"].to_numpy()[has_zone],
-        ferry_factor,
+        options,
     )
     table["sonekriteriet_km"] = distance / 1000.0
-    return table
+    return arguments.on_input_rows(table, centres, keep_input=keep_input)
 
 
-def _require_known(table: pd.DataFrame, position: pd.Series, zones: pd.DataFrame) -> None:
-    from .errors import MappingError
+def _codes_table(centres: gpd.GeoDataFrame, population: str) -> pd.DataFrame:
+    """``grunnkrets``, ``kommune`` and ``population`` of the centres, by position."""
+    table = centres[["grunnkrets", "kommune", population]].rename(columns={population: "population"})
+    return pd.DataFrame(table).reset_index(drop=True)
 
+
+def _zone_lookup(zones: pd.DataFrame) -> pd.DataFrame:
+    """``sone`` and ``sone_centre`` by grunnkrets code; a grunnkrets in two soner is refused."""
+    require_columns(zones, ["grunnkrets", "sone", "sone_centre"], source="the zones")
+    lookup = pd.DataFrame(
+        {
+            "grunnkrets": normalize_codes(
+                zones["grunnkrets"], "grunnkrets", column="grunnkrets", source="the zones"
+            ).to_numpy(),
+            "sone": zones["sone"].to_numpy(),
+            "sone_centre": normalize_codes(
+                zones["sone_centre"], "grunnkrets", column="sone_centre", source="the zones"
+            ).to_numpy(),
+        }
+    ).drop_duplicates()
+    twice = lookup["grunnkrets"][lookup["grunnkrets"].duplicated()].unique()
+    if len(twice):
+        raise MappingError(
+            f"the zones table gives {len(twice)} grunnkrets(er) several soner or sone centres: "
+            f"{format_values(twice.tolist())}; give each grunnkrets one row"
+        )
+    return lookup.set_index("grunnkrets")
+
+
+def _require_known(table: pd.DataFrame, position: pd.Series, lookup: pd.DataFrame) -> None:
     missing = table.loc[table["sone"].isna(), "grunnkrets"]
     if len(missing):
         raise MappingError(
             f"{len(missing)} grunnkrets(er) have no sone in the zones table: "
             f"{format_values(missing.tolist())}"
         )
-    unknown = sorted(set(zones["sone_centre"]) - set(position.index))
+    unknown = sorted(set(lookup["sone_centre"]) - set(position.index))
     if unknown:
         raise MappingError(f"sone centre(s) {format_values(unknown)} are not among the centres")
 
@@ -376,7 +486,13 @@ def nabokriteriet(
     *,
     population: str = "population",
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
+    fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
+    max_snap_distance: float | None = None,
+    largest_component: bool = False,
     executor: Any = None,
+    progress: bool = True,
+    engine: str = "auto",
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """Nabokriteriet per grunnkrets: road distance from its centre to the nearest other centre.
 
@@ -385,9 +501,26 @@ def nabokriteriet(
     populated grunnkrets has no neighbour (NaN). A kommune's nabokriteriet is the
     population-weighted mean (``reaggregate(values, value="nabokriteriet_km")``).
 
+    Parameters
+    ----------
+    centres, network
+        As for :func:`strukturkriteriet`.
+    population, ferry_factor, max_snap_distance, largest_component
+        As for :func:`strukturkriteriet`.
+    executor, progress, engine, keep_input
+        As for :func:`strukturkriteriet`; the progress bar counts kommuner.
+    fallback_factor
+        Accepted like the other criteria's, and not used: nabokriteriet is a road distance, and a
+        centre that no road connects to another of its kommune (or that is not snapped) gets NaN.
+
     Returns
     -------
-    DataFrame, one row per centre: ``grunnkrets``, ``kommune``, ``population``, ``nabokriteriet_km``.
+    DataFrame, one row per centre, on the input's index and in its order: ``grunnkrets``,
+    ``kommune``, ``population``, ``nabokriteriet_km``.
+
+    See Also
+    --------
+    strukturkriteriet, sonekriteriet : the other distance criteria of the income system.
 
     Examples
     --------
@@ -397,23 +530,32 @@ def nabokriteriet(
     >>> centres = gpd.GeoDataFrame({"grunnkrets": ["99010001", "99010002", "99010003"],
     ...     "kommune": ["9901"] * 3, "population": [10, 20, 30]},
     ...     geometry=[Point(0, 0), Point(1000, 0), Point(3000, 0)], crs="EPSG:25833")
-    >>> nabokriteriet(centres, RoadNetwork.from_lines(roads))["nabokriteriet_km"].round(9).tolist()
+    >>> nabokriteriet(centres, RoadNetwork.from_lines(roads), progress=False)["nabokriteriet_km"].round(9).tolist()
     [1.0, 1.0, 2.0]
     """
-    centres = prepare_centres(centres, population)
-    network = as_network(network)
-    csr, nodes, located, _, _ = search_setup(centres, network, ferry_factor, None, None)
-    populated = located & (centres[population].to_numpy() > 0)
-    distance = np.full(len(centres), np.nan)
-    kommune = centres["kommune"].to_numpy()
-    for code in pd.unique(kommune[populated]):
-        members = np.flatnonzero(populated & (kommune == code))
-        mass = np.zeros(csr.n_nodes)
-        np.add.at(mass, nodes[members], 1.0)
+    options = SearchOptions.checked(
+        ferry_factor=ferry_factor,
+        fallback_factor=fallback_factor,
+        max_snap_distance=max_snap_distance,
+        largest_component=largest_component,
+        executor=executor,
+        progress=progress,
+        engine=engine,
+    )
+    keep_input = arguments.flag(keep_input, "keep_input")
+    points = prepare_centres(centres, population)
+    setup = search_setup(points.xy, as_network(network), options, fallback=False)
+    populated = points.located & (points.table[population].to_numpy() > 0)
+    distance = np.full(len(populated), np.nan)
+    kommune = points.table["kommune"].to_numpy()
+    for code in over_groups(pd.unique(kommune[populated]), options.progress, "kommuner"):
+        members = populated & (kommune == code)
         # own centre (mass 1 at distance 0) plus the nearest other: a limit of 2
-        result = accumulate_until(csr, nodes[members], mass, 2.0, executor=executor)
-        distance[members] = np.where(result.reached(2.0), result.weighted_sum / 1000.0, np.nan)
-    table = centres[["grunnkrets", "kommune", population]].rename(columns={population: "population"})
-    table = table.reset_index(drop=True)
+        sources = np.flatnonzero(members)
+        result = accumulate(
+            setup, sources, node_mass(setup, members.astype(float)), 2.0, options, progress=False
+        )
+        distance[sources] = np.where(result.reached(2.0), result.weighted_sum / 1000.0, np.nan)
+    table = _codes_table(points.table, population)
     table["nabokriteriet_km"] = distance
-    return table
+    return arguments.on_input_rows(table, centres, keep_input=keep_input)

@@ -12,7 +12,7 @@ Examples
 >>> centres = gpd.GeoDataFrame({"grunnkrets": ["99010001", "99010002", "99010003"], "kommune": ["9901"] * 3,
 ...     "population": [100, 100, 300], "immigrants": [0, 50, 300]},
 ...     geometry=[Point(0, 0), Point(100, 0), Point(5000, 0)], crs="EPSG:25833")
->>> hoods = population_neighbourhoods(centres, k=200, groups=["immigrants"])
+>>> hoods = population_neighbourhoods(centres, k=200, groups=["immigrants"], progress=False)
 >>> hoods["immigrants"].tolist(), hoods["radius_km"].tolist()
 ([50.0, 50.0, 200.0], [0.1, 0.1, 0.0])
 """
@@ -27,12 +27,21 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ._search import as_network, prepare_centres, search_setup
+from . import _arguments as arguments
+from ._search import (
+    DEFAULT_FALLBACK_FACTOR,
+    DEFAULT_FERRY_FACTOR,
+    SearchOptions,
+    accumulate,
+    as_network,
+    node_mass,
+    prepare_centres,
+    search_setup,
+    straight_line_setup,
+)
 from .checks import require_columns
 from .errors import ColumnError, InputError, format_values
-from .kriterier import DEFAULT_FALLBACK_FACTOR, DEFAULT_FERRY_FACTOR
 from .network import RoadNetwork
-from .paths import CSRGraph, accumulate_until
 
 __all__ = ["population_neighbourhoods", "dissimilarity_index"]
 
@@ -46,7 +55,12 @@ def population_neighbourhoods(
     population: str = "population",
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
     fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
+    max_snap_distance: float | None = None,
+    largest_component: bool = False,
     executor: Any = None,
+    progress: bool = True,
+    engine: str = "auto",
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """The ``k`` people nearest to each centre, and how many of them belong to each group.
 
@@ -62,13 +76,25 @@ def population_neighbourhoods(
     groups
         Count columns to sum over each neighbourhood. A grunnkrets's group is assumed to be spread
         like its people, so a grunnkrets taken in part contributes its share.
+    population
+        The population column of ``centres``.
+    ferry_factor, fallback_factor, max_snap_distance, largest_component
+        As for :func:`geokobling.strukturkriteriet`. Without a network every distance is a plain
+        straight line (× 1) and these four are not used.
+    executor, progress, engine, keep_input
+        As for :func:`geokobling.strukturkriteriet`; the searches run once, plus once per group.
 
     Returns
     -------
-    DataFrame, one row per centre: ``grunnkrets``, ``kommune``, ``population``, ``radius_km``
-    (distance to the last people taken), ``mean_distance_km``, ``reached`` (the k people were
-    found), and per group its count among the k people and ``<group>_share``. Centres without a
-    location get NaN.
+    DataFrame, one row per centre, on the input's index and in its order: ``grunnkrets``,
+    ``kommune``, ``population``, ``radius_km`` (distance to the last people taken),
+    ``mean_distance_km``, ``reached`` (the k people were found), and per group its count among the
+    k people and ``<group>_share``. Centres without a location (missing, empty or NaN point) get NaN.
+
+    See Also
+    --------
+    dissimilarity_index : segregation over these neighbourhoods.
+    geokobling.strukturkriteriet : the same search for a fixed number of people, as a distance.
 
     Examples
     --------
@@ -76,37 +102,40 @@ def population_neighbourhoods(
     >>> from shapely.geometry import Point
     >>> centres = gpd.GeoDataFrame({"grunnkrets": ["99010001", "99010002"], "kommune": ["9901", "9901"],
     ...     "population": [100, 300]}, geometry=[Point(0, 0), Point(0, 400)], crs="EPSG:25833")
-    >>> population_neighbourhoods(centres, k=200)["mean_distance_km"].tolist()
+    >>> population_neighbourhoods(centres, k=200, progress=False)["mean_distance_km"].tolist()
     [0.2, 0.0]
     """
-    if not (np.isfinite(k) and k > 0):
-        raise InputError(f"k must be a positive number of people, not {k!r}")
-    centres = prepare_centres(centres, population)
-    shares = _group_shares(centres, population, groups)
-    if network is None:
-        graph, nodes, located, fallback = _straight_line_setup(centres)
-    else:
-        graph, nodes, located, fallback, _ = search_setup(
-            centres, as_network(network), ferry_factor, fallback_factor, None
-        )
-    people = centres[population].to_numpy()
-    mass = np.zeros(graph.n_nodes)
-    np.add.at(mass, nodes[located], people[located])
-    sources = np.flatnonzero(located)
-    table = centres[["grunnkrets", "kommune", population]].rename(columns={population: "population"})
-    table = table.reset_index(drop=True)
+    k = arguments.number(k, "k", positive=True, what="a positive number of people")
+    options = SearchOptions.checked(
+        ferry_factor=ferry_factor,
+        fallback_factor=fallback_factor,
+        max_snap_distance=max_snap_distance,
+        largest_component=largest_component,
+        executor=executor,
+        progress=progress,
+        engine=engine,
+    )
+    keep_input = arguments.flag(keep_input, "keep_input")
+    points = prepare_centres(centres, population)
+    shares = _group_shares(points.table, population, groups)
+    setup = (
+        straight_line_setup(points.xy)
+        if network is None
+        else search_setup(points.xy, as_network(network), options)
+    )
+    people = points.table[population].to_numpy()
+    mass = node_mass(setup, people)
+    sources = np.flatnonzero(points.located)
+    table = points.table[["grunnkrets", "kommune", population]].rename(columns={population: "population"})
+    table = pd.DataFrame(table).reset_index(drop=True)
     for column in ("radius_km", "mean_distance_km"):
         table[column] = np.nan
     table["reached"] = False
     for name, share in [(None, None), *shares.items()]:
-        node_share = np.zeros(graph.n_nodes)
-        if share is not None:
-            node_share[nodes[located]] = share[located]
-        result = accumulate_until(
-            graph, nodes[sources], mass, float(k), share=node_share, executor=executor, **fallback
-        )
+        node_share = None if share is None else node_mass(setup, share)
+        result = accumulate(setup, sources, mass, k, options, share=node_share)
         if name is None:
-            reached = result.reached(float(k))
+            reached = result.reached(k)
             table.loc[sources, "radius_km"] = result.farthest / 1000.0
             table.loc[sources, "mean_distance_km"] = result.weighted_sum / result.taken / 1000.0
             table.loc[sources, "reached"] = reached
@@ -114,7 +143,7 @@ def population_neighbourhoods(
             table[name] = np.nan
             table.loc[sources, name] = result.share_taken
             table[f"{name}_share"] = table[name] / np.where(table["reached"], k, np.nan)
-    return table
+    return arguments.on_input_rows(table, centres, keep_input=keep_input)
 
 
 def _group_shares(centres: pd.DataFrame, population: str, groups: Sequence[str]) -> dict[str, np.ndarray]:
@@ -132,20 +161,6 @@ def _group_shares(centres: pd.DataFrame, population: str, groups: Sequence[str])
             )
         shares[group] = np.divide(counts, people, out=np.zeros_like(counts), where=people > 0)
     return shares
-
-
-def _straight_line_setup(
-    centres: gpd.GeoDataFrame,
-) -> tuple[CSRGraph, np.ndarray, np.ndarray, dict[str, Any]]:
-    """A graph without arcs, every centre its own component: distances are then straight lines × 1."""
-    geometry = centres.geometry
-    located = ~(geometry.isna() | geometry.is_empty).to_numpy()
-    n = len(centres)
-    xy = np.zeros((n, 2))
-    xy[located] = np.column_stack([geometry[located].x, geometry[located].y])
-    graph = CSRGraph(np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0))
-    fallback = {"component": np.arange(n), "xy": xy, "fallback_factor": 1.0}
-    return graph, np.arange(n), located, fallback
 
 
 def dissimilarity_index(neighbourhoods: pd.DataFrame, group: str, other: str) -> float:

@@ -49,15 +49,34 @@ def to_networkx(p: EdgeArrays, nodes: pd.DataFrame) -> nx.MultiDiGraph:
 
 
 def component_labels(p: EdgeArrays, *, strong: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Component of each node, numbered by decreasing size (0 = largest), and the sizes."""
-    n = len(p.node_xy)
+    """Component of each node of the network, numbered by decreasing size (0 = largest), and the sizes."""
     tails, heads, _ = directed_arcs(p.u, p.v, p.forward, p.backward, p.length, p.length)
-    matrix = coo_matrix((np.ones(len(tails)), (tails, heads)), shape=(n, n))
+    return arc_components(tails, heads, len(p.node_xy), strong=strong)
+
+
+def arc_components(
+    tails: np.ndarray, heads: np.ndarray, n_nodes: int, *, strong: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weak or strong component of each node of a graph given by its arcs, largest first, and the sizes.
+
+    The one connected-components helper of geokobling: the network's components and the strong
+    components of the routing graph (the straight-line fallback's labels) both come from here.
+
+    Examples
+    --------
+    >>> labels, sizes = arc_components(np.array([0, 1, 2]), np.array([1, 0, 0]), 4, strong=True)
+    >>> labels.tolist(), sizes.tolist()
+    ([0, 0, 1, 2], [2, 1, 1])
+    """
+    # scipy's strong components are only right on a canonical matrix (sorted, without parallel
+    # arcs): tocsr sums the duplicates, sum_duplicates makes sure of the rest
+    matrix = coo_matrix((np.ones(len(tails)), (tails, heads)), shape=(n_nodes, n_nodes)).tocsr()
+    matrix.sum_duplicates()
     _, raw = connected_components(matrix, directed=True, connection="strong" if strong else "weak")
     sizes = np.bincount(raw)
     rank = np.empty_like(sizes)
     rank[np.argsort(-sizes, kind="stable")] = np.arange(len(sizes))
-    return rank[raw], np.sort(sizes)[::-1]
+    return rank[raw].astype(np.int64), np.sort(sizes)[::-1]
 
 
 def routable_edges(

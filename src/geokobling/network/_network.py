@@ -14,18 +14,22 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..checks import WORKING_CRS, to_working_crs
-from ..errors import GeometryError, InputError, NetworkError, format_values, warn
+from .. import _arguments as arguments
+from ..checks import WORKING_CRS
+from ..errors import FileReadError, InputError, NetworkError, format_values, warn
 from ..paths import CSRGraph, distances_to_targets
 from ._graph import component_labels, routable_edges, to_networkx
 from ._readers import (
+    ROAD_FORMATS,
     EdgeArrays,
     lines_to_edges,
     networkx_to_edges,
     nvdb_to_edges,
     osm_to_edges,
+    read_road_layer,
+    road_format,
 )
-from ._routing import join_points, nearest_edges, with_straight_lines
+from ._routing import join_points, nearest_edges, point_coordinates, with_straight_lines
 
 __all__ = ["RoadNetwork", "RoutingGraph", "CONNECTOR_SPEED_KMH"]
 
@@ -45,7 +49,9 @@ class RoutingGraph:
         Directed arcs of the network, its edges split at the snapped points, plus two-way connector
         arcs from each snapped point's own node.
     point_nodes : int64 array
-        Graph node of each input point, in input order; -1 for a point that was not snapped.
+        Graph node of each input point, in input order. A point that was not snapped (``too_far``)
+        has a node of its own without arcs, reached only by a straight-line fallback; -1 marks a
+        point without a location (missing, empty or NaN).
     snap : DataFrame
         :meth:`RoadNetwork.snap` of the points.
     xy : float64 array (n_nodes, 2)
@@ -195,6 +201,75 @@ class RoadNetwork:
         geokobling.errors.FileReadError: cannot read the OSM 'lines' layer of missing.osm.pbf: ...
         """
         return cls(osm_to_edges(path, network_type=network_type), source=Path(path).name)
+
+    @classmethod
+    def read(
+        cls,
+        path: str | Path,
+        *,
+        layer: str | None = None,
+        format: Literal["auto", "osm", "nvdb", "lines"] = "auto",
+    ) -> RoadNetwork:
+        """Read a road file, choosing the reader from what the file holds.
+
+        With ``format="auto"``: an OpenStreetMap extract by its suffix (``.osm.pbf``, ``.osm``:
+        :meth:`from_osm`); NVDB vegnett ruteplan when the layer has the node ids ``FromNodeID`` and
+        ``ToNodeID`` (or ``fromnode`` and ``tonode``; :meth:`from_nvdb`); else a plain line layer
+        (:meth:`from_lines`), with its ``oneway`` and ``ferry`` columns used when it has them.
+
+        Parameters
+        ----------
+        path
+            A vector file (GeoPackage, shapefile, GeoJSON, …), a FileGDB folder (``.gdb``) or an OSM
+            extract.
+        layer
+            The layer to read; needed when the file holds several (a FileGDB folder or a GeoPackage
+            often does). Not used for OSM extracts, whose ``lines`` layer is read.
+        format
+            ``"auto"``, or the reader to use: ``"osm"``, ``"nvdb"`` or ``"lines"``.
+
+        Raises
+        ------
+        FileReadError
+            The path does not exist or cannot be read; the message names it.
+        InputError
+            Several layers and no ``layer=``, an unknown layer or format.
+
+        See Also
+        --------
+        from_lines, from_nvdb, from_osm : the readers it chooses between, with all their options.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from shapely.geometry import LineString
+        >>> path = Path(tempfile.mkdtemp()) / "veger.gpkg"
+        >>> gpd.GeoDataFrame({"oneway": [True]}, geometry=[LineString([(0, 0), (100, 0)])],
+        ...                  crs="EPSG:25833").to_file(path)
+        >>> RoadNetwork.read(path)
+        RoadNetwork(2 nodes, 1 edges, 1 arcs, 1 weak component)
+        >>> RoadNetwork.read(path.with_name("mangler.gpkg"))
+        Traceback (most recent call last):
+        ...
+        geokobling.errors.FileReadError: the road file ... does not exist; check the path
+        """
+        if format not in ROAD_FORMATS:
+            raise InputError(f"format must be one of {ROAD_FORMATS}, not {format!r}")
+        path = Path(path)
+        if not path.exists():
+            raise FileReadError(f"the road file {path} does not exist; check the path")
+        if road_format(path, None, format=format) == "osm":
+            if layer is not None:
+                raise InputError(
+                    f"layer= is not used for the OpenStreetMap extract {path}: its 'lines' layer is read"
+                )
+            return cls.from_osm(path)
+        frame = read_road_layer(path, layer)
+        source = path.name if layer is None else f"layer {layer!r} of {path.name}"
+        if road_format(path, frame.columns, format=format) == "nvdb":
+            return cls(nvdb_to_edges(frame, source=source), source=source)
+        columns = {name: name if name in frame.columns else None for name in ("oneway", "ferry")}
+        return cls(lines_to_edges(frame, **columns, source=source), source=source)
 
     @classmethod
     def from_networkx(cls, G: nx.Graph) -> RoadNetwork:
@@ -411,9 +486,26 @@ class RoadNetwork:
         1    -1       NaN      too_far
         2    -1       NaN  no_geometry
         """
-        xy, index = self._point_coordinates(points)
+        distance = _snap_distance(max_distance)
+        xy, _ = point_coordinates(points)
+        table = self._snap_xy(
+            xy, points.index, max_distance=distance, largest_component=largest_component, routable=routable
+        )
+        self._report_unsnapped(table)
+        return table
+
+    def _snap_xy(
+        self,
+        xy: np.ndarray,
+        index: pd.Index,
+        *,
+        max_distance: float | None,
+        largest_component: bool,
+        routable: bool,
+    ) -> pd.DataFrame:
+        """:meth:`snap` of checked coordinates (NaN where not located), without warnings."""
         has_xy = np.isfinite(xy).all(axis=1)
-        tree, candidates = self._tree(largest_component, routable)
+        tree, candidates = self._tree(bool(largest_component), bool(routable))
         edge, offset, distance, at = nearest_edges(xy[has_xy], tree, candidates, self._parts.geometry)
         n = len(xy)
         table = pd.DataFrame(
@@ -440,26 +532,7 @@ class RoadNetwork:
             self._parts.u[edge[keep]]
         ]
         table.iloc[np.setdiff1d(rows, near), table.columns.get_loc("status")] = "too_far"
-        self._report_unsnapped(table)
         return table
-
-    def _point_coordinates(self, points: gpd.GeoDataFrame | gpd.GeoSeries) -> tuple[np.ndarray, pd.Index]:
-        """(n, 2) coordinates in EPSG:25833, NaN for missing or empty points; refuse other types."""
-        if isinstance(points, gpd.GeoSeries):
-            points = gpd.GeoDataFrame(geometry=points)
-        points = to_working_crs(points, source="the points")
-        geometry = points.geometry.to_numpy()
-        blank = shapely.is_missing(geometry) | shapely.is_empty(geometry)
-        wrong = ~blank & (shapely.get_type_id(geometry) != 0)
-        if wrong.any():
-            rows = np.flatnonzero(wrong)
-            raise GeometryError(
-                f"the points must be Point geometries; row(s) {format_values(rows.tolist())} are not "
-                "(use .centroid or .representative_point() for polygons)"
-            )
-        xy = np.full((len(points), 2), np.nan)
-        xy[~blank] = shapely.get_coordinates(geometry[~blank])
-        return xy, points.index
 
     @staticmethod
     def _report_unsnapped(table: pd.DataFrame) -> None:
@@ -475,8 +548,6 @@ class RoadNetwork:
 
     def _weights(self, weight: str, ferry_factor: float) -> tuple[np.ndarray, np.ndarray]:
         """Weight of each edge u→v and v→u: metres or minutes, ferries multiplied by ``ferry_factor``."""
-        if not np.isfinite(ferry_factor) or ferry_factor < 0:
-            raise InputError(f"ferry_factor must be a finite number >= 0, not {ferry_factor!r}")
         p = self._parts
         if weight == "length":
             fw = bw = p.length
@@ -525,18 +596,45 @@ class RoadNetwork:
         >>> rg.csr.n_nodes, rg.xy[node].tolist()
         (4, [25.0, 3.0])
         """
-        if connector_speed_kmh <= 0:
-            raise InputError(f"connector_speed_kmh must be > 0, not {connector_speed_kmh!r}")
+        arguments.number(connector_speed_kmh, "connector_speed_kmh", positive=True)
+        factor = arguments.number(ferry_factor, "ferry_factor")
+        distance = _snap_distance(max_distance)
+        xy, _ = point_coordinates(points)
+        routing = self._routing_graph_xy(
+            xy,
+            points.index,
+            weight=weight,
+            ferry_factor=factor,
+            max_distance=distance,
+            largest_component=largest_component,
+            routable=routable,
+            connector_speed_kmh=connector_speed_kmh,
+        )
+        self._report_unsnapped(routing.snap)
+        return routing
+
+    def _routing_graph_xy(
+        self,
+        xy: np.ndarray,
+        index: pd.Index,
+        *,
+        weight: str = "length",
+        ferry_factor: float = 1.0,
+        max_distance: float | None = None,
+        largest_component: bool = False,
+        routable: bool = False,
+        connector_speed_kmh: float = CONNECTOR_SPEED_KMH,
+    ) -> RoutingGraph:
+        """:meth:`routing_graph` of checked coordinates (NaN where not located) and options, without warnings."""
         weight_fw, weight_bw = self._weights(weight, ferry_factor)
-        snapped = self.snap(
-            points, max_distance=max_distance, largest_component=largest_component, routable=routable
+        snapped = self._snap_xy(
+            xy, index, max_distance=max_distance, largest_component=largest_component, routable=routable
         )
-        point_xy, _ = self._point_coordinates(points)
         connector_per_m = 1.0 if weight == "length" else 1.0 / (connector_speed_kmh * 1000.0 / 60.0)
-        csr, point_nodes, ordered_xy = join_points(
-            self._parts, self._geometry_length, weight_fw, weight_bw, snapped, point_xy, connector_per_m
+        csr, point_nodes, node_xy = join_points(
+            self._parts, self._geometry_length, weight_fw, weight_bw, snapped, xy, connector_per_m
         )
-        return RoutingGraph(csr=csr, point_nodes=point_nodes, snap=snapped, xy=ordered_xy)
+        return RoutingGraph(csr=csr, point_nodes=point_nodes, snap=snapped, xy=node_xy)
 
     def distances(
         self,
@@ -579,9 +677,14 @@ class RoadNetwork:
         """
         if how not in ("long", "matrix"):
             raise InputError(f"how must be 'long' or 'matrix', not {how!r}")
+        factor = arguments.number(ferry_factor, "ferry_factor")
+        snap_distance = _snap_distance(max_distance)
+        fallback = arguments.optional_number(fallback_factor, "fallback_factor", positive=True)
+        if fallback is not None and weight != "length":
+            raise InputError("fallback_factor needs weight='length': straight lines are metres, not minutes")
         same = destinations is None
-        origins = to_working_crs(_as_frame(origins), source="the origins")
-        destinations = origins if same else to_working_crs(_as_frame(destinations), source="the destinations")
+        origins = _as_frame(origins)
+        destinations = origins if same else _as_frame(destinations)
         for name, frame in (("origins", origins), ("destinations", destinations)):
             if not frame.index.is_unique:
                 duplicated = frame.index[frame.index.duplicated()].unique()
@@ -589,27 +692,30 @@ class RoadNetwork:
                     f"the {name} index has duplicate labels {format_values(duplicated.tolist())}; "
                     "distances are labelled by index, so make it unique (e.g. reset_index())"
                 )
-        everything = origins if same else pd.concat([origins[["geometry"]], destinations[["geometry"]]])
-        rg = self.routing_graph(
-            everything,
+        origin_xy, _ = point_coordinates(origins, source="the origins")
+        target_xy = origin_xy if same else point_coordinates(destinations, source="the destinations")[0]
+        rg = self._routing_graph_xy(
+            origin_xy if same else np.concatenate([origin_xy, target_xy]),
+            origins.index if same else origins.index.append(destinations.index),
             weight=weight,
-            ferry_factor=ferry_factor,
-            max_distance=max_distance,
+            ferry_factor=factor,
+            max_distance=snap_distance,
             largest_component=largest_component,
             routable=routable,
         )
-        origin_nodes = rg.point_nodes[: len(origins)]
-        target_nodes = origin_nodes if same else rg.point_nodes[len(origins) :]
-        sources, targets = np.flatnonzero(origin_nodes >= 0), np.flatnonzero(target_nodes >= 0)
+        self._report_unsnapped(rg.snap)
+        by_road = (rg.snap["status"] == "snapped").to_numpy()  # unsnapped points have nodes without arcs
+        n_origins = len(origins)
+        sources = np.flatnonzero(by_road[:n_origins])
+        targets = sources if same else np.flatnonzero(by_road[n_origins:])
+        target_nodes = rg.point_nodes if same else rg.point_nodes[n_origins:]
         limit = np.inf if cutoff is None else float(cutoff)
-        s, t, d = distances_to_targets(rg.csr, origin_nodes[sources], target_nodes[targets], cutoff=limit)
+        s, t, d = distances_to_targets(rg.csr, rg.point_nodes[sources], target_nodes[targets], cutoff=limit)
         pairs = pd.DataFrame(
             {"origin": sources[s], "destination": targets[t], "distance": d, "by_road": True}
         )
-        if fallback_factor is not None:
-            if weight != "length" or not (np.isfinite(fallback_factor) and fallback_factor > 0):
-                raise InputError("fallback_factor needs weight='length' and a positive number")
-            pairs = with_straight_lines(pairs, origins, destinations, fallback_factor, limit)
+        if fallback is not None:
+            pairs = with_straight_lines(pairs, origin_xy, target_xy, fallback, limit)
         long = pairs.assign(
             origin=origins.index[pairs["origin"].to_numpy()],
             destination=destinations.index[pairs["destination"].to_numpy()],
@@ -618,6 +724,10 @@ class RoadNetwork:
             return long
         matrix = long.pivot(index="origin", columns="destination", values="distance")
         return matrix.reindex(index=origins.index, columns=destinations.index)
+
+
+def _snap_distance(max_distance: float | None) -> float | None:
+    return arguments.optional_number(max_distance, "max_distance")
 
 
 def _as_frame(points: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame:

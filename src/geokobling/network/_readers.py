@@ -410,6 +410,58 @@ def _nvdb_lines(geometry: np.ndarray, *, source: str) -> np.ndarray:
     return merged
 
 
+# --- files: which reader --------------------------------------------------------------------
+
+ROAD_FORMATS = ("auto", "osm", "nvdb", "lines")
+"""Values of ``RoadNetwork.read(format=...)``."""
+
+
+def road_format(path: Path, columns: pd.Index | None, *, format: str) -> str:
+    """The reader for a road file: ``format`` itself, or for ``"auto"`` what the file looks like.
+
+    OpenStreetMap by suffix (``.osm.pbf``, ``.osm``); NVDB ruteplan when the layer has the node ids
+    ``FromNodeID``/``ToNodeID`` (or ``fromnode``/``tonode``, any case); else plain lines.
+
+    Examples
+    --------
+    >>> road_format(Path("norge.osm.pbf"), None, format="auto")
+    'osm'
+    >>> road_format(Path("veger.gpkg"), pd.Index(["fromnode", "tonode", "oneway"]), format="auto")
+    'nvdb'
+    """
+    if format != "auto":
+        return format
+    if path.name.lower().endswith((".osm.pbf", ".osm")):
+        return "osm"
+    lower = {str(c).lower() for c in (columns if columns is not None else [])}
+    nvdb = {"fromnodeid", "tonodeid"} <= lower or {"fromnode", "tonode"} <= lower
+    return "nvdb" if nvdb else "lines"
+
+
+def read_road_layer(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+    """One layer of a vector file or FileGDB folder; several layers need ``layer``, each error names the file."""
+    try:
+        layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+    except Exception as error:  # pyogrio raises several DataSourceError kinds
+        raise FileReadError(
+            f"cannot read the road file {path}: {error}. Check that it is a complete vector file."
+        ) from error
+    if layer is None and len(layers) > 1:
+        raise InputError(
+            f"the road file {path} holds {len(layers)} layers {format_values(layers)}; choose one with layer="
+        )
+    if layer is not None and layer not in layers:
+        raise InputError(
+            f"the road file {path} has no layer {layer!r}; its layers are {format_values(layers)}"
+        )
+    try:
+        return gpd.read_file(path, layer=layer)
+    except Exception as error:
+        raise FileReadError(
+            f"cannot read layer {layer or layers[0]!r} of the road file {path}: {error}"
+        ) from error
+
+
 # --- OpenStreetMap --------------------------------------------------------------------------
 
 

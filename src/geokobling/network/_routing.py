@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ..checks import to_working_crs
+from ..errors import GeometryError, format_values
 from ..paths import CSRGraph, spatial_order
 
 if TYPE_CHECKING:
@@ -28,6 +30,38 @@ if TYPE_CHECKING:
 
 SNAP_STATUSES = ("snapped", "too_far", "no_geometry")
 """Values of the ``status`` column of :meth:`RoadNetwork.snap`."""
+
+
+def point_coordinates(
+    points: gpd.GeoDataFrame | gpd.GeoSeries, *, source: str = "the points"
+) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 2) coordinates in EPSG:25833 and which points are located; refuse geometries other than points.
+
+    The one "is this point located" rule of geokobling's searches: a point is located when its
+    geometry is present, not empty and has finite coordinates. Coordinates of the others are NaN.
+
+    Examples
+    --------
+    >>> frame = gpd.GeoDataFrame(geometry=[shapely.Point(1, 2), None, shapely.Point(np.nan, np.nan)],
+    ...                          crs="EPSG:25833")
+    >>> xy, located = point_coordinates(frame)
+    >>> located.tolist(), xy[0].tolist()
+    ([True, False, False], [1.0, 2.0])
+    """
+    if isinstance(points, gpd.GeoSeries):
+        points = gpd.GeoDataFrame(geometry=points)
+    geometry = to_working_crs(points, source=source).geometry.to_numpy()
+    present = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
+    wrong = np.flatnonzero(present & (shapely.get_type_id(geometry) != shapely.GeometryType.POINT))
+    if len(wrong):
+        raise GeometryError(
+            f"{source} must be points; row(s) {format_values(wrong.tolist())} hold "
+            f"{', '.join(sorted({shape.geom_type for shape in geometry[wrong]}))}. Use population_centres, "
+            "or a point inside each polygon (.representative_point())."
+        )
+    xy = np.full((len(geometry), 2), np.nan)
+    xy[present] = shapely.get_coordinates(geometry[present])
+    return xy, np.isfinite(xy).all(axis=1)
 
 
 def nearest_edges(
@@ -136,20 +170,23 @@ def attach_points(
 
 def with_straight_lines(
     pairs: pd.DataFrame,
-    origins: gpd.GeoDataFrame,
-    destinations: gpd.GeoDataFrame,
+    origin_xy: np.ndarray,
+    destination_xy: np.ndarray,
     factor: float,
     cutoff: float,
 ) -> pd.DataFrame:
-    """Add factor × straight-line distances for the located pairs no road connects, within the cutoff."""
+    """Add factor × straight-line distances for the located pairs no road connects, within the cutoff.
+
+    ``origin_xy``/``destination_xy`` hold NaN for points that are not located (see
+    :func:`point_coordinates`); those get no straight-line distances.
+    """
     from scipy.spatial import cKDTree
 
-    def located(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-        geometry = frame.geometry
-        ok = ~(geometry.isna() | geometry.is_empty).to_numpy()
-        return np.flatnonzero(ok), np.column_stack([geometry[ok].x, geometry[ok].y])
+    def located(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rows = np.flatnonzero(np.isfinite(xy).all(axis=1))
+        return rows, xy[rows]
 
-    (o_rows, o_xy), (d_rows, d_xy) = located(origins), located(destinations)
+    (o_rows, o_xy), (d_rows, d_xy) = located(origin_xy), located(destination_xy)
     if np.isfinite(cutoff):
         within = cKDTree(o_xy).query_ball_tree(cKDTree(d_xy), cutoff / factor)
         o_pos = np.repeat(np.arange(len(o_rows)), [len(w) for w in within])
@@ -181,10 +218,13 @@ def join_points(
     point_xy: np.ndarray,
     connector_per_m: float,
 ) -> tuple[CSRGraph, np.ndarray, np.ndarray]:
-    """The CSR graph with the snapped points joined in: (graph, node of each point or -1, node coordinates).
+    """The CSR graph with the points joined in: (graph, node of each point or -1, node coordinates).
 
-    Edges are split where points snapped onto them; each point gets a node of its own and a two-way
-    connector of snap distance × ``connector_per_m``. Nodes are numbered along a Z-order curve.
+    Edges are split where points snapped onto them; each snapped point gets a node of its own and a
+    two-way connector of snap distance × ``connector_per_m``. Nodes are numbered along a Z-order
+    curve. Located points that were not snapped (``too_far``) get a node of their own without arcs,
+    numbered after all others, reachable only by a straight-line fallback; points without a location
+    get -1.
     """
     n_nodes, n_edges = len(p.node_xy), len(p.u)
     ok = (snapped["status"] == "snapped").to_numpy()
@@ -227,4 +267,8 @@ def join_points(
     point_nodes[ok] = new_id[point_node]
     ordered_xy = np.empty_like(xy)
     ordered_xy[new_id] = xy
-    return csr, point_nodes, ordered_xy
+    isolated = np.isfinite(point_xy).all(axis=1) & ~ok
+    point_nodes[isolated] = csr.n_nodes + np.arange(isolated.sum())
+    indptr = np.concatenate([csr.indptr, np.full(isolated.sum(), csr.indptr[-1])])
+    csr = CSRGraph(indptr, csr.indices, csr.weights)
+    return csr, point_nodes, np.concatenate([ordered_xy, point_xy[isolated]])
