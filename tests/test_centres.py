@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -10,7 +12,8 @@ import rasterio
 import shapely
 from shapely.geometry import Point, box
 
-from geokobling import CRSError, GeokoblingWarning, InputError, population_centres
+from conftest import assert_per_row, with_index
+from geokobling import CRSError, GeokoblingWarning, InputError, polygon_centres, population_centres
 
 CRS = "EPSG:25833"
 
@@ -250,3 +253,71 @@ def test_polygon_centres_from_the_estimated_population_table(shared_data):
     assert set(centres.loc[~ok, "grunnkrets"]) == set(units["grunnkrets"]) - set(
         table.loc[known & (table["population"] > 0), "grunnkrets"]
     )
+
+
+# --- the per-row output contract -------------------------------------------------------------------------
+
+_HOMES = gpd.GeoDataFrame(
+    {"residents": [1, 3, 2, 2], "folk": [2, 6, 4, 4]},
+    geometry=[Point(2, 2), Point(6, 8), Point(12, 1), Point(18, 9)],
+    crs=CRS,
+)
+_CENTRE_CALLS = {
+    "addresses": lambda units, **kw: population_centres(units, addresses=_HOMES, **kw),
+    "grid": lambda units, **kw: population_centres(
+        units, grid=gpd.GeoDataFrame({"population": [9.0]}, geometry=[box(0, 0, 30, 10)], crs=CRS), **kw
+    ),
+    "polygon": lambda units, **kw: polygon_centres(units, **kw),
+}
+
+
+def _three_units() -> gpd.GeoDataFrame:
+    """Three grunnkretser, the last without people; ``population`` is what polygon_centres reads."""
+    return _units([(0, 0, 10, 10), (10, 0, 20, 10), (20, 0, 30, 10)]).assign(population=[5, 7, 0])
+
+
+@pytest.mark.parametrize("source", list(_CENTRE_CALLS))
+def test_centres_keep_the_grunnkretser_index_and_order(source, index_kind):
+    units = with_index(_three_units(), index_kind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)  # a grunnkrets without people
+        result = _CENTRE_CALLS[source](units)
+        plain = _CENTRE_CALLS[source](_three_units())
+        kept = _CENTRE_CALLS[source](units, keep_input=True)
+    assert_per_row(result, units, columns=["grunnkrets", "kommune", "population", "method", "status"])
+    assert isinstance(result, gpd.GeoDataFrame) and result.crs == CRS
+    pd.testing.assert_frame_equal(result.reset_index(drop=True), plain, check_exact=True)
+    assert_per_row(kept, units, columns=["population", "method", "status", "centre"], keep_input=True)
+    assert kept.geometry.name == "geometry" and kept.geometry.equals(units.geometry)  # the polygons stay
+    assert kept["centre"].geom_equals(result.geometry).all()
+    assert kept.attrs["unassigned_population"] == result.attrs["unassigned_population"]
+    shuffled = units.sample(frac=1.0, random_state=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        people = _CENTRE_CALLS[source](shuffled)["population"]
+    np.testing.assert_array_equal(units.assign(v=people)["v"].to_numpy(), result["population"].to_numpy())
+
+
+def test_keep_input_keeps_the_callers_crs_and_columns():
+    units = _three_units().assign(navn=["a", "b", "c"]).to_crs("EPSG:4326")
+    with pytest.warns(GeokoblingWarning, match="no population"):
+        kept = population_centres(units, addresses=_HOMES, keep_input=True)
+    assert kept.crs == units.crs and kept["navn"].tolist() == ["a", "b", "c"]
+    assert kept["population"].tolist() == [4.0, 4.0, 0.0]
+
+
+def test_the_address_count_column_is_named_by_population():
+    units = _units([(0, 0, 10, 10), (10, 0, 20, 10)])
+    by_default = population_centres(units, addresses=_HOMES)  # "residents"
+    by_name = population_centres(units, addresses=_HOMES, population="folk")
+    assert by_default["population"].tolist() == [4.0, 4.0]
+    assert by_name["population"].tolist() == [8.0, 8.0]
+    assert by_name.geometry.geom_equals(by_default.geometry).all()  # twice the people, the same centres
+
+
+def test_duplicate_grunnkretser_index_labels_are_refused_naming_them():
+    units = _units([(0, 0, 10, 10), (10, 0, 20, 10)]).set_axis(["x", "x"])
+    with pytest.raises(InputError, match="duplicate index labels 'x'"):
+        population_centres(units, addresses=_HOMES)
+    with pytest.raises(InputError, match="duplicate index labels 'x'"):
+        polygon_centres(units.assign(population=1))

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString, Point
 
+from conftest import assert_per_row, with_index
 from geokobling.errors import ColumnError, InputError
 from geokobling.neighbourhoods import dissimilarity_index, population_neighbourhoods
 from geokobling.network import RoadNetwork
@@ -36,7 +37,7 @@ def random_centres(seed: int, n: int = 40) -> gpd.GeoDataFrame:
 def test_straight_line_neighbourhoods_equal_a_plain_computation(seed):
     centres = random_centres(seed)
     k = 2500.0
-    hoods = population_neighbourhoods(centres, k=k, groups=["immigrants"])
+    hoods = population_neighbourhoods(centres, k=k, groups=["immigrants"], progress=False)
     xy = np.column_stack([centres.geometry.x, centres.geometry.y])
     people, group = centres["population"].to_numpy(), centres["immigrants"].to_numpy()
     for i in range(len(centres)):
@@ -86,3 +87,34 @@ def test_bad_input():
         population_neighbourhoods(centres.assign(immigrants=centres["population"] + 1), groups=["immigrants"])
     with pytest.raises(InputError, match="both groups"):
         dissimilarity_index(pd.DataFrame({"a": [0.0], "b": [1.0]}), "a", "b")
+
+
+@pytest.mark.parametrize("road", [False, True], ids=["straight", "road"])
+def test_a_centre_without_a_location_gets_no_neighbourhood(road):
+    """One "is this point located" rule: a NaN point is no centre, by road and in straight lines alike."""
+    centres = gpd.GeoDataFrame(
+        {
+            "grunnkrets": ["99010001", "99010002", "99010003"],
+            "kommune": ["9901"] * 3,
+            "population": [100.0] * 3,
+        },
+        geometry=[Point(0, 0), Point(300, 0), Point(np.nan, np.nan)],
+        crs=CRS,
+    )
+    network = RoadNetwork.from_lines(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1000, 0)])], crs=CRS))
+    hoods = population_neighbourhoods(centres, network if road else None, k=150, progress=False)
+    assert hoods["radius_km"].tolist()[:2] == pytest.approx([0.3, 0.3])
+    assert hoods["mean_distance_km"].tolist()[:2] == pytest.approx([0.1, 0.1])
+    assert np.isnan(hoods.loc[2, "radius_km"]) and np.isnan(hoods.loc[2, "mean_distance_km"])  # not 0 km
+    assert not hoods.loc[2, "reached"]
+
+
+def test_straight_line_neighbourhoods_keep_the_callers_index(index_kind):
+    centres = with_index(random_centres(3, 12), index_kind)
+    hoods = population_neighbourhoods(centres, k=800, groups=["immigrants"], progress=False)
+    assert_per_row(hoods, centres, columns=["grunnkrets", "radius_km", "immigrants", "immigrants_share"])
+    plain = population_neighbourhoods(random_centres(3, 12), k=800, groups=["immigrants"], progress=False)
+    pd.testing.assert_frame_equal(hoods.reset_index(drop=True), plain, check_exact=True)
+    kept = population_neighbourhoods(centres, k=800, groups=["immigrants"], progress=False, keep_input=True)
+    assert_per_row(kept, centres, columns=["radius_km", "immigrants_share"], keep_input=True)
+    assert kept["immigrants"].tolist() == hoods["immigrants"].tolist()  # the input's count column, replaced

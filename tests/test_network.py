@@ -20,6 +20,7 @@ from shapely.geometry import LineString, MultiLineString, Point
 from geokobling.errors import (
     ColumnError,
     CRSError,
+    FileReadError,
     GeokoblingWarning,
     GeometryError,
     InputError,
@@ -490,3 +491,147 @@ def test_distances_between_nodes_equal_networkx_on_random_graphs(seed, directed,
     assert found.keys() == expected.keys()
     for key, value in expected.items():
         assert found[key] == pytest.approx(value, abs=1e-9)
+
+
+# --- the routing graph gives unsnapped points nodes of their own -------------------------------------
+
+
+def test_unsnapped_points_get_nodes_without_arcs_and_no_road_distances():
+    net = RoadNetwork.from_lines(lines([(0, 0), (100, 0)]))
+    pts = gpd.GeoDataFrame(
+        geometry=[Point(10, 1), Point(50, 400), None, Point(np.nan, np.nan)], index=list("abcd"), crs=CRS
+    )
+    with (
+        pytest.warns(GeokoblingWarning, match=r"too_far\): 'b'"),
+        pytest.warns(GeokoblingWarning, match="no_geometry"),
+    ):
+        rg = net.routing_graph(pts, max_distance=100)
+    assert rg.snap.index.tolist() == list("abcd")
+    assert rg.snap["status"].tolist() == ["snapped", "too_far", "no_geometry", "no_geometry"]
+    far = rg.point_nodes[1]
+    assert rg.point_nodes[0] >= 0 and far >= 0 and rg.point_nodes[2] == rg.point_nodes[3] == -1
+    assert far == rg.csr.n_nodes - 1  # numbered after all the others
+    assert rg.csr.indptr[far] == rg.csr.indptr[far + 1] and far not in rg.csr.indices
+    assert rg.xy[far].tolist() == [50.0, 400.0]
+    with pytest.warns(GeokoblingWarning):
+        long = net.distances(pts, max_distance=100)
+    assert set(zip(long["origin"], long["destination"], strict=True)) == {("a", "a")}  # b has no road
+    with pytest.warns(GeokoblingWarning):
+        fallback = net.distances(pts, max_distance=100, fallback_factor=2.0, how="matrix")
+    assert fallback.loc["a", "b"] == pytest.approx(2.0 * np.hypot(40, 399))
+    assert fallback.loc[["c", "d"]].isna().all().all()  # points without a location get nothing
+
+
+@pytest.mark.parametrize(
+    ("call", "fragments"),
+    [
+        (lambda net, pts: net.snap(pts, max_distance=-1.0), ["max_distance", "-1.0"]),
+        (lambda net, pts: net.routing_graph(pts, ferry_factor="2"), ["ferry_factor", "'2'"]),
+        (lambda net, pts: net.distances(pts, fallback_factor=0), ["fallback_factor", "> 0"]),
+        (lambda net, pts: net.routing_graph(pts, connector_speed_kmh=0), ["connector_speed_kmh", "> 0"]),
+    ],
+)
+def test_network_options_are_checked_naming_the_argument(call, fragments):
+    net = RoadNetwork.from_lines(lines([(0, 0), (100, 0)]))
+    with pytest.raises(InputError) as caught:
+        call(net, points((10, 1)))
+    assert all(fragment in str(caught.value) for fragment in fragments), str(caught.value)
+
+
+def test_points_of_other_geometry_types_are_refused_naming_the_rows():
+    net = RoadNetwork.from_lines(lines([(0, 0), (100, 0)]))
+    layer = gpd.GeoDataFrame(geometry=[Point(0, 0), LineString([(0, 0), (1, 1)])], crs=CRS)
+    with pytest.raises(GeometryError, match=r"the points must be points; row\(s\) 1 hold LineString"):
+        net.snap(layer)
+
+
+# --- RoadNetwork.read -----------------------------------------------------------------------------------
+
+
+def test_read_a_line_layer_with_its_oneway_and_ferry_columns(tmp_path):
+    roads = lines([(0, 0), (100, 0)], [(100, 0), (200, 0)], oneway=[True, False], ferry=[False, True])
+    roads.to_file(tmp_path / "veger.gpkg")
+    net = RoadNetwork.read(tmp_path / "veger.gpkg")
+    assert net.edges[["forward", "backward", "ferry"]].to_numpy().tolist() == [
+        [True, False, False],
+        [True, True, True],
+    ]
+    plain = RoadNetwork.read(str(tmp_path / "veger.gpkg"), format="lines")
+    assert plain.n_edges == 2
+    roads.drop(columns=["oneway", "ferry"]).to_file(tmp_path / "bare.geojson")
+    bare = RoadNetwork.read(tmp_path / "bare.geojson")
+    assert bare.edges["backward"].all() and not bare.edges["ferry"].any()
+
+
+def _nvdb_rows(lower: bool = False) -> gpd.GeoDataFrame:
+    rows = gpd.GeoDataFrame(
+        {
+            "FromNodeID": ["1", "2"],
+            "ToNodeID": ["2", "3"],
+            "ONEWAY": ["FT", "B"],
+            "FT_MINUTES": [0.1, 0.2],
+            "TF_MINUTES": [0.1, 0.2],
+            "SHAPE_Length": [100.0, 100.0],
+        },
+        geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (200, 0)])],
+        crs=CRS,
+    )
+    if lower:
+        rows = rows.rename(columns={"FromNodeID": "fromnode", "ToNodeID": "tonode"})
+    return rows
+
+
+@pytest.mark.parametrize("lower", [False, True], ids=["FromNodeID", "fromnode"])
+def test_read_recognises_nvdb_ruteplan_by_its_node_ids(tmp_path, lower):
+    _nvdb_rows(lower).to_file(tmp_path / "ruteplan.gpkg")
+    net = RoadNetwork.read(tmp_path / "ruteplan.gpkg")
+    assert net.has_time and net.nodes["node_id"].tolist() == ["1", "2", "3"]
+    assert net.edges[["forward", "backward"]].to_numpy().tolist() == [[True, False], [True, True]]
+    as_lines = RoadNetwork.read(tmp_path / "ruteplan.gpkg", format="lines")
+    assert not as_lines.has_time
+
+
+def test_read_a_file_of_several_layers_needs_the_layer(tmp_path):
+    path = tmp_path / "vegdata.gpkg"
+    _nvdb_rows().to_file(path, layer="ruteplan")
+    lines([(0, 0), (5, 5)]).to_file(path, layer="stier")
+    with pytest.raises(InputError, match=r"2 layers 'ruteplan', 'stier'; choose one with layer="):
+        RoadNetwork.read(path)
+    assert RoadNetwork.read(path, layer="ruteplan").has_time
+    assert RoadNetwork.read(path, layer="stier").n_edges == 1
+    with pytest.raises(InputError, match="no layer 'veger'"):
+        RoadNetwork.read(path, layer="veger")
+
+
+def test_read_a_filegdb_folder(tmp_path):
+    path = tmp_path / "vegnett.gdb"
+    try:
+        _nvdb_rows().to_file(path, layer="ruteplan", driver="OpenFileGDB")
+        lines([(0, 0), (5, 5)]).to_file(path, layer="stier", driver="OpenFileGDB")
+    except Exception as error:  # GDAL without the FileGDB writer
+        pytest.skip(f"cannot write a FileGDB here: {error}")
+    assert path.is_dir()
+    with pytest.raises(InputError, match="choose one with layer="):
+        RoadNetwork.read(path)
+    assert RoadNetwork.read(path, layer="ruteplan").n_edges == 2
+
+
+def test_read_names_a_missing_or_unreadable_file(tmp_path):
+    with pytest.raises(FileReadError, match=r"the road file .*mangler\.gpkg does not exist"):
+        RoadNetwork.read(tmp_path / "mangler.gpkg")
+    (tmp_path / "veger.gpkg").write_bytes(b"junk" * 100)
+    with pytest.raises(FileReadError, match=r"cannot read the road file .*veger\.gpkg"):
+        RoadNetwork.read(tmp_path / "veger.gpkg")
+    with pytest.raises(InputError, match="format must be one of"):
+        RoadNetwork.read(tmp_path / "veger.gpkg", format="shape")
+
+
+@pytest.mark.realdata
+def test_read_osm_by_its_suffix_and_nvdb_from_the_real_extract(shared_data):
+    osm = RoadNetwork.read(shared_data / "oslo_operaen_2025.osm.pbf")
+    assert osm.n_edges == RoadNetwork.from_osm(shared_data / "oslo_operaen_2025.osm.pbf").n_edges
+    with pytest.raises(InputError, match="layer= is not used"):
+        RoadNetwork.read(shared_data / "oslo_operaen_2025.osm.pbf", layer="lines")
+    with pytest.warns(GeokoblingWarning, match="no node id"):
+        nvdb = RoadNetwork.read(shared_data / "nvdb_vegnett_ruteplan_oslo_utdrag_2021.gpkg")
+    assert nvdb.has_time and nvdb.n_edges == 1000

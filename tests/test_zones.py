@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from conftest import assert_keyed, with_index
 from geokobling import GeokoblingWarning, MappingError, build_zones
 
 CRS = "EPSG:25833"
@@ -51,7 +52,8 @@ def test_built_zones_are_contiguous_within_a_kommune_and_large_enough(seed):
     population = rng.integers(0, 900, rows * cols)
     frame = _lattice(rows, cols, population, lambda c: "0301" if c < 6 else "0219")
     zones = build_zones(frame, min_population=2000)
-    assert zones["grunnkrets"].tolist() == frame["grunnkrets"].tolist()
+    _assert_keyed_by_sone(zones)
+    assert sorted(zones["grunnkrets"]) == sorted(frame["grunnkrets"])
     graph = _queen_graph(rows, cols, frame)
     people = dict(zip(frame["grunnkrets"], frame["population"], strict=True))
     for sone, members in zones.groupby("sone"):
@@ -65,6 +67,25 @@ def test_built_zones_are_contiguous_within_a_kommune_and_large_enough(seed):
         assert members["sone_centre"].iloc[0] == most, sone
     # in a connected kommune above the limit no zone is left below it
     assert set(zones["sone_status"]) == {"ok"}
+
+
+def _assert_keyed_by_sone(zones: pd.DataFrame) -> None:
+    """Keyed by the new code: sorted by sone and then grunnkrets (one row each), a fresh RangeIndex."""
+    key = pd.Series(list(zip(zones["sone"], zones["grunnkrets"], strict=True)), index=zones.index)
+    assert_keyed(zones.assign(key=key), "key", columns=["grunnkrets", "kommune", "sone", "sone_centre"])
+
+
+def test_zones_are_keyed_by_sone_whatever_the_input_index(index_kind):
+    frame = with_index(
+        _lattice(3, 4, [900, 50, 700, 400, 800, 300, 600, 200, 1000, 100, 500, 650]), index_kind
+    )
+    shuffled = frame.sample(frac=1.0, random_state=2)
+    zones = build_zones(shuffled, min_population=1500)
+    _assert_keyed_by_sone(zones)
+    pd.testing.assert_frame_equal(zones, build_zones(frame, min_population=1500))
+    given = build_zones(frame, zones=zones.set_index("grunnkrets")["sone"])  # a Series as the mapping
+    _assert_keyed_by_sone(given)
+    pd.testing.assert_frame_equal(given.drop(columns="sone_status"), zones.drop(columns="sone_status"))
 
 
 def test_small_kommune_is_one_zone():
@@ -106,16 +127,18 @@ def test_given_zones_are_validated():
     frame = _lattice(1, 4, [10, 20, 30, 40], lambda c: "0301" if c < 3 else "0219")
     codes = frame["grunnkrets"].tolist()
     good = pd.DataFrame({"grunnkrets": codes, "sone": ["a", "a", "b", "c"]})
-    zones = build_zones(frame, zones=good)
+    zones = build_zones(frame, zones=good).set_index("grunnkrets").loc[codes]
     assert zones["sone_centre"].tolist() == [codes[1], codes[1], codes[2], codes[3]]
     assert set(zones["sone_status"]) == {"ok"}
 
     with pytest.warns(GeokoblingWarning, match="not contiguous: 'a'"):
         broken = build_zones(frame, zones=dict(zip(codes, ["a", "b", "a", "c"], strict=True)))
-    assert broken["sone_status"].tolist() == ["not_contiguous", "ok", "not_contiguous", "ok"]
+    _assert_keyed_by_sone(broken)
+    status = broken.set_index("grunnkrets").loc[codes, "sone_status"]
+    assert status.tolist() == ["not_contiguous", "ok", "not_contiguous", "ok"]
     with pytest.warns(GeokoblingWarning, match="span several kommuner: 'b'"):
         crossing = build_zones(frame, zones=dict(zip(codes, ["a", "a", "b", "b"], strict=True)))
-    assert crossing["sone_status"].tolist()[2:] == ["crosses_kommuner"] * 2
+    assert crossing.set_index("grunnkrets").loc[codes[2:], "sone_status"].tolist() == ["crosses_kommuner"] * 2
 
     with pytest.raises(MappingError, match=codes[3]):
         build_zones(frame, zones=dict(zip(codes[:3], "aab", strict=True)))
@@ -137,6 +160,7 @@ def test_oslo_zones_from_the_1km_grid(shared_data):
         ].to_numpy()
     with pytest.warns(GeokoblingWarning, match="isolated"):
         zones = build_zones(units, min_population=2000)
+    _assert_keyed_by_sone(zones)
     assert len(zones) == 591
     people = zones.groupby("sone")["sone_population"].first()
     assert people.sum() == pytest.approx(units["population"].sum())

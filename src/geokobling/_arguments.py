@@ -157,7 +157,7 @@ def on_input_rows(result: pd.DataFrame, inputs: Frame, *, keep_input: bool) -> p
 
     With ``keep_input`` the result is a copy of ``inputs`` (a GeoDataFrame stays one, its CRS kept)
     whose columns of the same name as a result column are replaced, and the other result columns
-    added at the end.
+    added at the end; the result's ``attrs`` are kept.
 
     Examples
     --------
@@ -175,4 +175,5 @@ def on_input_rows(result: pd.DataFrame, inputs: Frame, *, keep_input: bool) -> p
     combined = inputs.copy()
     for column in result.columns:
         combined[column] = result[column]
+    combined.attrs.update(result.attrs)
     return combined

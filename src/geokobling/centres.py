@@ -51,6 +51,7 @@ import rasterio
 import shapely
 from pyproj import CRS
 
+from . import _arguments as arguments
 from .checks import WORKING_CRS, non_negative_numbers, require_columns, require_geometries, to_working_crs
 from .codes import kommune_of, normalize_codes
 from .errors import FileReadError, InputError, format_values, warn
@@ -81,9 +82,9 @@ def population_centres(
     addresses: gpd.GeoDataFrame | None = None,
     raster: str | os.PathLike | tuple | None = None,
     grid: gpd.GeoDataFrame | None = None,
-    population: str = "population",
-    residents: str = "residents",
+    population: str | None = None,
     split: str = "area",
+    keep_input: bool = False,
 ) -> gpd.GeoDataFrame:
     """The population-weighted centre and the population of every grunnkrets.
 
@@ -95,24 +96,27 @@ def population_centres(
         Polygons with a ``grunnkrets`` code column and optionally ``kommune`` (else taken from the
         code). Any CRS; refused without one.
     addresses
-        Points with a ``residents`` column. Assigned by their own ``grunnkrets`` column where it is
-        filled, otherwise by point in polygon.
+        Points with a column of residents (``population``). Assigned by their own ``grunnkrets``
+        column where it is filled, otherwise by point in polygon.
     raster
         A raster file path, or a tuple ``(array, transform, crs)``; band 1 holds people per cell,
         nodata and NaN count as 0.
     grid
-        Grid cells as polygons with a ``population`` column (e.g. SSB's ``popTot``).
+        Grid cells as polygons with a population column (``population``, e.g. SSB's ``popTot``).
     population
-        The population column of ``grid``.
-    residents
-        The residents column of ``addresses``.
+        The column of people counts of ``addresses`` or ``grid``; by default ``"residents"`` for
+        addresses (as in the address register) and ``"population"`` for a grid.
     split
         ``"area"``, ``"centre"`` or ``"auto"``: how grid and raster cells reach grunnkretser (see
         the module docstring).
+    keep_input
+        Return the grunnkretser themselves (a copy, polygons and CRS kept) with the result's columns
+        added, the centre as a second geometry column ``centre``: a map needs no merge.
 
     Returns
     -------
-    geopandas.GeoDataFrame in EPSG:25833, one row per grunnkrets in input order: ``grunnkrets``,
+    geopandas.GeoDataFrame in EPSG:25833, one row per grunnkrets, on the input's index and in its
+    order: ``grunnkrets``,
     ``kommune``, ``population`` (float), ``method`` (``"addresses"``, ``"raster"``, or for a grid
     ``"grid_area"`` when any of its people came from a cell split by area, else ``"grid_centre"``),
     ``status`` (``"ok"`` or ``"no_population"``, which has an empty point and is also warned about)
@@ -123,7 +127,12 @@ def population_centres(
     ------
     InputError
         No source or several, an unknown ``split``, missing or negative populations, duplicate
-        grunnkrets codes; :class:`~geokobling.errors.CRSError` for data without CRS.
+        grunnkrets codes or index labels; :class:`~geokobling.errors.CRSError` for data without CRS.
+
+    See Also
+    --------
+    polygon_centres : a point inside each grunnkrets, for populations known only per grunnkrets.
+    geokobling.strukturkriteriet : the criterion measured from these centres.
 
     Examples
     --------
@@ -146,19 +155,22 @@ def population_centres(
     ]
     if len(given) != 1:
         raise InputError(f"give exactly one of addresses=, raster= or grid= (got {given or 'none'})")
+    keep_input = arguments.flag(keep_input, "keep_input")
     units = _units(grunnkretser)
     geometries = _valid(units.geometry.to_numpy())
     if addresses is not None:
-        pieces = _address_pieces(addresses, units["grunnkrets"], geometries, residents=residents)
+        pieces = _address_pieces(
+            addresses, units["grunnkrets"], geometries, residents=population or "residents"
+        )
         method = np.full(len(units), "addresses", dtype=object)
     else:
         if raster is not None:
             cells, people = _raster_cells(raster)
         else:
-            cells, people = _grid_cells(grid, population)
+            cells, people = _grid_cells(grid, population or "population")
         pieces = _cell_pieces(cells, people, geometries, split=split)
         method = _grid_method(pieces, len(units), from_raster=raster is not None, split=split)
-    return _centres(units, pieces, method)
+    return _on_grunnkretser(_centres(units, pieces, method), grunnkretser, keep_input)
 
 
 def polygon_centres(
@@ -166,6 +178,7 @@ def polygon_centres(
     population_table: pd.DataFrame | None = None,
     *,
     population: str = "population",
+    keep_input: bool = False,
 ) -> gpd.GeoDataFrame:
     """Centres at a point inside each grunnkrets, for when the population is known only per grunnkrets.
 
@@ -181,10 +194,18 @@ def polygon_centres(
     population_table
         A table with ``grunnkrets`` and ``population`` columns. Codes without a polygon are reported
         (their people in ``attrs["unassigned_population"]``); polygons without a row get no people.
+    population
+        The population column of ``population_table``, or of ``grunnkretser`` without a table.
+    keep_input
+        As for :func:`population_centres`.
 
     Returns
     -------
     As :func:`population_centres`, with ``method`` ``"polygon"``.
+
+    See Also
+    --------
+    population_centres : centres weighted by where the people live.
 
     Examples
     --------
@@ -194,6 +215,7 @@ def polygon_centres(
     >>> polygon_centres(units)[["population", "method"]].values.tolist()
     [[120.0, 'polygon']]
     """
+    keep_input = arguments.flag(keep_input, "keep_input")
     units = _units(grunnkretser)
     geometries = _valid(units.geometry.to_numpy())
     if population_table is None:
@@ -220,7 +242,17 @@ def polygon_centres(
         np.zeros(len(unit), dtype=bool),
         what="table row(s)",
     )
-    return _centres(units, pieces, np.full(len(units), "polygon", dtype=object))
+    result = _centres(units, pieces, np.full(len(units), "polygon", dtype=object))
+    return _on_grunnkretser(result, grunnkretser, keep_input)
+
+
+def _on_grunnkretser(
+    result: gpd.GeoDataFrame, grunnkretser: gpd.GeoDataFrame, keep_input: bool
+) -> gpd.GeoDataFrame:
+    """The centres on the grunnkretser's index; or the grunnkretser with them, the centre as ``centre``."""
+    if keep_input:
+        result = result.rename_geometry("centre")
+    return arguments.on_input_rows(result, grunnkretser, keep_input=keep_input)
 
 
 def _units(grunnkretser: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -235,6 +267,7 @@ def _units(grunnkretser: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             f"grunnkretser holds duplicate grunnkrets code(s) {format_values(duplicated)}; "
             "dissolve them into one polygon per code first"
         )
+    arguments.refuse_duplicate_index(grunnkretser, source="grunnkretser")
     if "kommune" in units.columns:
         kommune = normalize_codes(units["kommune"], "kommune", column="kommune", source="grunnkretser")
     else:

@@ -92,26 +92,13 @@ def _reading(path: str, what: str, read: Callable):  # noqa: ANN202
 
 
 def _read_network(path: str, kind: str):  # noqa: ANN202
-    import pyogrio
-
+    from .errors import FileReadError
     from .network import RoadNetwork
 
-    if kind == "auto":
-        kind = "osm" if path.endswith((".osm.pbf", ".osm")) else "lines"
-        if kind == "lines":
-            info = _reading(path, "the --roads", pyogrio.read_info)
-            columns = {c.lower() for c in info["fields"]}
-            kind = (
-                "nvdb" if {"fromnodeid", "tonodeid"} <= columns or {"fromnode", "tonode"} <= columns else kind
-            )
-    if kind == "osm":
-        return RoadNetwork.from_osm(path)
-    lines = _read_layer(path, "the --roads")
-    if kind == "nvdb":
-        return RoadNetwork.from_nvdb(lines)
-    oneway = "oneway" if "oneway" in lines.columns else None
-    ferry = "ferry" if "ferry" in lines.columns else None
-    return RoadNetwork.from_lines(lines, oneway=oneway, ferry=ferry)
+    try:
+        return RoadNetwork.read(path, format=kind)
+    except FileReadError as error:
+        raise FileReadError(f"--roads: {error}") from error
 
 
 def _read_centres(args: argparse.Namespace):  # noqa: ANN202

@@ -53,7 +53,7 @@ def build_zones(
     *,
     min_population: float = 2000,
     population: str = "population",
-    zones: pd.DataFrame | Mapping[object, object] | None = None,
+    zones: pd.DataFrame | pd.Series | Mapping[object, object] | None = None,
     tolerance: float = 0.0,
 ) -> pd.DataFrame:
     """Group the grunnkretser of each kommune into contiguous zones of at least ``min_population`` people.
@@ -67,15 +67,17 @@ def build_zones(
     population
         The population column of ``grunnkretser``.
     zones
-        A given grunnkrets → sone table (DataFrame ``[grunnkrets, sone]`` or a dict) to validate and
-        complete instead of building zones: every grunnkrets must be mapped exactly once; zones that
-        are not contiguous or span several kommuner are warned about and flagged in ``sone_status``.
+        A given grunnkrets → sone table (DataFrame ``[grunnkrets, sone]``, a dict or a Series indexed
+        by grunnkrets) to validate and complete instead of building zones: every grunnkrets must be
+        mapped exactly once; zones that are not contiguous or span several kommuner are warned about
+        and flagged in ``sone_status``.
     tolerance
         Polygons closer than this (metres) count as neighbours.
 
     Returns
     -------
-    pandas.DataFrame, one row per grunnkrets in input order: ``grunnkrets``, ``kommune``, ``sone``,
+    pandas.DataFrame, one row per grunnkrets, sorted by ``sone`` and then ``grunnkrets``, with a fresh
+    RangeIndex: ``grunnkrets``, ``kommune``, ``sone``,
     ``sone_centre`` (grunnkrets code of the zone's most populous grunnkrets), ``sone_population``,
     ``sone_status`` (``"ok"``, ``"small_kommune"``, ``"isolated"``, or for given zones
     ``"not_contiguous"`` / ``"crosses_kommuner"``).
@@ -86,6 +88,10 @@ def build_zones(
         A given table leaves grunnkretser unmapped or maps them twice.
     InputError
         Missing or negative populations, duplicate codes, ``min_population <= 0``.
+
+    See Also
+    --------
+    geokobling.sonekriteriet : the criterion measured over these zones.
 
     Examples
     --------
@@ -227,8 +233,10 @@ def _merge_remnants(
         del groups[small]
 
 
-def _given(zones: pd.DataFrame | Mapping[object, object], codes: np.ndarray) -> np.ndarray:
-    if isinstance(zones, Mapping):
+def _given(zones: pd.DataFrame | pd.Series | Mapping[object, object], codes: np.ndarray) -> np.ndarray:
+    if isinstance(zones, pd.Series):
+        table = pd.DataFrame({"grunnkrets": zones.index.to_numpy(), "sone": zones.to_numpy()})
+    elif isinstance(zones, Mapping):
         table = pd.DataFrame({"grunnkrets": list(zones.keys()), "sone": list(zones.values())})
     else:
         require_columns(zones, ["grunnkrets", "sone"], source="zones")
@@ -284,7 +292,7 @@ def _table(
     ranked = frame.sort_values(["sone", "people", "grunnkrets"], ascending=[True, False, True])
     centre = ranked.groupby("sone")["grunnkrets"].first()
     total = frame.groupby("sone")["people"].sum()
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "grunnkrets": pd.array(codes, dtype="string"),
             "kommune": pd.array(kommune, dtype="string"),
@@ -294,3 +302,4 @@ def _table(
             "sone_status": status,
         }
     )
+    return table.sort_values(["sone", "grunnkrets"], kind="stable", ignore_index=True)

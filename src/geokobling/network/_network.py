@@ -208,7 +208,7 @@ class RoadNetwork:
         path: str | Path,
         *,
         layer: str | None = None,
-        format: Literal["auto", "osm", "nvdb", "lines"] = "auto",
+        format: str = "auto",
     ) -> RoadNetwork:
         """Read a road file, choosing the reader from what the file holds.
 
@@ -268,8 +268,9 @@ class RoadNetwork:
         source = path.name if layer is None else f"layer {layer!r} of {path.name}"
         if road_format(path, frame.columns, format=format) == "nvdb":
             return cls(nvdb_to_edges(frame, source=source), source=source)
-        columns = {name: name if name in frame.columns else None for name in ("oneway", "ferry")}
-        return cls(lines_to_edges(frame, **columns, source=source), source=source)
+        oneway = "oneway" if "oneway" in frame.columns else None
+        ferry = "ferry" if "ferry" in frame.columns else None
+        return cls(lines_to_edges(frame, oneway=oneway, ferry=ferry, source=source), source=source)
 
     @classmethod
     def from_networkx(cls, G: nx.Graph) -> RoadNetwork:
