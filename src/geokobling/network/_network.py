@@ -143,6 +143,10 @@ class RoadNetwork:
             Also split lines at every vertex they share exactly with another line (or themselves),
             as OSM ways share nodes: use it for whole OSM ways exported to a line layer.
 
+        See Also
+        --------
+        read : reads a road file and chooses this reader or another by what it holds.
+
         Examples
         --------
         >>> from shapely.geometry import LineString
@@ -171,6 +175,10 @@ class RoadNetwork:
         ``drivetime_fw``/``drivetime_bw``) are the minutes each way; ``SHAPE_Length`` (or the line
         length when absent) the length. ``ferry`` names a boolean ferry column, if any.
 
+        See Also
+        --------
+        read : reads a road file and chooses this reader or another by what it holds.
+
         Examples
         --------
         >>> from shapely.geometry import LineString
@@ -192,6 +200,10 @@ class RoadNetwork:
         (``area=yes``) are dropped and ferry routes (``route=ferry``) kept as ferry edges. Ways are
         split where they share OSM nodes (identical coordinates) and at their ends. ``oneway=yes``,
         ``true``, ``1`` and roundabouts are one-way along the way, ``oneway=-1`` against it.
+
+        See Also
+        --------
+        read : reads a road file and chooses this reader or another by what it holds.
 
         Examples
         --------
@@ -476,6 +488,11 @@ class RoadNetwork:
             of the edge, 0 = largest) and ``status``: ``snapped``, ``too_far`` (the distance to the
             nearest edge is still given) or ``no_geometry`` (missing or empty point).
 
+        See Also
+        --------
+        routing_graph : the graph with the snapped points joined in.
+        distances : road distances between points.
+
         Examples
         --------
         >>> from shapely.geometry import LineString, Point
@@ -588,6 +605,11 @@ class RoadNetwork:
         (:func:`geokobling.paths.spatial_order`), so look them up by ``point_nodes`` and ``xy``. ``max_distance``,
         ``largest_component`` and ``routable`` are passed to :meth:`snap`.
 
+        See Also
+        --------
+        snap : where each point joins the network.
+        distances : road distances between points, from this graph.
+
         Examples
         --------
         >>> from shapely.geometry import LineString, Point
@@ -665,6 +687,11 @@ class RoadNetwork:
             ``distance`` (metres, or minutes with ``weight="time"``) and ``by_road``, one row per pair
             reached within ``cutoff``, sorted by origin then distance. ``how="matrix"``: origins ×
             destinations with NaN where unreachable or beyond ``cutoff``.
+
+        See Also
+        --------
+        snap : where each point joins the network.
+        routing_graph : the graph the distances are searched on.
 
         Examples
         --------
