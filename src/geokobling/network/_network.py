@@ -110,7 +110,7 @@ class RoadNetwork:
     @classmethod
     def from_lines(
         cls,
-        gdf: gpd.GeoDataFrame,
+        roads: gpd.GeoDataFrame,
         *,
         oneway: str | None = None,
         ferry: str | None = None,
@@ -128,7 +128,7 @@ class RoadNetwork:
 
         Parameters
         ----------
-        gdf : GeoDataFrame
+        roads : GeoDataFrame
             Road lines in any projected or geographic CRS (transformed to EPSG:25833).
         oneway : str, optional
             Column of one-way flags: true/yes/1 = only along the line's direction, -1 = only
@@ -156,7 +156,7 @@ class RoadNetwork:
         3
         """
         parts = lines_to_edges(
-            gdf,
+            roads,
             oneway=oneway,
             ferry=ferry,
             time=time,
@@ -166,7 +166,7 @@ class RoadNetwork:
         return cls(parts, source="the line layer")
 
     @classmethod
-    def from_nvdb(cls, gdf: gpd.GeoDataFrame, *, ferry: str | None = None) -> RoadNetwork:
+    def from_nvdb(cls, roads: gpd.GeoDataFrame, *, ferry: str | None = None) -> RoadNetwork:
         """Build a network from NVDB vegnett ruteplan (Statens vegvesen's routing network).
 
         Nodes come from the ids ``FromNodeID``/``ToNodeID`` (or ``fromnode``/``tonode``), not from
@@ -188,7 +188,7 @@ class RoadNetwork:
         >>> RoadNetwork.from_nvdb(rows).edges[["u", "v", "forward", "backward"]].to_numpy().tolist()
         [[0, 1, True, False]]
         """
-        return cls(nvdb_to_edges(gdf, ferry=ferry, source="the NVDB layer"), source="the NVDB layer")
+        return cls(nvdb_to_edges(roads, ferry=ferry, source="the NVDB layer"), source="the NVDB layer")
 
     @classmethod
     def from_osm(cls, path: str | Path, *, network_type: Literal["drive", "all"] = "drive") -> RoadNetwork:
@@ -285,10 +285,10 @@ class RoadNetwork:
         return cls(lines_to_edges(frame, oneway=oneway, ferry=ferry, source=source), source=source)
 
     @classmethod
-    def from_networkx(cls, G: nx.Graph) -> RoadNetwork:
+    def from_networkx(cls, graph: nx.Graph) -> RoadNetwork:
         """Build a network from a networkx graph in osmnx convention.
 
-        Nodes need ``x``, ``y`` (in ``G.graph["crs"]``, else taken as EPSG:25833); edges need
+        Nodes need ``x``, ``y`` (in ``graph.graph["crs"]``, else taken as EPSG:25833); edges need
         ``length`` in metres and may carry ``travel_time`` (seconds, as osmnx), ``ferry`` and a
         ``geometry`` line (else a straight line). An undirected graph is two-way throughout; in a
         directed graph each u→v edge that has a v→u edge of the same length becomes one two-way edge.
@@ -301,7 +301,7 @@ class RoadNetwork:
         >>> RoadNetwork.from_networkx(G)
         RoadNetwork(2 nodes, 1 edges, 2 arcs, 1 weak component)
         """
-        return cls(networkx_to_edges(G), source="the networkx graph")
+        return cls(networkx_to_edges(graph), source="the networkx graph")
 
     # --- what it holds ------------------------------------------------------------------------
 
