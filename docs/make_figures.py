@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
+from matplotlib.colors import ListedColormap  # noqa: E402
 
 import geokobling as gk  # noqa: E402
 from geokobling import indicators  # noqa: E402
@@ -111,10 +112,9 @@ def points_layers(region, areas) -> None:
         points=located,
         land=region.land,
         boundaries=region.kommuner,
-        cmap="Pastel2",
+        cmap=ListedColormap(["#e5d8bd", "#ccebc5", "#fddaec"]),
         title="Skoler og barnehager i demoregionen",
         legend_title="Kommune",
-        alpha=0.55,
     )
     save(ax, "punkter.png")
 

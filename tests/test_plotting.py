@@ -33,10 +33,14 @@ from geokobling.plotting import (
     plot_pair,
 )
 
-mapclassify = pytest.importorskip("mapclassify")
-
 CRS = "EPSG:25833"
 SKEWED = [1.0, 1.1, 1.3, 2.0, 2.2, 3.5, 4.0, 4.1, 6.0, 232.0]  # one far outlier, like the 2015 table's 232 km
+
+
+@pytest.fixture
+def mapclassify():
+    """mapclassify, for the tests of classes (plot draws colour bars without it)."""
+    return pytest.importorskip("mapclassify")
 
 
 @pytest.fixture(autouse=True)
@@ -152,7 +156,7 @@ def test_colour_bar_ticks_are_written_the_norwegian_way_and_shares_in_percent():
 
 
 @pytest.mark.parametrize("scheme", ["quantiles", "equal_interval", "fisher_jenks", "natural_breaks"])
-def test_classes_are_mapclassify_classes_with_their_ranges_in_the_legend(scheme):
+def test_classes_are_mapclassify_classes_with_their_ranges_in_the_legend(scheme, mapclassify):
     ax = plot(cells(SKEWED), "value", scheme=scheme, k=4, cmap="viridis")
     reference = mapclassify.classify(np.array(SKEWED), scheme, k=4)
     k = len(reference.bins)
@@ -168,13 +172,13 @@ def test_classes_are_mapclassify_classes_with_their_ranges_in_the_legend(scheme)
     )
 
 
-def test_quantiles_spread_a_skewed_column_over_all_classes():
+def test_quantiles_spread_a_skewed_column_over_all_classes(mapclassify):
     ax = plot(cells(SKEWED), "value", scheme="quantiles", k=5, cmap="viridis")
     colours = cell_colours(ax, len(SKEWED))
     assert len(np.unique(colours.round(6), axis=0)) == 5  # two cells per class, the outlier in the last
 
 
-def test_own_breaks_make_classes_up_to_the_largest_value():
+def test_own_breaks_make_classes_up_to_the_largest_value(mapclassify):
     ax = plot(cells([1.0, 2.0, 3.0, 4.0, 232.0]), "value", scheme=[2, 5], cmap="viridis")
     assert legend_texts(ax) == ["1–2", "2–5", "5–232"]
     cmap = plt.get_cmap("viridis")
@@ -182,7 +186,7 @@ def test_own_breaks_make_classes_up_to_the_largest_value():
     np.testing.assert_allclose(cell_colours(ax, 5), expected, atol=1e-6)
 
 
-def test_class_ranges_of_shares_are_in_percent_and_english_on_request():
+def test_class_ranges_of_shares_are_in_percent_and_english_on_request(mapclassify):
     frame = cells([0.1, 0.2, 0.3, 0.4], "low_income_share")
     assert legend_texts(plot(frame, "low_income_share", scheme=[0.25])) == ["10–25\u00a0%", "25–40\u00a0%"]
     assert legend_texts(plot(cells([1.25, 2.5, 10.0]), "value", scheme=[2.5], language="en")) == [
@@ -191,14 +195,14 @@ def test_class_ranges_of_shares_are_in_percent_and_english_on_request():
     ]
 
 
-def test_a_near_white_end_of_the_colour_map_is_not_used_for_a_class():
+def test_a_near_white_end_of_the_colour_map_is_not_used_for_a_class(mapclassify):
     ax = plot(cells([1.0, 2.0, 3.0]), "value", scheme=[1, 2], cmap="Blues")
     lightest = colour_at(ax, 500, 500)
     assert not np.allclose(lightest, plt.get_cmap("Blues")(0.0))
     np.testing.assert_allclose(lightest, plt.get_cmap("Blues")(0.15), atol=1e-6)
 
 
-def test_fewer_distinct_values_than_classes_is_warned_about():
+def test_fewer_distinct_values_than_classes_is_warned_about(mapclassify):
     with pytest.warns(
         GeokoblingWarning, match=r"only 2 distinct value\(s\); drawn in 2 class\(es\), not k=5"
     ):
@@ -206,12 +210,12 @@ def test_fewer_distinct_values_than_classes_is_warned_about():
     assert len(legend_texts(ax)) == 2
 
 
-def test_an_unknown_scheme_is_an_input_error():
+def test_an_unknown_scheme_is_an_input_error(mapclassify):
     with pytest.raises(InputError, match="scheme='jenks_magic' is not a mapclassify scheme"):
         plot(cells([1.0, 2.0, 3.0]), "value", scheme="jenks_magic")
 
 
-def test_a_scheme_for_categories_or_a_bad_k_is_an_input_error():
+def test_a_scheme_for_categories_or_a_bad_k_is_an_input_error(mapclassify):
     with pytest.raises(
         InputError, match="scheme='quantiles' classifies numbers, but column 'area' holds categories"
     ):
@@ -352,7 +356,7 @@ def test_the_2018_grunnkretser_of_baerum_dissolve_into_one_clean_outline(shared_
 # ---------------------------------------------------------------- paired maps
 
 
-def test_plot_pair_shares_one_set_of_classes_and_one_legend():
+def test_plot_pair_shares_one_set_of_classes_and_one_legend(mapclassify):
     before = cells([1.0, 2.0, 8.0, 9.0], "strukturkriteriet_km")
     after = cells([2.0, 30.0], "strukturkriteriet_km")
     left, right = plot_pair(before, after, "strukturkriteriet_km", scheme="quantiles", k=3, cmap="viridis")
@@ -540,7 +544,7 @@ def test_coded_categories_get_labels_and_names_stay_names():
     assert category_label("population_band", "below") == CATEGORY_LABELS["below"] == "under målet"
 
 
-def test_symbols_scale_bar_and_points_speak_english_on_request():
+def test_symbols_scale_bar_and_points_speak_english_on_request(mapclassify):
     points = gpd.GeoDataFrame(geometry=[Point(500, 500), None], crs=CRS)
     ax = plot(cells([1.0, None], people=[5, 0]), "value", population="people", points=points, language="en")
     assert legend_texts(ax) == ["no inhabitants", "Units (1 without location)"]
@@ -655,7 +659,7 @@ def test_explore_makes_a_folium_map_with_a_layer_per_points_layer():
     assert "tile.openstreetmap.org" in html
 
 
-def test_explore_draws_no_real_tiles_under_fictitious_data_and_captions_with_the_label():
+def test_explore_draws_no_real_tiles_under_fictitious_data_and_captions_with_the_label(mapclassify):
     pytest.importorskip("folium")
     frame = gpd.GeoDataFrame(
         {"strukturkriteriet_km": [1.0, 4.0], "status": ["ok", "no_centre"]},
