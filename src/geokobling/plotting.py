@@ -813,7 +813,7 @@ def plot(
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['1,0–2,3', '2,3–3,7', '3,7–232,0', 'ingen innbyggere']
     """
-    language_key = check_language(language)
+    check_language(language)
     scale_options = {
         "scheme": scheme,
         "k": k,
@@ -844,7 +844,7 @@ def plot(
             ax, scale, panel.symbols, panel.land_layer is not None, panel.point_entries, legend_kwds or {}
         )
     panel.furnish(ax, scale_bar=scale_bar, north_arrow=north_arrow)
-    line = _source_line(source, panel.layers, ("no", "en")[language_key])
+    line = _source_line(source, panel.layers, language)
     if line:
         carto.add_attribution(ax, line)
     _save(ax, path)
@@ -1066,7 +1066,7 @@ north_arrow, language, gap
     >>> [t.get_text() for t in right.get_legend().get_texts()], left.get_legend() is None
     (['2–4', '4–6', '6–8'], True)
     """
-    language_key = check_language(language)
+    check_language(language)
     if len(titles) != 2:
         raise InputError(f"titles must be two titles (left, right), not {len(titles)}")
     per_panel: list[dict[str, Any]] = [{}, {}]
@@ -1112,7 +1112,7 @@ north_arrow, language, gap
     ordered = [s for s in _ROW_KINDS if s in symbols]
     water = any(panel.land_layer is not None for panel, _ in panels)
     _draw_legend(axes[1], scale, ordered, water, entries, legend_kwds or {})
-    line = _source_line(source, panels[0][0].layers + right_panel.layers, ("no", "en")[language_key])
+    line = _source_line(source, panels[0][0].layers + right_panel.layers, language)
     if line:
         carto.add_attribution(axes[1], line)
     _save(axes[1], path)
