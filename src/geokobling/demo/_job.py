@@ -314,6 +314,6 @@ def _map_step(region: Any, values: pd.DataFrame, steps: _Steps) -> None:
     )
     path = steps.result.folder / "strukturkriteriet_map.png"
     ax = plot(layer, "strukturkriteriet_km", boundaries=region.kommuner, path=path)
-    plt.close(ax.figure)
+    plt.close(ax.get_figure(root=True))
     steps.result.files.append(path)
     steps.note(f"map: {path.name}")
