@@ -15,6 +15,7 @@ import rasterio
 import shapely
 from pyproj import Transformer
 
+import geokobling as gk
 from geokobling.codes import normalize_codes
 from geokobling.demo import make_demo_region, write_demo
 
@@ -331,3 +332,10 @@ def test_written_raster_and_files_read_back(tmp_path, region):
         "Elevtall",
     }
     assert set(nested[0]["Besoksadresse"]) == {"Adresse", "Postnummer", "Poststed"}
+
+
+def test_every_demo_table_is_marked_fictitious(region):
+    """Maps of the demo say 'fiktive data' and put no real map tiles under the fictitious landscape."""
+    tables = [getattr(region, name) for name in ("grunnkretser", "kommuner", "roads", "addresses", "land")]
+    assert all(table.attrs.get("fictitious") is True for table in tables)
+    assert gk.plotting._sources([region.grunnkretser])[1] is True

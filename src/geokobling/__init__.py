@@ -92,6 +92,7 @@ _EXPORTS: dict[str, str] = {
     # plotting
     "plot": "plotting",
     "explore": "plotting",
+    "plot_pair": "plotting",
 }
 
 _SUBMODULES = frozenset(
@@ -191,7 +192,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
     from .linking import catchment_share, check_register, link_layers, link_units, unit_table
     from .neighbourhoods import dissimilarity_index, population_neighbourhoods
     from .network import RoadNetwork
-    from .plotting import explore, plot
+    from .plotting import explore, plot, plot_pair
     from .reaggregation import reaggregate
     from .registers import read_register
     from .zones import build_zones

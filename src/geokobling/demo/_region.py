@@ -89,6 +89,9 @@ class DemoRegion:
             if hasattr(getattr(self, f.name), "copy") and f.name != "raster_transform"
         }
         changes["broken_rows"] = {kind: dict(rows) for kind, rows in self.broken_rows.items()}
+        for table in changes.values():
+            if isinstance(table, pd.DataFrame):
+                table.attrs["fictitious"] = True  # maps say so, and put no real map tiles under it
         return replace(self, **changes)
 
     def write_population_raster(self, path: str | Path) -> Path:
