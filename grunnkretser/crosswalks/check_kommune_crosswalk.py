@@ -424,8 +424,9 @@ def border_displacement(crosswalk: pd.DataFrame, data: Path, step: float = 200.0
         for part in shapely.get_parts(merged)
         for point in shapely.line_interpolate_point(part, np.arange(0, part.length, step))
     ]
-    borders_2024 = shapely.union_all(read_polygons(data, 2024).geometry.boundary.to_numpy())
-    return shapely.distance(np.array(points), borders_2024)
+    borders_2024 = shapely.STRtree(read_polygons(data, 2024).geometry.boundary.to_numpy())
+    _, distances = borders_2024.query_nearest(np.array(points), return_distance=True, all_matches=False)
+    return distances
 
 
 def nearest_placement_errors(crosswalk: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
