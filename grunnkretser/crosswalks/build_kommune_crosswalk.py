@@ -30,9 +30,9 @@ PREVIOUS = dict(zip(STEP_YEARS, (2015, *STEP_YEARS[:-1]), strict=True))
 COLUMNS = ["year", "old", "new", "old_name", "new_name", "change", "population_share", "source"]
 SHARE_DIGITS = 4
 
-# One name per code: the name it had when it was last valid. 2024 codes are named as in
-# kommuner_2024_M.geojson (with their Sami and Kven parallel names); codes of 2020-2023 that were only
-# renumbered in 2024 carry the same name; older codes their Norwegian name.
+# One name per code. 2024 codes are named as in kommuner_2024_M.geojson (with their Sami and Kven parallel
+# names), and so are codes of 2020-2023 that were only renumbered in 2024 (and 2018 Trøndelag codes still
+# valid in 2024); older codes by their Norwegian name, as in the published 2015 table or the name then.
 NAMES_2015 = """
 0101 Halden|0104 Moss|0105 Sarpsborg|0106 Fredrikstad|0111 Hvaler|0118 Aremark|0119 Marker|0121 Rømskog
 0122 Trøgstad|0123 Spydeberg|0124 Askim|0125 Eidsberg|0127 Skiptvet|0128 Rakkestad|0135 Råde|0136 Rygge
