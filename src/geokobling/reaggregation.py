@@ -265,48 +265,54 @@ def _weighted_means(
     value: str,
 ) -> pd.DataFrame:
     known = ~np.isnan(numbers)
-    frame = pd.DataFrame(
+    codes = new_codes.to_numpy()
+    # only the rows with a value are summed, so that the sums are those of a table without the others
+    # (pandas sums with compensation: even a sum of zeros would change the last bits)
+    with_value = pd.DataFrame(
         {
-            by: new_codes.to_numpy(),
-            "population": np.where(known, weights, 0.0),
-            "weighted": np.where(known & (weights > 0), weights * np.nan_to_num(numbers), 0.0),
-            "n_units": known.astype(np.int64),
-            "n_without_value": (~known).astype(np.int64),
-            "population_without_value": np.where(known, 0.0, weights),
+            by: codes[known],
+            "population": weights[known],
+            "weighted": np.where(weights[known] > 0, weights[known] * numbers[known], 0.0),
+            "n_units": 1,
         }
     )
-    sums = frame.groupby(by, sort=True).sum()
-    people = sums["population"].to_numpy()
+    without = pd.DataFrame(
+        {by: codes[~known], "n_without_value": 1, "population_without_value": weights[~known]}
+    )
+    units = pd.Index(sorted(set(codes)), name=by)
+    sums = with_value.groupby(by, sort=True).sum().reindex(units, fill_value=0)
+    left_out = without.groupby(by, sort=True).sum().reindex(units, fill_value=0)
+    people = sums["population"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(people > 0, sums["weighted"].to_numpy() / people, np.nan)
-    _warn_left_out(frame, row_codes, by=by, value=value)
-    unknown = people == 0
-    if unknown.any():
+        means = np.where(people > 0, sums["weighted"].to_numpy(dtype=float) / people, np.nan)
+    _warn_left_out(without, row_codes[~known] if row_codes is not None else None, by=by, value=value)
+    if (people == 0).any():
         warn(
-            f"{int(unknown.sum())} {by}(s) get no {value}, since none of their rows with people has a value: "
-            f"{format_values(sums.index[unknown].tolist())}"
+            f"{int((people == 0).sum())} {by}(s) get no {value}, since none of their rows with people has a "
+            f"value: {format_values(units[people == 0].tolist())}"
         )
-    result = pd.DataFrame({by: sums.index.to_numpy(), "population": people, value: means})
-    for column in ("n_units", "n_without_value", "population_without_value"):
-        result[column] = sums[column].to_numpy()
-    return result
+    return pd.DataFrame(
+        {
+            by: units.to_numpy(),
+            "population": people,
+            value: means,
+            "n_units": sums["n_units"].to_numpy(dtype=np.int64),
+            "n_without_value": left_out["n_without_value"].to_numpy(dtype=np.int64),
+            "population_without_value": left_out["population_without_value"].to_numpy(dtype=float),
+        }
+    )
 
 
-def _warn_left_out(frame: pd.DataFrame, row_codes: pd.Series | None, *, by: str, value: str) -> None:
+def _warn_left_out(without: pd.DataFrame, row_codes: pd.Series | None, *, by: str, value: str) -> None:
     """Name the rows with people that have no value: they are left out of their unit's mean."""
-    left_out = (frame["population_without_value"] > 0).to_numpy()
-    if not left_out.any():
+    with_people = (without["population_without_value"] > 0).to_numpy()
+    if not with_people.any():
         return
-    rows = frame[left_out]
-    per_unit = rows.groupby(by, sort=True)["population_without_value"].agg(["size", "sum"])
+    per_unit = without[with_people].groupby(by, sort=True)["population_without_value"].agg(["size", "sum"])
     shown = [f"{code} ({int(n)} row(s), {people:g} people)" for code, n, people in per_unit.itertuples()]
     units = "; ".join(shown[:10]) + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
-    named = (
-        f": {format_values(row_codes[left_out].tolist())}"
-        if row_codes is not None
-        else f" (at row(s) {format_values(np.flatnonzero(left_out).tolist())})"
-    )
+    named = f": {format_values(row_codes[with_people].tolist())}" if row_codes is not None else ""
     warn(
-        f"{int(left_out.sum())} row(s) with people have no {value} and are left out of the mean{named}; "
+        f"{int(with_people.sum())} row(s) with people have no {value} and are left out of the mean{named}; "
         f"per {by}: {units} (see columns n_without_value and population_without_value)"
     )
