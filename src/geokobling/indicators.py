@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -348,7 +349,7 @@ def accumulation_class(
     return _result(flags, pd.DataFrame({"accumulation": classes}), key, keep_input)
 
 
-def _boolean_columns(flags: pd.DataFrame) -> list[object]:
+def _boolean_columns(flags: pd.DataFrame) -> list[Any]:
     return [c for c in flags.columns if pd.api.types.is_bool_dtype(flags[c])]
 
 

@@ -268,7 +268,7 @@ def _rename_code_columns(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dic
             continue
         match = alias_of(frame.columns, kind, skip=rename)
         if match is not None:
-            rename[match] = kind
+            rename[str(match)] = kind
     return frame.rename(columns=rename), {new: old for old, new in rename.items()}
 
 

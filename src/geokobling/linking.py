@@ -157,10 +157,10 @@ def _link(
     """The column block of one layer, one row per point in order (RangeIndex)."""
     if not max_distance >= 0:
         raise InputError(f"max_distance must be a distance in metres >= 0, not {max_distance!r}")
-    options = {"column": column, "name": name, "max_distance": max_distance}
     if executor is not None:
+        options = {"column": column, "name": name, "max_distance": max_distance}
         return _link_in_chunks(points, polygons, executor, chunk_size, **options)
-    return _link_block(points, polygons, **options)
+    return _link_block(points, polygons, column=column, name=name, max_distance=max_distance)
 
 
 def _link_block(
