@@ -698,9 +698,10 @@ def read_values(path: str | Path, *, encoding: str | None = None, sep: str | Non
         if population is not None:
             renames[population] = "population"
     table = table.rename(columns=renames)
+    original = {new: str(old) for old, new in renames.items()}
     for kind in UNIT_KINDS:
         if kind in table.columns:
-            table[kind] = normalize_codes(table[kind], kind, column=kind, source=source)
+            table[kind] = normalize_codes(table[kind], kind, column=original.get(kind, kind), source=source)
     logger.info("read values for %d rows from %s (columns renamed: %s)", len(table), source, renames)
     return table
 
