@@ -348,6 +348,17 @@ def test_check_register_flags_each_kind_of_error_and_keeps_every_row() -> None:
     assert checked["lat_fixed"].isna().tolist() == [False, False, True, True, False, False, True, False]
 
 
+def test_check_register_keeps_the_callers_index_and_order(index_kind) -> None:
+    register = with_index(_broken_register().iloc[::-1], index_kind)
+    checked = check_register(register, kommuner=_kommune_squares())
+    assert_per_row(
+        checked, register, columns=["organisasjonsnummer", "coord_status", "point_kommune", "flags"]
+    )
+    expected = check_register(_broken_register(), kommuner=_kommune_squares()).iloc[::-1]
+    assert checked["flags"].tolist() == expected["flags"].tolist()
+    assert checked["point_kommune"].tolist() == expected["point_kommune"].tolist()
+
+
 def test_check_register_without_kommuner_leaves_mismatch_unknown() -> None:
     checked = check_register(_broken_register())
     assert checked["kommune_mismatch"].isna().all()

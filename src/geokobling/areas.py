@@ -286,6 +286,11 @@ def rate(areas: pd.DataFrame, num: str, den: str, *, require_complete: bool = Fa
     also NA where a unit of the area had NA in ``num`` or ``den`` (the ``<col>_n_missing`` columns
     of :func:`build_areas`), since a sum over the known units only may then bias the rate.
 
+    See Also
+    --------
+    build_areas : the summed numerators and denominators.
+    population_band : the population target band.
+
     Examples
     --------
     >>> areas = pd.DataFrame({"low": [10.0, 3.0, 1.0], "pop": [100.0, 0.0, 50.0]})
@@ -316,6 +321,11 @@ def population_band(
 
     The band is inclusive (``low <= population <= high`` is ``"within"``); a missing population
     gives ``<NA>``. The band is a target reported per area, never enforced.
+
+    See Also
+    --------
+    build_areas : adds the band when the population is summed.
+    rate : a rate from two summed columns.
 
     Examples
     --------

@@ -74,6 +74,10 @@ ROW_KEYS: tuple[str, ...] = (
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, source: str = "the input") -> None:
     """Raise :class:`ColumnError` naming every missing column and the columns that are there.
 
+    See Also
+    --------
+    find_column : one column, also under an alias.
+
     Examples
     --------
     >>> require_columns(pd.DataFrame({"a": [1]}), ["a"])
@@ -88,6 +92,10 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, source: str 
 
 def column_key(column: object) -> str:
     """A column name reduced for matching aliases: lower case, æøå spelled out, only letters and digits.
+
+    See Also
+    --------
+    find_column : finds a column by its aliases.
 
     Examples
     --------
@@ -123,6 +131,11 @@ def find_column(frame: pd.DataFrame, name: str, *, source: str = "the input") ->
     ColumnError
         Naming the columns that are there and the names recognised.
 
+    See Also
+    --------
+    require_columns : several columns by their exact names.
+    column_key : how names are compared.
+
     Examples
     --------
     >>> find_column(pd.DataFrame({"Kommunenr": ["0301"], "innbyggere_2015": [709037]}), "population")
@@ -150,6 +163,10 @@ def mapping_pairs(
     ``mapping`` is a dict or a pandas Series (old code → new code), or a DataFrame with the columns
     ``key`` and ``by`` (or their aliases), or ``old`` and ``new``, or exactly two columns (old, new in
     that order).
+
+    See Also
+    --------
+    find_column : how the mapping's columns are found.
 
     Examples
     --------
@@ -206,6 +223,10 @@ def per_row_result(
     the computed columns. With ``keep_input`` it is a copy of ``inputs`` (a GeoDataFrame stays one)
     with the computed columns added; a computed column the input already has is refused.
 
+    See Also
+    --------
+    require_columns : the key columns are checked like this.
+
     Examples
     --------
     >>> units = pd.DataFrame({"grunnkrets": ["03010101"], "persons": [12]}, index=["a"])
@@ -254,6 +275,10 @@ def non_negative_numbers(
 ) -> np.ndarray:
     """The values as floats, refusing missing, non-numeric, infinite or negative ones and naming their rows.
 
+    See Also
+    --------
+    require_columns : the columns must be there first.
+
     Examples
     --------
     >>> non_negative_numbers(pd.Series([3, 0]), column="population").tolist()
@@ -280,6 +305,10 @@ def to_working_crs(frame: gpd.GeoDataFrame, *, source: str = "the input") -> gpd
 
     A frame already in EPSG:25833 is returned as it is (not copied).
 
+    See Also
+    --------
+    require_geometries : checks the geometries themselves.
+
     Examples
     --------
     >>> from shapely.geometry import Point
@@ -304,6 +333,10 @@ def require_geometries(frame: gpd.GeoDataFrame, *, kinds: Iterable[str], source:
     """Raise :class:`GeometryError` for missing, empty or wrongly typed geometries, listing the rows.
 
     ``kinds`` are geometry type names such as ``("Polygon", "MultiPolygon")``.
+
+    See Also
+    --------
+    to_working_crs : checks and transforms the CRS.
 
     Examples
     --------

@@ -439,6 +439,10 @@ _SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``geokobling`` command.
 
+    See Also
+    --------
+    main : runs the command.
+
     Examples
     --------
     >>> build_parser().parse_args(["demo", "--seed", "7"]).seed
@@ -460,6 +464,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``geokobling`` command; returns the exit code (2 for errors in the input).
+
+    See Also
+    --------
+    build_parser : the parser main uses.
 
     Examples
     --------

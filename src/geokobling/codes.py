@@ -93,6 +93,11 @@ def normalize_codes(
     CodeError
         Listing the malformed values and their row positions.
 
+    See Also
+    --------
+    kommune_of, delomrade_of : the coarser codes a code contains.
+    apply_crosswalk : new kommune codes after a reform.
+
     Examples
     --------
     >>> normalize_codes(["3010101", "03010102"], "grunnkrets").tolist()
@@ -148,6 +153,11 @@ def _as_text(value: object) -> object:
 def kommune_of(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
     """The kommune code (first 4 digits) of each grunnkrets, delområde or bydel code.
 
+    See Also
+    --------
+    delomrade_of : the delområde of a grunnkrets.
+    normalize_codes : codes as zero-padded text.
+
     Examples
     --------
     >>> kommune_of(["02190203"]).tolist()
@@ -160,6 +170,11 @@ def kommune_of(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
 def delomrade_of(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
     """The delområde code (first 6 digits) of each grunnkrets code.
 
+    See Also
+    --------
+    kommune_of : the kommune of a code.
+    is_unknown_grunnkrets : the xxxx9999 codes.
+
     Examples
     --------
     >>> delomrade_of(["02190203"]).tolist()
@@ -170,6 +185,11 @@ def delomrade_of(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
 
 def is_unknown_grunnkrets(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
     """True for the ``xxxx9999`` codes SSB uses for an unknown grunnkrets within a kommune.
+
+    See Also
+    --------
+    normalize_codes : codes as zero-padded text.
+    delomrade_of : the delområde of a grunnkrets.
 
     Examples
     --------

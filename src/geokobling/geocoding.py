@@ -85,6 +85,11 @@ def coordinate_status(lat: pd.Series, lon: pd.Series) -> pd.Series:
 
     ``swapped`` means the pair is outside Norway but (lon, lat) read the other way round is inside.
 
+    See Also
+    --------
+    geocode_addresses : uses the status to trust or replace coordinates.
+    geokobling.check_register : flags each status per register row.
+
     Examples
     --------
     >>> coordinate_status(pd.Series([59.9, 10.7, 0.0, None, 48.8]), pd.Series([10.7, 59.9, 0.0, 10.7, 2.3])).tolist()
@@ -113,6 +118,10 @@ def street_key(street: str) -> str:
 
     Lower case, æ/ø/å as ae/oe/aa, punctuation and spaces removed, and the endings
     ``gata/gaten/gt`` → ``gate`` and ``veien/vegen/veg`` → ``vei`` on every word.
+
+    See Also
+    --------
+    geocode_addresses : matches streets by this key.
 
     Examples
     --------

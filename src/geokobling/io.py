@@ -161,6 +161,12 @@ def read_units(
     only polygonal parts, and counted in a warning. Duplicate codes are reported in a warning and
     kept: they may be parts of one unit, which ``frame.dissolve(kind)`` joins.
 
+    See Also
+    --------
+    read_grunnkretser, read_bydeler, read_kommuner : the same for one kind of unit.
+    read_table : tables without geometry.
+    write_table : writes what the readers read.
+
     Examples
     --------
     >>> import tempfile
@@ -200,6 +206,11 @@ def read_grunnkretser(
 ) -> gpd.GeoDataFrame:
     """Read grunnkrets polygons: :func:`read_units` with ``kind="grunnkrets"``.
 
+    See Also
+    --------
+    read_units : any kind of unit.
+    read_bydeler, read_kommuner : the other unit layers.
+
     Examples
     --------
     >>> import tempfile
@@ -218,6 +229,11 @@ def read_bydeler(
 ) -> gpd.GeoDataFrame:
     """Read bydel polygons: :func:`read_units` with ``kind="bydel"``.
 
+    See Also
+    --------
+    read_units : any kind of unit.
+    read_grunnkretser, read_kommuner : the other unit layers.
+
     Examples
     --------
     >>> import tempfile
@@ -234,6 +250,11 @@ def read_kommuner(
     path: str | Path, *, layer: str | int | None = None, source_crs: str | int | pyproj.CRS | None = None
 ) -> gpd.GeoDataFrame:
     """Read kommune polygons: :func:`read_units` with ``kind="kommune"``.
+
+    See Also
+    --------
+    read_units : any kind of unit.
+    read_grunnkretser, read_bydeler : the other unit layers.
 
     Examples
     --------
@@ -494,6 +515,11 @@ def read_population_grid(
     Missing population counts are kept as missing and reported in a warning; duplicate cell ids
     are reported and kept.
 
+    See Also
+    --------
+    read_units : unit polygons.
+    geokobling.population_centres : centres from the grid.
+
     Examples
     --------
     >>> import tempfile
@@ -605,6 +631,12 @@ def read_table(
     FileReadError
         The file does not exist, is empty, has an unsupported suffix, or cannot be parsed (the
         message gives the parser's reason).
+
+    See Also
+    --------
+    read_values : a values table with its column names understood.
+    read_units : polygons.
+    write_table : writes tables.
 
     Examples
     --------
@@ -831,6 +863,10 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
     Returns
     -------
     The path written, as a :class:`~pathlib.Path`.
+
+    See Also
+    --------
+    read_table, read_units : read what it writes.
 
     Examples
     --------

@@ -121,6 +121,12 @@ def read_register(path_or_frame: str | Path | pd.DataFrame, kind: str = "skole")
     ColumnError
         When no column holds organisasjonsnummer, name or kommune.
 
+    See Also
+    --------
+    parse_address : splits the visiting address.
+    geokobling.check_register : flags the register errors.
+    geokobling.geocode_addresses : a point for every row.
+
     Examples
     --------
     >>> raw = pd.DataFrame({"Organisasjonsnummer": ["97476067"], "Navn": ["X"], "Kommunenummer": ["0301"]})
@@ -171,6 +177,10 @@ def parse_address(address: object) -> tuple[str | None, int | None, str | None]:
 
     Text after a comma (``"Storgata 1, 0155 Oslo"``) is ignored. The letter is upper case and
     ``""`` when there is none; an address without a number gives ``(street, None, None)``.
+
+    See Also
+    --------
+    read_register : applies it to every row.
 
     Examples
     --------
