@@ -13,6 +13,7 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+from conftest import assert_keyed, assert_per_row, with_index
 from geokobling.areas import (
     DEFAULT_TOLERANCE,
     PROBLEM_NOT_IN_MAPPING,
@@ -26,6 +27,7 @@ from geokobling.areas import (
 )
 from geokobling.codes import normalize_codes
 from geokobling.errors import ColumnError, CRSError, GeokoblingWarning, InputError, MappingError
+from geokobling.plotting import explore
 
 
 def squares(codes, boxes, crs="EPSG:25833"):
@@ -60,16 +62,16 @@ def test_parts_agree_with_networkx_on_random_grid():
     codes = [f"0301{i:04d}" for i in range(len(cells))]
     units = squares(codes, [(x, y, x + 1, y + 1) for x, y in cells])
     labels = rng.integers(0, 15, len(cells))
-    mapping = pd.DataFrame({"grunnkrets": codes, "area": [f"area{label:02d}" for label in labels]})
+    mapping = pd.DataFrame({"grunnkrets": codes, "analysis_area": [f"area{label:02d}" for label in labels]})
     areas = quiet_build(units, mapping, tolerance=0.0)
 
-    for name, members in mapping.groupby("area"):
+    for name, members in mapping.groupby("analysis_area"):
         graph = nx.Graph()
         graph.add_nodes_from(members.index)
         for i, j in itertools.combinations(members.index, 2):
             if units.geometry[i].intersects(units.geometry[j]):  # queen: shares an edge or a corner
                 graph.add_edge(i, j)
-        row = areas.set_index("area").loc[name]
+        row = areas.set_index("analysis_area").loc[name]
         assert row["n_parts"] == nx.number_connected_components(graph)
         assert row["n_units"] == len(members)
 
@@ -93,7 +95,7 @@ def test_units_without_crs_are_refused():
 def test_unit_mapped_to_two_areas_is_an_error_naming_it():
     units = squares(["03010101", "03010102"], [(0, 0, 1, 1), (1, 0, 2, 1)])
     mapping = pd.DataFrame(
-        {"grunnkrets": ["3010101", "03010101", "03010102", "03010102"], "area": ["A", "B", "A", "A"]}
+        {"grunnkrets": ["3010101", "03010101", "03010102", "03010102"], "analysis_area": ["A", "B", "A", "A"]}
     )
     with pytest.raises(MappingError, match="03010101 → A, B"):
         build_areas(units, mapping)
@@ -113,15 +115,19 @@ def test_unknown_and_unmapped_codes_are_reported_not_dropped():
     messages = " ".join(str(w.message) for w in caught)
     for code in ("03010103", "03019999", "03015555"):
         assert code in messages
-    report = areas.attrs["unmapped"]
+    report = unmapped_report(units, mapping)
     assert dict(zip(report["code"], report["problem"], strict=True)) == {
         "03010103": PROBLEM_NOT_IN_MAPPING,
         "03015555": PROBLEM_NOT_IN_UNITS,
         "03019999": PROBLEM_UNKNOWN_GRUNNKRETS,
     }
-    assert report.equals(unmapped_report(units, mapping))
+    assert areas.attrs["unmapped"] == {
+        PROBLEM_NOT_IN_MAPPING: 1,
+        PROBLEM_NOT_IN_UNITS: 1,
+        PROBLEM_UNKNOWN_GRUNNKRETS: 1,
+    }
     # area B has no polygon: kept as a row, not dropped
-    b = areas.set_index("area").loc["B"]
+    b = areas.set_index("analysis_area").loc["B"]
     assert b["n_units"] == 0 and b["n_parts"] == 0 and pd.isna(b["contiguous"]) and b["geometry"] is None
 
 
@@ -141,7 +147,7 @@ def test_sums_follow_the_documented_na_rule():
             "households": [100, 50, 80, 20],
         }
     )
-    areas = build_areas(units, mapping, stats=stats).set_index("area")
+    areas = build_areas(units, mapping, stats=stats).set_index("analysis_area")
     assert areas.loc["A", "low_income"] == 10 and areas.loc["A", "low_income_n_missing"] == 2
     assert pd.isna(areas.loc["B", "low_income"]) and areas.loc["B", "low_income_n_missing"] == 2
     assert areas.loc["A", "households"] == 150 and areas.loc["A", "households_n_missing"] == 1
@@ -197,7 +203,7 @@ def test_label_units_falls_back_to_bydel_only_in_big_cities():
 
 def test_label_units_derives_bydel_from_delbydel_codes():
     units = pd.DataFrame({"delbydel": ["03010101", "03010201", "50010101"]})
-    labelled = label_units(units, {"03010101": "Area 1"}, unit="delbydel", big_cities=["0301"])
+    labelled = label_units(units, {"03010101": "Area 1"}, key="delbydel", big_cities=["0301"])
     assert labelled["counted_in"].tolist() == ["Area 1", "030102", "5001"]
 
 
@@ -218,7 +224,83 @@ def test_label_units_warns_about_mapping_codes_not_in_units():
     units = pd.DataFrame({"grunnkrets": ["02190101"]})
     with pytest.warns(GeokoblingWarning, match="02190102"):
         labelled = label_units(units, {"02190101": "X", "02190102": "X"})
-    assert labelled.attrs["unmapped"]["code"].tolist() == ["02190102"]
+    assert labelled.attrs["unmapped"] == {PROBLEM_NOT_IN_UNITS: 1}
+    assert unmapped_report(units, {"02190101": "X", "02190102": "X"})["code"].tolist() == ["02190102"]
+
+
+# ---------------------------------------------------------------- the output contract
+
+
+def test_build_areas_is_keyed_by_area_whatever_the_units_index(index_kind):
+    units = with_index(
+        squares(["03010103", "03010101", "03010102"], [(5, 0, 6, 1), (0, 0, 1, 1), (1, 0, 2, 1)]), index_kind
+    )
+    areas = quiet_build(units, {"03010101": "B", "03010102": "B", "03010103": "A"})
+    assert_keyed(areas, "analysis_area", columns=["n_units", "contiguous", "n_parts", "geometry"])
+    assert areas["analysis_area"].tolist() == ["A", "B"] and areas["n_units"].tolist() == [1, 2]
+
+
+def test_label_units_keeps_the_callers_index_and_order(index_kind):
+    units = with_index(
+        pd.DataFrame(
+            {"grunnkrets": ["30240101", "03010101", "03010201"], "bydel": [None, "030101", "030102"]}
+        ),
+        index_kind,
+    )
+    labelled = label_units(units, {"03010101": "Grorud nord"})
+    assert_per_row(labelled, units, columns=["grunnkrets", "counted_in", "counted_level"])
+    assert list(labelled.columns) == ["grunnkrets", "counted_in", "counted_level"]
+    assert labelled["counted_in"].tolist() == ["3024", "Grorud nord", "030102"]
+    kept = label_units(units, {"03010101": "Grorud nord"}, keep_input=True)
+    assert_per_row(kept, units, columns=["counted_in", "counted_level"], keep_input=True)
+    pd.testing.assert_frame_equal(kept[labelled.columns], labelled)
+
+
+def test_label_units_keep_input_keeps_a_geodataframe():
+    units = squares(["03010101", "30240101"], [(0, 0, 1, 1), (1, 0, 2, 1)]).assign(bydel=["030101", None])
+    kept = label_units(units, {"03010101": "A"}, keep_input=True)
+    assert_per_row(kept, units, columns=["counted_in"], keep_input=True)
+    assert kept["counted_in"].tolist() == ["A", "3024"]
+
+
+def test_a_pandas_series_works_as_the_mapping_everywhere():
+    units = squares(["03010101", "03010102", "03010103"], [(0, 0, 1, 1), (1, 0, 2, 1), (5, 0, 6, 1)])
+    as_dict = {"03010101": "A", "03010102": "A"}
+    as_series = pd.Series(as_dict)
+    as_frame = pd.DataFrame({"grunnkrets": list(as_dict), "analysis_area": list(as_dict.values())})
+    expected = quiet_build(units, as_dict)
+    for mapping in (as_series, as_frame):
+        pd.testing.assert_frame_equal(quiet_build(units, mapping), expected)
+        pd.testing.assert_frame_equal(unmapped_report(units, mapping), unmapped_report(units, as_dict))
+    table = units.drop(columns="geometry")
+    pd.testing.assert_frame_equal(
+        label_units(table, as_series, big_cities=None, levels=("kommune",)),
+        label_units(table, as_dict, big_cities=None, levels=("kommune",)),
+    )
+
+
+def test_published_column_names_and_a_named_area_column():
+    units = gpd.GeoDataFrame(
+        {"grunnkretsnummer": [3010101, 3010102]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
+        crs="EPSG:25833",
+    )
+    mapping = pd.DataFrame({"Grunnkretsnr": ["03010101", "03010102"], "område": ["Øst", "Øst"]})
+    stats = pd.DataFrame({"GRUNNKRETSNUMMER": ["3010101", "3010102"], "folk": [3, 4]})
+    areas = build_areas(units, mapping, by="område", stats=stats)
+    assert_keyed(areas, "område", columns=["folk", "folk_n_missing"])
+    assert areas[["område", "n_units", "folk"]].values.tolist() == [["Øst", 2, 7.0]]
+
+
+def test_areas_keep_only_plain_values_in_attrs_so_pandas_can_copy_and_concat_them():
+    units = squares(["03010101", "03010102", "03010103"], [(0, 0, 1, 1), (1, 0, 2, 1), (5, 0, 6, 1)])
+    stats = pd.DataFrame({"grunnkrets": ["03010101", "03010102"], "population": [10, 20]})
+    areas = quiet_build(units, {"03010101": "A", "03010102": "A"}, stats=stats)
+    assert areas.attrs["unmapped"] == {PROBLEM_NOT_IN_MAPPING: 1}
+    assert areas.copy().attrs == areas.attrs
+    assert len(pd.concat([areas, areas])) == 2
+    assert areas.astype({"n_units": "float64"})["n_units"].tolist() == [2.0]
+    assert type(explore(areas, "population")).__name__ == "Map"
 
 
 # ---------------------------------------------------------------- real data: Bærum and Asker
@@ -235,7 +317,7 @@ def baerum_asker(shared_data):
 
 def delomrade_mapping(codes):
     codes = pd.Series(sorted(set(codes)))
-    return pd.DataFrame({"grunnkrets": codes, "area": codes.str.slice(0, 6)})
+    return pd.DataFrame({"grunnkrets": codes, "analysis_area": codes.str.slice(0, 6)})
 
 
 def shapely_contiguous(geometry, tolerance=DEFAULT_TOLERANCE):
@@ -259,7 +341,7 @@ def test_baerum_asker_delomrader(baerum_asker):
     messages = " ".join(str(w.message) for w in caught)
     assert "02199999" in messages and "no unit polygon" in messages
     with_polygon = areas[areas["n_units"] > 0]
-    assert set(with_polygon["area"]) == set(units["grunnkrets"].str.slice(0, 6))
+    assert set(with_polygon["analysis_area"]) == set(units["grunnkrets"].str.slice(0, 6))
     assert len(with_polygon) == units["grunnkrets"].str.slice(0, 6).nunique() == 38
     assert with_polygon["n_units"].sum() == len(units) == 535
 
@@ -271,23 +353,23 @@ def test_baerum_asker_delomrader(baerum_asker):
     # population sums: an independent groupby over the same units, exactly equal
     values = population.set_index("grunnkrets")["folkemengde_estimert"].astype(float)
     per_unit = values.reindex(units["grunnkrets"]).to_frame("pop")
-    per_unit["area"] = per_unit.index.str.slice(0, 6)
-    expected = per_unit.groupby("area")["pop"].agg(["sum", lambda s: s.isna().sum()])
-    got = with_polygon.set_index("area")
+    per_unit["analysis_area"] = per_unit.index.str.slice(0, 6)
+    expected = per_unit.groupby("analysis_area")["pop"].agg(["sum", lambda s: s.isna().sum()])
+    got = with_polygon.set_index("analysis_area")
     assert (got["folkemengde_estimert"] == expected["sum"]).all()
     assert (got["folkemengde_estimert_n_missing"] == expected["<lambda_0>"]).all()
     assert got["folkemengde_estimert_n_missing"].sum() > 0  # suppressed cells are counted, not zero
     assert got["population_band"].notna().all()
 
     for row in with_polygon.itertuples():
-        assert row.contiguous == shapely_contiguous(row.geometry), row.area
+        assert row.contiguous == shapely_contiguous(row.geometry), row.analysis_area
 
-    report = areas.attrs["unmapped"].set_index("code")["problem"]
+    report = unmapped_report(units, mapping).set_index("code")["problem"]
     assert (
         report["02199999"] == PROBLEM_UNKNOWN_GRUNNKRETS and report["02209999"] == PROBLEM_UNKNOWN_GRUNNKRETS
     )
     empty = areas[areas["n_units"] == 0]
-    assert set(empty["area"]) == {"021999", "022099"} and empty.geometry.isna().all()
+    assert set(empty["analysis_area"]) == {"021999", "022099"} and empty.geometry.isna().all()
 
 
 @pytest.mark.realdata
@@ -296,14 +378,14 @@ def test_baerum_asker_non_contiguous_mapping_is_flagged(baerum_asker):
     mapping = delomrade_mapping(units["grunnkrets"])
     # move one Asker grunnkrets into a Bærum delområde far away
     asker_code = units.loc[units["grunnkrets"].str.startswith("0220"), "grunnkrets"].iloc[0]
-    mapping.loc[mapping["grunnkrets"] == asker_code, "area"] = "021901"
+    mapping.loc[mapping["grunnkrets"] == asker_code, "analysis_area"] = "021901"
     with pytest.warns(GeokoblingWarning, match="021901"):
         areas = build_areas(units, mapping)
-    row = areas.set_index("area").loc["021901"]
+    row = areas.set_index("analysis_area").loc["021901"]
     assert not row["contiguous"] and row["n_parts"] == 2
     assert not shapely_contiguous(row["geometry"])
-    for other in areas[areas["area"] != "021901"].itertuples():
-        assert other.contiguous == shapely_contiguous(other.geometry), other.area
+    for other in areas[areas["analysis_area"] != "021901"].itertuples():
+        assert other.contiguous == shapely_contiguous(other.geometry), other.analysis_area
 
 
 @pytest.mark.realdata

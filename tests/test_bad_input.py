@@ -18,6 +18,7 @@ import pytest
 from shapely.geometry import LineString, Point, Polygon, box
 
 import geokobling as gk
+from conftest import assert_per_row
 from geokobling.cli import main
 from geokobling.errors import (
     CodeError,
@@ -306,17 +307,19 @@ REFUSALS = [
     ),
     (
         "build_areas: mapping column missing",
-        lambda t: gk.build_areas(units(), pd.DataFrame({"grunnkrets": ["03010000"], "omrade": ["A"]})),
+        lambda t: gk.build_areas(
+            units(), pd.DataFrame({"grunnkrets": ["03010000"], "omrade": ["A"], "navn": ["Sentrum"]})
+        ),
         ColumnError,
-        ["mapping", "'area'", "'omrade'"],
+        ["mapping", "'analysis_area'", "'omrade'", "exactly two columns"],
     ),
     (
         "build_areas: unit mapped to two areas",
         lambda t: gk.build_areas(
-            units(), pd.DataFrame({"grunnkrets": ["03010000", "03010000"], "area": ["A", "B"]})
+            units(), pd.DataFrame({"grunnkrets": ["03010000", "03010000"], "analysis_area": ["A", "B"]})
         ),
         MappingError,
-        ["'03010000 → A, B'", "column 'area'"],
+        ["'03010000 → A, B'", "column 'analysis_area'"],
     ),
     (
         "build_areas: duplicate unit polygons",
@@ -365,17 +368,17 @@ REFUSALS = [
         "link_units: points without CRS",
         lambda t: gk.link_units(points((X0, Y0), crs=None), units()),
         CRSError,
-        ["units", "set_crs"],
+        ["points", "set_crs"],
     ),
     (
-        "link_units: polygons as units",
+        "link_units: polygons as points",
         lambda t: gk.link_units(units(), units()),
         GeometryError,
-        ["must be points", "representative_point"],
+        ["only points", "representative_point"],
     ),
     (
         "link_units: code column missing",
-        lambda t: gk.link_units(points((X0, Y0)), units(), code="delbydel"),
+        lambda t: gk.link_units(points((X0, Y0)), units(), by="delbydel"),
         ColumnError,
         ["'delbydel'", "'grunnkrets'"],
     ),
@@ -403,7 +406,7 @@ REFUSALS = [
         "catchment_share: threshold above 1",
         lambda t: gk.catchment_share(
             units().rename(columns={"grunnkrets": "skolekrets"}),
-            units().rename(columns={"grunnkrets": "area"}),
+            units().rename(columns={"grunnkrets": "analysis_area"}),
             threshold=1.5,
         ),
         InputError,
@@ -454,7 +457,7 @@ REFUSALS = [
         "unit_table: links of other rows",
         lambda t: gk.unit_table(
             pd.DataFrame({"organisasjonsnummer": ["974760673"]}, index=[5]),
-            pd.DataFrame({"area": ["A"]}, index=[0]),
+            pd.DataFrame({"analysis_area": ["A"]}, index=[0]),
         ),
         InputError,
         ["same index"],
@@ -724,7 +727,7 @@ def test_link_units_keeps_every_broken_point_with_its_status():
         [units(), units().iloc[[1]].assign(grunnkrets="03019998", geometry=[box(X0, Y0, X0 + 600, Y0 + 600)])]
     )
     links = gk.link_units(broken, overlapping)
-    assert links.index.equals(broken.index)
+    assert_per_row(links, broken, columns=["grunnkrets", "grunnkrets_match"])
     assert links["grunnkrets_match"].tolist() == [
         "inside",
         "border",
@@ -766,11 +769,13 @@ def test_register_errors_are_flagged_per_row_and_no_row_is_lost():
     assert register.loc[1, "kommune"] == "0301"  # an integer code padded back
     assert "not 9 digits" in register.loc[2, "problems"]
     assert "post box" in register.loc[3, "problems"]
-    checked = gk.check_register(register)
+    checked = gk.check_register(register, keep_input=True)
+    assert_per_row(checked, register, columns=["coord_status", "flags"], keep_input=True)
     assert checked["coord_status"].tolist() == ["ok", "swapped", "zero", "missing", "outside_norway"]
     assert checked["duplicate_orgnr"].tolist() == [True, False, False, True, False]
     assert (checked.loc[1, "lat_fixed"], checked.loc[1, "lon_fixed"]) == (59.91, 10.75)  # swapped back
     located = gk.geocode_addresses(checked, None)
+    assert_per_row(located, checked, columns=["organisasjonsnummer", "location_source"])
     assert located["location_source"].tolist() == ["coordinates", "none", "none", "none", "none"]
     assert (
         "swapped" in located.loc[1, "location_reason"]
@@ -973,11 +978,11 @@ def test_cli_compute_without_population(tmp_path, capsys):
 
 def test_cli_areas_with_a_mapping_without_area_column(tmp_path, capsys):
     units().to_file(tmp_path / "gk.gpkg")
-    mapping = _write(tmp_path / "m.csv", "grunnkrets,omrade\n03010000,A\n")
+    mapping = _write(tmp_path / "m.csv", "grunnkrets,omrade,navn\n03010000,A,Sentrum\n")
     code, err = _cli(
         capsys, "areas", "--units", tmp_path / "gk.gpkg", "--mapping", mapping, "--output", tmp_path
     )
-    assert code == 2 and "'area'" in err and "'omrade'" in err
+    assert code == 2 and "'analysis_area'" in err and "'omrade'" in err and "exactly two columns" in err
 
 
 def test_cli_areas_with_unmapped_units_writes_the_report(tmp_path, capsys):
@@ -1077,7 +1082,7 @@ def test_real_population_table_with_rows_duplicated_and_a_column_renamed(shared_
         warnings.simplefilter("ignore", GeokoblingWarning)
         with pytest.raises(InputError, match="aggregate them to one row per unit"):
             gk.build_areas(layer, {c: "A" for c in layer["grunnkrets"]}, stats=doubled)
-        with pytest.raises(ColumnError, match="Rename the columns"):
+        with pytest.raises(ColumnError, match="Rename the column"):
             gk.build_areas(
                 layer,
                 {c: "A" for c in layer["grunnkrets"]},

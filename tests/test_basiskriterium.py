@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import assert_keyed, with_index
 from geokobling import InputError, gradert_basiskriterium, grenseverdi
 
 VALUE = "strukturkriteriet_km"
@@ -84,3 +85,28 @@ def test_published_2015_table(shared_data):
     oslo = out.set_index("kommune").loc["0301"]
     assert oslo["basiskriterium"] == pytest.approx(1.0 / derived)
     assert (out.loc[out[VALUE] >= derived, "basiskriterium"] == 1.0).all()
+
+
+def test_result_is_keyed_by_kommune_whatever_the_order_and_index(index_kind):
+    table = _table([3000, 9000, 500], [22.4, 14.2, 40.0]).iloc[[2, 0, 1]]
+    out = gradert_basiskriterium(with_index(table, index_kind), grenseverdi=25.4, base_amount=10.0)
+    assert_keyed(out, "kommune", columns=["grenseverdi", "basiskriterium", "loss", "refund", "net"])
+    assert out["kommune"].tolist() == ["1000", "1001", "1002"]
+    assert out["basiskriterium"].tolist() == pytest.approx([22.4 / 25.4, 14.2 / 25.4, 1.0])
+    expected = gradert_basiskriterium(
+        _table([3000, 9000, 500], [22.4, 14.2, 40.0]), grenseverdi=25.4, base_amount=10.0
+    )
+    pd.testing.assert_frame_equal(out, expected)
+
+
+def test_published_column_names_are_understood_and_codes_padded():
+    table = pd.DataFrame({"kommunenr": [301, 219], "innbyggere_2015": [647_676, 120_685], VALUE: [1.0, 1.4]})
+    out = gradert_basiskriterium(table, grenseverdi=25.4)
+    assert out["kommunenr"].tolist() == ["0219", "0301"]
+    assert out["basiskriterium"].tolist() == pytest.approx([1.4 / 25.4, 1.0 / 25.4])
+    assert grenseverdi(table, size_limit=1e6) == pytest.approx((647_676 * 1.0 + 120_685 * 1.4) / 768_361)
+
+
+def test_a_kommune_given_twice_is_refused():
+    with pytest.raises(InputError, match="'1000' more than once"):
+        gradert_basiskriterium(_table([1, 2], [1.0, 2.0]).assign(kommune="1000"))

@@ -184,3 +184,31 @@ def test_compute_with_a_population_table_equals_the_api(tmp_path):
     pd.testing.assert_series_equal(
         written["strukturkriteriet_km"], expected["strukturkriteriet_km"], check_exact=False
     )
+
+
+def test_recompute_moves_one_grunnkrets_keeps_the_others_and_reports_rows_without_a_value(tmp_path, capsys):
+    values = tmp_path / "values.csv"
+    values.write_text(
+        "grunnkretsnummer,kommunenr,folkemengde,strukturkriteriet_km\n"
+        "3010001,301,1,1.0\n3010002,301,1,3.0\n2190001,219,2,5.0\n2190002,219,3,\n"
+    )
+    borders = tmp_path / "borders.csv"
+    borders.write_text("old,new\n03010002,0219\n")
+    arguments = [
+        "--values",
+        str(values),
+        "--borders",
+        str(borders),
+        "--others-unchanged",
+        "--output",
+        str(tmp_path),
+    ]
+    assert main(["strukturkriteriet", "recompute", *arguments]) == 0
+    assert "left out of the mean: '02190002'" in capsys.readouterr().err
+    result = pd.read_csv(tmp_path / "strukturkriteriet_kommune_new_borders.csv", dtype={"kommune": str})
+    assert result["kommune"].tolist() == ["0219", "0301"]
+    assert result["strukturkriteriet_km"].tolist() == pytest.approx([(1 * 3.0 + 2 * 5.0) / 3, 1.0])
+    assert result["n_without_value"].tolist() == [1, 0] and result["population_without_value"].tolist() == [
+        3,
+        0,
+    ]

@@ -1,6 +1,7 @@
 import pandas as pd
 import pytest
 
+from conftest import assert_per_row, with_index
 from geokobling.codes import (
     apply_crosswalk,
     delomrade_of,
@@ -90,6 +91,19 @@ def test_crosswalk_applies_and_keeps_order():
     assert table["kommune"].tolist() == [301, "0220", "0219"]  # input untouched
 
 
+def test_crosswalk_as_a_series_or_dict_into_a_new_column_on_the_same_index(index_kind):
+    table = with_index(pd.DataFrame({"kommunenummer": ["0220", "0301", "0219"]}), index_kind)
+    as_series = apply_crosswalk(
+        table, pd.Series({"0219": "3024", "0220": "3025", "0301": "0301"}), by="kommune_2020"
+    )
+    as_dict = apply_crosswalk(table, {"0219": "3024", "0220": "3025", "0301": "0301"}, by="kommune_2020")
+    as_frame = apply_crosswalk(table, CROSSWALK, year=2020, by="kommune_2020")
+    assert_per_row(as_series, table, columns=["kommune_2020"], keep_input=True)
+    assert as_series["kommune_2020"].tolist() == ["3025", "0301", "3024"]
+    pd.testing.assert_frame_equal(as_series, as_dict)
+    pd.testing.assert_frame_equal(as_series, as_frame)
+
+
 def test_crosswalk_refuses_uncovered_codes():
     with pytest.raises(MappingError, match="'1103'"):
         apply_crosswalk(pd.DataFrame({"kommune": ["0301", "1103"]}), CROSSWALK)
@@ -100,7 +114,7 @@ def test_crosswalk_refuses_splits_and_missing_columns():
     with pytest.raises(MappingError, match="split"):
         apply_crosswalk(pd.DataFrame({"kommune": ["0219"]}), split)
     with pytest.raises(ColumnError, match="'knr'"):
-        apply_crosswalk(pd.DataFrame({"kommune": ["0219"]}), CROSSWALK, column="knr")
+        apply_crosswalk(pd.DataFrame({"kommune": ["0219"]}), CROSSWALK, key="knr")
 
 
 @pytest.mark.realdata

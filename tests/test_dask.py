@@ -62,6 +62,6 @@ def test_linking_on_two_workers_equals_single_process(client):
     )
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(*rng.uniform(-5, 35, (2, 500))), crs="EPSG:25833")
     pd.testing.assert_frame_equal(
-        link_units(points, cells, code="kommune"),
-        link_units(points, cells, code="kommune", executor=client, chunk_size=60),
+        link_units(points, cells, by="kommune"),
+        link_units(points, cells, by="kommune", executor=client, chunk_size=60),
     )

@@ -255,9 +255,9 @@ def test_address_only_rows_point_to_register_addresses(region):
 def test_area_mapping_is_contiguous_and_in_the_population_band(region):
     gk = region.grunnkretser.set_index("grunnkrets")
     mapping = region.area_mapping
-    assert 4 <= mapping["area"].nunique() <= 6
+    assert 4 <= mapping["analysis_area"].nunique() <= 6
     assert mapping["grunnkrets"].is_unique and (gk.loc[mapping["grunnkrets"], "kommune"] == "9901").all()
-    for _, members in mapping.groupby("area"):
+    for _, members in mapping.groupby("analysis_area"):
         polygons = gk.loc[members["grunnkrets"]].geometry
         assert shapely.union_all(polygons.buffer(0.01).to_numpy()).geom_type == "Polygon"
         assert 5_000 <= gk.loc[members["grunnkrets"], "population"].sum() <= 10_000

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
+from conftest import assert_per_row, with_index
 from geokobling.geocoding import coordinate_status, geocode_addresses, street_key
 from geokobling.registers import read_register
 
@@ -34,7 +35,7 @@ ADDRESSES = [
 
 
 @pytest.fixture(scope="module")
-def register() -> gpd.GeoDataFrame:
+def addresses() -> gpd.GeoDataFrame:
     frame = pd.DataFrame(ADDRESSES, columns=["kommune", "street", "number", "letter", "postnummer"])
     # address i sits at (200000 + 100 i, 6650000): its position tells which address was used
     x = 200_000 + 100 * np.arange(len(frame))
@@ -43,8 +44,8 @@ def register() -> gpd.GeoDataFrame:
     )
 
 
-def _address_at(register: gpd.GeoDataFrame, x: float) -> str:
-    row = register.iloc[int(round((x - 200_000) / 100))]
+def _address_at(addresses: gpd.GeoDataFrame, x: float) -> str:
+    row = addresses.iloc[int(round((x - 200_000) / 100))]
     return f"{row['street']} {row['number']}{row['letter']}"
 
 
@@ -58,7 +59,7 @@ def _units(rows: list[tuple]) -> pd.DataFrame:
     return read_register(raw)
 
 
-# (kommune, address, expected source, expected register address)
+# (kommune, address, expected source, expected address of the address register)
 MATCHING = [
     ("0219", "Storgata 12B", "address", "Storgata 12B"),
     ("0219", "Storgata 12", "address", "Storgata 12"),
@@ -73,7 +74,7 @@ MATCHING = [
     ("0219", "Bjørnstjerne Bjørnsons veg 3", "address_fuzzy", "Bjørnstjerne Bjørnsons vei 3"),
     ("0219", "Aasveien 2", "address_fuzzy", "Åsveien 2"),
     ("0219", "Stoorgata 20", "address_fuzzy", "Storgata 20"),  # a near spelling (rapidfuzz)
-    ("0219", "Storgata 14C", "address_fuzzy", "Storgata 14"),  # letter not in the register
+    ("0219", "Storgata 14C", "address_fuzzy", "Storgata 14"),  # letter not in the address register
     ("0219", "Storgata 16", "address_fuzzy", "Storgata 15"),  # nearest house number
     ("0219", "Storgata 13", "address_fuzzy", "Storgata 12"),  # 12 and 14 tie: the lower
     ("0219", "Storgata 30", "address_fuzzy", "Storgata 20"),  # 10 numbers away: the limit
@@ -81,10 +82,10 @@ MATCHING = [
 
 
 @pytest.mark.parametrize(("kommune", "address", "source", "expected"), MATCHING)
-def test_spellings_that_must_match(register, kommune, address, source, expected) -> None:
-    located = geocode_addresses(_units([(kommune, address, None, None, None)]), register)
+def test_spellings_that_must_match(addresses, kommune, address, source, expected) -> None:
+    located = geocode_addresses(_units([(kommune, address, None, None, None)]), addresses)
     assert located.loc[0, "location_source"] == source
-    assert _address_at(register, located.geometry.iloc[0].x) == expected
+    assert _address_at(addresses, located.geometry.iloc[0].x) == expected
     assert located.loc[0, "matched_address"] == expected
     if source == "address":
         assert pd.isna(located.loc[0, "location_reason"])
@@ -107,15 +108,15 @@ NOT_MATCHING = [
 
 
 @pytest.mark.parametrize(("kommune", "address", "words"), NOT_MATCHING)
-def test_addresses_that_must_not_match(register, kommune, address, words) -> None:
-    located = geocode_addresses(_units([(kommune, address, None, None, None)]), register)
+def test_addresses_that_must_not_match(addresses, kommune, address, words) -> None:
+    located = geocode_addresses(_units([(kommune, address, None, None, None)]), addresses)
     assert located.loc[0, "location_source"] == "none"
     assert located.geometry.iloc[0] is None
     assert words in located.loc[0, "location_reason"]
     assert pd.isna(located.loc[0, "matched_address"])
 
 
-def test_valid_coordinates_are_used_and_others_fall_back_to_the_address(register) -> None:
+def test_valid_coordinates_are_used_and_others_fall_back_to_the_address(addresses) -> None:
     units = _units(
         [
             ("0219", "Storgata 12", 59.91, 10.55, None),  # valid: the coordinates win
@@ -125,7 +126,7 @@ def test_valid_coordinates_are_used_and_others_fall_back_to_the_address(register
             (None, "Storgt. 15", None, None, "1300"),  # no kommune: searched by postnummer
         ]
     )
-    located = geocode_addresses(units, register)
+    located = geocode_addresses(units, addresses)
     assert located["location_source"].tolist() == [
         "coordinates",
         "address",
@@ -139,24 +140,47 @@ def test_valid_coordinates_are_used_and_others_fall_back_to_the_address(register
     assert located.loc[2, "location_reason"] == "coordinates (0, 0)"
     assert located.loc[3, "location_reason"].startswith("coordinates outside Norway; street 'Strandveien'")
     assert "postnummer 1300" in located.loc[4, "location_reason"]
-    assert _address_at(register, located.geometry.iloc[4].x) == "Storgata 15"
+    assert _address_at(addresses, located.geometry.iloc[4].x) == "Storgata 15"
     assert located.crs.to_epsg() == 25833
 
 
-def test_no_limit_on_the_house_number_gap(register) -> None:
+def test_no_limit_on_the_house_number_gap(addresses) -> None:
     located = geocode_addresses(
-        _units([("0219", "Storgata 200", None, None, None)]), register, max_number_gap=None
+        _units([("0219", "Storgata 200", None, None, None)]), addresses, max_number_gap=None
     )
     assert located.loc[0, "matched_address"] == "Storgata 20"
 
 
-def test_every_row_comes_out_in_order_with_its_index(register) -> None:
-    units = _units([("0219", "Storgata 12", None, None, None), ("0219", None, None, None, None)] * 3)
-    units.index = pd.Index([10, 3, 7, 1, 99, 0])
-    located = geocode_addresses(units, register)
-    assert located.index.equals(units.index)
-    assert located["name"].tolist() == units["name"].tolist()
+def test_every_row_comes_out_on_the_callers_index_in_order(addresses, index_kind) -> None:
+    units = with_index(
+        _units([("0219", "Storgata 12", None, None, None), ("0219", None, None, None, None)] * 3), index_kind
+    )
+    located = geocode_addresses(units, addresses)
+    assert_per_row(
+        located, units, columns=["organisasjonsnummer", "location_source", "matched_address", "geometry"]
+    )
+    assert list(located.columns) == [
+        "organisasjonsnummer",
+        "location_source",
+        "location_reason",
+        "matched_address",
+        "geometry",
+    ]
+    assert located["organisasjonsnummer"].tolist() == units["organisasjonsnummer"].tolist()
     assert located["location_source"].tolist() == ["address", "none"] * 3
+    kept = geocode_addresses(units, addresses, keep_input=True)
+    assert_per_row(kept, units, columns=["location_source", "geometry"], keep_input=True)
+    pd.testing.assert_frame_equal(kept[located.columns], located)
+
+
+def test_keep_input_replaces_the_registers_own_geometry_and_keeps_its_crs(addresses) -> None:
+    units = _units([("0219", "Storgata 12", None, None, None), ("0219", "Storgata 14", 59.91, 10.55, None)])
+    layer = gpd.GeoDataFrame(units, geometry=gpd.points_from_xy([0, 0], [0, 0]), crs="EPSG:4326")
+    kept = geocode_addresses(layer, addresses, keep_input=True)
+    assert_per_row(kept, layer, columns=["location_source"], keep_input=True)
+    assert kept.crs.to_epsg() == 4326
+    assert kept.geometry.iloc[1].x == pytest.approx(10.55) and kept.geometry.iloc[1].y == pytest.approx(59.91)
+    assert _address_at(addresses, kept.to_crs(25833).geometry.iloc[0].x) == "Storgata 12"
 
 
 def test_without_an_address_register_only_coordinates_are_used() -> None:
@@ -166,11 +190,11 @@ def test_without_an_address_register_only_coordinates_are_used() -> None:
     assert located.loc[1, "location_reason"] == "no address register given"
 
 
-def test_register_as_plain_table_with_lat_lon(register) -> None:
-    wgs84 = register.to_crs("EPSG:4326")
+def test_register_as_plain_table_with_lat_lon(addresses) -> None:
+    wgs84 = addresses.to_crs("EPSG:4326")
     table = pd.DataFrame(wgs84.drop(columns="geometry")).assign(lat=wgs84.geometry.y, lon=wgs84.geometry.x)
     located = geocode_addresses(_units([("0219", "Kirkeveg 5", None, None, None)]), table)
-    assert _address_at(register, located.geometry.iloc[0].x) == "Kirkeveien 5"
+    assert _address_at(addresses, located.geometry.iloc[0].x) == "Kirkeveien 5"
 
 
 def test_street_key_folds_spellings() -> None:

@@ -6,11 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geokobling.errors import ColumnError, InputError
+from conftest import assert_per_row, with_index
+from geokobling.errors import ColumnError, GeokoblingWarning, InputError
 from geokobling.indicators import (
     SES_SHARES,
     accumulation_class,
     danish_criteria,
+    group_counts,
     relative_to_reference,
     saerskilt_hoye,
     ses_index,
@@ -46,7 +48,7 @@ def test_ses_shares_and_index_by_hand():
     assert as_list(shares.iloc[0]) == [0.2, 0.25, 0.25, 0.5]
     assert as_list(shares["single_parent_share"]) == [0.25, NA, 0.2]  # NA numerator stays NA
     assert as_list(shares["immigrant_share"]) == [0.2, 0.1, NA]  # zero denominator
-    index = ses_index(shares)
+    index = ses_index(shares)["ses_index"]
     assert index.iloc[0] == pytest.approx((0.2 + 0.25 + 0.25 + 0.5) / 4)
     assert index.isna().tolist() == [False, True, True]
 
@@ -131,7 +133,7 @@ def test_accumulation_classes_with_unknown_flags():
         columns=list("abcd"),
         dtype="boolean",
     )
-    classes = accumulation_class(flags)
+    classes = accumulation_class(flags)["accumulation"]
     assert classes.cat.ordered and list(classes.cat.categories) == ["0", "1", "2-3", "4"]
     assert as_list(classes) == ["0", "1", "2-3", "2-3", "4", "2-3", NA, NA, NA]
 
@@ -144,7 +146,7 @@ def test_accumulation_refuses_more_than_four_flags():
 def test_flags_to_classes_pipeline():
     frame = pd.DataFrame({c: [4.0, 3.0, 2.0, 1.0] for c in SES_SHARES})
     frame.loc[1, "immigrant_share"] = 9.0  # row 1 tops one indicator, row 0 the other three
-    classes = accumulation_class(top_quartile_flags(frame, SES_SHARES))
+    classes = accumulation_class(top_quartile_flags(frame, SES_SHARES))["accumulation"]
     assert as_list(classes) == ["2-3", "1", "0", "0"]
 
 
@@ -161,10 +163,10 @@ def test_saerskilt_hoye_thresholds_and_unknowns():
         }
     )
     result = saerskilt_hoye(frame)
-    assert as_list(result["outside_work_education"]) == [True, False, False, NA, NA]
-    assert as_list(result["no_upper_secondary"]) == [True, False, NA, False, False]
-    assert as_list(result["low_education"]) == [False, True, False, False, NA]
-    assert as_list(result["any"]) == [True, True, NA, NA, NA]
+    assert as_list(result["outside_work_education_high"]) == [True, False, False, NA, NA]
+    assert as_list(result["no_upper_secondary_high"]) == [True, False, NA, False, False]
+    assert as_list(result["low_education_high"]) == [False, True, False, False, NA]
+    assert as_list(result["saerskilt_hoye"]) == [True, True, NA, NA, NA]
 
 
 def test_saerskilt_hoye_thresholds_are_parameters():
@@ -252,3 +254,132 @@ def test_relative_to_reference():
     assert as_list(relative_to_reference(frame, "share", "kommune").round(9)) == [50.0, -50.0, NA, NA]
     national = relative_to_reference(frame, "share", 0.25).round(9)
     assert as_list(national) == [20.0, -60.0, -20.0, NA]
+
+
+# ---------------------------------------------------------------- the output contract
+
+AREAS = pd.DataFrame(
+    {
+        "analysis_area": ["Øst", "Vest", "Nord", "Sør"],
+        "kommune": ["0301", "0301", "0301", "0301"],
+        "immigrants": [30, 5, 12, 0],
+        "population": [100, 50, 40, 10],
+        "low_income_households": [10, 3, 4, 1],
+        "households": [40, 30, 20, 5],
+        "single_parent_households": [4, 1, 2, 0],
+        "households_with_children": [16, 10, 8, 2],
+        "only_compulsory_school": [30, 8, 10, 1],
+        "adults": [60, 40, 30, 8],
+        "outside_work_education_30_59": [0.25, 0.1, 0.3, 0.2],
+        "outside_work_education_20_29": [0.2, 0.1, 0.1, 0.15],
+        "no_upper_secondary_21_29": [0.4, 0.1, 0.2, 0.5],
+        "low_education": [0.3, 0.1, 0.1, 0.2],
+        "outside_work_education_18_64": [0.45, 0.1, 0.5, 0.2],
+        "conviction_rate": [0.05, 0.01, 0.02, 0.0],
+        "basic_education_30_59": [0.7, 0.2, 0.65, 0.1],
+        "low_income_eu60": [0.25, 0.1, 0.2, 0.05],
+        "kommune_low_income_share": [0.1, 0.1, 0.1, 0.1],
+        "non_western_share": [0.6, 0.1, 0.4, 0.0],
+    }
+)
+
+
+def _indicators(frame, **options):
+    shares = ses_shares(frame, **options)
+    return {
+        "ses_shares": (shares, list(SES_SHARES)),
+        "ses_index": (ses_index(shares.join(frame[[]]), **options), ["ses_index"]),
+        "top_quartile_flags": (top_quartile_flags(shares, SES_SHARES, **options), ["immigrant_share_top"]),
+        "accumulation_class": (
+            accumulation_class(top_quartile_flags(shares, SES_SHARES), **options),
+            ["accumulation"],
+        ),
+        "saerskilt_hoye": (
+            saerskilt_hoye(frame, **options),
+            ["outside_work_education_high", "saerskilt_hoye"],
+        ),
+        "danish_criteria": (
+            danish_criteria(frame, low_income="low_income_eu60", conviction_reference=0.01, **options),
+            ["n_met", "getto"],
+        ),
+    }
+
+
+def test_every_indicator_keeps_the_callers_index_and_order_and_the_area_code(index_kind):
+    frame = with_index(AREAS, index_kind)
+    for name, (result, columns) in _indicators(frame).items():
+        assert_per_row(result, frame, columns=columns)
+        assert result.columns[0] == "analysis_area", name
+        assert result["analysis_area"].tolist() == ["Øst", "Vest", "Nord", "Sør"], name
+
+
+def test_keep_input_returns_the_input_with_the_computed_columns(index_kind):
+    frame = with_index(AREAS, index_kind)
+    tidy = _indicators(frame)
+    shares = ses_shares(frame, keep_input=True)
+    assert_per_row(shares, frame, columns=SES_SHARES, keep_input=True)
+    pd.testing.assert_frame_equal(shares[list(SES_SHARES)], tidy["ses_shares"][0][list(SES_SHARES)])
+    for name, call in {
+        "ses_index": lambda f: ses_index(f, keep_input=True),
+        "top_quartile_flags": lambda f: top_quartile_flags(f, SES_SHARES, keep_input=True),
+    }.items():
+        result = call(shares)
+        assert_per_row(result, shares, columns=tidy[name][1], keep_input=True)
+        pd.testing.assert_frame_equal(result[tidy[name][1]], tidy[name][0][tidy[name][1]])
+    for name, call in {
+        "saerskilt_hoye": lambda f: saerskilt_hoye(f, keep_input=True),
+        "danish_criteria": lambda f: danish_criteria(
+            f, low_income="low_income_eu60", conviction_reference=0.01, keep_input=True
+        ),
+    }.items():
+        result = call(frame)
+        assert_per_row(result, frame, columns=tidy[name][1], keep_input=True)
+        pd.testing.assert_frame_equal(result[tidy[name][1]], tidy[name][0][tidy[name][1]])
+
+
+def test_key_names_the_columns_copied_and_an_empty_key_copies_none():
+    shares = ses_shares(AREAS, key=["kommune", "analysis_area"])
+    assert list(shares.columns[:2]) == ["kommune", "analysis_area"]
+    assert list(ses_shares(AREAS, key=[]).columns) == list(SES_SHARES)
+    with pytest.raises(ColumnError, match="'område'"):
+        ses_shares(AREAS, key="område")
+
+
+def test_accumulation_of_an_areas_table_with_flags_added(index_kind):
+    frame = with_index(AREAS, index_kind)
+    areas = top_quartile_flags(ses_shares(frame, keep_input=True), SES_SHARES, keep_input=True)
+    flagged = accumulation_class(areas, [f"{s}_top" for s in SES_SHARES], keep_input=True)
+    assert_per_row(flagged, areas, columns=["accumulation"], keep_input=True)
+    expected = accumulation_class(top_quartile_flags(ses_shares(frame), SES_SHARES))["accumulation"]
+    assert as_list(flagged["accumulation"]) == as_list(expected)
+
+
+# ---------------------------------------------------------------- group counts
+
+
+def test_group_counts_scale_the_statistics_share_to_the_rows_population(index_kind):
+    centres = with_index(
+        pd.DataFrame({"grunnkrets": ["03010103", "03010101", "03010102"], "population": [80.0, 200.0, 50.0]}),
+        index_kind,
+    )
+    stats = pd.DataFrame(
+        {"grunnkretsnummer": [3010101, 3010102], "immigrants": [30, 60], "persons": [120, 50]}
+    )
+    with pytest.warns(GeokoblingWarning, match="1 row.s. with people .* '03010103'"):
+        counts = group_counts(centres, stats, {"immigrants": "persons"})
+    assert_per_row(counts, centres, columns=["grunnkrets", "immigrants", "others"])
+    # 30 of 120 is a quarter of 200; 60 of 50 counts as all 50; no statistics row counts none
+    assert counts["immigrants"].tolist() == [0.0, 50.0, 50.0]
+    assert counts["others"].tolist() == [80.0, 150.0, 0.0]
+    with pytest.warns(GeokoblingWarning):
+        kept = group_counts(centres, stats, {"immigrants": "persons"}, keep_input=True)
+    assert_per_row(kept, centres, columns=["immigrants", "others"], keep_input=True)
+
+
+def test_group_counts_refuse_overlapping_groups_and_repeated_codes():
+    centres = pd.DataFrame({"grunnkrets": ["03010101"], "population": [10.0]})
+    stats = pd.DataFrame({"grunnkrets": ["03010101"], "a": [8], "b": [8], "persons": [10]})
+    with pytest.raises(InputError, match="more than the total"):
+        group_counts(centres, stats, {"a": "persons", "b": "persons"})
+    with pytest.raises(InputError, match="several rows"):
+        group_counts(centres, pd.concat([stats, stats]), {"a": "persons"})

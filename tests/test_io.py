@@ -21,12 +21,14 @@ from geokobling.errors import (
     InputError,
 )
 from geokobling.io import (
+    COLUMN_ALIASES,
     read_bydeler,
     read_grunnkretser,
     read_kommuner,
     read_population_grid,
     read_table,
     read_units,
+    read_values,
     write_table,
 )
 
@@ -602,3 +604,61 @@ def test_write_refusals(tmp_path, units):
         write_table(units, tmp_path / "gk.shp")
     with pytest.raises(InputError, match="GeoJSON needs a GeoDataFrame"):
         write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.geojson")
+
+
+# --- published values tables and the one table of column aliases --------------------------------------
+
+
+def test_read_values_understands_a_published_table(tmp_path):
+    path = tmp_path / "strukturkriteriet.csv"
+    path.write_text(
+        "kommunenr,kommune,innbyggere_2015,strukturkriteriet_km\n301,Oslo,647676,1.0\n0219,Bærum,120685,1.4\n",
+        encoding="utf-8",
+    )
+    values = read_values(path)
+    assert list(values.columns) == ["kommune", "name", "population", "strukturkriteriet_km"]
+    assert values["kommune"].tolist() == ["0301", "0219"]  # padded back: a spreadsheet made it a number
+    assert values["name"].tolist() == ["Oslo", "Bærum"]
+    assert values["population"].tolist() == [647676, 120685]
+
+
+def test_read_values_of_grunnkretser_with_a_semicolon_and_folkemengde(tmp_path):
+    path = tmp_path / "folkemengde.csv"
+    path.write_text("Grunnkretsnummer;Folkemengde 1.1.2024;distance_km\n2190101;260;1.5\n", encoding="utf-8")
+    values = read_values(path)
+    assert values.to_dict("records") == [{"grunnkrets": "02190101", "population": 260, "distance_km": 1.5}]
+
+
+def test_read_values_refuses_malformed_codes(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("knr,population,value\n30,1,2.0\n", encoding="utf-8")
+    with pytest.raises(CodeError, match=r"column 'knr' of .*bad.csv: 30 at row\(s\) 0"):
+        read_values(path)
+
+
+@pytest.mark.parametrize("name", ["kommunenr", "Kommunenummer", "KNR", "komnr", "kommunekode"])
+def test_every_reader_and_table_function_recognises_the_kommune_aliases(tmp_path, name):
+    import geokobling as gk
+
+    assert name.lower() in COLUMN_ALIASES["kommune"]
+    path = tmp_path / "k.csv"
+    pd.DataFrame({name: ["0301", "0219"], "innbyggere": [10, 30], "v": [1.0, 2.0]}).to_csv(path, index=False)
+    values = read_values(path)
+    assert values["kommune"].tolist() == ["0301", "0219"]
+    table = pd.read_csv(path, dtype={name: str})
+    merged = gk.reaggregate(table, {"0301": "9999", "0219": "9999"}, value="v", population="innbyggere")
+    assert merged["v"].item() == pytest.approx(1.75)
+    graded = gk.gradert_basiskriterium(table, value="v", population="innbyggere", grenseverdi=2.0)
+    assert graded["basiskriterium"].tolist() == [1.0, 0.5]  # sorted by kommune: 0219, 0301
+    layer = _layer({name: ["0301"]}, [box(0, 0, 10, 10)])
+    assert read_units(write_table(layer, tmp_path / "k.gpkg")).attrs["kind"] == "kommune"
+
+
+def test_population_grid_columns_follow_the_alias_table(tmp_path):
+    grid = gpd.GeoDataFrame(
+        {"ssbid250m": [1], "innbyggere_2015": [12]},
+        geometry=[box(*OSLO, OSLO[0] + 250, OSLO[1] + 250)],
+        crs=UTM,
+    )
+    cells = read_population_grid(write_table(grid, tmp_path / "grid.gpkg"))
+    assert cells["population"].tolist() == [12]

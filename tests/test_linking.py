@@ -11,8 +11,16 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
+from conftest import assert_per_row, with_index
 from geokobling.errors import ColumnError, CRSError, GeokoblingWarning, GeometryError
-from geokobling.linking import catchment_share, check_register, link_layers, link_units, unit_table
+from geokobling.linking import (
+    catchment_overlaps,
+    catchment_share,
+    check_register,
+    link_layers,
+    link_units,
+    unit_table,
+)
 
 CRS = "EPSG:25833"
 GRUNNKRETSER = "grunnkretser_0219_0220_baerum_asker_2018.geojson"
@@ -54,7 +62,7 @@ def _two_squares() -> gpd.GeoDataFrame:
 
 def test_hand_made_cases_follow_the_documented_rules() -> None:
     points = _points([(5, 5), (15, 5), (10, 5), (10, 10), (0, 0), (-30, 5), (25, 5), (500, 500)])
-    result = link_units(points, _two_squares(), code="code", max_distance=50)
+    result = link_units(points, _two_squares(), by="code", max_distance=50)
     assert result["code"].tolist() == ["b", "a", "a", "a", "b", "b", "a", pd.NA]
     assert result["code_match"].tolist() == [
         "inside",
@@ -85,44 +93,68 @@ def test_overlap_goes_to_lowest_code_and_interior_beats_border() -> None:
     )
     # (7, 5) in both "01" and "02"; (5, 5) inside "02" and on the edge of "01"; (15, 5) inside none,
     # on the edges of "01" and "03"
-    result = link_units(_points([(7, 5), (5, 5), (15, 5)]), polygons, code="code")
+    result = link_units(_points([(7, 5), (5, 5), (15, 5)]), polygons, by="code")
     assert result["code"].tolist() == ["01", "02", "01"]
     assert result["code_match"].tolist() == ["inside", "inside", "border"]
 
 
 def test_nearest_tie_goes_to_lowest_code() -> None:
     polygons = gpd.GeoDataFrame({"code": ["9", "1"]}, geometry=[box(0, 0, 1, 1), box(3, 0, 4, 1)], crs=CRS)
-    result = link_units(_points([(2, 0.5)]), polygons, code="code", max_distance=5)
+    result = link_units(_points([(2, 0.5)]), polygons, by="code", max_distance=5)
     assert result["code"].tolist() == ["1"]
     assert result["code_distance_m"].tolist() == [1.0]
 
 
-def test_every_row_comes_out_in_order_with_its_index() -> None:
-    index = pd.Index([40, 7, 12, 3], name="unit")
+def test_every_row_comes_out_on_the_callers_index_in_order(index_kind) -> None:
     geometry = [Point(5, 5), None, Point(), Point(15, 5)]
-    units = gpd.GeoDataFrame({"name": list("wxyz")}, geometry=geometry, crs=CRS, index=index)
-    result = link_units(units, _two_squares(), code="code")
-    assert result.index.equals(index)
+    units = gpd.GeoDataFrame(
+        {"organisasjonsnummer": ["900000004", "900000002", "900000003", "900000001"], "name": list("wxyz")},
+        geometry=geometry,
+        crs=CRS,
+    )
+    units = with_index(units, index_kind)
+    result = link_units(units, _two_squares(), by="code")
+    assert_per_row(result, units, columns=["organisasjonsnummer", "code", "code_match"])
+    assert list(result.columns) == [
+        "organisasjonsnummer",
+        "code",
+        "code_match",
+        "code_distance_m",
+        "code_reason",
+    ]
     assert result["code"].tolist() == ["b", pd.NA, pd.NA, "a"]
     assert result["code_reason"].tolist() == [pd.NA, "no location", "no location", pd.NA]
+    kept = link_units(units, _two_squares(), by="code", keep_input=True)
+    assert_per_row(kept, units, columns=["code", "code_match"], keep_input=True)
+    pd.testing.assert_frame_equal(kept[result.columns], result)
+    layers = link_layers(units, {"code": _two_squares(), "other": (_two_squares(), "code")}, key="name")
+    assert_per_row(layers, units, columns=["name", "code", "other_match"])
+    assert layers["other"].tolist() == result["code"].tolist()
+
+
+def test_keep_input_refuses_a_column_the_links_would_overwrite() -> None:
+    units = gpd.GeoDataFrame({"code": ["mine"]}, geometry=[Point(5, 5)], crs=CRS)
+    with pytest.raises(ColumnError, match="already has column.s. 'code'"):
+        link_units(units, _two_squares(), by="code", keep_input=True)
+    assert link_units(units, _two_squares(), by="code")["code"].tolist() == ["b"]  # the tidy result is fine
 
 
 def test_units_in_another_crs_are_transformed() -> None:
     polygons = gpd.GeoDataFrame({"code": ["x"]}, geometry=[box(597000, 6642000, 598000, 6643000)], crs=CRS)
     inside_wgs84 = _points([(597500, 6642500)]).to_crs("EPSG:4326")
-    assert link_units(inside_wgs84, polygons, code="code")["code_match"].tolist() == ["inside"]
+    assert link_units(inside_wgs84, polygons, by="code")["code_match"].tolist() == ["inside"]
 
 
 def test_refuses_missing_crs_non_points_and_missing_codes() -> None:
     with pytest.raises(CRSError):
-        link_units(gpd.GeoDataFrame(geometry=[Point(1, 1)]), _two_squares(), code="code")
+        link_units(gpd.GeoDataFrame(geometry=[Point(1, 1)]), _two_squares(), by="code")
     with pytest.raises(GeometryError, match="row"):
-        link_units(gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs=CRS), _two_squares(), code="code")
+        link_units(gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs=CRS), _two_squares(), by="code")
     with pytest.raises(ColumnError, match="'grunnkrets'"):
         link_units(_points([(1, 1)]), _two_squares())
     no_code = gpd.GeoDataFrame({"code": ["a", None]}, geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=CRS)
     with pytest.raises(ColumnError, match="row"):
-        link_units(_points([(1, 1)]), no_code, code="code")
+        link_units(_points([(1, 1)]), no_code, by="code")
 
 
 # --- real grunnkretser of Bærum and Asker ----------------------------------------------------
@@ -234,6 +266,8 @@ def test_link_layers_gives_one_block_per_layer_consistent_with_each_other(grunnk
     points = _random_points_inside(grunnkretser.geometry.to_numpy(), 2_000, seed=3)
     units = gpd.GeoDataFrame(geometry=points, crs=CRS)
     result = link_layers(units, {"grunnkrets": grunnkretser, "kommune": (kommuner, "kommunenummer")})
+    by_alias = link_layers(units, {"grunnkrets": grunnkretser, "kommune": kommuner})  # kommunenummer
+    pd.testing.assert_frame_equal(by_alias, result)
     assert list(result.columns) == [
         f"{layer}{suffix}"
         for layer in ("grunnkrets", "kommune")
@@ -277,8 +311,14 @@ def _kommune_squares() -> gpd.GeoDataFrame:
 
 def test_check_register_flags_each_kind_of_error_and_keeps_every_row() -> None:
     register = _broken_register()
-    checked = check_register(register, kommuner=_kommune_squares())
-    assert len(checked) == len(register)
+    checked = check_register(register, kommuner=_kommune_squares(), keep_input=True)
+    assert_per_row(checked, register, columns=["coord_status", "flags"], keep_input=True)
+    tidy = check_register(register, kommuner=(_kommune_squares(), "kommunenummer"))
+    assert list(tidy.columns) == [
+        "organisasjonsnummer",
+        *(c for c in checked.columns if c not in register.columns),
+    ]
+    pd.testing.assert_frame_equal(tidy, checked[tidy.columns])
     assert checked["coord_status"].tolist() == [
         "ok",
         "swapped",
@@ -308,6 +348,17 @@ def test_check_register_flags_each_kind_of_error_and_keeps_every_row() -> None:
     assert checked["lat_fixed"].isna().tolist() == [False, False, True, True, False, False, True, False]
 
 
+def test_check_register_keeps_the_callers_index_and_order(index_kind) -> None:
+    register = with_index(_broken_register().iloc[::-1], index_kind)
+    checked = check_register(register, kommuner=_kommune_squares())
+    assert_per_row(
+        checked, register, columns=["organisasjonsnummer", "coord_status", "point_kommune", "flags"]
+    )
+    expected = check_register(_broken_register(), kommuner=_kommune_squares()).iloc[::-1]
+    assert checked["flags"].tolist() == expected["flags"].tolist()
+    assert checked["point_kommune"].tolist() == expected["point_kommune"].tolist()
+
+
 def test_check_register_without_kommuner_leaves_mismatch_unknown() -> None:
     checked = check_register(_broken_register())
     assert checked["kommune_mismatch"].isna().all()
@@ -324,37 +375,56 @@ def test_coordinates_in_svalbard_are_in_norway() -> None:
 # --- catchments -------------------------------------------------------------------------------
 
 
-def test_catchment_share_by_hand() -> None:
+def _catchments_and_zones() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     catchments = gpd.GeoDataFrame(
         {"skolekrets": ["K1", "K2", "K3", "K4"]},
         geometry=[box(0, 0, 10, 10), box(10, 0, 20, 10), box(0, 10, 10, 20), box(100, 100, 101, 101)],
         crs=CRS,
     )
     # zone A: x < 7; zone B: x >= 7, y < 10 only
-    zones = gpd.GeoDataFrame({"area": ["B", "A"]}, geometry=[box(7, 0, 30, 10), box(0, 0, 7, 20)], crs=CRS)
+    zones = gpd.GeoDataFrame(
+        {"analysis_area": ["B", "A"]}, geometry=[box(7, 0, 30, 10), box(0, 0, 7, 20)], crs=CRS
+    )
+    return catchments, zones
+
+
+def test_catchment_share_by_hand(index_kind) -> None:
+    catchments, zones = _catchments_and_zones()
+    catchments = with_index(catchments.iloc[[2, 0, 3, 1]], index_kind)
     with pytest.warns(GeokoblingWarning, match="K4"):
-        table = catchment_share(catchments, zones, threshold=0.6)
-    rows = {(r.skolekrets, r.area): (r.share, r.belongs) for r in table.itertuples()}
-    assert rows[("K1", "A")] == (pytest.approx(0.7), True)
-    assert rows[("K1", "B")] == (pytest.approx(0.3), False)
-    assert rows[("K2", "B")] == (pytest.approx(1.0), True)
-    assert rows[("K3", "A")] == (pytest.approx(0.7), True)
-    assert table.loc[table["skolekrets"] == "K4", "share"].tolist() == [0.0]
-    assert table["skolekrets"].drop_duplicates().tolist() == ["K1", "K2", "K3", "K4"]
-    assert not table.loc[table["skolekrets"] == "K4", "belongs"].any()
+        shares = catchment_share(catchments, zones, threshold=0.6)
+    assert_per_row(shares, catchments, columns=["skolekrets", "analysis_area", "share", "belongs", "n_zones"])
+    assert shares["skolekrets"].tolist() == ["K3", "K1", "K4", "K2"]
+    assert shares["analysis_area"].tolist() == ["A", "A", pd.NA, "B"]
+    assert shares["share"].tolist() == pytest.approx([0.7, 0.7, 0.0, 1.0])
+    assert shares["belongs"].tolist() == [True, True, False, True]
+    assert shares["n_zones"].tolist() == [1, 2, 0, 1]
     # a higher threshold than the largest share: K1 and K3 belong nowhere
-    strict = catchment_share(catchments.iloc[:3], zones, threshold=0.8)
-    assert strict.groupby("skolekrets")["belongs"].any().to_dict() == {"K1": False, "K2": True, "K3": False}
+    strict = catchment_share(catchments[catchments["skolekrets"] != "K4"], zones, threshold=0.8)
+    assert strict["belongs"].tolist() == [False, False, True]
+    with pytest.warns(GeokoblingWarning, match="K4"):
+        kept = catchment_share(catchments, zones, threshold=0.6, keep_input=True)
+    assert_per_row(kept, catchments, columns=["analysis_area", "belongs"], keep_input=True)
+
+
+def test_catchment_overlaps_lists_every_zone_by_hand() -> None:
+    catchments, zones = _catchments_and_zones()
+    with pytest.warns(GeokoblingWarning, match="K4"):
+        table = catchment_overlaps(catchments.iloc[::-1], zones)
+    pd.testing.assert_index_equal(table.index, pd.RangeIndex(len(table)))
+    rows = [(r.skolekrets, r.analysis_area, round(r.share, 9)) for r in table.itertuples()]
+    assert rows[:4] == [("K1", "A", 0.7), ("K1", "B", 0.3), ("K2", "B", 1.0), ("K3", "A", 0.7)]
+    assert table["skolekrets"].iloc[-1] == "K4" and table["share"].iloc[-1] == 0.0
+    assert pd.isna(table["analysis_area"].iloc[-1])
 
 
 @pytest.mark.realdata
 def test_catchment_shares_of_grunnkretser_in_their_kommune(grunnkretser) -> None:
     kommuner = grunnkretser.dissolve("kommunenummer").reset_index()
-    table = catchment_share(grunnkretser, kommuner, catchment_id="grunnkrets", zone_id="kommunenummer")
-    chosen = table[table["belongs"]].set_index("grunnkrets")["kommunenummer"]
-    assert len(chosen) == len(grunnkretser)
-    assert (chosen.index.str.slice(0, 4) == chosen).all()
-    assert (table.groupby("grunnkrets")["share"].max() > 0.99).all()
+    table = catchment_share(grunnkretser, kommuner, key="grunnkrets", by="kommunenummer")
+    assert table["belongs"].all()
+    assert (table["grunnkrets"].str.slice(0, 4) == table["kommunenummer"]).all()
+    assert (table["share"] > 0.99).all()
 
 
 # --- unit table -------------------------------------------------------------------------------
@@ -370,16 +440,20 @@ def test_unit_table_has_one_row_per_unit_and_year_with_layer_codes() -> None:
         geometry=[Point(5, 5), Point(15, 5), None],
         crs=CRS,
     )
-    areas = gpd.GeoDataFrame({"area": ["Vest"]}, geometry=[box(0, 0, 10, 10)], crs=CRS)
+    areas = gpd.GeoDataFrame({"analysis_area": ["Vest"]}, geometry=[box(0, 0, 10, 10)], crs=CRS)
     kommuner = gpd.GeoDataFrame({"kommune": ["0301"]}, geometry=[box(0, 0, 20, 10)], crs=CRS)
-    links = link_layers(units, {"area": areas, "kommune": kommuner}, max_distance=0)
+    units = units.iloc[[2, 0, 1]].set_axis(["c", "a", "b"])  # any order, any index
+    links = link_layers(units, {"analysis_area": areas, "kommune": kommuner}, max_distance=0)
     table = unit_table(units, links, year=2019)
+    pd.testing.assert_index_equal(table.index, pd.RangeIndex(3))
+    assert table["organisasjonsnummer"].tolist() == ["900000001", "900000002", "900000003"]
     assert table["year"].tolist() == [2019] * 3
     assert table["in_analysis_area"].tolist() == [True, False, False]
-    assert table["area"].tolist() == ["Vest", pd.NA, pd.NA]
+    assert table["analysis_area"].tolist() == ["Vest", pd.NA, pd.NA]
     assert table["kommune_linked"].tolist() == ["0301", "0301", pd.NA]
     assert table["kommune"].tolist() == ["0301"] * 3
-    assert "geometry" not in table.columns and "area_reason" not in table.columns
+    assert "geometry" not in table.columns and "analysis_area_reason" not in table.columns
+    assert "organisasjonsnummer_linked" not in table.columns  # the links' key column is the register's own
 
     two_years = pd.concat([table.assign(year=2019), table.assign(year=2020)])
     assert len(two_years.drop_duplicates(["organisasjonsnummer", "year"])) == 6
@@ -397,7 +471,9 @@ def test_broken_register_rows_come_out_with_the_right_statuses(grunnkretser) -> 
 
     kommuner = grunnkretser.dissolve("kommunenummer").reset_index()[["kommunenummer", "geometry"]]
     areas = (
-        grunnkretser.assign(area=grunnkretser["grunnkrets"].str.slice(0, 6)).dissolve("area").reset_index()
+        grunnkretser.assign(analysis_area=grunnkretser["grunnkrets"].str.slice(0, 6))
+        .dissolve("analysis_area")
+        .reset_index()
     )
     by_code = grunnkretser.set_index("grunnkrets").geometry
     baerum, asker, school = "02190101", "02200101", "02190203"
@@ -436,14 +512,14 @@ def test_broken_register_rows_come_out_with_the_right_statuses(grunnkretser) -> 
     )
     raw.loc[5, "Organisasjonsnummer"] = raw.loc[0, "Organisasjonsnummer"]
 
-    register = check_register(read_register(raw), kommuner=kommuner)
-    located = geocode_addresses(register, addresses)
-    links = link_layers(
-        located, {"area": areas, "grunnkrets": grunnkretser, "kommune": (kommuner, "kommunenummer")}
-    )
+    register = check_register(read_register(raw), kommuner=kommuner, keep_input=True)
+    located = geocode_addresses(register, addresses, keep_input=True)
+    links = link_layers(located, {"analysis_area": areas, "grunnkrets": grunnkretser, "kommune": kommuner})
     with pytest.warns(GeokoblingWarning, match="900000000"):
         table = unit_table(located, links, year=2018)
 
+    assert table["row"].tolist() == [0, 5, 1, 2, 3, 4, 6, 7]  # by organisasjonsnummer (row 5 repeats row 0)
+    table = table.sort_values("row", ignore_index=True)
     assert len(table) == 8 and table["row"].tolist() == list(range(8))
     assert table["size"].tolist() == [100, 200, 300, 400, 500, 600, 700, 800]
     assert table["flags"].tolist() == [
@@ -476,7 +552,7 @@ def test_broken_register_rows_come_out_with_the_right_statuses(grunnkretser) -> 
     assert table["kommune_linked"].tolist() == ["0219", "0219", "0219", pd.NA, "0220", "0219", pd.NA, pd.NA]
     assert table["kommune"].tolist() == ["0219"] * 8  # the register's own code is never changed
     assert table["in_analysis_area"].tolist() == [True, True, True, False, True, True, False, False]
-    assert table["area"].iloc[0] == baerum[:6]
+    assert table["analysis_area"].iloc[0] == baerum[:6]
 
 
 def test_chunks_through_an_executor_give_the_same_links():
@@ -493,6 +569,7 @@ def test_chunks_through_an_executor_give_the_same_links():
     )
     points.index = points.index * 3  # the index must survive the chunking
     whole = link_units(points, cells)
+    assert_per_row(whole, points, columns=["grunnkrets_match"])
     with ThreadPoolExecutor(2) as pool:
         chunked = link_units(points, cells, executor=pool, chunk_size=77)
     pd.testing.assert_frame_equal(whole, chunked)

@@ -170,15 +170,16 @@ def test_build_areas_sums_exactly_the_mapped_units(assignment, people):
     mapping = {code: area for code, area in zip(codes, assignment, strict=True) if area is not None}
     stats = pd.DataFrame({"grunnkrets": codes, "population": people})
     areas = _quiet(lambda: gk.build_areas(GRID, mapping, stats=stats))
-    assert areas["area"].tolist() == sorted(set(mapping.values()))
+    assert areas["analysis_area"].tolist() == sorted(set(mapping.values()))
     assert areas["n_units"].sum() == len(mapping)
     for _, row in areas.iterrows():
-        members = [p for c, p in zip(codes, people, strict=True) if mapping.get(c) == row["area"]]
+        members = [p for c, p in zip(codes, people, strict=True) if mapping.get(c) == row["analysis_area"]]
         known = [p for p in members if p is not None]
         assert row["population_n_missing"] == len(members) - len(known)
         assert (pd.isna(row["population"]) and not known) or row["population"] == sum(known)
-    unmapped = areas.attrs["unmapped"]
+    unmapped = gk.unmapped_report(GRID, mapping)
     assert set(unmapped["code"]) == set(codes) - set(mapping)  # every unit outside an area is reported
+    assert sum(areas.attrs["unmapped"].values()) == len(unmapped)
 
 
 @FAST

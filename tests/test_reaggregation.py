@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geokobling import GeokoblingWarning, MappingError, reaggregate
+from conftest import assert_keyed, with_index
+from geokobling import GeokoblingWarning, InputError, MappingError, reaggregate
 
 VALUE = "strukturkriteriet_km"
 
@@ -24,7 +25,7 @@ def test_worked_example_from_grunnkrets_values():
     assert out["kommune"].tolist() == ["0301"]
     assert out[VALUE].item() == pytest.approx(1.75, abs=1e-12)
     assert out["population"].item() == 3000
-    assert out["n_parts"].item() == 2
+    assert out["n_units"].item() == 2
 
 
 def test_group_by_existing_column_without_mapping():
@@ -34,7 +35,7 @@ def test_group_by_existing_column_without_mapping():
     out = reaggregate(values).set_index("kommune")
     assert out.loc["0301", VALUE] == pytest.approx(1.75)
     assert out.loc["0219", VALUE] == pytest.approx(9.0)
-    assert out.loc["0219", "n_parts"] == 1
+    assert out.loc["0219", "n_units"] == 1
 
 
 def test_integer_codes_are_padded_in_mapping_and_values():
@@ -59,7 +60,7 @@ def test_doubly_mapped_codes_are_listed():
         reaggregate(values, mapping)
 
 
-def test_missing_value_with_people_gives_nan_and_warning_but_empty_parts_weigh_nothing():
+def test_rows_without_a_value_are_left_out_and_reported_and_empty_parts_weigh_nothing():
     values = pd.DataFrame(
         {
             "grunnkrets": ["03010001", "03010002", "02190001", "02190002"],
@@ -68,11 +69,111 @@ def test_missing_value_with_people_gives_nan_and_warning_but_empty_parts_weigh_n
         }
     )
     mapping = {"03010001": "0301", "03010002": "0301", "02190001": "0219", "02190002": "0219"}
-    with pytest.warns(GeokoblingWarning, match="'0219'"):
-        out = reaggregate(values, mapping).set_index("kommune")
-    assert out.loc["0301", VALUE] == pytest.approx(2.0)
-    assert np.isnan(out.loc["0219", VALUE])
-    assert out.loc["0219", "population"] == 15
+    with pytest.warns(
+        GeokoblingWarning, match=r"left out of the mean: '02190002'; per kommune: 0219 \(1 row"
+    ):
+        out = reaggregate(values, mapping)
+    assert_keyed(out, "kommune", columns=["n_without_value", "population_without_value"])
+    out = out.set_index("kommune")
+    assert out.loc["0301", VALUE] == pytest.approx(2.0)  # the empty part without a value weighs nothing
+    assert out.loc["0219", VALUE] == pytest.approx(1.0)  # the part with people but no value is left out
+    assert out.loc["0219", "population"] == 10 and out.loc["0219", "population_without_value"] == 5
+    assert out["n_units"].tolist() == [1, 1] and out["n_without_value"].tolist() == [1, 1]
+
+
+def test_leaving_rows_without_a_value_out_equals_filtering_them_first():
+    values = pd.DataFrame(
+        {
+            "grunnkrets": ["03010001", "03010002", "03010003", "02190001"],
+            "kommune": ["0301", "0301", "0301", "0219"],
+            "population": [10.0, 0.0, 7.0, 4.0],
+            VALUE: [2.0, np.nan, 0.3, 1.7],
+            "reached": [True, False, True, True],
+        }
+    )
+    filtered = reaggregate(values[values["reached"]], by="kommune")
+    whole = reaggregate(values, by="kommune")  # no warning: the row without a value has no people
+    shared = ["kommune", "population", VALUE, "n_units"]
+    pd.testing.assert_frame_equal(whole[shared], filtered[shared])
+    assert whole["n_without_value"].tolist() == [0, 1] and filtered["n_without_value"].tolist() == [0, 0]
+
+
+def test_a_unit_whose_rows_with_people_all_lack_a_value_gets_nan_and_is_named():
+    values = pd.DataFrame({"kommune": ["0219", "0220"], "population": [5, 3], VALUE: [np.nan, 2.0]})
+    with (
+        pytest.warns(GeokoblingWarning, match="1 kommune.s. get no .*'3024'"),
+        pytest.warns(GeokoblingWarning, match="left out of the mean: '0219'"),
+    ):
+        out = reaggregate(values, {"0219": "3024", "0220": "3025"})
+    assert np.isnan(out[VALUE].iloc[0]) and out[VALUE].iloc[1] == 2.0
+    assert out["population"].tolist() == [0.0, 3.0] and out["population_without_value"].tolist() == [5.0, 0.0]
+
+
+def test_a_pandas_series_works_as_the_mapping():
+    values = pd.DataFrame({"kommune": ["0219", "0220"], "population": [1, 3], VALUE: [4.0, 8.0]})
+    from_series = reaggregate(values, pd.Series({"0219": "3024", "0220": "3024"}))
+    from_dict = reaggregate(values, {"0219": "3024", "0220": "3024"})
+    pd.testing.assert_frame_equal(from_series, from_dict)
+    assert from_series[VALUE].item() == pytest.approx(7.0)
+
+
+def test_result_is_keyed_by_the_new_code_whatever_the_input_index(index_kind):
+    values = with_index(
+        pd.DataFrame(
+            {
+                "grunnkrets": ["03010001", "02190001", "03010002"],
+                "population": [1, 2, 3],
+                VALUE: [1.0, 2.0, 3.0],
+            }
+        ),
+        index_kind,
+    )
+    out = reaggregate(values, {"03010001": "0301", "03010002": "0301", "02190001": "0219"})
+    assert_keyed(out, "kommune", columns=["population", VALUE, "n_units"])
+    assert out["kommune"].tolist() == ["0219", "0301"]
+    assert out[VALUE].tolist() == pytest.approx([2.0, (1 * 1.0 + 3 * 3.0) / 4])
+
+
+def test_others_unchanged_keeps_unlisted_kommuner_and_matches_an_explicit_mapping():
+    values = pd.DataFrame(
+        {"kommune": ["0219", "0220", "0301"], "population": [500, 2500, 9000], VALUE: [3.0, 1.5, 1.0]}
+    )
+    explicit = reaggregate(values, {"0219": "3024", "0220": "3024", "0301": "0301"})
+    implicit = reaggregate(values, {"0219": "3024", "0220": "3024"}, others_unchanged=True)
+    pd.testing.assert_frame_equal(implicit, explicit)
+    assert implicit["kommune"].tolist() == ["0301", "3024"]
+
+
+def test_others_unchanged_keeps_grunnkretser_in_their_kommune():
+    values = pd.DataFrame(
+        {
+            "grunnkrets": ["03010001", "03010002", "02190001"],
+            "kommune": ["0301", "0301", "0219"],
+            "population": [1, 1, 2],
+            VALUE: [1.0, 3.0, 5.0],
+        }
+    )
+    moved = reaggregate(values, {"03010002": "0219"}, others_unchanged=True)  # one grunnkrets moves
+    assert moved["kommune"].tolist() == ["0219", "0301"]
+    assert moved[VALUE].tolist() == pytest.approx([(3.0 + 2 * 5.0) / 3, 1.0])
+    without_column = reaggregate(values.drop(columns="kommune"), {"03010002": "0219"}, others_unchanged=True)
+    pd.testing.assert_frame_equal(without_column, moved)  # the kommune from the first four digits
+
+
+def test_others_unchanged_needs_a_mapping():
+    values = pd.DataFrame({"kommune": ["0219"], "population": [1], VALUE: [1.0]})
+    with pytest.raises(InputError, match="needs a mapping"):
+        reaggregate(values, others_unchanged=True)
+
+
+def test_published_column_names_are_understood_in_values_and_mapping():
+    values = pd.DataFrame(
+        {"Grunnkretsnummer": [3010001, 3010002], "innbyggere_2015": [500, 2500], VALUE: [3.0, 1.5]}
+    )
+    borders = pd.DataFrame({"grunnkretsnr": ["03010001", "03010002"], "kommunenummer": [301, 301]})
+    out = reaggregate(values, borders)
+    assert out["kommune"].tolist() == ["0301"]
+    assert out[VALUE].item() == pytest.approx(1.75) and out["population"].item() == 3000
 
 
 def test_duplicate_codes_in_values_are_refused():
@@ -160,5 +261,5 @@ def test_merger_of_baerum_and_asker_in_published_2015_table(shared_data):
     # Bærum 120 685 people 1.4 km, Asker 59 571 people 2.1 km (hand calculation)
     assert out.loc["3024", "population"] == 120_685 + 59_571
     assert out.loc["3024", VALUE] == pytest.approx((120_685 * 1.4 + 59_571 * 2.1) / 180_256, abs=1e-12)
-    assert out.loc["3024", "n_parts"] == 2
+    assert out.loc["3024", "n_units"] == 2
     assert out.loc["0301", VALUE] == pytest.approx(1.0)

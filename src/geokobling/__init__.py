@@ -53,10 +53,12 @@ _EXPORTS: dict[str, str] = {
     "read_kommuner": "io",
     "read_population_grid": "io",
     "read_table": "io",
+    "read_values": "io",
     "write_table": "io",
     # areas
     "build_areas": "areas",
     "label_units": "areas",
+    "unmapped_report": "areas",
     "population_band": "areas",
     "rate": "areas",
     # registers
@@ -68,6 +70,7 @@ _EXPORTS: dict[str, str] = {
     "link_layers": "linking",
     "check_register": "linking",
     "catchment_share": "linking",
+    "catchment_overlaps": "linking",
     "unit_table": "linking",
     # network
     "RoadNetwork": "network",
@@ -162,7 +165,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
         registers,
         zones,
     )
-    from .areas import build_areas, label_units, population_band, rate
+    from .areas import build_areas, label_units, population_band, rate, unmapped_report
     from .basiskriterium import gradert_basiskriterium, grenseverdi
     from .centres import polygon_centres, population_centres
     from .codes import apply_crosswalk, delomrade_of, is_unknown_grunnkrets, kommune_of, normalize_codes
@@ -186,10 +189,18 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
         read_population_grid,
         read_table,
         read_units,
+        read_values,
         write_table,
     )
     from .kriterier import nabokriteriet, nearest_facility_distance, sonekriteriet, strukturkriteriet
-    from .linking import catchment_share, check_register, link_layers, link_units, unit_table
+    from .linking import (
+        catchment_overlaps,
+        catchment_share,
+        check_register,
+        link_layers,
+        link_units,
+        unit_table,
+    )
     from .neighbourhoods import dissimilarity_index, population_neighbourhoods
     from .network import RoadNetwork
     from .plotting import explore, plot, plot_pair

@@ -1,6 +1,10 @@
 """Analysis areas (analyseområder): unions of grunnkretser, delområder or delbydeler.
 
-An analysis area is given by a mapping table unit code → area. :func:`build_areas` dissolves
+An analysis area is given by a mapping unit code → area (a dict, a pandas Series or a table).
+Every function here calls the units' code column ``key`` (``"grunnkrets"`` by default; aliases
+such as ``grunnkretsnummer`` are recognised, see :data:`geokobling.checks.COLUMN_ALIASES`) and the
+area column ``by`` (``"analysis_area"``, so that it never shadows ``GeoDataFrame.area``).
+:func:`build_areas` dissolves
 the units of each area, checks that the area is contiguous, and sums statistics as numerators
 and denominators (rates come from sums through :func:`rate`, never from averaging rates).
 :func:`label_units` tells, for every unit, the area it is counted in, falling back to the bydel
@@ -20,7 +24,7 @@ Examples
 ...     {"grunnkrets": ["03010101", "03010102", "03010103"]},
 ...     geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(5, 0, 6, 1)], crs="EPSG:25833")
 >>> areas = build_areas(units, {"03010101": "A", "03010102": "A", "03010103": "B"})
->>> areas[["area", "n_units", "contiguous", "n_parts"]].values.tolist()
+>>> areas[["analysis_area", "n_units", "contiguous", "n_parts"]].values.tolist()
 [['A', 2, True, 1], ['B', 1, True, 1]]
 """
 
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -36,7 +41,15 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from .checks import require_columns, require_geometries, to_working_crs
+from .checks import (
+    alias_of,
+    find_column,
+    mapping_pairs,
+    per_row_result,
+    require_columns,
+    require_geometries,
+    to_working_crs,
+)
 from .codes import CODE_LENGTHS, normalize_codes
 from .errors import ColumnError, InputError, MappingError, format_values, warn
 
@@ -58,6 +71,12 @@ BIG_CITIES: tuple[str, ...] = ("0301", "4601", "5001", "1103")
 DEFAULT_TOLERANCE = 1.0
 """Metres within which two units count as neighbours (bridges slivers between real borders)."""
 
+AREA = "analysis_area"
+"""The default name of the area column (``by``) of mappings and results."""
+
+AreaMapping: TypeAlias = pd.DataFrame | pd.Series | Mapping[object, object]
+"""What a mapping unit code → area may be: a DataFrame, a pandas Series or a dict."""
+
 PROBLEM_NOT_IN_UNITS = "in mapping, not in units (no polygon)"
 PROBLEM_UNKNOWN_GRUNNKRETS = "unknown grunnkrets (xxxx9999) in mapping: has no polygon"
 PROBLEM_NOT_IN_MAPPING = "in units, not in mapping"
@@ -69,10 +88,10 @@ PROBLEM_NO_AREA = "in mapping with no area (missing value)"
 
 def unmapped_report(
     units: pd.DataFrame,
-    mapping: pd.DataFrame | Mapping[object, object],
+    mapping: AreaMapping,
     *,
-    unit: str = "grunnkrets",
-    area: str = "area",
+    key: str = "grunnkrets",
+    by: str = AREA,
     kind: str | None = None,
 ) -> pd.DataFrame:
     """List the unit codes that cannot take part in an analysis area, and why.
@@ -80,24 +99,31 @@ def unmapped_report(
     Parameters
     ----------
     units
-        The building units (a DataFrame or GeoDataFrame) with a code column ``unit``.
+        The building units (a DataFrame or GeoDataFrame) with a code column ``key``.
     mapping
-        DataFrame with columns ``unit`` and ``area``, or a dict unit code → area.
-    unit, area
+        A dict or pandas Series unit code → area, or a DataFrame with columns ``key`` and ``by`` (or
+        exactly two columns: unit code, area).
+    key, by
         Column names of the unit code and the area.
     kind
-        Kind of code for :func:`~geokobling.codes.normalize_codes`; by default ``unit`` when it names
+        Kind of code for :func:`~geokobling.codes.normalize_codes`; by default ``key`` when it names
         a kind (``"grunnkrets"``, ``"delbydel"``, ...), else codes are compared as plain text.
 
     Returns
     -------
     DataFrame with columns ``code`` and ``problem`` (one of: in mapping but not in units, an unknown
-    ``xxxx9999`` grunnkrets, in units but not in the mapping, mapped to a missing area), sorted by code.
+    ``xxxx9999`` grunnkrets, in units but not in the mapping, mapped to a missing area), sorted by code,
+    with a fresh RangeIndex.
 
     Raises
     ------
     MappingError
         When a unit is mapped to two different areas.
+
+    See Also
+    --------
+    build_areas : the areas; its ``attrs["unmapped"]`` counts these codes by problem.
+    label_units : the area or fallback level every unit is counted in.
 
     Examples
     --------
@@ -107,10 +133,10 @@ def unmapped_report(
     03010102 in units, not in mapping
     03019999 unknown grunnkrets (xxxx9999) in mapping: has no polygon
     """
-    kind = _code_kind(unit, kind)
-    require_columns(units, [unit], source="units")
-    codes = _codes(units[unit], kind, column=unit, source="units")
-    table = _mapping_table(mapping, unit=unit, area=area, kind=kind)
+    kind = _code_kind(key, kind)
+    column = find_column(units, key, source="units")
+    codes = _codes(units[column], kind, column=column, source="units")
+    table = _mapping_table(mapping, key=key, by=by, kind=kind)
     return _report(codes, table, kind=kind)
 
 
@@ -128,10 +154,15 @@ def _report(codes: pd.Series, table: pd.DataFrame, *, kind: str | None) -> pd.Da
     return report.sort_values("code", ignore_index=True)
 
 
-def _code_kind(unit: str, kind: str | None) -> str | None:
+def _code_kind(key: str, kind: str | None) -> str | None:
     if kind is not None:
         return kind
-    return unit if unit in CODE_LENGTHS else None
+    return key if key in CODE_LENGTHS else None
+
+
+def _problem_counts(report: pd.DataFrame) -> dict[str, int]:
+    """The number of codes per problem: what ``attrs["unmapped"]`` keeps (plain, so pandas can copy it)."""
+    return {str(problem): int(n) for problem, n in report["problem"].value_counts(sort=False).items()}
 
 
 def _codes(values: pd.Series, kind: str | None, *, column: str, source: str) -> pd.Series:
@@ -147,23 +178,13 @@ def _codes(values: pd.Series, kind: str | None, *, column: str, source: str) -> 
     return values.astype("string").str.strip()
 
 
-def _mapping_table(
-    mapping: pd.DataFrame | Mapping[object, object], *, unit: str, area: str, kind: str | None
-) -> pd.DataFrame:
+def _mapping_table(mapping: AreaMapping, *, key: str, by: str, kind: str | None) -> pd.DataFrame:
     """The mapping as a DataFrame [unit, area] with normalised codes, one row per unit."""
-    if isinstance(mapping, Mapping):
-        frame = pd.DataFrame({unit: list(mapping.keys()), area: list(mapping.values())})
-    elif isinstance(mapping, pd.DataFrame):
-        require_columns(mapping, [unit, area], source="the mapping")
-        frame = mapping
-    else:
-        raise InputError(
-            f"mapping must be a DataFrame [{unit}, {area}] or a dict, not {type(mapping).__name__}"
-        )
+    pairs = mapping_pairs(mapping, key=key, by=by, source="the mapping")
     table = pd.DataFrame(
         {
-            "unit": _codes(frame[unit], kind, column=unit, source="the mapping").to_numpy(),
-            "area": frame[area].to_numpy(),
+            "unit": _codes(pairs["old"], kind, column=key, source="the mapping").to_numpy(),
+            "area": pairs["new"].to_numpy(),
         }
     ).drop_duplicates()
     twice = table.loc[table["unit"].duplicated(), "unit"].unique()
@@ -173,7 +194,7 @@ def _mapping_table(
         raise MappingError(
             f"{len(twice)} unit(s) of the mapping are mapped to more than one area: {shown}. "
             "Each unit belongs to at most one analysis area; fix column "
-            f"{area!r} of the mapping."
+            f"{by!r} of the mapping."
         )
     return table.reset_index(drop=True)
 
@@ -205,20 +226,21 @@ def _contiguity_parts(geometries: np.ndarray, groups: np.ndarray, tolerance: flo
 
 
 def _unit_stats(
-    stats: pd.DataFrame, codes: pd.Series, *, unit: str, kind: str | None, sum_columns: Sequence[str]
+    stats: pd.DataFrame, codes: pd.Series, *, key: str, kind: str | None, sum_columns: Sequence[str]
 ) -> pd.DataFrame:
     """Numeric statistics aligned with ``codes`` (NA where a unit has no row or a suppressed cell)."""
-    require_columns(stats, [unit, *sum_columns], source="stats")
-    keys = _codes(stats[unit], kind, column=unit, source="stats")
+    column = find_column(stats, key, source="stats")
+    require_columns(stats, sum_columns, source="stats")
+    keys = _codes(stats[column], kind, column=column, source="stats")
     repeated = keys[keys.duplicated()].unique()
     if len(repeated):
         raise InputError(
-            f"stats has several rows for {len(repeated)} unit code(s) in column {unit!r}: "
+            f"stats has several rows for {len(repeated)} unit code(s) in column {column!r}: "
             f"{format_values(repeated)}; aggregate them to one row per unit first"
         )
     values = pd.DataFrame(index=pd.Index(keys.to_numpy(), name="unit"))
-    for column in sum_columns:
-        values[column] = _numeric(stats[column], column)
+    for name in sum_columns:
+        values[name] = _numeric(stats[name], name)
     return values.reindex(codes.to_numpy())
 
 
@@ -264,6 +286,11 @@ def rate(areas: pd.DataFrame, num: str, den: str, *, require_complete: bool = Fa
     also NA where a unit of the area had NA in ``num`` or ``den`` (the ``<col>_n_missing`` columns
     of :func:`build_areas`), since a sum over the known units only may then bias the rate.
 
+    See Also
+    --------
+    build_areas : the summed numerators and denominators.
+    population_band : the population target band.
+
     Examples
     --------
     >>> areas = pd.DataFrame({"low": [10.0, 3.0, 1.0], "pop": [100.0, 0.0, 50.0]})
@@ -295,6 +322,11 @@ def population_band(
     The band is inclusive (``low <= population <= high`` is ``"within"``); a missing population
     gives ``<NA>``. The band is a target reported per area, never enforced.
 
+    See Also
+    --------
+    build_areas : adds the band when the population is summed.
+    rate : a rate from two summed columns.
+
     Examples
     --------
     >>> population_band(pd.DataFrame({"population": [4999, 5000, 10000, 10001, None]})).tolist()
@@ -318,10 +350,10 @@ def population_band(
 
 def build_areas(
     units: gpd.GeoDataFrame,
-    mapping: pd.DataFrame | Mapping[object, object],
+    mapping: AreaMapping,
     *,
-    unit: str = "grunnkrets",
-    area: str = "area",
+    key: str = "grunnkrets",
+    by: str = AREA,
     stats: pd.DataFrame | None = None,
     sum_columns: Sequence[str] | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
@@ -334,22 +366,26 @@ def build_areas(
     Parameters
     ----------
     units
-        GeoDataFrame of polygons with a code column ``unit``; any CRS (transformed to EPSG:25833),
+        GeoDataFrame of polygons with a code column ``key``; any CRS (transformed to EPSG:25833),
         invalid polygons are repaired with ``shapely.make_valid`` and reported in a warning.
     mapping
-        DataFrame with columns ``unit`` and ``area``, or a dict unit code → area.
-    unit, area
-        Column names of the unit code (in ``units``, ``mapping`` and ``stats``) and the area.
+        A dict or pandas Series unit code → area, or a DataFrame with columns ``key`` and ``by`` (or
+        exactly two columns: unit code, area).
+    key
+        The code column of ``units``, ``mapping`` and ``stats`` (aliases such as ``grunnkretsnummer``
+        are recognised).
+    by
+        The area column of ``mapping``, and the code column of the result.
     stats
-        Optional table with a ``unit`` code column and the ``sum_columns``; values may be numbers or
+        Optional table with a ``key`` code column and the ``sum_columns``; values may be numbers or
         numeric text, empty cells and NA are suppressed cells.
     sum_columns
         Counts to sum per area (numerators and denominators). Default: every column of ``stats``
-        but ``unit``.
+        but its code column.
     tolerance
         Metres within which two units are neighbours (see the module docstring).
     kind
-        Kind of code for :func:`~geokobling.codes.normalize_codes`; default ``unit`` when it names a
+        Kind of code for :func:`~geokobling.codes.normalize_codes`; default ``key`` when it names a
         kind of code, else codes are compared as text.
     population, band
         When ``population`` is one of the summed columns, a ``population_band`` column reports
@@ -357,12 +393,12 @@ def build_areas(
 
     Returns
     -------
-    GeoDataFrame in EPSG:25833, one row per area of the mapping, sorted by area, with columns:
-    ``area`` (named by the ``area`` argument), ``n_units`` (mapped units with a polygon),
-    ``contiguous`` (nullable bool; NA for an area with no polygon), ``n_parts`` (connected parts),
+    GeoDataFrame in EPSG:25833, one row per area of the mapping, sorted by area, with a fresh
+    RangeIndex and columns: ``by`` (the area), ``n_units`` (mapped units with a polygon),
+    ``contiguous`` (nullable bool; NA for an area with no polygon), ``n_parts`` (connected pieces),
     for each summed column ``<col>`` (Float64) and ``<col>_n_missing`` (int), optionally
     ``population_band``, and ``geometry`` (the dissolved units; None for an area with no polygon).
-    ``attrs["unmapped"]`` holds the :func:`unmapped_report` table.
+    ``attrs["unmapped"]`` counts the codes of :func:`unmapped_report` by problem (a dict).
 
     Notes
     -----
@@ -383,6 +419,12 @@ def build_areas(
     InputError
         When a unit code occurs twice in ``units`` or ``stats``.
 
+    See Also
+    --------
+    unmapped_report : the codes that take no part in an area, and why.
+    label_units : the area, bydel or kommune every unit is counted in.
+    rate : a rate from two summed columns.
+
     Examples
     --------
     >>> from shapely.geometry import box
@@ -395,13 +437,13 @@ def build_areas(
     """
     if not tolerance >= 0:
         raise InputError(f"tolerance must be a distance in metres >= 0, not {tolerance!r}")
-    kind = _code_kind(unit, kind)
-    require_columns(units, [unit], source="units")
+    kind = _code_kind(key, kind)
+    column = find_column(units, key, source="units")
     units = to_working_crs(units, source="units")
     require_geometries(units, kinds=("Polygon", "MultiPolygon"), source="units")
-    codes = _codes(units[unit], kind, column=unit, source="units")
-    _refuse_repeated(codes, unit)
-    table = _mapping_table(mapping, unit=unit, area=area, kind=kind)
+    codes = _codes(units[column], kind, column=column, source="units")
+    _refuse_repeated(codes, column)
+    table = _mapping_table(mapping, key=key, by=by, kind=kind)
     report = _report(codes, table, kind=kind)
     _warn_report(report)
 
@@ -410,14 +452,14 @@ def build_areas(
     inside = unit_area.notna().to_numpy()
     geometries = _valid(units.geometry.to_numpy()[inside], codes.to_numpy()[inside])
     groups = pd.Index(unit_area[inside].to_numpy())
-    area_index = pd.Index(sorted(table["area"].dropna().unique(), key=str), name=area)
+    area_index = pd.Index(sorted(table["area"].dropna().unique(), key=str), name=by)
     group_codes = area_index.get_indexer(groups)
 
     parts = _contiguity_parts(geometries, group_codes, tolerance)
     result = _area_table(area_index, group_codes, parts)
     if stats is not None:
-        columns = list(sum_columns) if sum_columns is not None else [c for c in stats.columns if c != unit]
-        values = _unit_stats(stats, codes[inside], unit=unit, kind=kind, sum_columns=columns)
+        columns = _sum_columns(stats, key, sum_columns)
+        values = _unit_stats(stats, codes[inside], key=key, kind=kind, sum_columns=columns)
         result = result.join(_sum_by_area(values, group_codes, pd.RangeIndex(len(area_index))))
         if population is not None and population in columns:
             result["population_band"] = population_band(result, population, *band)
@@ -426,11 +468,19 @@ def build_areas(
 
     dissolved = _dissolve(geometries, group_codes, len(area_index))
     areas = gpd.GeoDataFrame(result, geometry=dissolved, crs=units.crs)
-    areas.insert(0, area, area_index.to_numpy())
-    areas.attrs["unmapped"] = report
-    _warn_non_contiguous(areas, area)
+    areas.insert(0, by, area_index.to_numpy())
+    areas.attrs["unmapped"] = _problem_counts(report)
+    _warn_non_contiguous(areas, by)
     logger.info("built %d analysis areas from %d units", len(areas), int(inside.sum()))
     return areas
+
+
+def _sum_columns(stats: pd.DataFrame, key: str, sum_columns: Sequence[str] | None) -> list[str]:
+    """The columns of ``stats`` to sum: those given, else all but the code column."""
+    if sum_columns is not None:
+        return list(sum_columns)
+    column = find_column(stats, key, source="stats")
+    return [c for c in stats.columns if c != column]
 
 
 def _refuse_repeated(codes: pd.Series, unit: str) -> None:
@@ -486,7 +536,7 @@ def _warn_report(report: pd.DataFrame) -> None:
         for problem, group in report.groupby("problem")
     ]
     warn(
-        "some units take no part in an analysis area (see attrs['unmapped'] of the result): "
+        "some units take no part in an analysis area (unmapped_report(units, mapping) lists them): "
         + "; ".join(lines)
     )
 
@@ -514,13 +564,14 @@ def _warn_non_contiguous(areas: gpd.GeoDataFrame, area: str) -> None:
 
 def label_units(
     units: pd.DataFrame,
-    mapping: pd.DataFrame | Mapping[object, object],
+    mapping: AreaMapping,
     *,
-    unit: str = "grunnkrets",
-    area: str = "area",
+    key: str = "grunnkrets",
+    by: str = AREA,
     levels: Sequence[str] = ("bydel", "kommune"),
     big_cities: Iterable[str] | None = BIG_CITIES,
     kind: str | None = None,
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """Label every unit with the area it is counted in: its analysis area, else a fallback level.
 
@@ -530,42 +581,55 @@ def label_units(
     ``big_cities=None`` to apply them everywhere); the last level (normally ``"kommune"``) applies to all.
     With the defaults: the bydel in Oslo, Bergen, Trondheim and Stavanger, else the kommune.
 
-    A level's codes come from a column of that name in ``units`` when there is one, else they are
-    derived from the unit code: grunnkrets (8 digits) → delområde = first 6 digits → kommune = first 4;
-    delbydel (8 digits) → bydel = first 6 digits → kommune = first 4; delområde or bydel → kommune =
-    first 4. A bydel cannot be derived from a grunnkrets code (its first 6 digits are the delområde),
-    so grunnkretser in the big cities need a ``bydel`` column for the bydel level (a level that no
-    unit falls back to may be absent).
+    A level's codes come from a column of that name (or an alias, such as ``bydelnr``) in ``units``
+    when there is one, else they are derived from the unit code: grunnkrets (8 digits) → delområde =
+    first 6 digits → kommune = first 4; delbydel (8 digits) → bydel = first 6 digits → kommune = first
+    4; delområde or bydel → kommune = first 4. A bydel cannot be derived from a grunnkrets code (its
+    first 6 digits are the delområde), so grunnkretser in the big cities need a ``bydel`` column for
+    the bydel level (a level that no unit falls back to may be absent).
 
     Parameters
     ----------
     units
-        A table of units with a code column ``unit`` (geometry not needed).
+        A table of units with a code column ``key`` (geometry not needed).
     mapping
-        DataFrame [unit, area] or dict unit code → area.
+        A dict or pandas Series unit code → area, or a DataFrame with columns ``key`` and ``by`` (or
+        exactly two columns: unit code, area).
+    key, by
+        Column names of the unit code and of the mapping's area.
     levels
         Fallback levels, from the finest; names of columns or of derivable levels.
     big_cities
         Kommune codes where the finer fallback levels apply (vintage 2020 codes by default).
+    kind
+        Kind of code, as for :func:`build_areas`.
+    keep_input
+        Return ``units`` with the two columns added, instead of the tidy result.
 
     Returns
     -------
-    A copy of ``units`` with columns ``counted_in`` (string) and ``counted_level`` (``"area"`` or a level
-    name); a unit with no value at any level keeps ``<NA>`` in both and is warned about.
-    ``attrs["unmapped"]`` lists mapping codes not found in ``units``.
+    One row per unit, on the index of ``units`` and in its order: the code column ``key``,
+    ``counted_in`` (string) and ``counted_level`` (``"area"`` or a level name); a unit with no value
+    at any level keeps ``<NA>`` in both and is warned about. ``attrs["unmapped"]`` counts the mapping
+    codes not found in ``units`` by problem (a dict; :func:`unmapped_report` lists them).
+
+    See Also
+    --------
+    build_areas : the areas themselves, dissolved, with sums.
+    unmapped_report : the codes that take no part in an area, and why.
 
     Examples
     --------
     >>> units = pd.DataFrame({"grunnkrets": ["03010101", "03010201", "30240101"],
     ...                       "bydel": ["030101", "030102", None]})
     >>> labelled = label_units(units, {"03010101": "Grorud nord"})
-    >>> labelled[["counted_in", "counted_level"]].values.tolist()
-    [['Grorud nord', 'area'], ['030102', 'bydel'], ['3024', 'kommune']]
+    >>> labelled.values.tolist()
+    [['03010101', 'Grorud nord', 'area'], ['03010201', '030102', 'bydel'], ['30240101', '3024', 'kommune']]
     """
-    kind = _code_kind(unit, kind)
-    require_columns(units, [unit], source="units")
-    codes = _codes(units[unit], kind, column=unit, source="units")
-    table = _mapping_table(mapping, unit=unit, area=area, kind=kind)
+    kind = _code_kind(key, kind)
+    column = find_column(units, key, source="units")
+    codes = _codes(units[column], kind, column=column, source="units")
+    table = _mapping_table(mapping, key=key, by=by, kind=kind)
     report = _report(codes, table, kind=kind)
     missing = report[report["problem"].isin([PROBLEM_NOT_IN_UNITS, PROBLEM_UNKNOWN_GRUNNKRETS])]
     if len(missing):
@@ -596,10 +660,9 @@ def label_units(
             f"{unlabelled.sum()} unit(s) have no area and no value at levels {list(levels)}: "
             f"{format_values(codes[unlabelled.to_numpy()])}"
         )
-    labelled = units.copy()
-    labelled["counted_in"] = counted_in
-    labelled["counted_level"] = counted_level
-    labelled.attrs["unmapped"] = missing.reset_index(drop=True)
+    computed = pd.DataFrame({"counted_in": counted_in.array, "counted_level": counted_level.array})
+    labelled = per_row_result(units, computed, key=column, keep_input=keep_input, source="units")
+    labelled.attrs["unmapped"] = _problem_counts(missing)
     return labelled
 
 
@@ -615,10 +678,11 @@ _DERIVABLE: dict[tuple[str | None, str], int] = {
 
 def _level_codes(units: pd.DataFrame, codes: pd.Series, level: str, kind: str | None) -> pd.Series:
     """The codes of ``level`` for each unit: from a column of that name, else derived from the code."""
-    if level in units.columns:
-        values = units[level]
+    column = alias_of(units.columns, level)
+    if column is not None:
+        values = units[column]
         if level in CODE_LENGTHS:
-            return normalize_codes(values, level, column=level, source="units", allow_missing=True)
+            return normalize_codes(values, level, column=str(column), source="units", allow_missing=True)
         return values.astype("string")
     digits = _DERIVABLE.get((kind, level))
     if digits is None:

@@ -8,7 +8,7 @@ total loss is paid back as an equal amount per inhabitant, so the net effects su
 Examples
 --------
 >>> import pandas as pd
->>> table = pd.DataFrame({"kommune": ["1", "2"], "population": [3000, 9000],
+>>> table = pd.DataFrame({"kommune": ["1818", "1820"], "population": [3000, 9000],
 ...                       "strukturkriteriet_km": [22.4, 14.2]})
 >>> gradert_basiskriterium(table, grenseverdi=25.4)["basiskriterium"].round(2).tolist()
 [0.88, 0.56]
@@ -19,8 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .checks import non_negative_numbers, require_columns
-from .errors import InputError
+from .checks import find_column, non_negative_numbers, require_columns
+from .codes import CODE_LENGTHS, normalize_codes
+from .errors import InputError, format_values
 
 __all__ = ["grenseverdi", "gradert_basiskriterium"]
 
@@ -47,7 +48,8 @@ def grenseverdi(
     size_limit
         Kommuner with fewer inhabitants than this count.
     value, population
-        Columns of ``values``.
+        Columns of ``values`` (the population column may have a published name such as
+        ``innbyggere_2015``).
 
     Returns
     -------
@@ -57,6 +59,10 @@ def grenseverdi(
     ------
     InputError
         When no kommune is below ``size_limit``, or populations/values are missing.
+
+    See Also
+    --------
+    gradert_basiskriterium : the graded basiskriterium with this grenseverdi (``grenseverdi="auto"``).
 
     Examples
     --------
@@ -78,6 +84,7 @@ def grenseverdi(
 def gradert_basiskriterium(
     values: pd.DataFrame,
     *,
+    key: str = "kommune",
     grenseverdi: float | str = 25.4,
     size_limit: float = 5000,
     base_amount: float | None = None,
@@ -91,6 +98,8 @@ def gradert_basiskriterium(
     values
         One row per kommune with ``population`` and ``value`` (km); all kommuner that share the
         refund must be present, since the refund is spread over all their inhabitants.
+    key
+        The kommune code column of ``values`` (``kommunenr`` and other aliases are recognised).
     grenseverdi
         The limit in km, or ``"auto"`` to derive it with :func:`grenseverdi` from ``values``.
     size_limit
@@ -102,23 +111,38 @@ def gradert_basiskriterium(
 
     Returns
     -------
-    pandas.DataFrame: a copy of ``values`` with ``grenseverdi`` (the value used) and
-    ``basiskriterium = min(1, value / grenseverdi)`` in full precision; with ``base_amount`` also
-    ``loss = (1 − basiskriterium) × base_amount``, ``refund = Σ loss / Σ population × population``
-    and ``net = refund − loss`` (Σ net = 0).
+    pandas.DataFrame, one row per kommune sorted by code, with a fresh RangeIndex: the columns of
+    ``values``, ``grenseverdi`` (the value used) and ``basiskriterium = min(1, value / grenseverdi)``
+    in full precision; with ``base_amount`` also ``loss = (1 − basiskriterium) × base_amount``,
+    ``refund = Σ loss / Σ population × population`` and ``net = refund − loss`` (Σ net = 0).
+
+    Raises
+    ------
+    InputError
+        Missing or negative populations or values, or a kommune code that occurs twice.
+
+    See Also
+    --------
+    grenseverdi : the grenseverdi derived from the data.
+    geokobling.reaggregate : kommune values for new borders, to grade again.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> table = pd.DataFrame({"kommune": ["a", "b"], "population": [1000, 3000],
+    >>> table = pd.DataFrame({"kommune": ["1818", "1820"], "population": [1000, 3000],
     ...                       "strukturkriteriet_km": [12.7, 30.0]})
     >>> out = gradert_basiskriterium(table, base_amount=100.0)
     >>> out[["basiskriterium", "loss", "refund", "net"]].round(2).values.tolist()
     [[0.5, 50.0, 12.5, -37.5], [1.0, 0.0, 37.5, 37.5]]
     """
+    column = find_column(values, key, source="values")
+    codes = _codes(values[column], key, column)
     people, numbers = _checked(values, value=value, population=population)
     limit = _limit(values, grenseverdi, size_limit=size_limit, value=value, population=population)
-    result = values.copy()
+    order = np.argsort(codes.to_numpy(dtype=str), kind="stable")
+    result = values.iloc[order].reset_index(drop=True)
+    result[column] = codes.to_numpy()[order]
+    people, numbers = people[order], numbers[order]
     result["grenseverdi"] = limit
     result["basiskriterium"] = np.minimum(1.0, numbers / limit)
     if base_amount is not None:
@@ -141,9 +165,22 @@ def _limit(
     return float(given)
 
 
+def _codes(values: pd.Series, key: str, column: str) -> pd.Series:
+    """The kommune codes (zero-padded when ``key`` names a kind of code), refusing repeated ones."""
+    codes = normalize_codes(values, key, column=column, source="values") if key in CODE_LENGTHS else values
+    repeated = codes[codes.duplicated()].unique()
+    if len(repeated):
+        raise InputError(
+            f"column {column!r} of values holds the kommune code(s) {format_values(repeated)} more than once; "
+            "give one row per kommune (merge them with reaggregate first)"
+        )
+    return codes
+
+
 def _checked(values: pd.DataFrame, *, value: str, population: str) -> tuple[np.ndarray, np.ndarray]:
     """Populations and values as float arrays, refusing missing or negative entries by row."""
-    require_columns(values, [population, value], source="values")
+    population = find_column(values, population, source="values")
+    require_columns(values, [value], source="values")
     advice = "every kommune needs both a population and a value (the refund is shared by all of them)"
     people, numbers = (
         non_negative_numbers(values[column], column=column, source="values", advice=advice)

@@ -1,7 +1,12 @@
-"""Small input checks shared by every module: columns, CRS, geometries.
+"""Small input checks shared by every module: columns, CRS, geometries, mappings and per-row results.
 
 Each check raises a :class:`~geokobling.errors.GeokoblingError` subclass whose message names the
 source, the column and the offending rows, so that callers never need to format errors themselves.
+
+:data:`COLUMN_ALIASES` is the one table of column names that every reader and every function taking
+a table recognises (``kommunenr`` for ``kommune``, ``innbyggere_2015`` for ``population``, ...);
+:func:`find_column` applies it. :func:`per_row_result` builds the result of every per-row function
+(see "The output contract" in the README).
 
 Examples
 --------
@@ -14,7 +19,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -22,14 +28,55 @@ import pandas as pd
 
 from .errors import ColumnError, CRSError, GeometryError, InputError, format_values
 
-__all__ = ["WORKING_CRS", "require_columns", "to_working_crs", "require_geometries", "non_negative_numbers"]
+__all__ = [
+    "WORKING_CRS",
+    "COLUMN_ALIASES",
+    "ROW_KEYS",
+    "require_columns",
+    "find_column",
+    "column_key",
+    "mapping_pairs",
+    "per_row_result",
+    "to_working_crs",
+    "require_geometries",
+    "non_negative_numbers",
+]
 
 WORKING_CRS = "EPSG:25833"
 """The CRS geokobling works in: ETRS89 / UTM zone 33N, metres."""
 
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "grunnkrets": ("grunnkrets", "grunnkretsnummer", "grunnkretsnr", "grunnkretskode"),
+    "delbydel": ("delbydel", "delbydelnummer", "delbydelnr", "delbydelkode"),
+    "delomrade": ("delomrade", "delomradenummer", "delomradenr", "delomradekode"),
+    "bydel": ("bydel", "bydelnummer", "bydelnr", "bydelkode", "bydelskode"),
+    "kommune": ("kommune", "kommunenummer", "kommunenr", "kommunekode", "komnr", "knr"),
+    "population": ("population", "poptot", "pop", "befolkning*", "folkemengde*", "innbyggere*"),
+}
+"""The column names recognised for each standard column, by every reader and every function taking a table.
+
+Names are compared by :func:`column_key` (lower case, æøå spelled out, only letters and digits:
+``Kommune-nr.`` is ``kommunenr``); a trailing ``*`` matches any ending (``innbyggere_2015``,
+``folkemengde_estimert``). A column with the standard name itself always wins over an alias."""
+
+ROW_KEYS: tuple[str, ...] = (
+    "organisasjonsnummer",
+    "analysis_area",
+    "grunnkrets",
+    "delbydel",
+    "delomrade",
+    "bydel",
+    "kommune",
+)
+"""The code columns a per-row result copies from its input by default: the first of these the input has."""
+
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, source: str = "the input") -> None:
     """Raise :class:`ColumnError` naming every missing column and the columns that are there.
+
+    See Also
+    --------
+    find_column : one column, also under an alias.
 
     Examples
     --------
@@ -43,10 +90,194 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, source: str 
         )
 
 
+def column_key(column: object) -> str:
+    """A column name reduced for matching aliases: lower case, æøå spelled out, only letters and digits.
+
+    See Also
+    --------
+    find_column : finds a column by its aliases.
+
+    Examples
+    --------
+    >>> column_key("Kommune-nr."), column_key("Delområdenavn")
+    ('kommunenr', 'delomradenavn')
+    """
+    text = str(column).lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def _is_alias(column: object, aliases: Sequence[str]) -> bool:
+    key = column_key(column)
+    return any(key.startswith(a[:-1]) if a.endswith("*") else key == a for a in aliases)
+
+
+def alias_of(columns: Iterable[object], name: str, *, skip: Iterable[object] = ()) -> object | None:
+    """The first of ``columns`` (not in ``skip``) whose name is ``name`` or one of its aliases, else None."""
+    columns, skip = list(columns), set(skip)
+    if name in columns and name not in skip:
+        return name
+    aliases = COLUMN_ALIASES.get(name, (column_key(name),))
+    return next((c for c in columns if c not in skip and _is_alias(c, aliases)), None)
+
+
+def find_column(frame: pd.DataFrame, name: str, *, source: str = "the input") -> str:
+    """The column of ``frame`` that holds ``name``: the column of that name, else its first alias.
+
+    Aliases are those of :data:`COLUMN_ALIASES` (``kommunenr`` for ``kommune``, ``innbyggere_2015`` for
+    ``population``); other names are matched in any case and spelling of æøå.
+
+    Raises
+    ------
+    ColumnError
+        Naming the columns that are there and the names recognised.
+
+    See Also
+    --------
+    require_columns : several columns by their exact names.
+    column_key : how names are compared.
+
+    Examples
+    --------
+    >>> find_column(pd.DataFrame({"Kommunenr": ["0301"], "innbyggere_2015": [709037]}), "population")
+    'innbyggere_2015'
+    """
+    column = alias_of(frame.columns, name)
+    if column is None:
+        recognised = COLUMN_ALIASES.get(name, (name,))
+        raise ColumnError(
+            f"{source} has no column {name!r} (names recognised: {format_values(recognised)}, in any case); "
+            f"its columns are {list(frame.columns)}. Rename the column or pass its name as an argument."
+        )
+    return str(column)
+
+
+def mapping_pairs(
+    mapping: pd.DataFrame | pd.Series | Mapping[object, object],
+    *,
+    key: str,
+    by: str,
+    source: str = "the mapping",
+) -> pd.DataFrame:
+    """A mapping as a frame with columns ``old`` and ``new`` of its raw values, one row per pair given.
+
+    ``mapping`` is a dict or a pandas Series (old code → new code), or a DataFrame with the columns
+    ``key`` and ``by`` (or their aliases), or ``old`` and ``new``, or exactly two columns (old, new in
+    that order).
+
+    See Also
+    --------
+    find_column : how the mapping's columns are found.
+
+    Examples
+    --------
+    >>> mapping_pairs(pd.Series({"0219": "3024"}), key="kommune", by="kommune").to_dict("records")
+    [{'old': '0219', 'new': '3024'}]
+    """
+    if isinstance(mapping, pd.Series):
+        return pd.DataFrame(
+            {"old": mapping.index.to_numpy(dtype=object), "new": mapping.to_numpy(dtype=object)}
+        )
+    if isinstance(mapping, Mapping):
+        return pd.DataFrame({"old": list(mapping.keys()), "new": list(mapping.values())}, dtype=object)
+    if not isinstance(mapping, pd.DataFrame):
+        raise InputError(
+            f"{source} must be a dict, a pandas Series (old code → new code) or a DataFrame, "
+            f"not {type(mapping).__name__}"
+        )
+    old, new = _mapping_columns(mapping, key=key, by=by, source=source)
+    return pd.DataFrame(
+        {"old": mapping[old].to_numpy(dtype=object), "new": mapping[new].to_numpy(dtype=object)}
+    )
+
+
+def _mapping_columns(mapping: pd.DataFrame, *, key: str, by: str, source: str) -> tuple[object, object]:
+    columns = list(mapping.columns)
+    if key != by:
+        old = alias_of(columns, key)
+        new = alias_of(columns, by, skip=[old])
+        if old is not None and new is not None:
+            return old, new
+    if {"old", "new"} <= set(columns):
+        return "old", "new"
+    if len(columns) == 2:
+        return columns[0], columns[1]
+    raise ColumnError(
+        f"{source} needs columns {key!r} and {by!r}, or 'old' and 'new', or exactly two columns (old, new); "
+        f"it has {columns}"
+    )
+
+
+def per_row_result(
+    inputs: pd.DataFrame,
+    computed: pd.DataFrame,
+    *,
+    key: str | Sequence[str] | None = None,
+    keep_input: bool = False,
+    source: str = "the input",
+) -> pd.DataFrame:
+    """The result of a per-row function: one row per input row, on the input's index and in its order.
+
+    ``computed`` holds the computed columns, one row per input row in input order (its index is
+    ignored). By default the result is a tidy frame: the input's key columns (``key``; by default the
+    first of :data:`ROW_KEYS` the input has, unless the function computes a column of that name) and
+    the computed columns. With ``keep_input`` it is a copy of ``inputs`` (a GeoDataFrame stays one)
+    with the computed columns added; a computed column the input already has is refused.
+
+    See Also
+    --------
+    require_columns : the key columns are checked like this.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"grunnkrets": ["03010101"], "persons": [12]}, index=["a"])
+    >>> per_row_result(units, pd.DataFrame({"share": [0.5]})).to_dict("index")
+    {'a': {'grunnkrets': '03010101', 'share': 0.5}}
+    """
+    if len(computed) != len(inputs):  # pragma: no cover - a bug in the caller, not in the data
+        raise AssertionError(f"{len(computed)} computed rows for {len(inputs)} input rows")
+    if keep_input:
+        clash = [c for c in computed.columns if c in inputs.columns]
+        if clash:
+            raise ColumnError(
+                f"{source} already has column(s) {format_values(clash)}, which the result computes; "
+                "drop or rename them first, or leave keep_input=False and join the result"
+            )
+        result = inputs.copy()
+    else:
+        keys = _key_columns(inputs, key, computed=list(computed.columns), source=source)
+        result = pd.DataFrame(index=inputs.index)
+        for column in keys:
+            result[column] = inputs[column].array
+    for column in computed.columns:
+        result[column] = computed[column].array
+    return result
+
+
+def _key_columns(
+    inputs: pd.DataFrame, key: str | Sequence[str] | None, *, computed: list, source: str
+) -> list:
+    if key is None:
+        found = next((c for c in ROW_KEYS if c in inputs.columns and c not in computed), None)
+        return [] if found is None else [found]
+    keys = [key] if isinstance(key, str) else list(key)
+    require_columns(inputs, keys, source=source)
+    clash = [c for c in keys if c in computed]
+    if clash:
+        raise ColumnError(
+            f"key column(s) {format_values(clash)} of {source} have the name of a computed column; "
+            "rename them or choose another key="
+        )
+    return keys
+
+
 def non_negative_numbers(
     values: pd.Series, *, column: str, source: str = "the input", advice: str = "use 0 for none"
 ) -> np.ndarray:
     """The values as floats, refusing missing, non-numeric, infinite or negative ones and naming their rows.
+
+    See Also
+    --------
+    require_columns : the columns must be there first.
 
     Examples
     --------
@@ -74,6 +305,10 @@ def to_working_crs(frame: gpd.GeoDataFrame, *, source: str = "the input") -> gpd
 
     A frame already in EPSG:25833 is returned as it is (not copied).
 
+    See Also
+    --------
+    require_geometries : checks the geometries themselves.
+
     Examples
     --------
     >>> from shapely.geometry import Point
@@ -98,6 +333,10 @@ def require_geometries(frame: gpd.GeoDataFrame, *, kinds: Iterable[str], source:
     """Raise :class:`GeometryError` for missing, empty or wrongly typed geometries, listing the rows.
 
     ``kinds`` are geometry type names such as ``("Polygon", "MultiPolygon")``.
+
+    See Also
+    --------
+    to_working_crs : checks and transforms the CRS.
 
     Examples
     --------

@@ -104,7 +104,7 @@ def _read_network(path: str, kind: str):  # noqa: ANN202
 def _read_centres(args: argparse.Namespace):  # noqa: ANN202
 
     from .centres import polygon_centres, population_centres
-    from .io import read_grunnkretser, read_population_grid
+    from .io import read_grunnkretser, read_population_grid, read_values
 
     if args.centres:
         return _read_layer(args.centres, "the --centres")
@@ -118,7 +118,7 @@ def _read_centres(args: argparse.Namespace):  # noqa: ANN202
     if args.grid:
         return population_centres(grunnkretser, grid=read_population_grid(args.grid))
     if args.population:
-        return polygon_centres(grunnkretser, _read_values(args.population))
+        return polygon_centres(grunnkretser, read_values(args.population))
     raise GeokoblingError(
         "--grunnkretser needs the population from --addresses, --raster, --grid or --population"
     )
@@ -141,7 +141,7 @@ def _cmd_sk_compute(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         max_snap_distance=args.max_snap_distance,
     )
-    kommuner = reaggregate(values[values["reached"]], by="kommune")
+    kommuner = reaggregate(values, by="kommune")  # grunnkretser without a value are reported, not used
     written = _write(values, folder, "strukturkriteriet_grunnkrets") + _write(
         kommuner, folder, "strukturkriteriet_kommune"
     )
@@ -149,66 +149,15 @@ def _cmd_sk_compute(args: argparse.Namespace) -> int:
     return 0
 
 
-_CODE_ALIASES = ("kommunenr", "kommunenummer", "knr", "grunnkretsnummer", "grunnkretsnr")
-_POPULATION_PREFIXES = ("population", "innbyggere", "folkemengde", "befolkning")
-
-
-def _read_values(path: str):  # noqa: ANN202
-    """A table of values per kommune or grunnkrets, with the column names of published tables understood.
-
-    ``kommunenr``/``kommunenummer`` become ``kommune`` (a ``kommune`` column of names becomes
-    ``name``), ``grunnkretsnummer`` becomes ``grunnkrets``, and the first column named
-    ``innbyggere*``, ``folkemengde*`` or ``befolkning*`` becomes ``population``.
-    """
-    from .codes import normalize_codes
-    from .io import read_table
-
-    table = read_table(path)
-    lower = {c.lower(): c for c in table.columns}
-    renames: dict[str, str] = {}
-    for alias in _CODE_ALIASES:
-        if alias in lower:
-            target = "grunnkrets" if alias.startswith("grunnkrets") else "kommune"
-            if target in table.columns and target not in renames.values():
-                renames[target] = "name"
-            renames[lower[alias]] = target
-    if "population" not in table.columns:
-        found = [c for c in table.columns if c.lower().startswith(_POPULATION_PREFIXES)]
-        if found:
-            renames[found[0]] = "population"
-    table = table.rename(columns=renames)
-    for kind in ("kommune", "grunnkrets"):
-        if kind in table.columns:  # codes as zero-padded text, also when a spreadsheet made them numbers
-            table[kind] = normalize_codes(table[kind], kind, column=kind, source=path)
-    return table
-
-
-def _with_unchanged_codes(values, borders):  # noqa: ANN001, ANN202
-    """Add an identity row (code → code) for every code of ``values`` that ``borders`` does not list."""
-    import pandas as pd
-
-    from .codes import normalize_codes
-
-    if list(borders.columns[:2]) != ["old", "new"]:
-        raise GeokoblingError(
-            f"--others-unchanged needs a borders table with columns old,new; got {list(borders.columns)}"
-        )
-    key = "grunnkrets" if "grunnkrets" in values.columns else "kommune"
-    codes = normalize_codes(values[key], key, column=key, source="--values")
-    listed = set(normalize_codes(borders["old"], key, column="old", source="--borders"))
-    unchanged = sorted(set(codes) - listed)
-    return pd.concat([borders, pd.DataFrame({"old": unchanged, "new": unchanged})], ignore_index=True)
-
-
 def _cmd_sk_recompute(args: argparse.Namespace) -> int:
-    from .io import read_table
+    from .io import read_table, read_values
     from .reaggregation import reaggregate
 
-    values = _read_values(args.values)
+    values = read_values(args.values)
     borders = read_table(args.borders)
-    if args.others_unchanged:
-        borders = _with_unchanged_codes(values, borders)
-    result = reaggregate(values, borders, by=args.by, value=args.value)
+    result = reaggregate(
+        values, borders, by=args.by, value=args.value, others_unchanged=args.others_unchanged
+    )
     written = _write(result, Path(args.output), f"strukturkriteriet_{args.by}_new_borders", parquet=False)
     _say("wrote " + ", ".join(str(p) for p in written))
     return 0
@@ -323,8 +272,9 @@ def _add_recompute(actions: argparse._SubParsersAction) -> None:
 
 def _cmd_basiskriterium(args: argparse.Namespace) -> int:
     from .basiskriterium import gradert_basiskriterium
+    from .io import read_values
 
-    values = _read_values(args.values)
+    values = read_values(args.values)
     limit = args.grenseverdi
     if limit != "auto":
         try:
@@ -375,20 +325,18 @@ def _add_basiskriterium(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_areas(args: argparse.Namespace) -> int:
-    from .areas import build_areas
+    from .areas import build_areas, unmapped_report
     from .io import read_table, read_units
 
     units = read_units(args.units)
+    kind = units.attrs.get("kind", "grunnkrets")
     mapping = read_table(args.mapping)
     stats = read_table(args.stats) if args.stats else None
     sums = [c.strip() for c in args.sum.split(",")] if args.sum else None
-    areas = build_areas(
-        units, mapping, unit=units.attrs.get("kind", "grunnkrets"), stats=stats, sum_columns=sums
-    )
+    areas = build_areas(units, mapping, key=kind, stats=stats, sum_columns=sums)
+    unmapped = unmapped_report(units, mapping, key=kind)
     folder = Path(args.output)
-    written = _write(areas, folder, "areas") + _write(
-        areas.attrs["unmapped"], folder, "unmapped", parquet=False
-    )
+    written = _write(areas, folder, "areas") + _write(unmapped, folder, "unmapped", parquet=False)
     _say("wrote " + ", ".join(str(p) for p in written))
     return 0
 
@@ -404,7 +352,11 @@ def _add_areas(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--units", required=True, help="unit polygons (grunnkretser, delområder, delbydeler)")
-    p.add_argument("--mapping", required=True, help="CSV with the unit code column and 'area'")
+    p.add_argument(
+        "--mapping",
+        required=True,
+        help="CSV with the unit code column and the area (analysis_area, or a 2nd column)",
+    )
     p.add_argument("--stats", help="CSV of statistics per unit")
     p.add_argument("--sum", help="comma-separated columns of --stats to sum")
     p.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
@@ -422,9 +374,9 @@ def _cmd_link(args: argparse.Namespace) -> int:
         raise GeokoblingError(
             "give at least one polygon layer to link to, e.g. --layer grunnkrets=grunnkretser.geojson"
         )
-    register = check_register(read_register(args.register, kind=args.kind))
+    register = check_register(read_register(args.register, kind=args.kind), keep_input=True)
     addresses = _read_layer(args.addresses, "the --addresses") if args.addresses else None
-    located = geocode_addresses(register, addresses)
+    located = geocode_addresses(register, addresses, keep_input=True)
     layers = {}
     for item in args.layer:
         name, _, path = item.partition("=")
@@ -474,6 +426,10 @@ _SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``geokobling`` command.
 
+    See Also
+    --------
+    main : runs the command.
+
     Examples
     --------
     >>> build_parser().parse_args(["demo", "--seed", "7"]).seed
@@ -495,6 +451,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``geokobling`` command; returns the exit code (2 for errors in the input).
+
+    See Also
+    --------
+    build_parser : the parser main uses.
 
     Examples
     --------

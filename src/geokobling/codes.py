@@ -26,11 +26,12 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
+from .checks import find_column, mapping_pairs
 from .errors import CodeError, ColumnError, MappingError, format_values, where
 
 __all__ = [
@@ -92,6 +93,11 @@ def normalize_codes(
     CodeError
         Listing the malformed values and their row positions.
 
+    See Also
+    --------
+    kommune_of, delomrade_of : the coarser codes a code contains.
+    apply_crosswalk : new kommune codes after a reform.
+
     Examples
     --------
     >>> normalize_codes(["3010101", "03010102"], "grunnkrets").tolist()
@@ -147,6 +153,11 @@ def _as_text(value: object) -> object:
 def kommune_of(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
     """The kommune code (first 4 digits) of each grunnkrets, delområde or bydel code.
 
+    See Also
+    --------
+    delomrade_of : the delområde of a grunnkrets.
+    normalize_codes : codes as zero-padded text.
+
     Examples
     --------
     >>> kommune_of(["02190203"]).tolist()
@@ -159,6 +170,11 @@ def kommune_of(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
 def delomrade_of(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
     """The delområde code (first 6 digits) of each grunnkrets code.
 
+    See Also
+    --------
+    kommune_of : the kommune of a code.
+    is_unknown_grunnkrets : the xxxx9999 codes.
+
     Examples
     --------
     >>> delomrade_of(["02190203"]).tolist()
@@ -169,6 +185,11 @@ def delomrade_of(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
 
 def is_unknown_grunnkrets(grunnkrets: Iterable[object] | pd.Series) -> pd.Series:
     """True for the ``xxxx9999`` codes SSB uses for an unknown grunnkrets within a kommune.
+
+    See Also
+    --------
+    normalize_codes : codes as zero-padded text.
+    delomrade_of : the delområde of a grunnkrets.
 
     Examples
     --------
@@ -196,32 +217,33 @@ def _any_long_code(values: Iterable[object] | pd.Series) -> pd.Series:
 
 def apply_crosswalk(
     table: pd.DataFrame,
-    crosswalk: pd.DataFrame,
+    crosswalk: pd.DataFrame | pd.Series | Mapping[object, object],
     *,
-    column: str = "kommune",
+    key: str = "kommune",
     year: int | None = None,
-    new_column: str | None = None,
+    by: str | None = None,
 ) -> pd.DataFrame:
-    """Replace old kommune codes by new ones using a crosswalk table.
+    """Replace old kommune codes by new ones using a crosswalk.
 
     Parameters
     ----------
     table
         Any table with a kommune code column.
     crosswalk
-        Columns ``old``, ``new`` and optionally ``year`` (the year the new code took effect).
-        Every code of ``table`` must appear in ``old``, unchanged codes included, so that a
-        missing row in the crosswalk is never mistaken for "no change".
-    column
-        The code column of ``table``.
+        A DataFrame with columns ``old``, ``new`` and optionally ``year`` (the year the new code took
+        effect), or a dict or pandas Series old code → new code. Every code of ``table`` must appear
+        in it, unchanged codes included, so that a missing row in the crosswalk is never mistaken for
+        "no change".
+    key
+        The code column of ``table`` (``kommunenummer`` and other aliases are recognised).
     year
-        Use only crosswalk rows of this year.
-    new_column
-        Write the new codes here instead of replacing ``column``.
+        Use only crosswalk rows of this year (a DataFrame crosswalk with a ``year`` column).
+    by
+        Write the new codes to this column instead of replacing ``key``.
 
     Returns
     -------
-    A copy of ``table`` with new codes, rows in the same order.
+    A copy of ``table`` with new codes, rows in the same order and on the same index.
 
     Raises
     ------
@@ -229,24 +251,28 @@ def apply_crosswalk(
         When codes are not covered by the crosswalk, or an old code maps to several new codes
         (a split, which needs a grunnkrets-level mapping instead).
 
+    See Also
+    --------
+    normalize_codes : codes as zero-padded text.
+    geokobling.reaggregate : values for new borders, population-weighted.
+
     Examples
     --------
     >>> cw = pd.DataFrame({"old": ["0219", "0220"], "new": ["3024", "3025"], "year": [2020, 2020]})
     >>> apply_crosswalk(pd.DataFrame({"kommune": ["0220"]}), cw)["kommune"].tolist()
     ['3025']
+    >>> apply_crosswalk(pd.DataFrame({"kommune": ["0220"]}), pd.Series({"0220": "3025"}), by="kommune_2020")
+      kommune kommune_2020
+    0    0220         3025
     """
-    if column not in table.columns:
-        raise ColumnError(f"the table has no column {column!r}; its columns are {list(table.columns)}")
-    for needed in ("old", "new"):
-        if needed not in crosswalk.columns:
-            raise ColumnError(
-                f"the crosswalk needs columns 'old' and 'new'; it has {list(crosswalk.columns)}"
-            )
-    rows = crosswalk
+    column = find_column(table, key, source="the table")
     if year is not None:
-        if "year" not in crosswalk.columns:
+        if not isinstance(crosswalk, pd.DataFrame) or "year" not in crosswalk.columns:
             raise ColumnError("year= was given but the crosswalk has no 'year' column")
-        rows = crosswalk[crosswalk["year"] == year]
+        crosswalk = crosswalk[crosswalk["year"] == year].drop(columns="year")
+    elif isinstance(crosswalk, pd.DataFrame):
+        crosswalk = crosswalk.drop(columns="year", errors="ignore")
+    rows = mapping_pairs(crosswalk, key="old", by="new", source="the crosswalk")
     old = normalize_codes(rows["old"], "kommune", column="old", source="the crosswalk")
     new = normalize_codes(rows["new"], "kommune", column="new", source="the crosswalk")
     pairs = pd.DataFrame({"old": old.to_numpy(), "new": new.to_numpy()}).drop_duplicates()
@@ -266,5 +292,5 @@ def apply_crosswalk(
             "Add them to the crosswalk, with new = old for kommuner that did not change."
         )
     result = table.copy()
-    result[new_column or column] = codes.map(lookup).astype("string")
+    result[by or column] = codes.map(lookup).astype("string")
     return result

@@ -23,11 +23,11 @@ Examples
 >>> import pandas as pd
 >>> from shapely.geometry import Point
 >>> import geopandas as gpd
->>> register = gpd.GeoDataFrame({"kommune": ["0219"], "street": ["Storgata"], "number": [7],
+>>> addresses = gpd.GeoDataFrame({"kommune": ["0219"], "street": ["Storgata"], "number": [7],
 ...     "letter": [""], "postnummer": ["1300"]}, geometry=[Point(250000, 6650000)], crs="EPSG:25833")
->>> units = pd.DataFrame({"kommune": ["0219"], "street": ["Storgt."], "house_number": [7],
+>>> schools = pd.DataFrame({"kommune": ["0219"], "street": ["Storgt."], "house_number": [7],
 ...     "letter": ["B"], "lat": [None], "lon": [None]})
->>> located = geocode_addresses(units, register)
+>>> located = geocode_addresses(schools, addresses)
 >>> located.loc[0, "location_source"], located.loc[0, "matched_address"]
 ('address_fuzzy', 'Storgata 7')
 """
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,7 +46,7 @@ import pandas as pd
 from pyproj import Transformer
 from rapidfuzz import fuzz, process
 
-from .checks import WORKING_CRS, require_columns, to_working_crs
+from .checks import WORKING_CRS, per_row_result, require_columns, to_working_crs
 from .codes import normalize_codes
 from .errors import ColumnError, InputError, format_values
 
@@ -84,6 +85,11 @@ def coordinate_status(lat: pd.Series, lon: pd.Series) -> pd.Series:
 
     ``swapped`` means the pair is outside Norway but (lon, lat) read the other way round is inside.
 
+    See Also
+    --------
+    geocode_addresses : uses the status to trust or replace coordinates.
+    geokobling.check_register : flags each status per register row.
+
     Examples
     --------
     >>> coordinate_status(pd.Series([59.9, 10.7, 0.0, None, 48.8]), pd.Series([10.7, 59.9, 0.0, 10.7, 2.3])).tolist()
@@ -113,6 +119,10 @@ def street_key(street: str) -> str:
     Lower case, æ/ø/å as ae/oe/aa, punctuation and spaces removed, and the endings
     ``gata/gaten/gt`` → ``gate`` and ``veien/vegen/veg`` → ``vei`` on every word.
 
+    See Also
+    --------
+    geocode_addresses : matches streets by this key.
+
     Examples
     --------
     >>> street_key("Bjørnstjerne Bjørnsons gt.") == street_key("bjoernstjerne  bjoernsons gata")
@@ -129,20 +139,22 @@ def _street_kind(key: str) -> str:
 
 
 def geocode_addresses(
-    frame: pd.DataFrame,
-    register: pd.DataFrame | None,
+    register: pd.DataFrame,
+    addresses: pd.DataFrame | None,
     *,
     fuzzy_threshold: float = 90.0,
     max_number_gap: int | None = 10,
+    key: str | Sequence[str] | None = None,
+    keep_input: bool = False,
 ) -> gpd.GeoDataFrame:
     """Locate every row by its coordinates or by offline address matching.
 
     Parameters
     ----------
-    frame
+    register
         Rows shaped like :func:`geokobling.read_register`'s result: ``lat``, ``lon`` (WGS84),
         ``kommune``, ``street``, ``house_number``, ``letter`` and optionally ``postnummer``.
-    register
+    addresses
         The address register: ``kommune``, ``street``, ``number`` (int), ``letter`` (``""`` when
         none), optionally ``postnummer``, and point geometries (a GeoDataFrame with a CRS), or
         columns ``x``/``y`` (EPSG:25833) or ``lat``/``lon`` (WGS84). ``None``: no address
@@ -154,13 +166,25 @@ def geocode_addresses(
         How far (in house numbers) the nearest number on the street may be from the one asked
         for; a number far beyond the street's numbers is more likely a wrong address than a new
         house. ``None`` for no limit.
+    key
+        The register's code column(s) copied into the result; by default ``organisasjonsnummer``
+        when the register has it (the first of :data:`~geokobling.checks.ROW_KEYS`).
+    keep_input
+        Return the register with the location columns added and its geometry (if any) replaced by
+        the point found (what :func:`geokobling.link_layers` and :func:`geokobling.unit_table` take).
 
     Returns
     -------
-    geopandas.GeoDataFrame in EPSG:25833: every row of ``frame`` in the same order and with the
-    same index, plus ``geometry`` (None when not found), ``location_source`` (``coordinates``,
-    ``address``, ``address_fuzzy``, ``none``), ``location_reason`` (what was tolerated, or why no
-    point was found; ``<NA>`` for exact results) and ``matched_address`` (the register address used).
+    geopandas.GeoDataFrame in EPSG:25833 (with ``keep_input``, in the register's CRS when it is a
+    GeoDataFrame), one row per register row on its index and in its order: the key column,
+    ``location_source`` (``coordinates``, ``address``, ``address_fuzzy``, ``none``),
+    ``location_reason`` (what was tolerated, or why no point was found; ``<NA>`` for exact
+    results), ``matched_address`` (the address used) and ``geometry`` (None when not found).
+
+    See Also
+    --------
+    geokobling.check_register : flags swapped coordinates and other register errors first.
+    geokobling.link_layers : the located points in polygon layers.
 
     Examples
     --------
@@ -170,28 +194,30 @@ def geocode_addresses(
     >>> geocode_addresses(units, empty).loc[0, "location_source"]
     'coordinates'
     """
-    require_columns(frame, ["lat", "lon", "kommune", "street", "house_number", "letter"], source="the units")
+    require_columns(
+        register, ["lat", "lon", "kommune", "street", "house_number", "letter"], source="the register"
+    )
     if not 0 <= fuzzy_threshold <= 100:
         raise InputError(f"fuzzy_threshold is a similarity from 0 to 100, not {fuzzy_threshold!r}")
     if max_number_gap is not None and not max_number_gap >= 0:
         raise InputError(
             f"max_number_gap must be a number of house numbers >= 0 (or None), not {max_number_gap!r}"
         )
-    status = coordinate_status(frame["lat"], frame["lon"]).to_numpy()
+    status = coordinate_status(register["lat"], register["lon"]).to_numpy()
     x, y = _TO_WORKING.transform(
-        pd.to_numeric(frame["lon"], errors="coerce").astype(float).to_numpy(),
-        pd.to_numeric(frame["lat"], errors="coerce").astype(float).to_numpy(),
+        pd.to_numeric(register["lon"], errors="coerce").astype(float).to_numpy(),
+        pd.to_numeric(register["lat"], errors="coerce").astype(float).to_numpy(),
     )
     points: list[object] = list(gpd.points_from_xy(x, y))
-    sources = np.full(len(frame), "coordinates", dtype=object)
-    reasons: list[str | None] = [None] * len(frame)
-    matched: list[str | None] = [None] * len(frame)
+    sources = np.full(len(register), "coordinates", dtype=object)
+    reasons: list[str | None] = [None] * len(register)
+    matched: list[str | None] = [None] * len(register)
     todo = np.flatnonzero(status != "ok")
-    addresses = _NO_ADDRESSES if register is None else _prepare_register(register)
-    index = _AddressIndex.build(addresses, frame.iloc[todo])
+    prepared = _NO_ADDRESSES if addresses is None else _prepare_register(addresses)
+    index = _AddressIndex.build(prepared, register.iloc[todo])
     for position in todo:
-        row = frame.iloc[position]
-        if register is None:
+        row = register.iloc[position]
+        if addresses is None:
             found = _Found("none", "no address register given")
         else:
             found = index.locate(row, fuzzy_threshold, max_number_gap)
@@ -201,18 +227,37 @@ def geocode_addresses(
         reasons[position] = "; ".join(notes) if notes else None
         matched[position] = found.address
         points[position] = found.point
-    result = gpd.GeoDataFrame(
-        frame.drop(columns="geometry", errors="ignore").copy(), geometry=points, crs=WORKING_CRS
+    located = pd.DataFrame(
+        {
+            "location_source": pd.array(sources, dtype="string"),
+            "location_reason": pd.array(reasons, dtype="string"),
+            "matched_address": pd.array(matched, dtype="string"),
+        }
     )
-    result["location_source"] = pd.Series(sources, index=frame.index, dtype="string")
-    result["location_reason"] = pd.Series(reasons, index=frame.index, dtype="string")
-    result["matched_address"] = pd.Series(matched, index=frame.index, dtype="string")
-    logger.info("located %d units: %s", len(result), result["location_source"].value_counts().to_dict())
+    logger.info("located %d units: %s", len(register), located["location_source"].value_counts().to_dict())
+    return _with_points(register, located, points, key=key, keep_input=keep_input)
+
+
+def _with_points(
+    register: pd.DataFrame,
+    located: pd.DataFrame,
+    points: list[object],
+    *,
+    key: str | Sequence[str] | None,
+    keep_input: bool,
+) -> gpd.GeoDataFrame:
+    """The per-row result with the points as its geometry (replacing the register's own, if any)."""
+    own = register.geometry.name if isinstance(register, gpd.GeoDataFrame) else "geometry"
+    rows = pd.DataFrame(register).drop(columns=own, errors="ignore")
+    table = per_row_result(rows, located, key=key, keep_input=keep_input, source="the register")
+    result = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(points, crs=WORKING_CRS).array, crs=WORKING_CRS)
+    if keep_input and isinstance(register, gpd.GeoDataFrame) and register.crs is not None:
+        result = result.to_crs(register.crs)
     return result
 
 
 def _prepare_register(register: pd.DataFrame) -> pd.DataFrame:
-    """The address register as plain columns kommune, postnummer, street, number, letter, x, y."""
+    """The address register ``addresses`` as plain columns kommune, postnummer, street, number, letter, x, y."""
     require_columns(register, ["kommune", "street", "number"], source="the address register")
     if isinstance(register, gpd.GeoDataFrame):
         geometry = to_working_crs(register, source="the address register").geometry

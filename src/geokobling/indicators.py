@@ -1,8 +1,11 @@
 """Indicators that classify analysis areas: SES shares and index, accumulation, threshold rules.
 
-Every function takes a DataFrame with one row per area (or unit) and returns new columns with the
-same index, so results join back with ``frame.join(...)``. Shares are fractions (0.25 means 25 %),
-and every threshold is a parameter whose default is the one in the specification.
+Every function takes a DataFrame with one row per area (or unit) and follows the output contract:
+one row per input row, on the input's index and in its order, holding the unit's code column
+(``key``; by default the first of :data:`geokobling.checks.ROW_KEYS` the input has, such as
+``analysis_area`` or ``grunnkrets``) and the computed columns; ``keep_input=True`` returns the input
+with the computed columns added. Shares are fractions (0.25 means 25 %), and every threshold is a
+parameter whose default is the one in the specification.
 
 Missing data is never read as "no": a rule whose input is NA gives ``<NA>`` (pandas nullable
 boolean), and combined rules use Kleene logic (``True | NA`` is True, ``False & NA`` is False).
@@ -12,21 +15,26 @@ share computed as 3 × 0.01 meets "at least 0.03" whatever the rounding of the l
 
 Examples
 --------
->>> frame = pd.DataFrame({"immigrants": [30, 10], "population": [100, 100]})
->>> ses_shares(frame, low_income=None, single_parents=None, low_education=None)["immigrant_share"].tolist()
-[0.3, 0.1]
+>>> frame = pd.DataFrame({"grunnkrets": ["03010101", "03010102"], "immigrants": [30, 10],
+...                       "population": [100, 100]})
+>>> ses_shares(frame, low_income=None, single_parents=None, low_education=None).iloc[:, :2]
+  grunnkrets  immigrant_share
+0   03010101              0.3
+1   03010102              0.1
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .checks import require_columns
-from .errors import ColumnError, InputError, format_values
+from .checks import find_column, per_row_result, require_columns
+from .codes import CODE_LENGTHS, normalize_codes
+from .errors import ColumnError, InputError, format_values, warn
 
 __all__ = [
     "SES_SHARES",
@@ -38,6 +46,7 @@ __all__ = [
     "saerskilt_hoye",
     "danish_criteria",
     "relative_to_reference",
+    "group_counts",
 ]
 
 SES_SHARES = ("immigrant_share", "low_income_share", "single_parent_share", "low_education_share")
@@ -50,6 +59,7 @@ _RTOL = 1e-9
 _ATOL = 1e-12
 
 Pair = tuple[str, str]
+Key = str | Sequence[str] | None
 
 
 # ---------------------------------------------------------------- helpers
@@ -96,6 +106,10 @@ def _unknown(index: pd.Index) -> pd.Series:
     return pd.Series(pd.NA, index=index, dtype="boolean")
 
 
+def _result(frame: pd.DataFrame, computed: pd.DataFrame, key: Key, keep_input: bool) -> pd.DataFrame:
+    return per_row_result(frame, computed, key=key, keep_input=keep_input, source="the frame")
+
+
 # ---------------------------------------------------------------- SES
 
 
@@ -106,6 +120,8 @@ def ses_shares(
     low_income: Pair | None = ("low_income_households", "households"),
     single_parents: Pair | None = ("single_parent_households", "households_with_children"),
     low_education: Pair | None = ("only_compulsory_school", "adults"),
+    key: Key = None,
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """The four SES shares from (numerator, denominator) column pairs of summed counts.
 
@@ -114,9 +130,27 @@ def ses_shares(
     households (EU60), single parents, people with only compulsory schooling. Pass ``None`` for an
     indicator you do not have; its column is then all ``<NA>``.
 
+    Parameters
+    ----------
+    frame
+        One row per area or unit, with the summed counts.
+    immigrants, low_income, single_parents, low_education
+        (numerator, denominator) column pairs, or ``None``.
+    key
+        The input's code column(s) copied into the result; by default the first of
+        :data:`~geokobling.checks.ROW_KEYS` the input has (``analysis_area``, ``grunnkrets``, ...).
+    keep_input
+        Return the input with the computed columns added, instead of the tidy result.
+
     Returns
     -------
-    DataFrame with columns :data:`SES_SHARES` (Float64), index of ``frame``.
+    DataFrame on the index of ``frame``: the key column and :data:`SES_SHARES` (Float64).
+
+    See Also
+    --------
+    ses_index : the mean of the four shares.
+    top_quartile_flags : the shares in the top quartile of their comparison set.
+    geokobling.rate : one rate from two summed columns.
 
     Examples
     --------
@@ -134,23 +168,46 @@ def ses_shares(
             shares[name] = pd.Series(pd.NA, index=frame.index, dtype="Float64")
         else:
             shares[name] = _share(_numbers(frame, pair[0]), _numbers(frame, pair[1]))
-    return pd.DataFrame(shares, index=frame.index)
+    return _result(frame, pd.DataFrame(shares, index=frame.index), key, keep_input)
 
 
-def ses_index(frame: pd.DataFrame, columns: Sequence[str] = SES_SHARES) -> pd.Series:
+def ses_index(
+    frame: pd.DataFrame, columns: Sequence[str] = SES_SHARES, *, key: Key = None, keep_input: bool = False
+) -> pd.DataFrame:
     """The SES index: the mean of the SES shares, ``<NA>`` when any of them is NA.
 
     A mean over fewer shares would not be comparable with the others, so it is not computed.
 
+    Parameters
+    ----------
+    frame
+        One row per area or unit, with the share columns.
+    columns
+        The shares to average; by default :data:`SES_SHARES`.
+    key
+        The input's code column(s) copied into the result; by default the first of
+        :data:`~geokobling.checks.ROW_KEYS` the input has (``analysis_area``, ``grunnkrets``, ...).
+    keep_input
+        Return the input with the computed columns added, instead of the tidy result.
+
+    Returns
+    -------
+    DataFrame on the index of ``frame``: the key column and ``ses_index`` (Float64).
+
+    See Also
+    --------
+    ses_shares : the four shares.
+
     Examples
     --------
     >>> shares = pd.DataFrame({"a": [0.1, 0.2], "b": [0.3, None]})
-    >>> ses_index(shares, ["a", "b"]).tolist()
+    >>> ses_index(shares, ["a", "b"])["ses_index"].tolist()
     [0.2, <NA>]
     """
     require_columns(frame, columns, source="the frame")
     values = pd.DataFrame({c: _numbers(frame, c) for c in columns}, index=frame.index)
-    return values.mean(axis=1, skipna=False).astype("Float64").rename("ses_index")
+    index = values.mean(axis=1, skipna=False).astype("Float64")
+    return _result(frame, pd.DataFrame({"ses_index": index}), key, keep_input)
 
 
 # ---------------------------------------------------------------- accumulation
@@ -162,6 +219,8 @@ def top_quartile_flags(
     *,
     by: str | Sequence[str] | None = None,
     share: float = 0.25,
+    key: Key = None,
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """Flag the rows whose value is in the top ``share`` of their comparison set.
 
@@ -172,9 +231,30 @@ def top_quartile_flags(
     are flagged). Equivalently, a row is flagged when fewer than ``share × n`` known values of its
     set are strictly greater. A NA value gives a NA flag and is not counted in ``n``.
 
+    Parameters
+    ----------
+    frame
+        One row per area or unit.
+    columns
+        The value columns to flag.
+    by
+        Column(s) whose equal values make a comparison set (e.g. ``"kommune"``); all rows when None.
+    share
+        The top share flagged, in (0, 1].
+    key
+        The input's code column(s) copied into the result; by default the first of
+        :data:`~geokobling.checks.ROW_KEYS` the input has (``analysis_area``, ``grunnkrets``, ...).
+    keep_input
+        Return the input with the computed columns added, instead of the tidy result.
+
     Returns
     -------
-    DataFrame of nullable booleans, columns ``<column>_top``, index of ``frame``.
+    DataFrame on the index of ``frame``: the key column and, per column, ``<column>_top`` (nullable
+    boolean).
+
+    See Also
+    --------
+    accumulation_class : the number of flags of each row, as a class.
 
     Examples
     --------
@@ -193,7 +273,7 @@ def top_quartile_flags(
         values = _numbers(frame, column)
         thresholds = values.groupby(groups).transform(lambda v: _kth_largest(v, share))
         flags[f"{column}_top"] = _at_least(values, thresholds)
-    return pd.DataFrame(flags, index=frame.index)
+    return _result(frame, pd.DataFrame(flags, index=frame.index), key, keep_input)
 
 
 def _comparison_sets(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
@@ -219,7 +299,9 @@ def _kth_largest(values: pd.Series, share: float) -> float:
     return float(known[max(k, 1) - 1])
 
 
-def accumulation_class(flags: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.Series:
+def accumulation_class(
+    flags: pd.DataFrame, columns: Sequence[str] | None = None, *, key: Key = None, keep_input: bool = False
+) -> pd.DataFrame:
     """Count the True flags of each row into the classes "0", "1", "2-3" and "4".
 
     NA flags are unknown: the row gets the class its count would have whatever the unknown flags
@@ -231,20 +313,30 @@ def accumulation_class(flags: pd.DataFrame, columns: Sequence[str] | None = None
     flags
         Boolean (nullable) flag columns, at most four, e.g. from :func:`top_quartile_flags`.
     columns
-        The flag columns; default all columns of ``flags``.
+        The flag columns; default every boolean column of ``flags``.
+    key
+        The input's code column(s) copied into the result; by default the first of
+        :data:`~geokobling.checks.ROW_KEYS` the input has (``analysis_area``, ``grunnkrets``, ...).
+    keep_input
+        Return the input with the computed columns added, instead of the tidy result.
 
     Returns
     -------
-    Series ``accumulation``, an ordered categorical with categories :data:`ACCUMULATION_CLASSES`.
+    DataFrame on the index of ``flags``: the key column and ``accumulation``, an ordered categorical
+    with categories :data:`ACCUMULATION_CLASSES`.
+
+    See Also
+    --------
+    top_quartile_flags : the flags.
 
     Examples
     --------
     >>> flags = pd.DataFrame({"a": [True, True, True], "b": [True, False, None], "c": [False, None, None]},
     ...                      dtype="boolean")
-    >>> accumulation_class(flags).astype(object).tolist()
+    >>> accumulation_class(flags)["accumulation"].astype(object).tolist()
     ['2-3', nan, nan]
     """
-    columns = list(flags.columns if columns is None else columns)
+    columns = list(_boolean_columns(flags) if columns is None else columns)
     if len(columns) > 4:
         raise InputError(f"accumulation counts at most 4 flags; got {len(columns)}: {format_values(columns)}")
     require_columns(flags, columns, source="the flags")
@@ -253,11 +345,12 @@ def accumulation_class(flags: pd.DataFrame, columns: Sequence[str] | None = None
     most = least + values.isna().sum(axis=1).to_numpy(dtype=int)
     low, high = _count_class(least), _count_class(most)
     labels = np.where(low == high, low, np.full(len(low), None, dtype=object))
-    return pd.Series(
-        pd.Categorical(labels, categories=list(ACCUMULATION_CLASSES), ordered=True),
-        index=flags.index,
-        name="accumulation",
-    )
+    classes = pd.Categorical(labels, categories=list(ACCUMULATION_CLASSES), ordered=True)
+    return _result(flags, pd.DataFrame({"accumulation": classes}), key, keep_input)
+
+
+def _boolean_columns(flags: pd.DataFrame) -> list[Any]:
+    return [c for c in flags.columns if pd.api.types.is_bool_dtype(flags[c])]
 
 
 def _count_class(counts: np.ndarray) -> np.ndarray:
@@ -278,20 +371,40 @@ def saerskilt_hoye(
     min_outside_20_29: float = 0.15,
     min_no_upper_secondary: float = 0.35,
     min_low_education: float = 0.25,
+    key: Key = None,
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """The Norwegian "særskilt høye" (particularly high) levels, from share columns.
 
-    - ``outside_work_education``: share of ages 30–59 outside work and education ≥ ``min_outside_30_59``
+    - ``outside_work_education_high``: share of ages 30–59 outside work and education ≥ ``min_outside_30_59``
       **and** share of ages 20–29 outside work and education ≥ ``min_outside_20_29``;
-    - ``no_upper_secondary``: share of ages 21–29 without completed upper secondary ≥ ``min_no_upper_secondary``;
-    - ``low_education``: share with low or no education ≥ ``min_low_education``;
-    - ``any``: at least one of the three.
+    - ``no_upper_secondary_high``: share of ages 21–29 without completed upper secondary ≥ ``min_no_upper_secondary``;
+    - ``low_education_high``: share with low or no education ≥ ``min_low_education``;
+    - ``saerskilt_hoye``: at least one of the three.
 
     A column name given as ``None`` makes its criterion unknown (``<NA>``).
 
+    Parameters
+    ----------
+    frame
+        One row per area or unit, with the share columns.
+    outside_30_59, outside_20_29, no_upper_secondary, low_education
+        The share columns, or ``None`` where unknown.
+    min_outside_30_59, min_outside_20_29, min_no_upper_secondary, min_low_education
+        The thresholds.
+    key
+        The input's code column(s) copied into the result; by default the first of
+        :data:`~geokobling.checks.ROW_KEYS` the input has (``analysis_area``, ``grunnkrets``, ...).
+    keep_input
+        Return the input with the computed columns added, instead of the tidy result.
+
     Returns
     -------
-    DataFrame of nullable booleans with the four columns above, index of ``frame``.
+    DataFrame on the index of ``frame``: the key column and the four columns above (nullable boolean).
+
+    See Also
+    --------
+    danish_criteria : the Danish rules for "utsatt" areas.
 
     Examples
     --------
@@ -309,14 +422,18 @@ def saerskilt_hoye(
     outside = level(outside_30_59, min_outside_30_59) & level(outside_20_29, min_outside_20_29)
     result = pd.DataFrame(
         {
-            "outside_work_education": outside,
-            "no_upper_secondary": level(no_upper_secondary, min_no_upper_secondary),
-            "low_education": level(low_education, min_low_education),
+            "outside_work_education_high": outside,
+            "no_upper_secondary_high": level(no_upper_secondary, min_no_upper_secondary),
+            "low_education_high": level(low_education, min_low_education),
         },
         index=frame.index,
     )
-    result["any"] = result["outside_work_education"] | result["no_upper_secondary"] | result["low_education"]
-    return result
+    result["saerskilt_hoye"] = (
+        result["outside_work_education_high"]
+        | result["no_upper_secondary_high"]
+        | result["low_education_high"]
+    )
+    return _result(frame, result, key, keep_input)
 
 
 def danish_criteria(
@@ -335,6 +452,8 @@ def danish_criteria(
     income_ratio: float = 0.55,
     max_non_western: float = 0.50,
     min_met: int = 2,
+    key: Key = None,
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """The Danish criteria for "utsatt" (vulnerable) areas and "getto", with unknown as unknown.
 
@@ -352,10 +471,30 @@ def danish_criteria(
     ``getto`` is ``utsatt`` and a non-Western immigrant share > ``max_non_western`` (Kleene *and*:
     False when either is False, ``<NA>`` when the other is unknown).
 
+    Parameters
+    ----------
+    frame
+        One row per area, with the share columns.
+    outside, conviction_rate, basic_education, low_income, non_western
+        The input columns, or ``None`` where unknown.
+    conviction_reference, low_income_reference
+        The reference levels: a number, a column name or a Series aligned on the index.
+    max_outside, conviction_factor, max_basic_education, income_ratio, max_non_western, min_met
+        The thresholds.
+    key
+        The input's code column(s) copied into the result; by default the first of
+        :data:`~geokobling.checks.ROW_KEYS` the input has (``analysis_area``, ``grunnkrets``, ...).
+    keep_input
+        Return the input with the computed columns added, instead of the tidy result.
+
     Returns
     -------
-    DataFrame with the four criteria (nullable boolean), ``n_met``, ``n_unknown`` (int), ``utsatt``
-    and ``getto`` (nullable boolean), index of ``frame``.
+    DataFrame on the index of ``frame``: the key column, the four criteria (nullable boolean),
+    ``n_met``, ``n_unknown`` (int), ``utsatt`` and ``getto`` (nullable boolean).
+
+    See Also
+    --------
+    saerskilt_hoye : the Norwegian "særskilt høye" levels.
 
     Examples
     --------
@@ -394,7 +533,7 @@ def danish_criteria(
     utsatt[n_met + n_unknown < min_met] = False
     result = criteria.assign(n_met=n_met, n_unknown=n_unknown, utsatt=utsatt)
     result["getto"] = utsatt & above(non_western, max_non_western)
-    return result
+    return _result(frame, result, key, keep_input)
 
 
 def relative_to_reference(frame: pd.DataFrame, column: str, reference: float | str | pd.Series) -> pd.Series:
@@ -403,6 +542,10 @@ def relative_to_reference(frame: pd.DataFrame, column: str, reference: float | s
     ``reference`` is a number (e.g. the national level), a column name (e.g. the kommune level
     joined to each area) or a Series aligned on the index. ``<NA>`` where the value or reference is
     NA or the reference is 0.
+
+    See Also
+    --------
+    ses_shares : shares from summed counts.
 
     Examples
     --------
@@ -413,3 +556,127 @@ def relative_to_reference(frame: pd.DataFrame, column: str, reference: float | s
     require_columns(frame, [column], source="the frame")
     levels = _reference(frame, reference)
     return (100 * (_share(_numbers(frame, column), levels) - 1)).rename(f"{column}_relative_pct")
+
+
+def group_counts(
+    frame: pd.DataFrame,
+    stats: pd.DataFrame,
+    groups: Mapping[str, str],
+    *,
+    key: str = "grunnkrets",
+    population: str = "population",
+    rest: str | None = "others",
+    keep_input: bool = False,
+) -> pd.DataFrame:
+    """The people of each group in each row of ``frame``, from counts in a statistics table.
+
+    Statistics tables (SSB) give a group's count and the total it was counted among (``persons``)
+    per grunnkrets, often for another population than the one in ``frame`` (the residents of the
+    population centres, another year). Each row's count of a group is its share in the statistics
+    times the row's population, ``population × count / total``, rounded to 6 decimals; the people
+    in no group are in column ``rest``. This is what :func:`geokobling.population_neighbourhoods`
+    takes as group columns.
+
+    A share that is unknown (no row in ``stats``, a suppressed count, a total of 0) counts none of
+    the group: rows with people and an unknown share are named in a warning. A count above its
+    total counts as the whole total.
+
+    Parameters
+    ----------
+    frame
+        One row per grunnkrets (e.g. :func:`geokobling.population_centres`), with ``key`` and
+        ``population``.
+    stats
+        One row per grunnkrets with ``key`` and the count columns of ``groups``.
+    groups
+        Group count column → the total it is a part of, e.g. ``{"immigrants": "persons"}``.
+        The groups of one total must not overlap.
+    key
+        The code column of ``frame`` and ``stats`` (aliases such as ``grunnkretsnummer`` are
+        recognised).
+    population
+        The population column of ``frame``.
+    rest
+        The column for the people in no group; ``None`` for none.
+    keep_input
+        Return ``frame`` with the count columns added, instead of the tidy result.
+
+    Returns
+    -------
+    DataFrame on the index of ``frame`` and in its order: the key column, one count column per
+    group, and ``rest``.
+
+    Raises
+    ------
+    InputError
+        When a code occurs twice in ``stats``, or the groups of a row add up to more than its total.
+
+    See Also
+    --------
+    ses_shares : shares of summed counts, per area.
+
+    Examples
+    --------
+    >>> centres = pd.DataFrame({"grunnkrets": ["03010101", "03010102"], "population": [200.0, 50.0]})
+    >>> stats = pd.DataFrame({"grunnkrets": ["03010101", "03010102"], "immigrants": [30, 5],
+    ...                       "persons": [120, 50]})
+    >>> group_counts(centres, stats, {"immigrants": "persons"}).values.tolist()
+    [['03010101', 50.0, 150.0], ['03010102', 5.0, 45.0]]
+    """
+    frame_key = find_column(frame, key, source="the frame")
+    people = pd.to_numeric(frame[find_column(frame, population, source="the frame")]).to_numpy(dtype=float)
+    shares = _group_shares(frame[frame_key], stats, groups, key=key)
+    unknown = shares.isna().any(axis=1).to_numpy() & (people > 0)
+    if unknown.any():
+        warn(
+            f"{int(unknown.sum())} row(s) with people have no known share of {format_values(groups)} in the "
+            f"statistics (no row, a suppressed count or a total of 0) and count none of them: "
+            f"{format_values(frame[frame_key][unknown].tolist())}"
+        )
+    computed = pd.DataFrame(index=frame.index)
+    for group in groups:
+        computed[group] = (shares[group].fillna(0.0).to_numpy() * people).round(6)
+    if rest is not None:
+        computed[rest] = people - computed[list(groups)].sum(axis=1).to_numpy()
+    return _result(frame, computed, frame_key, keep_input)
+
+
+def _group_shares(
+    codes: pd.Series, stats: pd.DataFrame, groups: Mapping[str, str], *, key: str
+) -> pd.DataFrame:
+    """Each group's share of its total, per code of ``codes`` (NaN where unknown)."""
+    stats_key = find_column(stats, key, source="stats")
+    require_columns(stats, [*groups, *groups.values()], source="stats")
+    known = key in CODE_LENGTHS
+    index = (
+        normalize_codes(stats[stats_key], key, column=stats_key, source="stats")
+        if known
+        else stats[stats_key]
+    )
+    repeated = index[index.duplicated()].unique()
+    if len(repeated):
+        raise InputError(
+            f"stats has several rows for the code(s) {format_values(repeated)} in column {stats_key!r}; "
+            "give one row per unit"
+        )
+    table = pd.DataFrame(index=pd.Index(index.to_numpy()))
+    for group, total in groups.items():
+        count = pd.to_numeric(stats[group]).to_numpy(dtype=float, na_value=np.nan)
+        whole = pd.to_numeric(stats[total]).to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table[group] = np.clip(np.where(whole > 0, count / whole, np.nan), 0.0, 1.0)
+    lookup = normalize_codes(codes, key, column=str(codes.name), source="the frame") if known else codes
+    shares = table.reindex(lookup.to_numpy())
+    _refuse_overlapping(shares, groups, codes)
+    return shares.reset_index(drop=True)
+
+
+def _refuse_overlapping(shares: pd.DataFrame, groups: Mapping[str, str], codes: pd.Series) -> None:
+    for total in set(groups.values()):
+        parts = [group for group, whole in groups.items() if whole == total]
+        over = (shares[parts].sum(axis=1) > 1 + 1e-9).to_numpy()
+        if over.any():
+            raise InputError(
+                f"the groups {format_values(parts)} of {total!r} add up to more than the total in row(s) with "
+                f"code(s) {format_values(codes[over].tolist())}; give groups that do not overlap"
+            )

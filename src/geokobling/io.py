@@ -40,7 +40,7 @@ import pyogrio
 import pyproj
 import shapely
 
-from .checks import require_geometries, to_working_crs
+from .checks import COLUMN_ALIASES, alias_of, column_key, require_geometries, to_working_crs
 from .codes import normalize_codes
 from .errors import (
     ColumnError,
@@ -56,6 +56,7 @@ from .errors import (
 __all__ = [
     "UNIT_KINDS",
     "CODE_COLUMN_PATTERNS",
+    "COLUMN_ALIASES",
     "MISSING_MARKERS",
     "read_units",
     "read_grunnkretser",
@@ -63,6 +64,7 @@ __all__ = [
     "read_kommuner",
     "read_population_grid",
     "read_table",
+    "read_values",
     "write_table",
 ]
 
@@ -88,20 +90,13 @@ CODE_COLUMN_PATTERNS: tuple[str, ...] = (
 MISSING_MARKERS: tuple[str, ...] = ("-", ".", "..", ":")
 """Cell values that statistics tables (SSB's among them) use for suppressed or unavailable numbers."""
 
-# Normalised column names (see _key) recognised as the code column of each kind of unit.
-_CODE_ALIASES: dict[str, tuple[str, ...]] = {
-    "grunnkrets": ("grunnkrets", "grunnkretsnummer", "grunnkretsnr", "grunnkretskode"),
-    "delbydel": ("delbydel", "delbydelnummer", "delbydelnr", "delbydelkode"),
-    "delomrade": ("delomrade", "delomradenummer", "delomradenr", "delomradekode"),
-    "bydel": ("bydel", "bydelnummer", "bydelnr", "bydelkode", "bydelskode"),
-    "kommune": ("kommune", "kommunenummer", "kommunenr", "kommunekode", "komnr", "knr"),
-}
+# COLUMN_ALIASES (geokobling.checks, the one table of aliases) names the code column of each kind of unit
+# and the population column; names are compared by column_key.
 _NAME_ALIASES: dict[str, tuple[str, ...]] = {
     kind: (f"{kind}navn", f"{kind}snavn", f"{kind}name") for kind in UNIT_KINDS
 }
 _GENERIC_NAMES = ("name", "navn")
 _CELL_ALIASES = ("cell", "celle", "rute", "ruteid")  # besides any name starting with "ssbid"
-_POPULATION_ALIASES = ("poptot", "population", "befolkning", "folkemengde", "pop")
 _GRID_LAYERS = ("BefolkningPåRuter1km", "BefolkningPåRuter250m")
 
 _PARQUET_SUFFIXES = (".parquet", ".geoparquet")
@@ -166,6 +161,12 @@ def read_units(
     only polygonal parts, and counted in a warning. Duplicate codes are reported in a warning and
     kept: they may be parts of one unit, which ``frame.dissolve(kind)`` joins.
 
+    See Also
+    --------
+    read_grunnkretser, read_bydeler, read_kommuner : the same for one kind of unit.
+    read_table : tables without geometry.
+    write_table : writes what the readers read.
+
     Examples
     --------
     >>> import tempfile
@@ -205,6 +206,11 @@ def read_grunnkretser(
 ) -> gpd.GeoDataFrame:
     """Read grunnkrets polygons: :func:`read_units` with ``kind="grunnkrets"``.
 
+    See Also
+    --------
+    read_units : any kind of unit.
+    read_bydeler, read_kommuner : the other unit layers.
+
     Examples
     --------
     >>> import tempfile
@@ -223,6 +229,11 @@ def read_bydeler(
 ) -> gpd.GeoDataFrame:
     """Read bydel polygons: :func:`read_units` with ``kind="bydel"``.
 
+    See Also
+    --------
+    read_units : any kind of unit.
+    read_grunnkretser, read_kommuner : the other unit layers.
+
     Examples
     --------
     >>> import tempfile
@@ -239,6 +250,11 @@ def read_kommuner(
     path: str | Path, *, layer: str | int | None = None, source_crs: str | int | pyproj.CRS | None = None
 ) -> gpd.GeoDataFrame:
     """Read kommune polygons: :func:`read_units` with ``kind="kommune"``.
+
+    See Also
+    --------
+    read_units : any kind of unit.
+    read_grunnkretser, read_bydeler : the other unit layers.
 
     Examples
     --------
@@ -262,24 +278,18 @@ def _unit_kind(kind: str | None) -> str | None:
     return kind
 
 
-def _key(column: object) -> str:
-    """A column name reduced for matching: lower case, æøå spelled out, only letters and digits."""
-    text = str(column).lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    return re.sub(r"[^a-z0-9]", "", text)
-
-
 def _rename_code_columns(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
     """Rename the first column matching each kind's code aliases, unless the standard name exists.
 
     Returns the renamed frame and the file's name of each renamed column, for messages.
     """
     rename: dict[str, str] = {}
-    for kind, aliases in _CODE_ALIASES.items():
+    for kind in UNIT_KINDS:
         if kind in frame.columns:
             continue
-        match = next((c for c in frame.columns if c not in rename and _key(c) in aliases), None)
+        match = alias_of(frame.columns, kind, skip=rename)
         if match is not None:
-            rename[match] = kind
+            rename[str(match)] = kind
     return frame.rename(columns=rename), {new: old for old, new in rename.items()}
 
 
@@ -296,7 +306,7 @@ def _detect_kind(frame: pd.DataFrame, original: Iterable[str], source: str) -> s
 
 def _missing_code_column(kind: str, original: Iterable[str], source: str) -> ColumnError:
     return ColumnError(
-        f"{source} has no {kind} code column (looked for {format_values(_CODE_ALIASES[kind])}, in any "
+        f"{source} has no {kind} code column (looked for {format_values(COLUMN_ALIASES[kind])}, in any "
         f"case); its columns are {list(original)}. Rename the code column to {kind!r}, or check that "
         f"the file holds {kind} units."
     )
@@ -306,12 +316,12 @@ def _rename_name_columns(frame: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame
     """Name the unit's own name column ``name`` and other levels' names ``<level>_name``."""
     rename: dict[str, str] = {}
     for level, aliases in _NAME_ALIASES.items():
-        match = next((c for c in frame.columns if c not in rename and _key(c) in aliases), None)
+        match = next((c for c in frame.columns if c not in rename and column_key(c) in aliases), None)
         if match is not None:
             rename[match] = "name" if level == kind else f"{level}_name"
     specific = "name" in rename.values()
     for column in frame.columns:
-        if column in rename or _key(column) not in _GENERIC_NAMES:
+        if column in rename or column_key(column) not in _GENERIC_NAMES:
             continue
         if not specific:
             rename[column], specific = "name", True
@@ -489,9 +499,9 @@ def read_population_grid(
     Returns
     -------
     geopandas.GeoDataFrame in EPSG:25833 with ``cell`` (the cell id as text, from a column named
-    ``ssbid*``, ``cell`` or ``rute``), ``population`` (from ``popTot``, ``population``,
-    ``befolkning``, ``folkemengde`` or ``pop``), the file's other columns, and ``geometry``
-    (polygons, or points for grids given as cell centres).
+    ``ssbid*``, ``cell`` or ``rute``), ``population`` (from ``popTot``, ``population``, ``pop``,
+    ``befolkning*``, ``folkemengde*`` or ``innbyggere*``: :data:`COLUMN_ALIASES`), the file's other
+    columns, and ``geometry`` (polygons, or points for grids given as cell centres).
 
     Raises
     ------
@@ -504,6 +514,11 @@ def read_population_grid(
     -----
     Missing population counts are kept as missing and reported in a warning; duplicate cell ids
     are reported and kept.
+
+    See Also
+    --------
+    read_units : unit polygons.
+    geokobling.population_centres : centres from the grid.
 
     Examples
     --------
@@ -518,8 +533,9 @@ def read_population_grid(
     path = Path(path)
     source = str(path)
     raw = _read_vector(path, layer=layer, preferred=_GRID_LAYERS)
-    cell = _find_column(raw, source, "cell id", lambda k: k.startswith("ssbid") or k in _CELL_ALIASES)
-    population = _find_column(raw, source, "population", lambda k: k in _POPULATION_ALIASES)
+    cell = next((c for c in raw.columns if _is_cell_column(column_key(c))), None)
+    cell = _found(raw, source, "cell id", cell)
+    population = _found(raw, source, "population", alias_of(raw.columns, "population"))
     frame = raw.rename(columns={cell: "cell", population: "population"})
     frame["cell"] = _as_text(frame["cell"])
     frame["population"] = _population_counts(frame, source, population)
@@ -534,14 +550,18 @@ def read_population_grid(
     return frame
 
 
-def _find_column(frame: pd.DataFrame, source: str, what: str, matches) -> str:
-    column = next((c for c in frame.columns if matches(_key(c))), None)
+def _is_cell_column(key: str) -> bool:
+    return key.startswith("ssbid") or key in _CELL_ALIASES
+
+
+def _found(frame: pd.DataFrame, source: str, what: str, column: object | None) -> str:
+    """``column``, or a ColumnError naming the columns there when no column was found."""
     if column is None:
         raise ColumnError(
             f"{source} has no {what} column; its columns are {_attribute_columns(frame)}. Rename the "
             f"{what} column to {'cell' if what == 'cell id' else 'population'!r}."
         )
-    return column
+    return str(column)
 
 
 def _population_counts(frame: pd.DataFrame, source: str, column: str) -> pd.Series:
@@ -612,6 +632,12 @@ def read_table(
         The file does not exist, is empty, has an unsupported suffix, or cannot be parsed (the
         message gives the parser's reason).
 
+    See Also
+    --------
+    read_values : a values table with its column names understood.
+    read_units : polygons.
+    write_table : writes tables.
+
     Examples
     --------
     >>> import tempfile
@@ -642,6 +668,73 @@ def read_table(
         table, [c for c in table.columns if c not in codes], missing_markers, source
     )
     logger.info("read %d rows and %d columns from %s", len(table), table.shape[1], source)
+    return table
+
+
+def read_values(path: str | Path, *, encoding: str | None = None, sep: str | None = None) -> pd.DataFrame:
+    """Read a table of values per kommune or grunnkrets, such as a published strukturkriteriet table.
+
+    The table is read with :func:`read_table`, and the column names of published tables are understood
+    (:data:`COLUMN_ALIASES`): ``kommunenr``, ``kommunenummer`` or ``knr`` become ``kommune``,
+    ``grunnkretsnummer`` becomes ``grunnkrets`` (and so on for delområde, bydel and delbydel), and the
+    first ``innbyggere*``, ``folkemengde*`` or ``befolkning*`` column becomes ``population``. Where a
+    code alias replaces a column of the standard name (published tables put the kommune's *name* in a
+    ``kommune`` column), that column becomes ``name`` (or ``<kind>_name`` when ``name`` is taken).
+
+    Parameters
+    ----------
+    path
+        A CSV or JSON table (see :func:`read_table`).
+    encoding, sep
+        As for :func:`read_table`.
+
+    Returns
+    -------
+    pandas.DataFrame with the codes as zero-padded text (also when a spreadsheet made them numbers),
+    ``population`` when the table has it, and the other columns (the values) as read.
+
+    Raises
+    ------
+    FileReadError
+        When the file cannot be read.
+    CodeError
+        When a code column holds malformed or missing codes.
+
+    See Also
+    --------
+    read_table : the same file with its own column names.
+    geokobling.reaggregate : the values for new borders.
+    geokobling.gradert_basiskriterium : the graded basiskriterium of kommune values.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "strukturkriteriet_2015.csv"
+    >>> _ = path.write_text("kommunenr,kommune,innbyggere_2015,strukturkriteriet_km\\n301,Oslo,647676,1.0\\n")
+    >>> read_values(path).to_dict("records")
+    [{'kommune': '0301', 'name': 'Oslo', 'population': 647676, 'strukturkriteriet_km': 1.0}]
+    """
+    source = str(path)
+    table = read_table(path, encoding=encoding, sep=sep)
+    renames: dict[object, str] = {}
+    for kind in UNIT_KINDS:
+        alias = alias_of(table.columns, kind, skip=[kind, *renames])
+        if alias is None:
+            continue
+        if kind in table.columns:
+            taken = "name" in table.columns or "name" in renames.values()
+            renames[kind] = f"{kind}_name" if taken else "name"
+        renames[alias] = kind
+    if "population" not in table.columns:
+        population = alias_of(table.columns, "population", skip=renames)
+        if population is not None:
+            renames[population] = "population"
+    table = table.rename(columns=renames)
+    original = {new: str(old) for old, new in renames.items()}
+    for kind in UNIT_KINDS:
+        if kind in table.columns:
+            table[kind] = normalize_codes(table[kind], kind, column=original.get(kind, kind), source=source)
+    logger.info("read values for %d rows from %s (columns renamed: %s)", len(table), source, renames)
     return table
 
 
@@ -770,6 +863,10 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
     Returns
     -------
     The path written, as a :class:`~pathlib.Path`.
+
+    See Also
+    --------
+    read_table, read_units : read what it writes.
 
     Examples
     --------

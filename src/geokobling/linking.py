@@ -1,7 +1,9 @@
 """Link unit points (schools, kindergartens) to polygons: areas, grunnkretser, bydeler, kommuner.
 
-Every input row comes out again, in input order, with how it was matched. For a layer named
-``<name>`` (by default the code column, e.g. ``grunnkrets``) the result holds one column block:
+Every input row comes out again, on the caller's index and in its order, with how it was matched
+(the output contract: the points' key column, such as ``organisasjonsnummer``, and the computed
+columns; ``keep_input=True`` adds the computed columns to the points). For a layer named ``<name>``
+(the code column ``by`` of the polygons, e.g. ``grunnkrets``) the result holds one column block:
 
 ===================== ==========================================================================
 ``<name>``            the code of the polygon the point belongs to (``<NA>`` when unmatched)
@@ -40,7 +42,7 @@ Examples
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from functools import partial
 from typing import Any
@@ -50,7 +52,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .checks import require_columns, require_geometries, to_working_crs
+from .checks import find_column, per_row_result, require_columns, require_geometries, to_working_crs
 from .errors import ColumnError, GeometryError, InputError, format_values, warn
 from .geocoding import COORDINATE_PROBLEMS, coordinate_status
 
@@ -61,6 +63,7 @@ __all__ = [
     "link_layers",
     "check_register",
     "catchment_share",
+    "catchment_overlaps",
     "unit_table",
 ]
 
@@ -76,65 +79,103 @@ _SUFFIXES = ("_match", "_distance_m", "_reason")
 
 
 def link_units(
-    units: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame,
     polygons: gpd.GeoDataFrame,
     *,
-    code: str = "grunnkrets",
+    by: str = "grunnkrets",
+    key: str | Sequence[str] | None = None,
     max_distance: float = 250,
-    name: str | None = None,
     executor: Any = None,
     chunk_size: int = 100_000,
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """Link each point to one polygon of a layer (see the module docs for the rules).
 
     Parameters
     ----------
-    units
+    points
         Points, with a CRS (transformed to EPSG:25833). Missing or empty geometries are kept and
         come out ``unmatched`` with reason ``"no location"``.
     polygons
-        Polygons or multipolygons with a CRS and a code column ``code``.
-    code
-        The code column of ``polygons``.
+        Polygons or multipolygons with a CRS and a code column ``by``.
+    by
+        The code column of ``polygons`` (aliases such as ``kommunenummer`` for ``kommune`` are
+        recognised), and the name of the result's code column and the prefix of the others.
+    key
+        The points' code column(s) copied into the result; by default the first of
+        :data:`~geokobling.checks.ROW_KEYS` the points have (``organisasjonsnummer``, ...).
     max_distance
         Metres: a point outside every polygon goes to the nearest one up to this distance.
-    name
-        Prefix of the output columns; ``code`` when not given.
     executor, chunk_size
         A ``concurrent.futures`` executor or a ``dask.distributed.Client`` links chunks of
         ``chunk_size`` points in parallel (the polygons are sent once to each dask worker); the
         result is the same as without.
+    keep_input
+        Return the points (a GeoDataFrame, CRS kept) with the link columns added.
 
     Returns
     -------
-    pandas.DataFrame with the index of ``units`` and columns ``<name>``, ``<name>_match``,
-    ``<name>_distance_m``, ``<name>_reason``.
+    pandas.DataFrame on the index of ``points`` and in its order: the key column and ``<by>``,
+    ``<by>_match``, ``<by>_distance_m``, ``<by>_reason``.
+
+    See Also
+    --------
+    link_layers : the same points to several layers at once.
+    check_register : the register's own errors, with the kommune each point lies in.
 
     Examples
     --------
     >>> from shapely.geometry import Point, box
-    >>> kommuner = gpd.GeoDataFrame({"kommune": ["0301"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:25833")
+    >>> kommuner = gpd.GeoDataFrame({"kommunenummer": ["0301"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:25833")
     >>> far = gpd.GeoDataFrame(geometry=[Point(500, 0)], crs="EPSG:25833")
-    >>> link_units(far, kommuner, code="kommune").loc[0, "kommune_reason"]
+    >>> link_units(far, kommuner, by="kommune").loc[0, "kommune_reason"]
     "nearest polygon '0301' is 499 m away, beyond max_distance=250 m"
     """
+    column = find_column(polygons, by, source="the polygon layer")
+    block = _link(
+        points,
+        polygons,
+        column=column,
+        name=by,
+        max_distance=max_distance,
+        executor=executor,
+        chunk_size=chunk_size,
+    )
+    return per_row_result(points, block, key=key, keep_input=keep_input, source="the points")
+
+
+def _link(
+    points: gpd.GeoDataFrame,
+    polygons: gpd.GeoDataFrame,
+    *,
+    column: str,
+    name: str,
+    max_distance: float,
+    executor: Any = None,
+    chunk_size: int = 100_000,
+) -> pd.DataFrame:
+    """The column block of one layer, one row per point in order (RangeIndex)."""
     if not max_distance >= 0:
         raise InputError(f"max_distance must be a distance in metres >= 0, not {max_distance!r}")
-    name = name or code
     if executor is not None:
-        return _link_in_chunks(
-            units, polygons, executor, chunk_size, code=code, max_distance=max_distance, name=name
-        )
-    points = _points(units)
-    shapes, codes = _polygons(polygons, code)
-    n = len(points)
+        options = {"column": column, "name": name, "max_distance": max_distance}
+        return _link_in_chunks(points, polygons, executor, chunk_size, **options)
+    return _link_block(points, polygons, column=column, name=name, max_distance=max_distance)
+
+
+def _link_block(
+    points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, *, column: str, name: str, max_distance: float
+) -> pd.DataFrame:
+    xy = _points(points)
+    shapes, codes = _polygons(polygons, column)
+    n = len(xy)
     chosen = np.full(n, -1)
     distance = np.full(n, np.nan)
     match = np.full(n, "unmatched", dtype=object)
     reason = np.full(n, None, dtype=object)
-    located = ~(shapely.is_missing(points) | shapely.is_empty(points))
+    located = ~(shapely.is_missing(xy) | shapely.is_empty(xy))
     reason[~located] = "no location"
-    not_finite = located & ~_finite(points)
+    not_finite = located & ~_finite(xy)
     located &= ~not_finite
     reason[not_finite] = "coordinates are not numbers (NaN or infinite)"
     rank = _code_rank(codes)
@@ -147,20 +188,19 @@ def link_units(
         steps.append(("nearest", lambda t, p, r: _nearest(t, p, r, max_distance)))
     todo = np.flatnonzero(located)
     for kind, find in steps:
-        hit, pick = find(tree, points[todo], rank)
+        hit, pick = find(tree, xy[todo], rank)
         found = todo[hit]
         chosen[found], match[found] = pick, kind
-        distance[found] = 0.0 if kind == "inside" else shapely.distance(points[found], shapes[pick])
+        distance[found] = 0.0 if kind == "inside" else shapely.distance(xy[found], shapes[pick])
         todo = todo[~hit]
-    reason[todo] = _beyond_reasons(tree, points[todo], codes, max_distance)
+    reason[todo] = _beyond_reasons(tree, xy[todo], codes, max_distance)
 
-    index = units.index
     result = pd.DataFrame(
         {
-            name: pd.Series(_codes_at(codes, chosen), index=index, dtype="string"),
-            f"{name}_match": pd.Series(match, index=index, dtype="string"),
-            f"{name}_distance_m": pd.Series(distance, index=index, dtype=float),
-            f"{name}_reason": pd.Series(reason, index=index, dtype="string"),
+            name: pd.array(_codes_at(codes, chosen), dtype="string"),
+            f"{name}_match": pd.array(match, dtype="string"),
+            f"{name}_distance_m": distance,
+            f"{name}_reason": pd.array(reason, dtype="string"),
         }
     )
     _log_counts(result[f"{name}_match"], name)
@@ -168,36 +208,36 @@ def link_units(
 
 
 def _link_in_chunks(
-    units: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, executor: Any, chunk_size: int, **options: Any
+    points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, executor: Any, chunk_size: int, **options: Any
 ) -> pd.DataFrame:
-    """Run :func:`link_units` on chunks of the points through an executor, in order."""
+    """Run :func:`_link_block` on chunks of the points through an executor, in order."""
     if chunk_size < 1:
         raise InputError(f"chunk_size must be a positive number of points, not {chunk_size!r}")
-    chunks = [units.iloc[i : i + chunk_size] for i in range(0, len(units), chunk_size)] or [units]
+    chunks = [points.iloc[i : i + chunk_size] for i in range(0, len(points), chunk_size)] or [points]
     if all(hasattr(executor, verb) for verb in ("scatter", "map", "gather")) and not isinstance(
         executor, Executor
     ):
         shared = executor.scatter(polygons, broadcast=True)
-        parts = executor.gather(executor.map(link_units, chunks, polygons=shared, pure=False, **options))
+        parts = executor.gather(executor.map(_link_block, chunks, polygons=shared, pure=False, **options))
     elif isinstance(executor, Executor):
-        parts = list(executor.map(partial(link_units, polygons=polygons, **options), chunks))
+        parts = list(executor.map(partial(_link_block, polygons=polygons, **options), chunks))
     else:
         raise InputError(
             "executor must be a concurrent.futures.Executor or a dask.distributed.Client, not "
             f"{type(executor).__name__}"
         )
-    return pd.concat(parts)
+    return pd.concat(parts, ignore_index=True)
 
 
 def _points(units: gpd.GeoDataFrame) -> np.ndarray:
-    units = to_working_crs(units, source="the units")
+    units = to_working_crs(units, source="the points")
     points = units.geometry.to_numpy()
     kinds = shapely.get_type_id(points)
     wrong = np.flatnonzero((kinds != shapely.GeometryType.POINT) & (kinds != shapely.GeometryType.MISSING))
     wrong = wrong[~shapely.is_empty(points[wrong])]
     if len(wrong):
         raise GeometryError(
-            f"the units must be points; row(s) {format_values(wrong.tolist())} hold other geometries. "
+            f"only points can be linked; row(s) {format_values(wrong.tolist())} hold other geometries. "
             "Use a representative point of each (GeoSeries.representative_point()) first."
         )
     return points
@@ -297,36 +337,46 @@ def _log_counts(match: pd.Series, name: str) -> None:
 
 
 def link_layers(
-    units: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame,
     layers: Mapping[str, gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, str]],
     *,
     max_distance: float | Mapping[str, float] = 250,
+    key: str | Sequence[str] | None = None,
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """Link the same points to several polygon layers at once, one column block per layer.
 
     Parameters
     ----------
-    units
+    points
         Points with a CRS.
     layers
-        Layer name → polygons whose code column has the layer's name, or → ``(polygons, code column)``.
+        Layer name → polygons whose code column has the layer's name (or an alias of it, such as
+        ``kommunenummer`` for ``kommune``), or → ``(polygons, code column)``.
     max_distance
         One tolerance for all layers, or one per layer name (missing names get 250 m).
+    key, keep_input
+        As for :func:`link_units`.
 
     Returns
     -------
-    pandas.DataFrame with the index of ``units`` and, per layer, the columns ``<name>``,
-    ``<name>_match``, ``<name>_distance_m``, ``<name>_reason``.
+    pandas.DataFrame on the index of ``points`` and in its order: the key column and, per layer, the
+    columns ``<name>``, ``<name>_match``, ``<name>_distance_m``, ``<name>_reason``.
+
+    See Also
+    --------
+    link_units : one layer.
+    unit_table : the tidy table of the register and its links.
 
     Examples
     --------
     >>> from shapely.geometry import Point, box
     >>> kommuner = gpd.GeoDataFrame({"kommunenummer": ["0301"]}, geometry=[box(0, 0, 9, 9)], crs="EPSG:25833")
-    >>> areas = gpd.GeoDataFrame({"area": ["Sentrum"]}, geometry=[box(0, 0, 3, 3)], crs="EPSG:25833")
-    >>> points = gpd.GeoDataFrame(geometry=[Point(1, 1)], crs="EPSG:25833")
-    >>> links = link_layers(points, {"area": areas, "kommune": (kommuner, "kommunenummer")})
-    >>> links[["area", "kommune"]].values.tolist()
-    [['Sentrum', '0301']]
+    >>> areas = gpd.GeoDataFrame({"analysis_area": ["Sentrum"]}, geometry=[box(0, 0, 3, 3)], crs="EPSG:25833")
+    >>> points = gpd.GeoDataFrame({"organisasjonsnummer": ["974760673"]}, geometry=[Point(1, 1)], crs="EPSG:25833")
+    >>> links = link_layers(points, {"analysis_area": areas, "kommune": kommuner})
+    >>> links[["organisasjonsnummer", "analysis_area", "kommune"]].values.tolist()
+    [['974760673', 'Sentrum', '0301']]
     """
     if not isinstance(layers, Mapping):
         raise InputError(
@@ -335,14 +385,25 @@ def link_layers(
         )
     blocks = []
     for name, layer in layers.items():
-        polygons, code = layer if isinstance(layer, tuple) else (layer, name)
+        polygons, column = _layer(layer, name)
         tolerance = max_distance.get(name, 250) if isinstance(max_distance, Mapping) else max_distance
-        blocks.append(link_units(units, polygons, code=code, max_distance=tolerance, name=name))
-    return pd.concat(blocks, axis=1) if blocks else pd.DataFrame(index=units.index)
+        blocks.append(_link(points, polygons, column=column, name=name, max_distance=tolerance))
+    computed = pd.concat(blocks, axis=1) if blocks else pd.DataFrame(index=pd.RangeIndex(len(points)))
+    return per_row_result(points, computed, key=key, keep_input=keep_input, source="the points")
+
+
+def _layer(layer: gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, str], name: str) -> tuple[gpd.GeoDataFrame, str]:
+    """A layer's polygons and code column: given, else the column named after the layer (or an alias)."""
+    if isinstance(layer, tuple):
+        return layer
+    return layer, find_column(layer, name, source=f"layer {name!r}")
 
 
 def check_register(
-    frame: pd.DataFrame, *, kommuner: gpd.GeoDataFrame | None = None, kommune_code: str | None = None
+    register: pd.DataFrame,
+    *,
+    kommuner: gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, str] | None = None,
+    keep_input: bool = False,
 ) -> pd.DataFrame:
     """Flag the register errors that occur in real NSR/NBR data; change nothing in place.
 
@@ -354,23 +415,32 @@ def check_register(
 
     Parameters
     ----------
-    frame
+    register
         A register from :func:`geokobling.read_register` (columns ``organisasjonsnummer``,
         ``kommune``, ``lat``, ``lon``).
     kommuner
         Optional kommune polygons of the same vintage as the register's codes (apply
-        :func:`geokobling.apply_crosswalk` first when they differ); the point's kommune is then
-        found with :func:`link_units` (``max_distance`` 250 m, for schools on the coast).
-    kommune_code
-        The code column of ``kommuner``; ``kommunenummer`` or ``kommune``, whichever exists.
+        :func:`geokobling.apply_crosswalk` first when they differ), with a ``kommune`` code column
+        (or an alias, such as ``kommunenummer``), or ``(polygons, code column)``; the point's
+        kommune is then found with :func:`link_units` (``max_distance`` 250 m, for schools on the
+        coast).
+    keep_input
+        Return the register with the check columns added (what :func:`geokobling.geocode_addresses`
+        and :func:`unit_table` take), instead of the tidy result.
 
     Returns
     -------
-    A copy of ``frame`` with ``coord_status`` (``ok``, ``missing``, ``zero``, ``swapped``,
-    ``outside_norway``; see :data:`geokobling.geocoding.NORWAY_BOXES`), ``lat_fixed``,
-    ``lon_fixed``, ``point_kommune`` (``<NA>`` without ``kommuner`` or when the point is in none),
-    ``kommune_mismatch`` (boolean, ``<NA>`` when unknown), ``duplicate_orgnr`` (every row of a
-    repeated organisasjonsnummer) and ``flags`` (the problems as ``", "``-joined words, ``""`` when none).
+    One row per register row, on its index and in its order: ``organisasjonsnummer``,
+    ``coord_status`` (``ok``, ``missing``, ``zero``, ``swapped``, ``outside_norway``; see
+    :data:`geokobling.geocoding.NORWAY_BOXES`), ``lat_fixed``, ``lon_fixed``, ``point_kommune``
+    (``<NA>`` without ``kommuner`` or when the point is in none), ``kommune_mismatch`` (boolean,
+    ``<NA>`` when unknown), ``duplicate_orgnr`` (every row of a repeated organisasjonsnummer) and
+    ``flags`` (the problems as ``", "``-joined words, ``""`` when none).
+
+    See Also
+    --------
+    geokobling.read_register : the register, with unreadable values described per row.
+    geokobling.geocode_addresses : a point for every row, by coordinates or address.
 
     Examples
     --------
@@ -379,26 +449,28 @@ def check_register(
     >>> check_register(register)["flags"].tolist()
     ['coordinates swapped, duplicate organisasjonsnummer', 'coordinates (0, 0), duplicate organisasjonsnummer']
     """
-    require_columns(frame, ["organisasjonsnummer", "kommune", "lat", "lon"], source="the register")
-    result = frame.copy()
-    status = coordinate_status(frame["lat"], frame["lon"]).to_numpy()
-    lat = pd.to_numeric(frame["lat"], errors="coerce").astype("Float64")
-    lon = pd.to_numeric(frame["lon"], errors="coerce").astype("Float64")
+    require_columns(register, ["organisasjonsnummer", "kommune", "lat", "lon"], source="the register")
+    status = coordinate_status(register["lat"], register["lon"]).to_numpy()
+    lat = pd.to_numeric(register["lat"], errors="coerce").astype("Float64").reset_index(drop=True)
+    lon = pd.to_numeric(register["lon"], errors="coerce").astype("Float64").reset_index(drop=True)
     swapped = status == "swapped"
-    result["coord_status"] = pd.Series(status, index=frame.index, dtype="string")
-    result["lat_fixed"] = lat.where(status == "ok", lon.where(swapped))
-    result["lon_fixed"] = lon.where(status == "ok", lat.where(swapped))
-    result["point_kommune"] = _point_kommune(result, kommuner, kommune_code)
-    known = result["point_kommune"].notna() & frame["kommune"].notna()
-    mismatch = result["point_kommune"].astype(object) != frame["kommune"].astype(object)
-    result["kommune_mismatch"] = pd.Series(mismatch.where(known, None), index=frame.index, dtype="boolean")
-    orgnr = frame["organisasjonsnummer"]
-    result["duplicate_orgnr"] = (orgnr.duplicated(keep=False) & orgnr.notna()).astype(bool)
-    result["flags"] = _flags(result)
-    flagged = int((result["flags"] != "").sum())
+    checked = pd.DataFrame({"coord_status": pd.array(status, dtype="string")})
+    checked["lat_fixed"] = lat.where(status == "ok", lon.where(swapped))
+    checked["lon_fixed"] = lon.where(status == "ok", lat.where(swapped))
+    checked["point_kommune"] = _point_kommune(checked, kommuner)
+    given = register["kommune"].reset_index(drop=True)
+    known = checked["point_kommune"].notna() & given.notna()
+    mismatch = checked["point_kommune"].astype(object) != given.astype(object)
+    checked["kommune_mismatch"] = pd.array(mismatch.where(known, None), dtype="boolean")
+    orgnr = register["organisasjonsnummer"]
+    checked["duplicate_orgnr"] = (orgnr.duplicated(keep=False) & orgnr.notna()).to_numpy(dtype=bool)
+    checked["flags"] = _flags(checked)
+    flagged = int((checked["flags"] != "").sum())
     if flagged:
-        logger.info("check_register: %d of %d rows flagged", flagged, len(frame))
-    return result
+        logger.info("check_register: %d of %d rows flagged", flagged, len(register))
+    return per_row_result(
+        register, checked, key="organisasjonsnummer", keep_input=keep_input, source="the register"
+    )
 
 
 def _flags(checked: pd.DataFrame) -> pd.Series:
@@ -415,11 +487,12 @@ def _flags(checked: pd.DataFrame) -> pd.Series:
     return pd.Series(words, index=checked.index, dtype="string")
 
 
-def _point_kommune(checked: pd.DataFrame, kommuner: gpd.GeoDataFrame | None, code: str | None) -> pd.Series:
+def _point_kommune(
+    checked: pd.DataFrame, kommuner: gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, str] | None
+) -> pd.Series:
     if kommuner is None:
         return pd.Series(pd.NA, index=checked.index, dtype="string")
-    if code is None:
-        code = next((c for c in ("kommunenummer", "kommune") if c in kommuner.columns), "kommunenummer")
+    polygons, column = _layer(kommuner, "kommune")
     points = gpd.GeoDataFrame(
         geometry=gpd.points_from_xy(
             checked["lon_fixed"].astype(float).to_numpy(), checked["lat_fixed"].astype(float).to_numpy()
@@ -429,52 +502,122 @@ def _point_kommune(checked: pd.DataFrame, kommuner: gpd.GeoDataFrame | None, cod
     )
     missing = checked["lat_fixed"].isna().to_numpy()
     points.loc[missing, "geometry"] = None
-    return link_units(points, kommuner, code=code, name="kommune")["kommune"]
+    return _link(points, polygons, column=column, name="kommune", max_distance=250)["kommune"]
 
 
 def catchment_share(
     catchments: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame,
     *,
+    key: str = "skolekrets",
+    by: str = "analysis_area",
     threshold: float = 0.5,
-    catchment_id: str = "skolekrets",
-    zone_id: str = "area",
+    keep_input: bool = False,
 ) -> pd.DataFrame:
-    """The share of each catchment's area inside each zone, and the zone it belongs to.
+    """The zone holding the largest share of each catchment's area, and whether the catchment belongs to it.
 
     A catchment (skolekrets) belongs to the zone holding the largest share of its area when that
     share is at least ``threshold`` (Bergen's rule with 0.5); ties go to the lowest zone code.
+
+    Parameters
+    ----------
+    catchments, zones
+        Polygon layers with a CRS and code columns ``key`` and ``by``.
+    key
+        The code column of ``catchments``, copied into the result.
+    by
+        The code column of ``zones``, and the result's zone column.
+    threshold
+        Least share (0–1] of the catchment's area for it to belong to a zone.
+    keep_input
+        Return the catchments (a GeoDataFrame, CRS kept) with the columns added, for a map.
+
+    Returns
+    -------
+    One row per catchment, on its index and in its order: ``key``, ``by`` (the zone with the largest
+    share; ``<NA>`` when the catchment overlaps no zone), ``share`` (that share; 0 for none),
+    ``belongs`` (the share is at least ``threshold``) and ``n_zones`` (the zones it overlaps).
+
+    See Also
+    --------
+    catchment_overlaps : every zone each catchment overlaps, with its share.
+    build_areas : the analysis areas, the usual zones.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> kretser = gpd.GeoDataFrame({"skolekrets": ["Eik", "Ask"]}, geometry=[box(0, 0, 10, 10), box(0, 10, 10, 20)],
+    ...                            crs="EPSG:25833")
+    >>> zones = gpd.GeoDataFrame({"analysis_area": ["A", "B"]}, geometry=[box(0, 0, 6, 20), box(6, 0, 20, 20)],
+    ...                          crs="EPSG:25833")
+    >>> catchment_share(kretser, zones, threshold=0.7).values.tolist()
+    [['Eik', 'A', 0.6, False, 2], ['Ask', 'A', 0.6, False, 2]]
+    """
+    if not 0 < threshold <= 1:
+        raise InputError(f"threshold must be a share in (0, 1], not {threshold!r}")
+    table = _overlaps(catchments, zones, key=key, by=by)
+    n_zones = table.loc[table["overlap_m2"] > 0].groupby("position").size()
+    largest = table.drop_duplicates("position").set_index("position").sort_index()
+    computed = pd.DataFrame(
+        {
+            by: largest[by].array,
+            "share": largest["share"].to_numpy(dtype=float),
+            "belongs": ((largest["share"] >= threshold) & largest[by].notna()).to_numpy(dtype=bool),
+            "n_zones": n_zones.reindex(largest.index, fill_value=0).to_numpy(dtype=np.int64),
+        }
+    )
+    return per_row_result(catchments, computed, key=key, keep_input=keep_input, source="the catchments")
+
+
+def catchment_overlaps(
+    catchments: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    *,
+    key: str = "skolekrets",
+    by: str = "analysis_area",
+) -> pd.DataFrame:
+    """Every zone each catchment overlaps, with the share of the catchment's area inside it.
+
     With overlapping zones the shares of one catchment can add up to more than 1.
 
     Parameters
     ----------
     catchments, zones
-        Polygon layers with a CRS and id columns ``catchment_id`` and ``zone_id``.
-    threshold
-        Least share (0–1] of the catchment's area for it to belong to a zone.
+        Polygon layers with a CRS and code columns ``key`` and ``by``.
+    key, by
+        The code columns of ``catchments`` and ``zones``.
 
     Returns
     -------
-    pandas.DataFrame, long: one row per catchment and zone it overlaps, with ``<catchment_id>``,
-    ``<zone_id>``, ``overlap_m2``, ``share`` and ``belongs`` (True on at most one row per
-    catchment). A catchment that overlaps no zone gets one row with zone ``<NA>``, share 0, so
-    that no catchment is lost; catchments come in input order, zones by decreasing share.
+    pandas.DataFrame, long, with a fresh RangeIndex: one row per catchment and zone it overlaps, with
+    ``key``, ``by``, ``overlap_m2`` and ``share``, sorted by catchment code and then by decreasing
+    share (ties: the lowest zone code). A catchment that overlaps no zone gets one row with zone
+    ``<NA>``, share 0, so that no catchment is lost, and is named in a warning.
+
+    See Also
+    --------
+    catchment_share : one row per catchment: its largest zone, and whether it belongs there.
 
     Examples
     --------
     >>> from shapely.geometry import box
     >>> kretser = gpd.GeoDataFrame({"skolekrets": ["Eik"]}, geometry=[box(0, 0, 10, 10)], crs="EPSG:25833")
-    >>> zones = gpd.GeoDataFrame({"area": ["A", "B"]}, geometry=[box(0, 0, 6, 10), box(6, 0, 20, 10)],
+    >>> zones = gpd.GeoDataFrame({"analysis_area": ["A", "B"]}, geometry=[box(0, 0, 6, 10), box(6, 0, 20, 10)],
     ...                          crs="EPSG:25833")
-    >>> catchment_share(kretser, zones)[["area", "share", "belongs"]].values.tolist()
-    [['A', 0.6, True], ['B', 0.4, False]]
+    >>> catchment_overlaps(kretser, zones)[["analysis_area", "share"]].values.tolist()
+    [['A', 0.6], ['B', 0.4]]
     """
-    if not 0 < threshold <= 1:
-        raise InputError(f"threshold must be a share in (0, 1], not {threshold!r}")
+    table = _overlaps(catchments, zones, key=key, by=by)
+    table = table.sort_values([key, "share", by], ascending=[True, False, True], kind="stable")
+    return table.drop(columns="position").reset_index(drop=True)
+
+
+def _overlaps(catchments: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, key: str, by: str) -> pd.DataFrame:
+    """The overlap table with each catchment's position, largest share first within a catchment."""
     catchments = to_working_crs(catchments, source="the catchments")
     zones = to_working_crs(zones, source="the zones")
-    require_columns(catchments, [catchment_id], source="the catchments")
-    require_columns(zones, [zone_id], source="the zones")
+    require_columns(catchments, [key], source="the catchments")
+    require_columns(zones, [by], source="the zones")
     require_geometries(catchments, kinds=("Polygon", "MultiPolygon"), source="the catchments")
     require_geometries(zones, kinds=("Polygon", "MultiPolygon"), source="the zones")
     shapes, zone_shapes = catchments.geometry.to_numpy(), zones.geometry.to_numpy()
@@ -483,8 +626,8 @@ def catchment_share(
     table = pd.DataFrame(
         {
             "position": left,
-            catchment_id: catchments[catchment_id].to_numpy()[left],
-            zone_id: zones[zone_id].astype(str).to_numpy()[right],
+            key: catchments[key].to_numpy()[left],
+            by: zones[by].astype(str).to_numpy()[right],
             "overlap_m2": overlap,
             "share": overlap / shapely.area(shapes[left]),
         }
@@ -494,28 +637,27 @@ def catchment_share(
     if len(empty):
         warn(
             f"{len(empty)} catchment(s) overlap no zone: "
-            f"{format_values(catchments[catchment_id].iloc[empty])}; "
+            f"{format_values(catchments[key].iloc[empty])}; "
             "they are kept with zone <NA> and share 0"
         )
-        lost = pd.DataFrame({"position": empty, catchment_id: catchments[catchment_id].to_numpy()[empty]})
-        table = pd.concat([table, lost.assign(**{zone_id: None, "overlap_m2": 0.0, "share": 0.0})])
-    table[zone_id] = table[zone_id].astype("string")
-    table = table.sort_values(["position", "share", zone_id], ascending=[True, False, True], kind="stable")
-    first = ~table["position"].duplicated()
-    table["belongs"] = (first & (table["share"] >= threshold) & table[zone_id].notna()).astype(bool)
-    return table.drop(columns="position").reset_index(drop=True)
+        lost = pd.DataFrame({"position": empty, key: catchments[key].to_numpy()[empty]})
+        table = pd.concat([table, lost.assign(**{by: None, "overlap_m2": 0.0, "share": 0.0})])
+    table[by] = table[by].astype("string")
+    table = table.sort_values(["position", "share", by], ascending=[True, False, True], kind="stable")
+    return table.reset_index(drop=True)
 
 
 def unit_table(
-    register: pd.DataFrame, links: pd.DataFrame, *, year: int | None = None, areas: str = "area"
+    register: pd.DataFrame, links: pd.DataFrame, *, year: int | None = None, areas: str = "analysis_area"
 ) -> pd.DataFrame:
     """The tidy table for the regression pipeline: one row per unit and year.
 
     Parameters
     ----------
     register
-        The units' own columns (e.g. from :func:`geokobling.geocode_addresses`), one row per unit,
-        or per unit and year when it has a ``year`` column. A geometry column is dropped.
+        The units' own columns (e.g. from :func:`geokobling.geocode_addresses` with
+        ``keep_input=True``), one row per unit, or per unit and year when it has a ``year`` column,
+        with ``organisasjonsnummer``. A geometry column is dropped.
     links
         The result of :func:`link_layers` (or :func:`link_units`) for the same rows, same index.
     year
@@ -525,18 +667,27 @@ def unit_table(
 
     Returns
     -------
-    pandas.DataFrame with ``year``, the register's columns, and for every linked layer its code
-    column and ``<layer>_match`` (renamed ``<column>_linked`` where the register already has such a
-    column, e.g. its own ``kommune``); plus ``in_analysis_area`` (True when the unit was linked to an
-    analysis area). Rows keep the register's order; a repeated (organisasjonsnummer, year) is
-    reported with a :class:`~geokobling.errors.GeokoblingWarning`, not dropped.
+    pandas.DataFrame sorted by ``organisasjonsnummer`` and ``year``, with a fresh RangeIndex:
+    ``year``, the register's columns, and for every linked layer its code column and
+    ``<layer>_match`` (renamed ``<column>_linked`` where the register already has such a column,
+    e.g. its own ``kommune``); plus ``in_analysis_area`` (True when the unit was linked to an
+    analysis area). A repeated (organisasjonsnummer, year) is reported with a
+    :class:`~geokobling.errors.GeokoblingWarning`, not dropped.
+
+    See Also
+    --------
+    link_layers : the links.
+    check_register : flags duplicate organisasjonsnummer and other register errors.
 
     Examples
     --------
-    >>> register = pd.DataFrame({"organisasjonsnummer": ["974760673", "974760674"], "size": [310, 42]})
-    >>> links = pd.DataFrame({"area": ["Sentrum", None], "area_match": ["inside", "unmatched"]}, dtype="string")
-    >>> unit_table(register, links, year=2024)[["year", "area", "in_analysis_area"]].values.tolist()
-    [[2024, 'Sentrum', True], [2024, <NA>, False]]
+    >>> register = pd.DataFrame({"organisasjonsnummer": ["974760674", "974760673"], "size": [310, 42]})
+    >>> links = pd.DataFrame({"analysis_area": [None, "Sentrum"], "analysis_area_match": ["unmatched", "inside"]},
+    ...                      dtype="string")
+    >>> unit_table(register, links, year=2024)[["organisasjonsnummer", "analysis_area", "in_analysis_area"]]
+      organisasjonsnummer analysis_area  in_analysis_area
+    0           974760673       Sentrum              True
+    1           974760674          <NA>             False
     """
     if not register.index.equals(links.index):
         raise InputError(
@@ -548,23 +699,25 @@ def unit_table(
             f"the links have no layer {areas!r} of analysis areas; their columns are {list(links.columns)}. "
             "Pass areas=<the layer name given to link_layers>."
         )
-    table = pd.DataFrame(register.drop(columns=["geometry"], errors="ignore"))
+    require_columns(register, ["organisasjonsnummer"], source="the register")
+    table = pd.DataFrame(register.drop(columns=["geometry"], errors="ignore")).reset_index(drop=True)
     if year is not None:
         table = table.drop(columns="year", errors="ignore")
         table.insert(0, "year", year)
     elif "year" not in table.columns:
         raise ColumnError("give year= or a 'year' column in the register")
-    kept = links[[c for c in links.columns if not c.endswith(("_distance_m", "_reason"))]]
+    layers = [c.removesuffix("_match") for c in links.columns if c.endswith("_match")]
+    kept = links[[c for layer in layers for c in (layer, f"{layer}_match")]]
     kept = kept.rename(columns={c: f"{c}_linked" for c in kept.columns if c in table.columns})
-    table = pd.concat([table, kept], axis=1)
+    table = pd.concat([table, kept.reset_index(drop=True)], axis=1)
     table["in_analysis_area"] = links[areas].notna().to_numpy()
     _warn_repeated_units(table)
-    return table
+    return table.sort_values(
+        ["organisasjonsnummer", "year"], kind="stable", na_position="last", ignore_index=True
+    )
 
 
 def _warn_repeated_units(table: pd.DataFrame) -> None:
-    if "organisasjonsnummer" not in table.columns:
-        return
     keys = table[["organisasjonsnummer", "year"]]
     repeated = keys.duplicated(keep=False) & keys["organisasjonsnummer"].notna()
     if repeated.any():

@@ -5,13 +5,17 @@ step 4). Because a kommune value is itself such a mean, kommune values can be me
 ``sum(population × value) / sum(population)`` over the old kommuner gives the same number as over all
 their grunnkretser. New borders therefore need no new routing.
 
+Rows without a value (a grunnkrets that does not reach 5 000 people, a kommune missing from a
+published table) take no part in the mean; they are counted per new unit (``n_without_value``,
+``population_without_value``) and named in a warning when they hold people, never dropped silently.
+
 Examples
 --------
 >>> import pandas as pd
 >>> values = pd.DataFrame({"grunnkrets": ["03010101", "03010102"], "population": [500, 2500],
 ...                        "strukturkriteriet_km": [3.0, 1.5]})
->>> reaggregate(values, {"03010101": "0301", "03010102": "0301"})
-  kommune  population  strukturkriteriet_km  n_parts
+>>> reaggregate(values, {"03010101": "0301", "03010102": "0301"}).iloc[:, :4]
+  kommune  population  strukturkriteriet_km  n_units
 0    0301      3000.0                  1.75        2
 """
 
@@ -23,7 +27,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .checks import non_negative_numbers, require_columns
+from .checks import alias_of, find_column, mapping_pairs, non_negative_numbers
 from .codes import CODE_LENGTHS, normalize_codes
 from .errors import ColumnError, InputError, MappingError, format_values, warn
 
@@ -34,12 +38,13 @@ logger = logging.getLogger("geokobling")
 
 def reaggregate(
     values: pd.DataFrame,
-    mapping: pd.DataFrame | Mapping[object, object] | None = None,
+    mapping: pd.DataFrame | pd.Series | Mapping[object, object] | None = None,
     *,
+    key: str | None = None,
     by: str = "kommune",
     value: str = "strukturkriteriet_km",
     population: str = "population",
-    key: str | None = None,
+    others_unchanged: bool = False,
 ) -> pd.DataFrame:
     """Population-weighted mean of ``value`` for each unit of a new border set.
 
@@ -54,25 +59,40 @@ def reaggregate(
     Parameters
     ----------
     values
-        One row per old unit, with the code column ``key``, ``population`` and ``value``.
+        One row per old unit, with the code column ``key``, ``population`` and ``value``; code and
+        population columns may have the names of published tables (``kommunenr``, ``innbyggere_2015``,
+        see :data:`geokobling.checks.COLUMN_ALIASES`). Rows whose value is missing are left out of the
+        mean and reported (see Returns).
     mapping
-        A dict ``{old code: new code}`` or a DataFrame: columns ``old`` and ``new``, or columns
-        ``key`` and ``by``, or exactly two columns (old, new in that order).
-    by
-        Name of the new unit; the code column of the result. With ``mapping=None`` the column of
-        ``values`` to group by.
-    value, population
-        Columns of ``values``.
+        A dict or a pandas Series ``{old code: new code}``, or a DataFrame: columns ``key`` and ``by``,
+        or columns ``old`` and ``new``, or exactly two columns (old, new in that order).
     key
         The code column of ``values`` that ``mapping`` maps from; by default ``"grunnkrets"`` when
         ``values`` has it, else ``"kommune"``.
+    by
+        The code of the new units: the code column of the result, and with ``mapping=None`` the column
+        of ``values`` to group by.
+    value, population
+        Columns of ``values``.
+    others_unchanged
+        Codes of ``values`` that ``mapping`` does not list stay in the unit they are in now: the same
+        code when ``key`` and ``by`` are the same kind of code (old → new kommune), else the row's
+        ``by`` column, else (for ``by="kommune"``) the first four digits of the code. Without it an
+        unlisted code is an error.
 
     Returns
     -------
-    pandas.DataFrame, one row per new unit sorted by code: ``by`` (code), ``population`` (sum),
-    ``value`` (weighted mean), ``n_parts`` (number of rows of ``values`` in the unit).
-    A unit whose parts with people include a missing value, or that has no people, gets NaN and a
-    :class:`~geokobling.errors.GeokoblingWarning` naming it. Parts with no people weigh nothing.
+    pandas.DataFrame, one row per new unit, sorted by code, with a fresh RangeIndex: ``by`` (code),
+    ``population`` (the people of the rows with a value: the weights), ``value`` (weighted mean),
+    ``n_units`` (rows of ``values`` with a value in the unit), ``n_without_value`` and
+    ``population_without_value`` (rows left out because their value is missing, and their people).
+    A unit with no people among its rows with a value gets NaN and a
+    :class:`~geokobling.errors.GeokoblingWarning` naming it.
+
+    Warns
+    -----
+    GeokoblingWarning
+        Naming the rows with people but without a value, and units that get no value.
 
     Raises
     ------
@@ -82,32 +102,52 @@ def reaggregate(
     InputError
         Missing or negative populations, or duplicate codes in ``values``.
 
+    See Also
+    --------
+    geokobling.gradert_basiskriterium : the graded basiskriterium of the kommune values.
+    geokobling.apply_crosswalk : new kommune codes in any table, without averaging.
+    geokobling.read_values : a published values table, with its column names understood.
+
     Examples
     --------
     Merger of two kommuner, from kommune values (the SPEC example: 1.75 km):
 
     >>> import pandas as pd
-    >>> kommuner = pd.DataFrame({"kommune": ["0219", "0220"], "population": [500, 2500],
-    ...                          "strukturkriteriet_km": [3.0, 1.5]})
-    >>> reaggregate(kommuner, {"0219": "3024", "0220": "3024"})["strukturkriteriet_km"].item()
-    1.75
+    >>> kommuner = pd.DataFrame({"kommune": ["0219", "0220", "0301"], "population": [500, 2500, 9000],
+    ...                          "strukturkriteriet_km": [3.0, 1.5, 1.0]})
+    >>> merged = reaggregate(kommuner, {"0219": "3024", "0220": "3024"}, others_unchanged=True)
+    >>> merged[["kommune", "strukturkriteriet_km", "n_units"]].values.tolist()
+    [['0301', 1.0, 1], ['3024', 1.75, 2]]
     """
-    require_columns(values, [population, value], source="values")
-    weights = _population(values, population)
+    if value not in values.columns:
+        raise ColumnError(f"values has no column {value!r}; its columns are {list(values.columns)}")
+    weights = _population(values, find_column(values, population, source="values"))
+    numbers = _values(values, value)
     if mapping is None:
-        require_columns(values, [by], source="values")
-        new_codes = _codes(values[by], by, source="values")
+        if others_unchanged:
+            raise InputError("others_unchanged=True needs a mapping; without one every row keeps its code")
+        by_column = find_column(values, by, source="values")
+        new_codes = _codes(values[by_column], by, column=by_column, source="values")
+        named = key or "grunnkrets"  # only to name rows in warnings
+        row_codes = _row_codes(values, named) if alias_of(values.columns, named) is not None else None
     else:
-        key = key or ("grunnkrets" if "grunnkrets" in values.columns else "kommune")
-        require_columns(values, [key], source="values")
-        old_codes = _codes(values[key], key, source="values")
-        _refuse_duplicates(old_codes, key)
+        key = key or ("grunnkrets" if alias_of(values.columns, "grunnkrets") is not None else "kommune")
+        row_codes = _row_codes(values, key)
+        _refuse_duplicates(row_codes, key)
         lookup = _lookup(mapping, key=key, by=by)
-        new_codes = _map(old_codes, lookup, key=key)
-    return _weighted_means(new_codes, weights, _values(values, value), by=by, value=value)
+        if others_unchanged:
+            lookup = _with_others(lookup, row_codes, values, key=key, by=by)
+        new_codes = _map(row_codes, lookup, key=key)
+    return _weighted_means(new_codes, weights, numbers, row_codes, by=by, value=value)
 
 
-def _values(values: pd.DataFrame, value: str) -> pd.Series:
+def _row_codes(values: pd.DataFrame, key: str) -> pd.Series:
+    """The codes in the column ``key`` (or an alias of it) of ``values``."""
+    column = find_column(values, key, source="values")
+    return _codes(values[column], key, column=column, source="values")
+
+
+def _values(values: pd.DataFrame, value: str) -> np.ndarray:
     """The value column as numbers; missing values stay missing, text that is no number is refused."""
     numbers = pd.to_numeric(values[value], errors="coerce")
     bad = numbers.isna() & values[value].notna()
@@ -118,7 +158,7 @@ def _values(values: pd.DataFrame, value: str) -> pd.Series:
             f"{format_values(values[value].iloc[rows].tolist())} at row(s) {format_values(rows.tolist())}. "
             "Write numbers with a decimal point (1.5, not 1,5) and check the column holds values only."
         )
-    return numbers
+    return numbers.to_numpy(dtype=float, na_value=np.nan)
 
 
 def _population(values: pd.DataFrame, population: str) -> np.ndarray:
@@ -130,11 +170,11 @@ def _population(values: pd.DataFrame, population: str) -> np.ndarray:
     )
 
 
-def _codes(series: pd.Series, column: str, *, source: str) -> pd.Series:
+def _codes(series: pd.Series, kind: str, *, column: str, source: str) -> pd.Series:
     """Normalise codes of a known kind (kommune, grunnkrets, ...); other codes are kept as text."""
-    if column in CODE_LENGTHS:
-        return normalize_codes(series, column, column=column, source=source)
-    codes = series.astype("string")
+    if kind in CODE_LENGTHS:
+        return normalize_codes(series, kind, column=column, source=source).reset_index(drop=True)
+    codes = series.astype("string").reset_index(drop=True)
     _refuse_missing(codes, column)
     return codes
 
@@ -157,20 +197,11 @@ def _refuse_duplicates(codes: pd.Series, column: str) -> None:
         )
 
 
-def _lookup(mapping: pd.DataFrame | Mapping[object, object], *, key: str, by: str) -> pd.Series:
+def _lookup(mapping: pd.DataFrame | pd.Series | Mapping[object, object], *, key: str, by: str) -> pd.Series:
     """The mapping as a Series old code → new code, refusing codes mapped to two new codes."""
-    if isinstance(mapping, Mapping):
-        old, new = (
-            pd.Series(list(mapping.keys()), dtype=object),
-            pd.Series(list(mapping.values()), dtype=object),
-        )
-    elif isinstance(mapping, pd.DataFrame):
-        old_column, new_column = _mapping_columns(mapping, key=key, by=by)
-        old, new = mapping[old_column].reset_index(drop=True), mapping[new_column].reset_index(drop=True)
-    else:
-        raise InputError(f"mapping must be a dict or a DataFrame, not {type(mapping).__name__}")
-    old = _codes(old, key, source="mapping")
-    new = _codes(new, by, source="mapping")
+    pairs = mapping_pairs(mapping, key=key, by=by, source="the mapping")
+    old = _codes(pairs["old"], key, column=key, source="the mapping")
+    new = _codes(pairs["new"], by, column=by, source="the mapping")
     pairs = pd.DataFrame({"old": old.to_numpy(), "new": new.to_numpy()}).drop_duplicates()
     doubly = pairs["old"][pairs["old"].duplicated()].unique()
     if len(doubly):
@@ -182,18 +213,26 @@ def _lookup(mapping: pd.DataFrame | Mapping[object, object], *, key: str, by: st
     return pd.Series(pairs["new"].to_numpy(), index=pairs["old"].to_numpy())
 
 
-def _mapping_columns(mapping: pd.DataFrame, *, key: str, by: str) -> tuple[str, str]:
-    columns = list(mapping.columns)
-    if {"old", "new"} <= set(columns):
-        return "old", "new"
-    if key != by and {key, by} <= set(columns):
-        return key, by
-    if len(columns) == 2:
-        return columns[0], columns[1]
-    raise ColumnError(
-        f"the mapping needs columns 'old' and 'new', or {key!r} and {by!r}, or exactly two columns; "
-        f"it has {columns}"
-    )
+def _with_others(
+    lookup: pd.Series, old_codes: pd.Series, values: pd.DataFrame, *, key: str, by: str
+) -> pd.Series:
+    """``lookup`` with a new code for every code of ``values`` it does not list: the unit it is in now."""
+    others = ~old_codes.isin(lookup.index).to_numpy()
+    if not others.any():
+        return lookup
+    if key == by:
+        current = old_codes
+    elif (column := alias_of(values.columns, by, skip=[alias_of(values.columns, key)])) is not None:
+        current = _codes(values[column], by, column=str(column), source="values")
+    elif by == "kommune" and CODE_LENGTHS.get(key, 0) > CODE_LENGTHS["kommune"]:
+        current = old_codes.str.slice(0, 4)
+    else:
+        raise InputError(
+            f"others_unchanged=True cannot tell which {by} the {key} codes not in the mapping are in: values "
+            f"has no {by!r} column; add it, or map every code"
+        )
+    extra = pd.Series(current.to_numpy()[others], index=old_codes.to_numpy()[others])
+    return pd.concat([lookup, extra[~extra.index.duplicated()]])
 
 
 def _map(old_codes: pd.Series, lookup: pd.Series, *, key: str) -> pd.Series:
@@ -204,8 +243,8 @@ def _map(old_codes: pd.Series, lookup: pd.Series, *, key: str) -> pd.Series:
     if unmapped:
         raise MappingError(
             f"{len(unmapped)} {key} code(s) of values are not in the mapping: {format_values(unmapped)}. "
-            "Map every unit, unchanged ones included (new = old), or pass key= to map another column than "
-            f"{key!r}."
+            "Map every unit, pass others_unchanged=True to keep the unlisted ones where they are, or pass "
+            f"key= to map another column than {key!r}."
         )
     unused = sorted(known[~known.isin(old)])
     if unused:
@@ -217,34 +256,63 @@ def _map(old_codes: pd.Series, lookup: pd.Series, *, key: str) -> pd.Series:
 
 
 def _weighted_means(
-    new_codes: pd.Series, weights: np.ndarray, numbers: pd.Series, *, by: str, value: str
+    new_codes: pd.Series,
+    weights: np.ndarray,
+    numbers: np.ndarray,
+    row_codes: pd.Series | None,
+    *,
+    by: str,
+    value: str,
 ) -> pd.DataFrame:
-    numbers = numbers.to_numpy(dtype=float)
-    counted = weights > 0
-    frame = pd.DataFrame(
+    known = ~np.isnan(numbers)
+    codes = new_codes.to_numpy()
+    # only the rows with a value are summed, so that the sums are those of a table without the others
+    # (pandas sums with compensation: even a sum of zeros would change the last bits)
+    with_value = pd.DataFrame(
         {
-            by: new_codes.to_numpy(),
-            "population": weights,
-            "weighted": np.where(counted, weights * np.nan_to_num(numbers), 0.0),
-            "missing": counted & np.isnan(numbers),
-            "n_parts": 1,
+            by: codes[known],
+            "population": weights[known],
+            "weighted": np.where(weights[known] > 0, weights[known] * numbers[known], 0.0),
+            "n_units": 1,
         }
     )
-    sums = frame.groupby(by, sort=True).sum()
+    without = pd.DataFrame(
+        {by: codes[~known], "n_without_value": 1, "population_without_value": weights[~known]}
+    )
+    units = pd.Index(sorted(set(codes)), name=by)
+    sums = with_value.groupby(by, sort=True).sum().reindex(units, fill_value=0)
+    left_out = without.groupby(by, sort=True).sum().reindex(units, fill_value=0)
+    people = sums["population"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = sums["weighted"].to_numpy() / sums["population"].to_numpy()
-    unknown = (sums["missing"].to_numpy() > 0) | (sums["population"].to_numpy() == 0)
-    means[unknown] = np.nan
-    if unknown.any():
+        means = np.where(people > 0, sums["weighted"].to_numpy(dtype=float) / people, np.nan)
+    _warn_left_out(without, row_codes[~known] if row_codes is not None else None, by=by, value=value)
+    if (people == 0).any():
         warn(
-            f"{int(unknown.sum())} {by}(s) get no {value} because parts with people lack a value or the unit "
-            f"has no people: {format_values(sums.index[unknown].tolist())}"
+            f"{int((people == 0).sum())} {by}(s) get no {value}, since none of their rows with people has a "
+            f"value: {format_values(units[people == 0].tolist())}"
         )
     return pd.DataFrame(
         {
-            by: sums.index.to_numpy(),
-            "population": sums["population"].to_numpy(),
+            by: units.to_numpy(),
+            "population": people,
             value: means,
-            "n_parts": sums["n_parts"].to_numpy(),
+            "n_units": sums["n_units"].to_numpy(dtype=np.int64),
+            "n_without_value": left_out["n_without_value"].to_numpy(dtype=np.int64),
+            "population_without_value": left_out["population_without_value"].to_numpy(dtype=float),
         }
+    )
+
+
+def _warn_left_out(without: pd.DataFrame, row_codes: pd.Series | None, *, by: str, value: str) -> None:
+    """Name the rows with people that have no value: they are left out of their unit's mean."""
+    with_people = (without["population_without_value"] > 0).to_numpy()
+    if not with_people.any():
+        return
+    per_unit = without[with_people].groupby(by, sort=True)["population_without_value"].agg(["size", "sum"])
+    shown = [f"{code} ({int(n)} row(s), {people:g} people)" for code, n, people in per_unit.itertuples()]
+    units = "; ".join(shown[:10]) + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
+    named = f": {format_values(row_codes[with_people].tolist())}" if row_codes is not None else ""
+    warn(
+        f"{int(with_people.sum())} row(s) with people have no {value} and are left out of the mean{named}; "
+        f"per {by}: {units} (see columns n_without_value and population_without_value)"
     )

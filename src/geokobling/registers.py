@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .checks import COLUMN_ALIASES, column_key
 from .errors import ColumnError, FileReadError, InputError
 from .io import read_table
 
@@ -53,12 +54,14 @@ REGISTER_COLUMNS = [
 
 KINDS = ("skole", "barnehage")
 
-# Source column names (folded: lower case, æøå simplified, only letters and digits) per column.
-# Nested JSON fields are flattened to "parent.child" before folding, e.g. "besoksadresseadresse".
+# Source column names (folded by column_key: lower case, æøå simplified, only letters and digits) per
+# column; the kommune code takes the names of the shared table COLUMN_ALIASES. Nested JSON fields are
+# flattened to "parent.child" before folding, e.g. "besoksadresseadresse".
 _ALIASES: dict[str, tuple[str, ...]] = {
     "organisasjonsnummer": ("organisasjonsnummer", "orgnr", "orgnummer", "organisasjonsnr", "orgno"),
     "name": ("navn", "name", "fulltnavn", "enhetsnavn"),
-    "kommune": ("kommunenummer", "kommunenr", "kommune", "knr", "kommunekode"),
+    # the code aliases before the plain name: NSR/NBR sources may hold the kommune's name in "Kommune"
+    "kommune": (*(a for a in COLUMN_ALIASES["kommune"] if a != "kommune"), "kommune"),
     "address": (
         "besoksadresseadresse",
         "besoksadresse",
@@ -118,6 +121,12 @@ def read_register(path_or_frame: str | Path | pd.DataFrame, kind: str = "skole")
     ColumnError
         When no column holds organisasjonsnummer, name or kommune.
 
+    See Also
+    --------
+    parse_address : splits the visiting address.
+    geokobling.check_register : flags the register errors.
+    geokobling.geocode_addresses : a point for every row.
+
     Examples
     --------
     >>> raw = pd.DataFrame({"Organisasjonsnummer": ["97476067"], "Navn": ["X"], "Kommunenummer": ["0301"]})
@@ -168,6 +177,10 @@ def parse_address(address: object) -> tuple[str | None, int | None, str | None]:
 
     Text after a comma (``"Storgata 1, 0155 Oslo"``) is ignored. The letter is upper case and
     ``""`` when there is none; an address without a number gives ``(street, None, None)``.
+
+    See Also
+    --------
+    read_register : applies it to every row.
 
     Examples
     --------
@@ -229,16 +242,11 @@ def _records(data: Any, source: str) -> list[dict]:
     raise FileReadError(f"{source} holds no list of register records; expected a JSON list of objects")
 
 
-def _fold(name: str) -> str:
-    name = name.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    return re.sub(r"[^a-z0-9]", "", name)
-
-
 def _match_columns(raw: pd.DataFrame, kind: str, source: str) -> dict[str, str]:
     """Map each normalised column to the source column that holds it (first alias found)."""
     folded: dict[str, str] = {}
     for column in raw.columns:
-        folded.setdefault(_fold(str(column)), column)
+        folded.setdefault(column_key(column), column)
     aliases = {**_ALIASES, "size": _SIZE_ALIASES[kind]}
     columns = {}
     for name, candidates in aliases.items():

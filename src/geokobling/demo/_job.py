@@ -139,10 +139,9 @@ def _areas_step(region: Any, steps: _Steps) -> gpd.GeoDataFrame:
     }
     for name, (numerator, denominator) in shares.items():
         areas[name] = rate(areas, numerator, denominator)
-    areas["ses_index"] = ses_index(areas, list(shares))
-    flags = top_quartile_flags(areas, list(shares))
-    areas = areas.join(flags)
-    areas["accumulation"] = accumulation_class(flags)
+    areas = ses_index(areas, list(shares), keep_input=True)
+    areas = top_quartile_flags(areas, list(shares), keep_input=True)
+    areas = accumulation_class(areas, [f"{name}_top" for name in shares], keep_input=True)
     steps.write(areas, "analysis_areas")
     steps.note(
         f"analysis areas: {len(areas)}, contiguous: {int(areas['contiguous'].sum())}, "
@@ -157,19 +156,18 @@ def _linking_step(region: Any, areas: gpd.GeoDataFrame, steps: _Steps) -> dict[s
     from ..registers import read_register
 
     layers = {
-        "area": (areas, "area"),
-        "grunnkrets": (region.grunnkretser, "grunnkrets"),
-        "bydel": (region.bydeler, "bydel"),
-        "kommune": (region.kommuner, "kommune"),
+        "analysis_area": areas,
+        "grunnkrets": region.grunnkretser,
+        "bydel": region.bydeler,
+        "kommune": region.kommuner,
     }
+    # a unit counts in an analysis area only when it lies inside one; other layers tolerate 250 m
+    max_distance = {"analysis_area": 0, "grunnkrets": 250, "bydel": 250, "kommune": 250}
     located_by_kind = {}
     for kind, rows in (("skole", region.schools), ("barnehage", region.kindergartens)):
-        register = check_register(read_register(rows, kind=kind), kommuner=region.kommuner)
-        located = geocode_addresses(register, region.addresses)
-        # a unit counts in an analysis area only when it lies inside one; other layers tolerate 250 m
-        links = link_layers(
-            located, layers, max_distance={"area": 0, "grunnkrets": 250, "bydel": 250, "kommune": 250}
-        )
+        register = check_register(read_register(rows, kind=kind), kommuner=region.kommuner, keep_input=True)
+        located = geocode_addresses(register, region.addresses, keep_input=True)
+        links = link_layers(located, layers, max_distance=max_distance)
         table = unit_table(located, links, year=2024)
         steps.write(table, f"{kind}_units", parquet=False)
         sources = located["location_source"].value_counts().to_dict()
@@ -220,7 +218,7 @@ def _kommune_step(values: pd.DataFrame, steps: _Steps) -> pd.DataFrame:
     from ..basiskriterium import gradert_basiskriterium
     from ..reaggregation import reaggregate
 
-    kommuner = reaggregate(values[values["reached"]], by="kommune")
+    kommuner = reaggregate(values, by="kommune")
     graded = gradert_basiskriterium(kommuner, grenseverdi=25.4, base_amount=BASE_AMOUNT_NOK)
     steps.write(graded, "strukturkriteriet_kommune", parquet=False)
     for row in graded.itertuples():
@@ -234,10 +232,8 @@ def _kommune_step(values: pd.DataFrame, steps: _Steps) -> pd.DataFrame:
 def _merger_step(values: pd.DataFrame, kommuner: pd.DataFrame, steps: _Steps) -> None:
     from ..reaggregation import reaggregate
 
-    mapping = {code: MERGER.get(code, code) for code in kommuner["kommune"]}
-    from_kommuner = reaggregate(kommuner, mapping, key="kommune")
-    by_grunnkrets = values[values["reached"]].assign(kommune=values["kommune"].map(mapping))
-    from_grunnkretser = reaggregate(by_grunnkrets, by="kommune")
+    from_kommuner = reaggregate(kommuner, MERGER, key="kommune", others_unchanged=True)
+    from_grunnkretser = reaggregate(values.assign(kommune=values["kommune"].replace(MERGER)), by="kommune")
     steps.write(from_kommuner, "strukturkriteriet_after_merger", parquet=False)
     difference = (
         (from_kommuner["strukturkriteriet_km"] - from_grunnkretser["strukturkriteriet_km"]).abs().max()
@@ -258,8 +254,7 @@ def _school_distance_step(
     located = schools[~(schools.geometry.isna() | schools.geometry.is_empty)]
     distances = nearest_facility_distance(centres, located, network)
     steps.write(distances, "school_distance_grunnkrets", parquet=False)
-    reached = distances.dropna(subset=["distance_km"])
-    per_kommune = reaggregate(reached, by="kommune", value="distance_km")
+    per_kommune = reaggregate(distances, by="kommune", value="distance_km")
     steps.write(per_kommune, "school_distance_kommune", parquet=False)
     steps.note(
         "distance to nearest school, population-weighted: "
@@ -278,8 +273,7 @@ def _sone_nabo_step(region: Any, centres: gpd.GeoDataFrame, network: Any, steps:
     table = sone.merge(nabo[["grunnkrets", "nabokriteriet_km"]], on="grunnkrets")
     steps.write(table, "sone_nabo_grunnkrets", parquet=False)
     for value in ("sonekriteriet_km", "nabokriteriet_km"):
-        known = table.dropna(subset=[value])
-        per_kommune = reaggregate(known[known["population"] > 0], by="kommune", value=value)
+        per_kommune = reaggregate(table, by="kommune", value=value)
         steps.note(
             f"{value.removesuffix('_km')}: "
             + ", ".join(f"{r.kommune} {getattr(r, value):.2f} km" for r in per_kommune.itertuples())
@@ -288,16 +282,12 @@ def _sone_nabo_step(region: Any, centres: gpd.GeoDataFrame, network: Any, steps:
 
 
 def _neighbourhood_step(region: Any, centres: gpd.GeoDataFrame, network: Any, steps: _Steps) -> None:
+    from ..indicators import group_counts
     from ..neighbourhoods import dissimilarity_index, population_neighbourhoods
 
-    groups = region.stats[["grunnkrets", "immigrants", "persons"]].astype(
-        {"immigrants": float, "persons": float}
+    with_groups = group_counts(
+        centres, region.stats, {"immigrants": "persons"}, rest="others", keep_input=True
     )
-    with_groups = centres.merge(groups, on="grunnkrets", how="left")
-    # the counts describe the people of each grunnkrets; suppressed cells count as none of the group
-    share = (with_groups["immigrants"] / with_groups["persons"]).fillna(0.0).clip(0, 1)
-    with_groups["immigrants"] = (share * with_groups["population"]).round(6)
-    with_groups["others"] = with_groups["population"] - with_groups["immigrants"]
     hoods = population_neighbourhoods(with_groups, network, k=1000, groups=["immigrants", "others"])
     steps.write(hoods, "neighbourhoods_k1000", parquet=False)
     index = dissimilarity_index(hoods, "immigrants", "others")

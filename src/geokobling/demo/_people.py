@@ -257,9 +257,12 @@ def make_area_mapping(
     members = owner >= 0
     names = [f"Område {chr(ord('A') + i)}" for i in range(count)]
     mapping = pd.DataFrame(
-        {"grunnkrets": city["grunnkrets"][members].to_numpy(), "area": [names[i] for i in owner[members]]}
+        {
+            "grunnkrets": city["grunnkrets"][members].to_numpy(),
+            "analysis_area": [names[i] for i in owner[members]],
+        }
     )
-    return mapping.astype("string").sort_values(["area", "grunnkrets"]).reset_index(drop=True)
+    return mapping.astype("string").sort_values(["analysis_area", "grunnkrets"]).reset_index(drop=True)
 
 
 def _grow(
