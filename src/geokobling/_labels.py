@@ -47,6 +47,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "net": ("Nettovirkning (kr)", "Net effect (NOK)"),
     # units and areas
     "population": ("Folkemengde", "Population"),
+    "analysis_area": ("Analyseområder", "Analysis areas"),
     "area": ("Analyseområder", "Analysis areas"),
     "n_units": ("Antall enheter", "Number of units"),
     "n_parts": ("Antall deler", "Number of parts"),
@@ -175,6 +176,7 @@ _VALUES: dict[str, tuple[str, str]] = {
     "none": ("ingen", "none"),
     # counted_level
     "area": ("analyseområde", "analysis area"),
+    "analysis_area": ("analyseområde", "analysis area"),
     # accumulation classes
     "2-3": ("2–3", "2–3"),
     # booleans

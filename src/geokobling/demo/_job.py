@@ -252,7 +252,7 @@ def _school_distance_step(
     from ..reaggregation import reaggregate
 
     located = schools[~(schools.geometry.isna() | schools.geometry.is_empty)]
-    distances = nearest_facility_distance(centres, located, network)
+    distances = nearest_facility_distance(centres, located, network, progress=steps.progress)
     steps.write(distances, "school_distance_grunnkrets", parquet=False)
     per_kommune = reaggregate(distances, by="kommune", value="distance_km")
     steps.write(per_kommune, "school_distance_kommune", parquet=False)
@@ -268,8 +268,8 @@ def _sone_nabo_step(region: Any, centres: gpd.GeoDataFrame, network: Any, steps:
     from ..zones import build_zones
 
     zones = build_zones(region.grunnkretser)
-    sone = sonekriteriet(centres, network, zones)
-    nabo = nabokriteriet(centres, network)
+    sone = sonekriteriet(centres, network, zones, progress=steps.progress)
+    nabo = nabokriteriet(centres, network, progress=steps.progress)
     table = sone.merge(nabo[["grunnkrets", "nabokriteriet_km"]], on="grunnkrets")
     steps.write(table, "sone_nabo_grunnkrets", parquet=False)
     for value in ("sonekriteriet_km", "nabokriteriet_km"):
@@ -288,7 +288,9 @@ def _neighbourhood_step(region: Any, centres: gpd.GeoDataFrame, network: Any, st
     with_groups = group_counts(
         centres, region.stats, {"immigrants": "persons"}, rest="others", keep_input=True
     )
-    hoods = population_neighbourhoods(with_groups, network, k=1000, groups=["immigrants", "others"])
+    hoods = population_neighbourhoods(
+        with_groups, network, k=1000, groups=["immigrants", "others"], progress=steps.progress
+    )
     steps.write(hoods, "neighbourhoods_k1000", parquet=False)
     index = dissimilarity_index(hoods, "immigrants", "others")
     steps.note(f"neighbourhoods of the 1 000 nearest people: dissimilarity index D = {index:.1f} (0-100)")
