@@ -212,11 +212,15 @@ def test_islands_use_the_straight_line_fallback_and_are_flagged():
         {"99010001": 100, "99010002": 100, "99010003": 800},
         {"99010001": "9901", "99010002": "9901", "99010003": "9901"},
     )
-    values = strukturkriteriet(centres, network, n=1000, fallback_factor=2.0, progress=False).set_index(
-        "grunnkrets"
-    )
+    # 320 of the 1 000 people are reached by straight line: (100·0.8 + 100·0.8 + 800·0.2) / 1000
+    with pytest.warns(GeokoblingWarning, match=r"reaches 32% of the people it counts by straight line"):
+        values = strukturkriteriet(centres, network, n=1000, fallback_factor=2.0, progress=False)
+    values = values.set_index("grunnkrets")
     assert values.loc["99010001", "strukturkriteriet_km"] == pytest.approx((100 * 1.0 + 800 * 10.0) / 1000)
     assert values.loc["99010001", "fallback_people"] == 800
+    assert values["fallback_share"].tolist() == pytest.approx([0.8, 0.8, 0.2])
+    # the mainland reaches 800 of its 1 000 people over the water, the island only 200
+    assert values["status"].tolist() == ["mostly_straight_line", "mostly_straight_line", "ok"]
     with pytest.warns(GeokoblingWarning, match="cannot reach"):
         off = strukturkriteriet(centres, network, n=1000, fallback_factor=None, progress=False)
     assert not off["reached"].any() and off["strukturkriteriet_km"].isna().all()
@@ -340,19 +344,47 @@ def test_strukturkriteriet_in_central_oslo(central_oslo):
 def test_every_default_centre_in_central_oslo_is_reached(central_oslo):
     centres, network = central_oslo
     values = strukturkriteriet(centres, network, progress=False)
-    assert values["reached"].all() and (values["status"] == "ok").all()
+    assert values["reached"].all()
+    # five centres snap onto fragments cut off by the extract's edge and reach most people by straight
+    # line; on the main component every one is ok
+    flagged = values[values["status"] != "ok"]
+    assert len(flagged) == 5 and (flagged["status"] == "mostly_straight_line").all()
+    assert (flagged["fallback_share"] > 0.5).all() and (
+        values.loc[values["status"] == "ok", "fallback_share"] <= 0.5
+    ).all()
+    main = strukturkriteriet(centres, network, largest_component=True, progress=False)
+    assert (main["status"] == "ok").all() and (main["fallback_share"] == 0).all()
 
 
-def test_centres_far_from_every_road_are_reported():
+def test_centres_far_from_every_road_and_outside_the_roads_get_outside_roads():
     network = line_network([(0, 0), (1000, 0)])
     centres = centres_at(
         {"99010001": (0, 0), "99010002": (500, 2500)},
         {"99010001": 100, "99010002": 100},
         {"99010001": "9901", "99010002": "9901"},
     )
-    with pytest.warns(GeokoblingWarning, match=r"1 grunnkrets centre\(s\) lie more than 1000 m.*'99010002'"):
+    with pytest.warns(
+        GeokoblingWarning, match=r"1 grunnkrets\(er\) lie outside the road layer's coverage.*'99010002'"
+    ):
         values = strukturkriteriet(centres, network, n=200, progress=False)
     assert values.loc[1, "snap_distance_m"] == pytest.approx(2500)
+    # the value is still computed (the 2.5 km connector counts), but it is not along the roads meant
+    assert values["status"].tolist() == ["ok", "outside_roads"]
+    assert values.loc[1, "strukturkriteriet_km"] == pytest.approx(100 * 3.0 / 200)
+
+
+def test_a_centre_far_from_roads_inside_their_hull_stays_ok_and_is_warned_about():
+    # a lake between two roads: the centre in it is 1 500 m from both, inside the hull of the layer
+    network = line_network([(0, 0), (4000, 0), (4000, 3000), (0, 3000), (0, 0)])
+    centres = centres_at(
+        {"99010001": (0, 0), "99010002": (2000, 1500)},
+        {"99010001": 100, "99010002": 100},
+        {"99010001": "9901", "99010002": "9901"},
+    )
+    with pytest.warns(GeokoblingWarning, match=r"1 grunnkrets centre\(s\) lie more than 1000 m.*'99010002'"):
+        values = strukturkriteriet(centres, network, n=200, progress=False)
+    assert values["status"].tolist() == ["ok", "ok"]
+    assert values.loc[1, "snap_distance_m"] == pytest.approx(1500)
 
 
 def test_demo_kommune_values_agree_whether_people_come_from_addresses_or_the_raster(tmp_path):
