@@ -31,7 +31,7 @@ from geokobling._search import (
     search_setup,
     strong_components,
 )
-from geokobling.errors import GeokoblingWarning, InputError
+from geokobling.errors import GeokoblingWarning, InputError, NetworkError
 from geokobling.paths import CSRGraph, available_engines
 
 CRS = "EPSG:25833"
@@ -179,6 +179,10 @@ BAD_OPTIONS = [
     ({"executor": "threads"}, ["executor", "concurrent.futures", "str"]),
     ({"executor": "shut thread pool"}, ["executor", "ThreadPoolExecutor", "shut down"]),
     ({"executor": "shut process pool"}, ["executor", "ProcessPoolExecutor", "shut down"]),
+    ({"weight": "minutes"}, ["weight", "'length', 'time'", "'minutes'"]),
+    ({"weight": None}, ["weight", "None"]),
+    ({"fallback_speed_kmh": 0}, ["fallback_speed_kmh", "> 0", "0"]),
+    ({"fallback_speed_kmh": "50"}, ["fallback_speed_kmh", "'50'", "str"]),
 ]
 
 
@@ -317,3 +321,18 @@ def test_strong_components_of_the_routing_graph_equal_networkx():
     expected = {frozenset(c) for c in nx.strongly_connected_components(graph)}
     got = {frozenset(np.flatnonzero(labels == label).tolist()) for label in np.unique(labels)}
     assert got == expected
+
+
+@pytest.mark.parametrize("function", list(CALLS))
+def test_every_search_refuses_time_on_a_network_without_times(function):
+    call, _ = CALLS[function]
+    with pytest.raises(NetworkError, match=r"weight='time' needs travel times.*RoadNetwork\(5 nodes"):
+        call(_centres(), weight="time", progress=False)
+
+
+@pytest.mark.parametrize("function", list(CALLS))
+def test_every_search_gives_a_status_per_row_from_the_one_set(function):
+    call, _ = CALLS[function]
+    result = _quiet(call, _centres(), max_snap_distance=15.0, progress=False)
+    assert set(result["status"]) <= set(gk.kriterier.ROW_STATUSES)
+    assert result["status"].iloc[1] == "not_snapped" and result["status"].iloc[2] == "no_centre"

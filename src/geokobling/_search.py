@@ -312,9 +312,14 @@ def outside_coverage(
 
 def road_hull(network: RoadNetwork, *, largest_component: bool) -> shapely.Geometry:
     """The convex hull of the roads centres may snap to (a line or point for a tiny layer)."""
+    from scipy.spatial import ConvexHull, QhullError
+
     tree, _ = network._tree(largest_component, routable=True)
     coordinates = shapely.get_coordinates(tree.geometries)
-    return shapely.convex_hull(shapely.multipoints(coordinates))
+    try:  # qhull: a second for a national layer, where shapely's hull of its vertices takes several
+        return shapely.Polygon(coordinates[ConvexHull(coordinates).vertices])
+    except QhullError:  # every vertex on one line (a single straight road): shapely gives that line
+        return shapely.convex_hull(shapely.multipoints(coordinates))
 
 
 def straight_line_setup(xy: np.ndarray) -> SearchSetup:

@@ -14,7 +14,8 @@ population until ``n`` people are reached, the last one only in part::
     value(A) = Σ distance × persons taken / n
 
 A kommune's value is the population-weighted mean of its grunnkrets values
-(:func:`geokobling.reaggregate`), so new kommune borders need no new routing.
+(:func:`kommune_values`, or :func:`geokobling.reaggregate` for tables without statuses), so new
+kommune borders need no new routing.
 
 Distances. Each centre is snapped onto its nearest road (the connector counts) among the roads of
 the main strongly connected piece of each road component, so that one-way stubs cut off by an
@@ -25,6 +26,22 @@ roads; between components no road connects them, and the straight-line distance 
 ``fallback_factor`` is used instead (``fallback_factor=None`` turns this off, and then only
 people reachable along roads count). The people reached that way are reported per row.
 sonekriteriet and nabokriteriet are road distances only and do not use the fallback.
+
+Weights. ``weight="length"`` (the default) measures metres and names its columns ``…_km``;
+``weight="time"`` measures minutes (NVDB's minutes each way, ``RoadNetwork.from_lines(time=)``,
+networkx ``travel_time``) and names them ``…_min``. Ferry minutes count ``ferry_factor`` times, the
+connector at :data:`geokobling.network.CONNECTOR_SPEED_KMH` and the straight-line fallback,
+``fallback_factor`` × the straight line, at ``fallback_speed_kmh`` (:data:`DEFAULT_FALLBACK_SPEED_KMH`).
+
+Coverage. Every row says how far its value can be trusted (``status``; see
+:func:`strukturkriteriet`): ``ok`` only when the value is what the spec gives on the roads given.
+A centre outside the road layer's coverage (outside the convex hull of the roads it can snap to and
+more than :data:`FAR_FROM_ROAD_M` from them) is ``outside_roads``; one whose value rests mostly on
+the straight-line fallback (``fallback_share`` above :data:`MOSTLY_STRAIGHT_LINE_SHARE`) is
+``mostly_straight_line``. When more than :data:`STRAIGHT_LINE_WARNING_SHARE` of all people are
+reached by straight line, a warning says so, with the likely causes. :func:`kommune_values` counts a
+kommune's people by road, by straight line and not routed, and gives no value to a kommune whose
+people are mostly not routed.
 
 Examples
 --------
@@ -39,6 +56,8 @@ Examples
 >>> values = strukturkriteriet(centres, RoadNetwork.from_lines(roads), progress=False)
 >>> values["strukturkriteriet_km"].round(6).tolist()
 [3.0, 1.4, 1.2]
+>>> kommune_values(values)[["kommune", "strukturkriteriet_km", "people_by_road", "status"]].to_numpy().tolist()
+[['9901', 1.6666666666666667, 3000.0, 'ok'], ['9902', 1.2, 3000.0, 'ok']]
 """
 
 from __future__ import annotations
