@@ -455,31 +455,24 @@ def warn_far_from_roads(codes: pd.Series, status: np.ndarray, snap: pd.DataFrame
         )
 
 
-def straight_line_share(population: np.ndarray, share: np.ndarray) -> float:
-    """The population-weighted mean ``fallback_share`` (NaN shares count as 0), 0 without people.
-
-    Examples
-    --------
-    >>> straight_line_share(np.array([100.0, 300.0]), np.array([1.0, np.nan]))
-    0.25
-    """
-    total = float(population.sum())
-    return float((population * np.nan_to_num(share)).sum()) / total if total > 0 else 0.0
-
-
 def warn_straight_line(
     codes: pd.Series, population: np.ndarray, share: np.ndarray, status: np.ndarray, *, measure: str
 ) -> None:
-    """A loud warning when more than :data:`STRAIGHT_LINE_WARNING_SHARE` of the people are reached by straight line."""
-    fraction = straight_line_share(population, share)
+    """A loud warning when more than :data:`STRAIGHT_LINE_WARNING_SHARE` of the people are reached by straight line.
+
+    The share is the population-weighted mean ``fallback_share`` over all rows (rows without a
+    centre count as 0): people × the share of their value reached by straight line, over all people.
+    """
+    total = float(population.sum())
+    straight = float((population * np.nan_to_num(share)).sum())
+    fraction = straight / total if total > 0 else 0.0
     if fraction <= STRAIGHT_LINE_WARNING_SHARE:
         return
-    straight = float((population * np.nan_to_num(share)).sum())
     mostly = codes[status == "mostly_straight_line"]
     outside = int(np.isin(status, ("outside_roads", "not_snapped")).sum())
     warn(
         f"{measure} reaches {fraction:.0%} of the people it counts by straight line, not along roads "
-        f"({straight:,.0f} of {float(population.sum()):,.0f} people, population-weighted fallback_share; "
+        f"({straight:,.0f} of {total:,.0f} people, population-weighted fallback_share; "
         f"more than {STRAIGHT_LINE_WARNING_SHARE:.0%}). Likely causes: a road extract that does not "
         f"cover the grunnkretser ({outside} centre(s) with status 'outside_roads' or 'not_snapped'), a "
         "line layer not split where lines share vertices (many small road components), or islands without ferry "

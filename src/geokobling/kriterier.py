@@ -438,8 +438,9 @@ def kommune_values(
         values[population], column=population, source="values", advice="use 0 for grunnkretser without people"
     )
     numbers = _numbers(values[value], value)
-    routed = values["status"].isin(ROUTED_STATUSES).to_numpy() & ~np.isnan(numbers)
     _refuse_unknown_statuses(values["status"])
+    _refuse_repeated_grunnkretser(values)
+    routed = values["status"].isin(ROUTED_STATUSES).to_numpy() & ~np.isnan(numbers)
     share = _fallback_shares(values, routed)
     rows = pd.DataFrame(
         {
@@ -487,12 +488,15 @@ def _warn_kommuner(table: pd.DataFrame, *, by: str, value: str, min_share: float
             f"{code} ({1 - left:.0%} routed)"
             for code, left in zip(withheld[by], withheld["share_not_routed"], strict=True)
         ]
+        how_few = f"fewer than {min_share:.0%}" if min_share > 0 else "none"
+        advice = (
+            " min_routed_share=0 gives them the value of their routed grunnkretser." if min_share > 0 else ""
+        )
         warn(
-            f"{len(withheld)} {by}(s) get no {value}: fewer than {min_share:.0%} of their people are routed "
-            f"(the rest lie in grunnkretser with status no_centre, not_snapped, outside_roads or not_reached): "
-            f"{', '.join(shown[:10])}{f' and {len(shown) - 10} more' if len(shown) > 10 else ''}. "
-            "min_routed_share=0 gives them the value of their routed grunnkretser (status "
-            "'not_enough_routed')"
+            f"{len(withheld)} {by}(s) get no {value} (status 'not_enough_routed'): {how_few} of their people "
+            "are routed, the rest lie in grunnkretser with status no_centre, not_snapped, outside_roads or "
+            f"not_reached: {', '.join(shown[:10])}{f' and {len(shown) - 10} more' if len(shown) > 10 else ''}."
+            f"{advice}"
         )
     mostly = table.loc[table["status"] == "mostly_straight_line", by]
     if len(mostly):
@@ -536,6 +540,19 @@ def _refuse_unknown_statuses(status: pd.Series) -> None:
         raise InputError(
             f"column 'status' of values holds {format_values(unknown)}, which no search gives; it must hold "
             f"one of {format_values(ROW_STATUSES)} per row, as returned by strukturkriteriet"
+        )
+
+
+def _refuse_repeated_grunnkretser(values: pd.DataFrame) -> None:
+    """A grunnkrets given twice (a long table, two years) would count its people twice."""
+    if "grunnkrets" not in values.columns:
+        return
+    codes = normalize_codes(values["grunnkrets"], "grunnkrets", column="grunnkrets", source="values")
+    repeated = codes[codes.duplicated()].unique()
+    if len(repeated):
+        raise InputError(
+            f"values hold {len(repeated)} grunnkrets code(s) more than once: {format_values(repeated)}; give "
+            "one row per grunnkrets (one year), as strukturkriteriet returns"
         )
 
 

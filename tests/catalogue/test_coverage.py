@@ -359,6 +359,34 @@ def test_kommune_values_of_a_table_without_statuses_is_refused():
         kommune_values(values)
 
 
+def test_kommune_values_of_a_long_table_with_two_years_per_grunnkrets_is_refused():
+    values = quiet(
+        gk.strukturkriteriet, centres([(0, 0), (3000, 0)], [100, 100]), TOWN, n=200, progress=False
+    )
+    long = pd.concat([values.assign(year=2023), values.assign(year=2024)], ignore_index=True)
+    with pytest.raises(InputError, match=r"2 grunnkrets code\(s\) more than once: '99010001', '99010002'"):
+        kommune_values(long)
+
+
+def test_kommune_values_says_none_routed_when_nothing_is_even_at_min_routed_share_0():
+    layer = centres([(30000, 0), (30000, 900)], [500, 500])
+    values = quiet(gk.strukturkriteriet, layer, TOWN, n=1000, max_snap_distance=200, progress=False)
+    with pytest.warns(GeokoblingWarning, match=r"none of their people are routed.*9901 \(0% routed\)\.$"):
+        table = kommune_values(values, min_routed_share=0)
+    assert table["status"].item() == "not_enough_routed"
+
+
+def test_kommune_values_of_sone_and_nabo_count_routed_people_by_road():
+    layer = centres([(0, 0), (3000, 0), (30000, 0)], [100, 300, 600])
+    with pytest.warns(GeokoblingWarning, match="lie outside the road layer"):
+        nabo = gk.nabokriteriet(layer, TOWN, progress=False)
+    assert nabo["status"].tolist() == ["ok", "ok", "outside_roads"]
+    with pytest.warns(GeokoblingWarning, match=r"9901 \(40% routed\)"):
+        table = kommune_values(nabo)  # finds nabokriteriet_km; no fallback_share: all routed by road
+    assert (table["people_by_road"].item(), table["people_not_routed"].item()) == (400.0, 600.0)
+    assert kommune_values(nabo, min_routed_share=0.4)["nabokriteriet_km"].item() == pytest.approx(3.0)
+
+
 # --- the property: every person counted once, against an independent computation -----------------------
 
 
