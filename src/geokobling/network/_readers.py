@@ -160,6 +160,10 @@ def lines_to_edges(
     require_columns(roads, [c for c in (oneway, ferry, time) if c is not None], source=source)
     labels = roads.index.to_numpy()
     rows, lines, report = _line_parts(roads.geometry.to_numpy(), labels, source=source)
+    if len(lines) == 0:
+        raise NetworkError(
+            f"{source} holds no road edges: none of its {len(roads)} row(s) has a line geometry"
+        )
     forward, backward = _oneway_flags(
         roads[oneway] if oneway else None, len(roads), source=source, column=oneway
     )
@@ -268,22 +272,27 @@ def road_layer_in_working_crs(frame: gpd.GeoDataFrame, *, source: str) -> gpd.Ge
     return to_working_crs(frame, source=source)
 
 
-def coordinates_fit_crs(bounds: np.ndarray, crs: CRS, *, source: str) -> None:
-    """Refuse coordinates (xmin, ymin, xmax, ymax) that cannot be in ``crs``, naming their range."""
+def coordinates_fit_crs(
+    bounds: np.ndarray, crs: CRS, *, source: str, set_crs: str = "roads.set_crs({}, allow_override=True)"
+) -> None:
+    """Refuse coordinates (xmin, ymin, xmax, ymax) that cannot be in ``crs``, naming their range.
+
+    ``set_crs`` shows how to set the right CRS, with ``{}`` where the CRS goes.
+    """
     minx, miny, maxx, maxy = (float(b) for b in bounds)
     shown = coordinate_range(minx, maxx, miny, maxy)
     if crs.is_geographic and (max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90):
         raise CRSError(
             f"the coordinates of {source} ({shown}) are not longitude/latitude, although its CRS is "
             f"{crs.name}, in degrees: they look like metres. Set the CRS they are in, e.g. "
-            "roads.set_crs('EPSG:25833', allow_override=True)."
+            f"{set_crs.format(repr('EPSG:25833'))}."
         )
     west, south, east, north = NORWAY_DEGREES
     if not crs.is_geographic and minx >= west and maxx <= east and miny >= south and maxy <= north:
         raise CRSError(
             f"the coordinates of {source} ({shown}) look like longitude/latitude, although its CRS is "
-            f"{crs.name}, in metres. Set the CRS they are in, e.g. roads.set_crs('EPSG:4326', "
-            "allow_override=True)."
+            f"{crs.name}, in metres. Set the CRS they are in, e.g. "
+            f"{set_crs.format(repr('EPSG:4326'))}."
         )
 
 
@@ -294,6 +303,17 @@ def coordinate_range(minx: float, maxx: float, miny: float, maxy: float) -> str:
         return f"{value:.0f}" if abs(value) >= 1e5 else f"{value:.6g}"
 
     return f"x {shown(minx)} to {shown(maxx)}, y {shown(miny)} to {shown(maxy)}"
+
+
+def _osm_diagnosis(path: Path) -> str:
+    """What is wrong with the structure of an OSM file GDAL could not read, as a clause ('' if nothing found)."""
+    if not path.is_file():
+        return ""
+    try:
+        check_osm_file(path)
+    except FileReadError as problem:
+        return f" ({problem})"
+    return ""
 
 
 def split_at_shared_vertices(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -750,7 +770,9 @@ def osm_to_edges(path: str | Path, *, network_type: str = "drive") -> EdgeArrays
     try:
         ways = pyogrio.read_dataframe(path, layer="lines", columns=["osm_id", "highway", "other_tags"])
     except Exception as error:  # pyogrio raises several DataSourceError kinds
-        raise FileReadError(f"cannot read the OSM 'lines' layer of {path}: {error}") from error
+        raise FileReadError(
+            f"cannot read the OSM 'lines' layer of {path}: {error}{_osm_diagnosis(path)}"
+        ) from error
     check_osm_file(path)
     tags = ways["other_tags"].fillna("")
     ferry = tags.str.contains('"route"=>"ferry"', regex=False).to_numpy()
@@ -823,7 +845,10 @@ def networkx_to_edges(graph: nx.Graph, *, source: str = "the networkx graph") ->
     xy = _node_coordinates(graph, labels, source=source)
     crs, assumed = _graph_crs(graph, source=source)
     coordinates_fit_crs(
-        np.r_[xy.min(axis=0), xy.max(axis=0)], crs, source=f"the nodes of {source} (their 'x', 'y')"
+        np.r_[xy.min(axis=0), xy.max(axis=0)],
+        crs,
+        source=f"the nodes of {source}",
+        set_crs="graph.graph['crs'] = {}",
     )
     to_working = None
     if not crs.equals(CRS.from_user_input(WORKING_CRS)):

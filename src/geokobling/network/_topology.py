@@ -304,9 +304,14 @@ def vertices_inside_lines(
         ignore_index=True,
     )
     rows = np.unique(positions[np.concatenate([line_sets[v] for v in np.r_[on_vertex, shared]])])
+    places = [
+        f"{n_ends} line end(s) lie exactly on a vertex inside another line (or inside the line itself)"
+        if n_ends
+        else "",
+        f"{len(shared)} vertex(es) lie inside two or more lines" if len(shared) else "",
+    ]
     warn(
-        f"{source}: {n_ends} line end(s) lie exactly on a vertex inside another line (or the line itself), "
-        f"and {len(shared)} vertex(es) lie inside two or more lines; the lines are not split there, so they "
+        f"{source}: {' and '.join(p for p in places if p)}; the lines are not split there, so they "
         f"do not connect, row(s) {format_values(rows.tolist())}. If the lines are whole ways that meet at "
         "shared vertices (OpenStreetMap ways exported as lines, N1000), build with split_at_vertices=True. "
         "Where: the network's report, kinds 'end_on_vertex' and 'shared_vertex'."
@@ -397,7 +402,7 @@ def join_ends(
         f"{len(joined)} node(s) by snap_tolerance={tolerance:g} m (at most {diameter.max():.3g} m apart; "
         f"each node at the mean of its ends)"
         + (
-            f"; {chains} of these groups are parts of chains of near ends reaching farther than the "
+            f"; {chains} of these node(s) come from chains of near ends reaching farther than the "
             "tolerance, which were joined only in parts within it"
             if chains
             else ""
