@@ -430,13 +430,18 @@ def _weights(values: pd.Series, *, source: str, column: str) -> np.ndarray:
 def _flag_text(values: pd.Series) -> pd.Series:
     """Flags as lower-case text: numbers as ``1``/``0``/``-1`` (``1.0`` from a shapefile too), missing as ``''``."""
     text = values.astype("string").str.strip().str.lower().fillna("")
-    number = pd.to_numeric(
-        values.where(~values.map(lambda v: isinstance(v, bool | np.bool_))), errors="coerce"
-    )
-    numeric = number.notna().to_numpy()
+    if values.dtype == object:  # True/False among text are flags, not the numbers 1/0
+        values = values.where(~values.map(lambda v: isinstance(v, bool | np.bool_)))
+    number = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    numeric = np.isfinite(number)
     if numeric.any():
+        shown = np.select([number == 1, number == 0, number == -1], ["1", "0", "-1"], default="").astype(
+            object
+        )
+        other = np.flatnonzero(numeric & (shown == ""))
+        shown[other] = [format(v, "g") for v in number[other]]
         text = text.copy()
-        text.iloc[np.flatnonzero(numeric)] = [format(v, "g") for v in number.to_numpy()[numeric]]
+        text.iloc[np.flatnonzero(numeric)] = shown[numeric]
     return text
 
 

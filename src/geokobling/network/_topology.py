@@ -189,14 +189,14 @@ def collapse_duplicates(
         disagree["time"] = low != high
     sizes = np.bincount(group, minlength=n_groups)
     repeated = np.flatnonzero(sizes > 1)
-    members = pd.Series(np.arange(n)).groupby(group).agg(tuple)
+    members = _members(group, np.arange(n), repeated)
     details = [
         "; ".join(f"the copies disagree on {what}" for what, flags in disagree.items() if flags[g])
         for g in repeated
     ]
     report = findings(
         "duplicate_line",
-        [_labels(labels, positions[list(members[g])]) for g in repeated],
+        [_labels(labels, positions[members[g]]) for g in repeated],
         shapely.get_coordinates(shapely.line_interpolate_point(lines[first[repeated]], 0.5, normalized=True)),
         detail=details,
     )
