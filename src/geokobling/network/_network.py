@@ -79,6 +79,9 @@ class RoadNetwork:
         (minutes u→v / v→u, NaN when unknown), ``forward``/``backward`` (may be driven u→v / v→u),
         ``ferry``, ``source`` (input row label, OSM way id or networkx edge key) and ``geometry``
         (running from u to v).
+    report : GeoDataFrame
+        What the reader changed in the input or found wrong with it, one row per place (see
+        :attr:`report`).
 
     Examples
     --------
@@ -462,11 +465,16 @@ class RoadNetwork:
         below), ``rows`` (a tuple of the input rows involved: index labels of the layer, as in
         ``edges["source"]``), ``distance_m`` (for ``joined_ends`` the largest distance between two of
         the joined ends, else NaN), ``detail`` (text) and ``geometry`` (a point in EPSG:25833 where it
-        is; None for rows without geometry). A fresh copy on every call. Kinds:
+        is; None for rows without geometry). A fresh copy on every call; empty when nothing was
+        changed or found. Kinds:
 
-        ``no_geometry``, ``multipart``, ``duplicate_line``, ``end_on_vertex``, ``shared_vertex``,
-        ``joined_ends``, ``blank_node_id``: see
-        :data:`geokobling.network._topology.REPORT_KINDS`. An empty table: nothing was changed or found.
+        - ``no_geometry``: a row with missing or empty geometry, left out;
+        - ``multipart``: a MultiLineString row whose parts became edges of their own;
+        - ``duplicate_line``: lines with the same coordinates (or reversed), collapsed into the first;
+        - ``end_on_vertex``: line ends on a vertex inside a line that is not split there (no connection);
+        - ``shared_vertex``: a vertex inside two or more lines that are not split there (no connection);
+        - ``joined_ends``: line ends that were not identical, joined into one node by ``snap_tolerance``;
+        - ``blank_node_id``: an NVDB line end without node id, joined to a node by its exact place.
 
         See Also
         --------
