@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..errors import InputError, NetworkError, format_values
 from . import _kernels_python
+from ._point_tree import morton_codes, point_tree
 
 try:  # numba is a dependency, but the engine must keep working without it
     from . import _kernels_numba
@@ -137,22 +139,10 @@ def spatial_order(xy: np.ndarray) -> np.ndarray:
     xy = np.asarray(xy, dtype=np.float64)
     if len(xy) == 0:
         return np.zeros(0, dtype=np.int64)
-    low = np.nanmin(xy, axis=0)
-    span = max(float(np.nanmax(xy - low)), 1e-9)
-    cells = np.nan_to_num((xy - low) / span * 65535).astype(np.uint64)
-    code = _spread_bits(cells[:, 0]) | (_spread_bits(cells[:, 1]) << np.uint64(1))
-    order = np.argsort(code, kind="stable")
+    order = np.argsort(morton_codes(xy), kind="stable")
     new_id = np.empty(len(xy), dtype=np.int64)
     new_id[order] = np.arange(len(xy))
     return new_id
-
-
-def _spread_bits(v: np.ndarray) -> np.ndarray:
-    """Put a zero bit between each of the 16 low bits of ``v`` (for Morton codes)."""
-    v = (v | (v << np.uint64(8))) & np.uint64(0x00FF00FF)
-    v = (v | (v << np.uint64(4))) & np.uint64(0x0F0F0F0F)
-    v = (v | (v << np.uint64(2))) & np.uint64(0x33333333)
-    return (v | (v << np.uint64(1))) & np.uint64(0x55555555)
 
 
 def _check_arcs(tails: np.ndarray, heads: np.ndarray, weights: np.ndarray, n_nodes: int) -> None:
@@ -383,7 +373,7 @@ def accumulate_until(
     if not (np.isfinite(limit) and limit > 0):
         raise InputError(f"limit must be a positive number, not {limit!r}")
     share = _as_share(share, graph.n_nodes)
-    fallback = _fallback_arrays(graph, mass, component, xy, fallback_factor)
+    fallback = _fallback_arrays(graph, sources, mass, component, xy, fallback_factor)
     job = _Job(_engine_name(engine), "accumulate", (mass, float(limit), share, *fallback))
     _, parts = _map_batches(job, graph, sources, executor, batch_size, progress, "searches")
     columns = [np.concatenate([p[i] for p in parts]) for i in range(6)]
@@ -406,16 +396,20 @@ def _as_share(share: np.ndarray | None, n_nodes: int) -> np.ndarray:
 
 def _fallback_arrays(
     graph: CSRGraph,
-    mass: np.ndarray,
-    component: np.ndarray | None,
-    xy: np.ndarray | None,
+    sources: npt.NDArray[np.int64],
+    mass: npt.NDArray[np.float64],
+    component: npt.ArrayLike | None,
+    xy: npt.ArrayLike | None,
     factor: float | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
-    """Arrays the kernels need for the straight-line fallback (empty when it is off)."""
+) -> tuple[Any, ...]:
+    """The kernels' fallback arguments: component, node xy, factor and the point tree of the mass nodes.
+
+    Without a fallback the tree is empty and the factor 0.
+    """
     n = graph.n_nodes
     if factor is None:
-        empty = np.zeros(0, dtype=np.int64)
-        return np.zeros(n, dtype=np.int64), empty, np.zeros((0, 2)), np.zeros((n, 2)), 0.0
+        empty = point_tree(np.zeros(0, np.int64), np.zeros((0, 2)), np.zeros(0, np.int64))
+        return (np.zeros(n, dtype=np.int64), np.zeros((0, 2)), 0.0, *empty)
     if component is None or xy is None:
         raise InputError("the straight-line fallback needs both component labels and node coordinates (xy)")
     if not (np.isfinite(factor) and factor > 0):
@@ -427,7 +421,19 @@ def _fallback_arrays(
             f"component needs shape ({n},) and xy ({n}, 2); got {component.shape} and {xy.shape}"
         )
     mass_nodes = np.flatnonzero(mass > 0)
-    return component, mass_nodes, xy[mass_nodes], xy, float(factor)
+    _check_located(xy, mass_nodes, "mass nodes")
+    _check_located(xy, sources, "sources")
+    tree = point_tree(mass_nodes, xy[mass_nodes], component[mass_nodes])
+    return (component, xy, float(factor), *tree)
+
+
+def _check_located(xy: npt.NDArray[np.float64], nodes: npt.NDArray[np.int64], what: str) -> None:
+    bad = ~np.isfinite(xy[nodes]).all(axis=1)
+    if bad.any():
+        raise InputError(
+            f"xy must be finite at the {what} for the straight-line fallback; node(s) "
+            f"{format_values(nodes[bad].tolist())} are not"
+        )
 
 
 def _default_batch_size(n_sources: int, n_workers: int) -> int:

@@ -160,27 +160,86 @@ def _grow_float(a, capacity):  # noqa: ANN001, ANN202
 
 
 @njit(cache=True, nogil=True)
-def _fallback_stream(source, component, mass_nodes, mass_xy, node_xy, factor):  # noqa: ANN001, ANN202
-    """(distances, nodes) of mass nodes in other components, nearest first, at factor × straight line."""
-    own = component[source]
-    count = 0
-    if factor > 0:
-        for j in range(len(mass_nodes)):
-            if component[mass_nodes[j]] != own:
-                count += 1
-    distance = np.empty(count)
-    nodes = np.empty(count, dtype=np.int64)
+def _stream_less(key_a, tie_a, key_b, tie_b):  # noqa: ANN001, ANN202
+    return key_a < key_b or (key_a == key_b and tie_a < tie_b)
+
+
+@njit(cache=True, nogil=True)
+def _stream_push(keys, ties, items, size, key, tie, item):  # noqa: ANN001, ANN202
+    """Add an entry to the stream's heap (ordered by key, then tie); return the new size."""
+    i = size
+    while i > 0:
+        parent = (i - 1) >> 1
+        if not _stream_less(key, tie, keys[parent], ties[parent]):
+            break
+        keys[i], ties[i], items[i] = keys[parent], ties[parent], items[parent]
+        i = parent
+    keys[i], ties[i], items[i] = key, tie, item
+    return size + 1
+
+
+@njit(cache=True, nogil=True)
+def _stream_pop(keys, ties, items, size):  # noqa: ANN001, ANN202
+    """Remove the heap's top entry (read it first); return the new size."""
+    size -= 1
+    key, tie, item = keys[size], ties[size], items[size]
     i = 0
-    if count > 0:
-        x, y = node_xy[source, 0], node_xy[source, 1]
-        for j in range(len(mass_nodes)):
-            if component[mass_nodes[j]] != own:
-                distance[i] = factor * np.sqrt((mass_xy[j, 0] - x) ** 2 + (mass_xy[j, 1] - y) ** 2)
-                nodes[i] = mass_nodes[j]
-                i += 1
-        order = np.argsort(distance, kind="mergesort")
-        distance, nodes = distance[order], nodes[order]
-    return distance, nodes
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        if child + 1 < size and _stream_less(keys[child + 1], ties[child + 1], keys[child], ties[child]):
+            child += 1
+        if not _stream_less(keys[child], ties[child], key, tie):
+            break
+        keys[i], ties[i], items[i] = keys[child], ties[child], items[child]
+        i = child
+    keys[i], ties[i], items[i] = key, tie, item
+    return size
+
+
+@njit(cache=True, nogil=True)
+def _box_distance(box, b, x, y, factor):  # noqa: ANN001, ANN202
+    """factor × the straight-line distance from (x, y) to box ``b``: at most that of any point inside."""
+    dx = max(max(box[b, 0] - x, x - box[b, 2]), 0.0)
+    dy = max(max(box[b, 1] - y, y - box[b, 3]), 0.0)
+    return factor * np.sqrt(dx * dx + dy * dy)
+
+
+@njit(cache=True, nogil=True)
+def _stream_start(keys, ties, items, box, box_component, own, x, y, factor):  # noqa: ANN001, ANN202
+    """The stream of one source: its heap holds the root box unless no point can be taken."""
+    if len(box_component) == 0 or factor <= 0 or box_component[0] == own:
+        return 0
+    return _stream_push(keys, ties, items, 0, _box_distance(box, 0, x, y, factor), -1, 0)
+
+
+@njit(cache=True, nogil=True)
+def _stream_expand(  # noqa: ANN202
+    upto, keys, ties, items, size, box, box_component, point_node, point_xy, point_component, own, x, y, factor  # noqa: ANN001
+):
+    """Open boxes until the heap's top is a point or lies beyond ``upto``; return the new size.
+
+    Boxes sort before points at the same distance (tie -1), so the points leave the heap in order
+    of (distance, node): the order of a stable sort of all other-component mass nodes by distance.
+    """
+    n_boxes, n_points = len(box_component), len(point_node)
+    n_leaves = (n_boxes + 1) // 2
+    while size > 0 and ties[0] < 0 and keys[0] <= upto:
+        b = items[0]
+        size = _stream_pop(keys, ties, items, size)
+        if b >= n_leaves - 1:
+            k = b - (n_leaves - 1)
+            for j in range(k * n_points // n_leaves, (k + 1) * n_points // n_leaves):
+                if point_component[j] != own:
+                    dx, dy = point_xy[j, 0] - x, point_xy[j, 1] - y
+                    d = factor * np.sqrt(dx * dx + dy * dy)
+                    size = _stream_push(keys, ties, items, size, d, point_node[j], j)
+        else:
+            for c in (2 * b + 1, 2 * b + 2):
+                if box_component[c] != own:
+                    size = _stream_push(keys, ties, items, size, _box_distance(box, c, x, y, factor), -1, c)
+    return size
 
 
 @njit(cache=True, nogil=True)
@@ -193,15 +252,20 @@ def accumulate_batch(  # noqa: ANN201
     limit,
     share,
     component,
-    mass_nodes,
-    mass_xy,
     node_xy,
-    factor,  # noqa: ANN001
+    factor,
+    point_node,
+    point_xy,
+    point_component,
+    box,
+    box_component,  # noqa: ANN001
 ):
     """For each source of ``batch``: settle nodes until their mass reaches ``limit``.
 
-    Returns arrays (weighted_sum, taken, farthest, fallback_mass, settled, share_taken), where
-    share_taken sums the mass taken times ``share`` of its node.
+    Mass nodes in other components than the source's come from the straight-line stream (the tree
+    of :mod:`geokobling.paths._point_tree`), taken while its next distance is at most the next road
+    distance. Returns arrays (weighted_sum, taken, farthest, fallback_mass, settled, share_taken),
+    where share_taken sums the mass taken times ``share`` of its node.
     """
     n = len(indptr) - 1
     m = len(batch)
@@ -212,17 +276,24 @@ def accumulate_batch(  # noqa: ANN201
     settled_out = np.zeros(m, dtype=np.int64)
     share_out = np.zeros(m)
     dist, pos, heap, touched = _workspace(n)
+    # every box and every point enters a source's stream at most once
+    capacity = len(box_component) + len(point_node)
+    keys = np.empty(capacity)
+    ties = np.empty(capacity, dtype=np.int64)
+    items = np.empty(capacity, dtype=np.int64)
     for i in range(m):
         source = batch[i]
-        fb_dist, fb_node = _fallback_stream(source, component, mass_nodes, mass_xy, node_xy, factor)
         own = component[source]
+        x, y = 0.0, 0.0
+        if len(box_component) > 0 and factor > 0:
+            x, y = node_xy[source, 0], node_xy[source, 1]
+        n_stream = _stream_start(keys, ties, items, box, box_component, own, x, y, factor)
         taken = 0.0
         weighted = 0.0
         farthest = 0.0
         fallback_mass = 0.0
         share_taken = 0.0
         settled = 0
-        k = 0
         _start(source, dist, pos, heap, touched)
         size, n_touched = 1, 1
         while taken < limit:
@@ -232,14 +303,34 @@ def accumulate_batch(  # noqa: ANN201
                 size -= 1
                 du = dist[u]
                 settled += 1
-            while k < len(fb_dist) and fb_dist[k] <= du and taken < limit:
-                part = min(mass[fb_node[k]], limit - taken)
+            # the heap's top is a lower bound of the whole stream: most settles stop at this test
+            while n_stream > 0 and keys[0] <= du and taken < limit:
+                n_stream = _stream_expand(
+                    du,
+                    keys,
+                    ties,
+                    items,
+                    n_stream,
+                    box,
+                    box_component,
+                    point_node,
+                    point_xy,
+                    point_component,
+                    own,
+                    x,
+                    y,
+                    factor,
+                )
+                if n_stream == 0 or ties[0] < 0 or keys[0] > du:
+                    break
+                d, node = keys[0], ties[0]
+                n_stream = _stream_pop(keys, ties, items, n_stream)
+                part = min(mass[node], limit - taken)
                 taken += part
-                weighted += part * fb_dist[k]
-                farthest = fb_dist[k]
+                weighted += part * d
+                farthest = d
                 fallback_mass += part
-                share_taken += part * share[fb_node[k]]
-                k += 1
+                share_taken += part * share[node]
             if u < 0 or taken >= limit:
                 break
             if mass[u] > 0 and component[u] == own:
