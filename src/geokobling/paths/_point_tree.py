@@ -49,7 +49,12 @@ def point_tree(
     component: npt.NDArray[np.int64],
     leaf_size: int = LEAF_SIZE,
 ) -> PointTree:
-    """The tree over points ``nodes`` at ``xy`` (finite) in road components ``component``."""
+    """The tree over points ``nodes`` at ``xy`` (finite) in road components ``component``.
+
+    With ``leaf_size >= 2`` every leaf holds between ``leaf_size / 2`` and ``leaf_size`` points.
+    """
+    if leaf_size < 2:
+        raise ValueError(f"leaf_size must be at least 2, not {leaf_size}")
     n_points = len(nodes)
     if n_points == 0:
         return PointTree(nodes, xy.reshape(0, 2), component, np.zeros((0, 4)), np.zeros(0, np.int64))
