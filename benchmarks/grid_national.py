@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import fallback_reference  # noqa: E402
-
 import geokobling  # noqa: E402
 from geokobling import kriterier, paths  # noqa: E402
 from geokobling.network import RoadNetwork  # noqa: E402
@@ -78,7 +77,9 @@ def read_grid(data: Path, name: str, kommuner: gpd.GeoDataFrame) -> gpd.GeoDataF
         crs="EPSG:25833",
     )
     kommune, number = synthetic_codes(points, kommuner)
-    return points.assign(kommune=kommune, grunnkrets=[k + f"{n:04d}" for k, n in zip(kommune, number)])
+    return points.assign(
+        kommune=kommune, grunnkrets=[k + f"{n:04d}" for k, n in zip(kommune, number, strict=True)]
+    )
 
 
 def synthetic_codes(points: gpd.GeoDataFrame, kommuner: gpd.GeoDataFrame) -> tuple[list[str], np.ndarray]:
@@ -158,9 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     start = time.perf_counter()
     network = read_roads(args.data)
-    say(f"N1000 network: {network.n_nodes} nodes, {network.n_edges} edges in {time.perf_counter() - start:.1f} s")
+    say(
+        f"N1000 network: {network.n_nodes} nodes, {network.n_edges} edges in {time.perf_counter() - start:.1f} s"
+    )
     kommuner = gpd.read_file(args.data / "kommuner_2017_forenklet.geojson")[["kommunenr", "geometry"]]
-    warm = geokobling.strukturkriteriet(read_grid(args.data, "km1", kommuner).head(50), network, progress=False)
+    warm = geokobling.strukturkriteriet(
+        read_grid(args.data, "km1", kommuner).head(50), network, progress=False
+    )
     say(f"numba warmed up on {len(warm)} centres")
     seconds: dict[str, float] = {}
     worst = 0.0
@@ -182,10 +187,14 @@ def main(argv: list[str] | None = None) -> int:
             f"people by straight line {values['fallback_people'].sum():.0f}"
         )
         plain, seconds[f"{name}_nofallback"] = timed(centres, network, fallback_factor=None)
-        say(f"  fallback_factor=None: {seconds[f'{name}_nofallback']:.2f} s; reached {plain['reached'].sum()}")
+        say(
+            f"  fallback_factor=None: {seconds[f'{name}_nofallback']:.2f} s; reached {plain['reached'].sum()}"
+        )
         difference = check_sample(spy, args.sample, args.seed)
         worst = max(worst, difference)
-        say(f"  {args.sample} sampled sources against the reference fallback: largest difference {difference:.2e}")
+        say(
+            f"  {args.sample} sampled sources against the reference fallback: largest difference {difference:.2e}"
+        )
     say(
         f"fallback_ratio={seconds['km1'] / seconds['km1_nofallback']:.2f} "
         f"growth={seconds['m250'] / seconds['km1']:.2f} km1_s={seconds['km1']:.2f} m250_s={seconds['m250']:.2f} "

@@ -16,7 +16,6 @@ import numpy as np
 from numba import njit
 
 from geokobling.paths import CSRGraph
-from geokobling.paths._kernels_numba import _pop, _relax, _reset, _start, _workspace
 
 COLUMNS = ("weighted_sum", "taken", "farthest", "fallback_mass", "settled", "share_taken")
 
@@ -80,7 +79,18 @@ def _settle(indptr, indices, weights, source, cutoff):  # noqa: ANN001, ANN202
 
 
 def accumulate_batch_python(  # noqa: ANN201
-    indptr, indices, weights, batch, mass, limit, share, component, mass_nodes, mass_xy, node_xy, factor  # noqa: ANN001
+    indptr,
+    indices,
+    weights,
+    batch,
+    mass,
+    limit,
+    share,
+    component,
+    mass_nodes,
+    mass_xy,
+    node_xy,
+    factor,  # noqa: ANN001
 ):
     n = len(batch)
     out = [np.zeros(n) for _ in range(4)] + [np.zeros(n, dtype=np.int64), np.zeros(n)]
@@ -142,6 +152,97 @@ def _accumulate_one(indptr, indices, weights, source, mass, share, component, li
 
 # --- numba, as _kernels_numba had it ----------------------------------------------------------
 
+_IDLE = -1  # never reached by this search
+_DONE = -2  # settled
+
+
+@njit(cache=True, nogil=True)
+def _workspace(n):  # noqa: ANN001, ANN202
+    dist = np.full(n, np.inf)
+    pos = np.full(n, _IDLE, dtype=np.int64)
+    heap = np.empty(n, dtype=np.int64)
+    touched = np.empty(n, dtype=np.int64)
+    return dist, pos, heap, touched
+
+
+@njit(cache=True, nogil=True)
+def _sift_up(heap, pos, dist, i, node):  # noqa: ANN001, ANN202
+    d = dist[node]
+    while i > 0:
+        parent = (i - 1) >> 1
+        above = heap[parent]
+        if dist[above] <= d:
+            break
+        heap[i] = above
+        pos[above] = i
+        i = parent
+    heap[i] = node
+    pos[node] = i
+
+
+@njit(cache=True, nogil=True)
+def _pop(heap, size, pos, dist):  # noqa: ANN001, ANN202
+    """Remove and return the nearest node; the caller decrements ``size``."""
+    top = heap[0]
+    pos[top] = _DONE
+    size -= 1
+    if size > 0:
+        last = heap[size]
+        d = dist[last]
+        i = 0
+        while True:
+            child = 2 * i + 1
+            if child >= size:
+                break
+            if child + 1 < size and dist[heap[child + 1]] < dist[heap[child]]:
+                child += 1
+            if dist[heap[child]] >= d:
+                break
+            heap[i] = heap[child]
+            pos[heap[i]] = i
+            i = child
+        heap[i] = last
+        pos[last] = i
+    return top
+
+
+@njit(cache=True, nogil=True)
+def _relax(u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, cutoff):  # noqa: ANN001, ANN202
+    """Relax the arcs leaving ``u``; return the new heap size and touched count."""
+    for k in range(indptr[u], indptr[u + 1]):
+        v = indices[k]
+        state = pos[v]
+        if state == _DONE:
+            continue
+        nd = du + weights[k]
+        if nd < dist[v] and nd <= cutoff:
+            if state == _IDLE:
+                touched[n_touched] = v
+                n_touched += 1
+                dist[v] = nd
+                _sift_up(heap, pos, dist, size, v)
+                size += 1
+            else:
+                dist[v] = nd
+                _sift_up(heap, pos, dist, state, v)
+    return size, n_touched
+
+
+@njit(cache=True, nogil=True)
+def _reset(dist, pos, touched, n_touched):  # noqa: ANN001, ANN202
+    for i in range(n_touched):
+        node = touched[i]
+        dist[node] = np.inf
+        pos[node] = _IDLE
+
+
+@njit(cache=True, nogil=True)
+def _start(source, dist, pos, heap, touched):  # noqa: ANN001, ANN202
+    dist[source] = 0.0
+    heap[0] = source
+    pos[source] = 0
+    touched[0] = source
+
 
 @njit(cache=True, nogil=True)
 def fallback_stream_numba(source, component, mass_nodes, mass_xy, node_xy, factor):  # noqa: ANN001, ANN201
@@ -168,7 +269,18 @@ def fallback_stream_numba(source, component, mass_nodes, mass_xy, node_xy, facto
 
 @njit(cache=True, nogil=True)
 def accumulate_batch_numba(  # noqa: ANN201
-    indptr, indices, weights, batch, mass, limit, share, component, mass_nodes, mass_xy, node_xy, factor  # noqa: ANN001
+    indptr,
+    indices,
+    weights,
+    batch,
+    mass,
+    limit,
+    share,
+    component,
+    mass_nodes,
+    mass_xy,
+    node_xy,
+    factor,  # noqa: ANN001
 ):
     n = len(indptr) - 1
     m = len(batch)

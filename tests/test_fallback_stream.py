@@ -15,13 +15,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse.csgraph import connected_components
-from test_paths import ENGINES, random_graph
 
 import fallback_reference
 from geokobling import paths
 from geokobling.errors import InputError
 from geokobling.paths import _kernels_python
 from geokobling.paths._point_tree import leaf_range, point_tree
+from test_paths import ENGINES, random_graph
 
 
 def islands_case(seed: int, n: int, m: int, n_isolated: int, decimals: int):
