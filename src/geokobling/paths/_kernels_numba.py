@@ -279,7 +279,8 @@ def _drain(  # noqa: ANN202
             tally[1] += part * d
             tally[2] = d
             tally[3] += part
-            tally[4] += part * share[node]
+            if len(share) > 0:
+                tally[4] += part * share[node]
             continue
         b = items[0]
         size = _stream_pop(keys, ties, items, size)
@@ -325,7 +326,7 @@ def _accumulate_one(  # noqa: ANN202
     tally,  # noqa: ANN001, E501
 ):
     """One search; returns the number of nodes settled, the rest goes to ``tally`` (see ``_drain``)."""
-    own = component[source]
+    own = component[source] if len(component) > 0 else 0  # empty: no fallback, one component
     x, y = 0.0, 0.0
     if len(box_component) > 0 and factor > 0:
         x, y = node_xy[source, 0], node_xy[source, 1]
@@ -364,12 +365,13 @@ def _accumulate_one(  # noqa: ANN202
             )
             if tally[0] >= limit:
                 break
-        if mass[u] > 0 and component[u] == own:
+        if mass[u] > 0 and (len(component) == 0 or component[u] == own):
             part = min(mass[u], limit - tally[0])
             tally[0] += part
             tally[1] += part * du
             tally[2] = du
-            tally[4] += part * share[u]
+            if len(share) > 0:
+                tally[4] += part * share[u]
             if tally[0] >= limit:
                 break
         size, n_touched = _relax(

@@ -82,10 +82,11 @@ def accumulate_batch(  # noqa: ANN201
     n = len(batch)
     out = [np.zeros(n) for _ in range(4)] + [np.zeros(n, dtype=np.int64), np.zeros(n)]
     lists = indptr.tolist(), indices.tolist(), weights.tolist()
-    node_lists = mass.tolist(), share.tolist(), component.tolist()
+    node_lists = mass.tolist(), (share if len(share) else np.zeros(len(mass))).tolist(), component.tolist()
     tree = _Tree(point_node, point_xy, point_component, box, box_component, factor)
     for i, source in enumerate(batch.tolist()):
-        stream = tree.stream(node_xy[source] if tree.n_boxes else (0.0, 0.0), int(component[source]))
+        own = int(component[source]) if len(component) else 0  # empty: no fallback, one component
+        stream = tree.stream(node_xy[source] if tree.n_boxes else (0.0, 0.0), own)
         result = _accumulate_one(*lists, source, *node_lists, limit, stream)
         for column, value in zip(out, result, strict=True):
             column[i] = value
@@ -151,7 +152,7 @@ class _Stream:
 def _accumulate_one(indptr, indices, weights, source, mass, share, component, limit, stream):  # noqa: ANN001, ANN202
     taken = weighted = farthest = fallback_mass = share_taken = 0.0
     settled = 0
-    own = component[source]
+    own = component[source] if component else 0
 
     def take(node: int, d: float) -> float:
         nonlocal taken, weighted, farthest, share_taken
@@ -172,7 +173,7 @@ def _accumulate_one(indptr, indices, weights, source, mass, share, component, li
         drain(d)
         if taken >= limit:
             break
-        if mass[u] > 0 and component[u] == own:
+        if mass[u] > 0 and (not component or component[u] == own):
             take(u, d)
             if taken >= limit:
                 break
