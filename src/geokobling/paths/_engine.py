@@ -179,7 +179,7 @@ class Accumulation:
     taken : mass taken (equals the limit when reached)
     farthest : distance of the last node whose mass was taken
     fallback_mass : mass taken at straight-line fallback distances
-    settled : number of graph nodes the search settled (a measure of work)
+    settled : number of graph nodes the search settled along roads (a measure of work)
     share_taken : Σ mass taken × ``share`` of its node (e.g. the people of one group among those reached)
     """
 
@@ -345,7 +345,12 @@ def accumulate_until(
     Straight-line fallback: with ``component`` (a label per node), ``xy`` (node coordinates,
     metres) and ``fallback_factor``, mass in another component than the source's is never
     reached along roads but at ``fallback_factor × straight-line distance``, merged into the
-    search in distance order. Without them, only mass reachable along roads counts.
+    search in distance order (a straight-line candidate is taken while it is no farther than the
+    next node along roads; candidates at the same distance in node order). Without them, only
+    mass reachable along roads counts. The candidates come from a bounding-box tree over the
+    mass nodes, built once per call and walked nearest box first by each search, which skips
+    subtrees holding only its own component: a search's fallback costs the candidates it
+    examines up to its final distance, not the number of mass nodes.
 
     Parameters
     ----------
