@@ -123,7 +123,7 @@ class Spy:
 
 def timed(centres: gpd.GeoDataFrame, network: RoadNetwork, spy: Spy, **options: Any) -> tuple[float, float]:
     """Wall and CPU seconds of strukturkriteriet for all centres, the network in memory."""
-    kriterier.accumulate_until = spy  # type: ignore[assignment]
+    kriterier.accumulate_until = spy
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         with warnings.catch_warnings():  # centres far from roads or not reached: expected, per row
