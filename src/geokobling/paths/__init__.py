@@ -9,6 +9,10 @@ what it needs:
   search behind strukturkriteriet ("until 5 000 people are reached") and population-count
   neighbourhoods.
 
+Mass in other road components can be reached at a factor times the straight-line distance; those
+candidates stream from a bounding-box tree over the mass nodes, nearest first, so a search looks
+only at the candidates within its final distance.
+
 No search ever materialises a distance row of the whole graph. The loops are compiled with numba
 when it is installed (``engine="numba"``) and otherwise run in plain Python (``engine="python"``),
 with the same results. Sources are processed in batches through an executor: by default a thread

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..errors import InputError, NetworkError, format_values
 from . import _kernels_python
+from ._point_tree import morton_codes, point_tree
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 try:  # numba is a dependency, but the engine must keep working without it
     from . import _kernels_numba
 except ImportError:  # pragma: no cover - exercised only where numba cannot be installed
     _kernels_numba = None  # type: ignore[assignment]
 
-KERNELS: dict[str, dict[str, Callable[..., tuple[np.ndarray, ...]]]] = {
+KERNELS: dict[str, dict[str, Callable[..., tuple[npt.NDArray[Any], ...]]]] = {
     "python": {
         "accumulate": _kernels_python.accumulate_batch,
         "targets": _kernels_python.targets_batch,
@@ -59,9 +64,9 @@ class CSRGraph:
     (3, 3, [0, 2, 3, 3])
     """
 
-    indptr: np.ndarray
-    indices: np.ndarray
-    weights: np.ndarray
+    indptr: IntArray
+    indices: npt.NDArray[np.int32]
+    weights: FloatArray
 
     @property
     def n_nodes(self) -> int:
@@ -76,9 +81,9 @@ class CSRGraph:
     @classmethod
     def from_arcs(
         cls,
-        tails: Sequence[int] | np.ndarray,
-        heads: Sequence[int] | np.ndarray,
-        weights: Sequence[float] | np.ndarray,
+        tails: npt.ArrayLike,
+        heads: npt.ArrayLike,
+        weights: npt.ArrayLike,
         n_nodes: int,
     ) -> CSRGraph:
         """Build the CSR arrays from arc lists, refusing negative, NaN or infinite weights.
@@ -95,10 +100,10 @@ class CSRGraph:
         weights = np.asarray(weights, dtype=np.float64)
         _check_arcs(tails, heads, weights, n_nodes)
         order = np.argsort(tails, kind="stable")
-        counts = np.bincount(tails, minlength=n_nodes)
         indptr = np.zeros(n_nodes + 1, dtype=np.int64)
-        np.cumsum(counts, out=indptr[1:])
-        return cls(indptr, heads[order].astype(np.int32), weights[order])
+        np.cumsum(np.bincount(tails, minlength=n_nodes), out=indptr[1:])
+        # narrowed before the reordering, so the reordered copy is 32-bit too
+        return cls(indptr, heads.astype(np.int32)[order], weights[order])
 
     def to_scipy(self) -> Any:
         """The graph as a ``scipy.sparse.csr_array``, parallel arcs reduced to the shortest.
@@ -122,7 +127,7 @@ class CSRGraph:
         return coo_array((weights, (tails[keep], self.indices[keep])), shape=shape).tocsr()
 
 
-def spatial_order(xy: np.ndarray) -> np.ndarray:
+def spatial_order(xy: npt.ArrayLike) -> IntArray:
     """New node numbers that follow a Z-order (Morton) curve through the coordinates.
 
     Dijkstra searches touch nodes that lie near each other; numbering them near each other too keeps
@@ -137,25 +142,15 @@ def spatial_order(xy: np.ndarray) -> np.ndarray:
     xy = np.asarray(xy, dtype=np.float64)
     if len(xy) == 0:
         return np.zeros(0, dtype=np.int64)
-    low = np.nanmin(xy, axis=0)
-    span = max(float(np.nanmax(xy - low)), 1e-9)
-    cells = np.nan_to_num((xy - low) / span * 65535).astype(np.uint64)
-    code = _spread_bits(cells[:, 0]) | (_spread_bits(cells[:, 1]) << np.uint64(1))
-    order = np.argsort(code, kind="stable")
+    order = np.argsort(morton_codes(xy), kind="stable")
     new_id = np.empty(len(xy), dtype=np.int64)
     new_id[order] = np.arange(len(xy))
     return new_id
 
 
-def _spread_bits(v: np.ndarray) -> np.ndarray:
-    """Put a zero bit between each of the 16 low bits of ``v`` (for Morton codes)."""
-    v = (v | (v << np.uint64(8))) & np.uint64(0x00FF00FF)
-    v = (v | (v << np.uint64(4))) & np.uint64(0x0F0F0F0F)
-    v = (v | (v << np.uint64(2))) & np.uint64(0x33333333)
-    return (v | (v << np.uint64(1))) & np.uint64(0x55555555)
-
-
-def _check_arcs(tails: np.ndarray, heads: np.ndarray, weights: np.ndarray, n_nodes: int) -> None:
+def _check_arcs(tails: IntArray, heads: IntArray, weights: FloatArray, n_nodes: int) -> None:
+    if n_nodes >= 2**31:  # the kernels number nodes in 32 bits
+        raise NetworkError(f"a graph of {n_nodes} nodes is too large; at most {2**31 - 1} are supported")
     if not (len(tails) == len(heads) == len(weights)):
         raise InputError(
             f"tails, heads and weights differ in length ({len(tails)}, {len(heads)}, {len(weights)})"
@@ -184,18 +179,18 @@ class Accumulation:
     taken : mass taken (equals the limit when reached)
     farthest : distance of the last node whose mass was taken
     fallback_mass : mass taken at straight-line fallback distances
-    settled : number of graph nodes the search settled (a measure of work)
+    settled : number of graph nodes the search settled along roads (a measure of work)
     share_taken : Σ mass taken × ``share`` of its node (e.g. the people of one group among those reached)
     """
 
-    weighted_sum: np.ndarray
-    taken: np.ndarray
-    farthest: np.ndarray
-    fallback_mass: np.ndarray
-    settled: np.ndarray
-    share_taken: np.ndarray
+    weighted_sum: FloatArray
+    taken: FloatArray
+    farthest: FloatArray
+    fallback_mass: FloatArray
+    settled: IntArray
+    share_taken: FloatArray
 
-    def reached(self, limit: float) -> np.ndarray:
+    def reached(self, limit: float) -> npt.NDArray[np.bool_]:
         """True where the full limit was reached (up to rounding).
 
         Examples
@@ -236,12 +231,12 @@ class _Job:
     extras: tuple[Any, ...]
 
 
-def _run_batch(batch: np.ndarray, graph: CSRGraph, job: _Job) -> tuple[np.ndarray, ...]:
+def _run_batch(batch: IntArray, graph: CSRGraph, job: _Job) -> tuple[npt.NDArray[Any], ...]:
     kernel = KERNELS[job.engine][job.kernel]
     return kernel(graph.indptr, graph.indices, graph.weights, batch, *job.extras)
 
 
-def _as_nodes(nodes: Sequence[int] | np.ndarray, graph: CSRGraph, what: str) -> np.ndarray:
+def _as_nodes(nodes: npt.ArrayLike, graph: CSRGraph, what: str) -> IntArray:
     nodes = np.asarray(nodes, dtype=np.int64).reshape(-1)
     bad = (nodes < 0) | (nodes >= graph.n_nodes)
     if bad.any():
@@ -255,7 +250,7 @@ def _as_nodes(nodes: Sequence[int] | np.ndarray, graph: CSRGraph, what: str) -> 
 
 def single_source(
     graph: CSRGraph, source: int, *, cutoff: float = np.inf, engine: str = "auto"
-) -> np.ndarray:
+) -> FloatArray:
     """Distances from one source to every node (``inf`` where unreachable or beyond ``cutoff``).
 
     Meant for tests and small graphs: it returns a full row.
@@ -275,15 +270,15 @@ def single_source(
 
 def distances_to_targets(
     graph: CSRGraph,
-    sources: Sequence[int] | np.ndarray,
-    targets: Sequence[int] | np.ndarray,
+    sources: npt.ArrayLike,
+    targets: npt.ArrayLike,
     *,
     cutoff: float = np.inf,
     executor: Any = None,
     batch_size: int | None = None,
     progress: bool = False,
     engine: str = "auto",
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[IntArray, IntArray, FloatArray]:
     """Road distances from every source node to the target nodes it reaches within ``cutoff``.
 
     Each search stops when all targets are settled or the cutoff is passed. Returns long arrays
@@ -314,8 +309,8 @@ def distances_to_targets(
 
 
 def _expand_duplicate_targets(
-    source_index: np.ndarray, unique_index: np.ndarray, distance: np.ndarray, target_slot_of: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    source_index: IntArray, unique_index: IntArray, distance: FloatArray, target_slot_of: IntArray
+) -> tuple[IntArray, IntArray, FloatArray]:
     """Map results on unique target nodes back to every target position naming that node."""
     order = np.argsort(target_slot_of, kind="stable")
     starts = np.searchsorted(target_slot_of[order], unique_index, side="left")
@@ -329,13 +324,13 @@ def _expand_duplicate_targets(
 
 def accumulate_until(
     graph: CSRGraph,
-    sources: Sequence[int] | np.ndarray,
-    mass: np.ndarray,
+    sources: npt.ArrayLike,
+    mass: npt.ArrayLike,
     limit: float,
     *,
-    share: np.ndarray | None = None,
-    component: np.ndarray | None = None,
-    xy: np.ndarray | None = None,
+    share: npt.ArrayLike | None = None,
+    component: npt.ArrayLike | None = None,
+    xy: npt.ArrayLike | None = None,
     fallback_factor: float | None = None,
     executor: Any = None,
     batch_size: int | None = None,
@@ -350,7 +345,12 @@ def accumulate_until(
     Straight-line fallback: with ``component`` (a label per node), ``xy`` (node coordinates,
     metres) and ``fallback_factor``, mass in another component than the source's is never
     reached along roads but at ``fallback_factor × straight-line distance``, merged into the
-    search in distance order. Without them, only mass reachable along roads counts.
+    search in distance order (a straight-line candidate is taken while it is no farther than the
+    next node along roads; candidates at the same distance in node order). Without them, only
+    mass reachable along roads counts. The candidates come from a bounding-box tree over the
+    mass nodes, built once per call and walked nearest box first by each search, which skips
+    subtrees holding only its own component: a search's fallback costs the candidates it
+    examines up to its final distance, not the number of mass nodes.
 
     Parameters
     ----------
@@ -383,16 +383,16 @@ def accumulate_until(
     if not (np.isfinite(limit) and limit > 0):
         raise InputError(f"limit must be a positive number, not {limit!r}")
     share = _as_share(share, graph.n_nodes)
-    fallback = _fallback_arrays(graph, mass, component, xy, fallback_factor)
+    fallback = _fallback_arrays(graph, sources, mass, component, xy, fallback_factor)
     job = _Job(_engine_name(engine), "accumulate", (mass, float(limit), share, *fallback))
     _, parts = _map_batches(job, graph, sources, executor, batch_size, progress, "searches")
     columns = [np.concatenate([p[i] for p in parts]) for i in range(6)]
     return Accumulation(*columns)
 
 
-def _as_share(share: np.ndarray | None, n_nodes: int) -> np.ndarray:
+def _as_share(share: npt.ArrayLike | None, n_nodes: int) -> FloatArray:
     if share is None:
-        return np.zeros(n_nodes)
+        return np.zeros(0)  # the kernels count no group then, without an array of the graph's size
     share = np.ascontiguousarray(share, dtype=np.float64)
     if share.shape != (n_nodes,):
         raise InputError(f"share must hold one value per node ({n_nodes}), not shape {share.shape}")
@@ -406,16 +406,20 @@ def _as_share(share: np.ndarray | None, n_nodes: int) -> np.ndarray:
 
 def _fallback_arrays(
     graph: CSRGraph,
-    mass: np.ndarray,
-    component: np.ndarray | None,
-    xy: np.ndarray | None,
+    sources: npt.NDArray[np.int64],
+    mass: npt.NDArray[np.float64],
+    component: npt.ArrayLike | None,
+    xy: npt.ArrayLike | None,
     factor: float | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
-    """Arrays the kernels need for the straight-line fallback (empty when it is off)."""
+) -> tuple[Any, ...]:
+    """The kernels' fallback arguments: component, node xy, factor and the point tree of the mass nodes.
+
+    Without a fallback the tree is empty and the factor 0.
+    """
     n = graph.n_nodes
     if factor is None:
-        empty = np.zeros(0, dtype=np.int64)
-        return np.zeros(n, dtype=np.int64), empty, np.zeros((0, 2)), np.zeros((n, 2)), 0.0
+        empty = point_tree(np.zeros(0, np.int64), np.zeros((0, 2)), np.zeros(0, np.int64))
+        return (np.zeros(0, dtype=np.int64), np.zeros((0, 2)), 0.0, *empty)  # no component: all one
     if component is None or xy is None:
         raise InputError("the straight-line fallback needs both component labels and node coordinates (xy)")
     if not (np.isfinite(factor) and factor > 0):
@@ -427,7 +431,19 @@ def _fallback_arrays(
             f"component needs shape ({n},) and xy ({n}, 2); got {component.shape} and {xy.shape}"
         )
     mass_nodes = np.flatnonzero(mass > 0)
-    return component, mass_nodes, xy[mass_nodes], xy, float(factor)
+    _check_located(xy, mass_nodes, "mass nodes")
+    _check_located(xy, sources, "sources")
+    tree = point_tree(mass_nodes, xy[mass_nodes], component[mass_nodes])
+    return (component, xy, float(factor), *tree)
+
+
+def _check_located(xy: npt.NDArray[np.float64], nodes: npt.NDArray[np.int64], what: str) -> None:
+    bad = ~np.isfinite(xy[nodes]).all(axis=1)
+    if bad.any():
+        raise InputError(
+            f"xy must be finite at the {what} for the straight-line fallback; node(s) "
+            f"{format_values(nodes[bad].tolist())} are not"
+        )
 
 
 def _default_batch_size(n_sources: int, n_workers: int) -> int:
@@ -438,12 +454,12 @@ def _default_batch_size(n_sources: int, n_workers: int) -> int:
 def _map_batches(
     job: _Job,
     graph: CSRGraph,
-    sources: np.ndarray,
+    sources: IntArray,
     executor: Any,
     batch_size: int | None,
     progress: bool,
     unit: str,
-) -> tuple[list[int], list[tuple[np.ndarray, ...]]]:
+) -> tuple[list[int], list[tuple[npt.NDArray[Any], ...]]]:
     """Run the job over batches of sources, in order; return each batch's start and result."""
     workers = _worker_count(executor)
     size = batch_size or _default_batch_size(len(sources), workers)
@@ -466,7 +482,9 @@ def _map_batches(
         bar.close()
 
 
-def _map_futures(job: _Job, graph: CSRGraph, batches: list[np.ndarray], executor: Executor, bar: Any) -> list:
+def _map_futures(
+    job: _Job, graph: CSRGraph, batches: list[IntArray], executor: Executor, bar: Any
+) -> list[tuple[npt.NDArray[Any], ...]]:
     futures = [executor.submit(_run_batch, batch, graph, job) for batch in batches]
     results = []
     for future, batch in zip(futures, batches, strict=True):
@@ -475,7 +493,9 @@ def _map_futures(job: _Job, graph: CSRGraph, batches: list[np.ndarray], executor
     return results
 
 
-def _map_dask(job: _Job, graph: CSRGraph, batches: list[np.ndarray], client: Any, bar: Any) -> list:
+def _map_dask(
+    job: _Job, graph: CSRGraph, batches: list[IntArray], client: Any, bar: Any
+) -> list[tuple[npt.NDArray[Any], ...]]:
     """Send the graph and the job's arrays once to every worker, then the batches."""
     from distributed import as_completed
 

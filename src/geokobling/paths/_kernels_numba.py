@@ -1,10 +1,12 @@
 """Compiled search loops (numba): the fast path of :mod:`geokobling.paths`.
 
 Same signatures and results as :mod:`geokobling.paths._kernels_python`. Each batch allocates one
-workspace (distance, heap position and heap arrays of the graph's size) and reuses it for all its
-sources, resetting only the nodes a search touched, so a search costs what it settles, not the
-size of the graph. An indexed binary heap with decrease-key keeps the heap no larger than the
-frontier. The loops release the GIL, so batches run in parallel on threads.
+workspace (distance, heap position, heap keys and nodes of the graph's size, node arrays in 32
+bits) and reuses it for all its sources, resetting only the nodes a search touched, so a search
+costs what it settles, not the size of the graph. An indexed binary heap with decrease-key keeps
+the heap no larger than the frontier; it holds each entry's distance beside its node, so sifting
+reads the heap's own arrays instead of looking distances up all over the graph. The loops release
+the GIL, so batches run in parallel on threads.
 """
 
 from __future__ import annotations
@@ -18,56 +20,64 @@ _DONE = -2  # settled
 
 @njit(cache=True, nogil=True)
 def _workspace(n):  # noqa: ANN001, ANN202
+    """(dist, pos, heap_key, heap_node, touched) for searches on ``n`` nodes."""
     dist = np.full(n, np.inf)
-    pos = np.full(n, _IDLE, dtype=np.int64)
-    heap = np.empty(n, dtype=np.int64)
-    touched = np.empty(n, dtype=np.int64)
-    return dist, pos, heap, touched
+    pos = np.full(n, _IDLE, dtype=np.int32)
+    heap_key = np.empty(n)
+    heap_node = np.empty(n, dtype=np.int32)
+    touched = np.empty(n, dtype=np.int32)
+    return dist, pos, heap_key, heap_node, touched
 
 
-@njit(cache=True, nogil=True)
-def _sift_up(heap, pos, dist, i, node):  # noqa: ANN001, ANN202
-    d = dist[node]
+@njit(cache=True, nogil=True, inline="always")
+def _sift_up(heap_key, heap_node, pos, i, key, node):  # noqa: ANN001, ANN202
     while i > 0:
         parent = (i - 1) >> 1
-        above = heap[parent]
-        if dist[above] <= d:
+        if heap_key[parent] <= key:
             break
-        heap[i] = above
-        pos[above] = i
+        heap_key[i] = heap_key[parent]
+        heap_node[i] = heap_node[parent]
+        pos[heap_node[i]] = i
         i = parent
-    heap[i] = node
+    heap_key[i] = key
+    heap_node[i] = node
     pos[node] = i
 
 
-@njit(cache=True, nogil=True)
-def _pop(heap, size, pos, dist):  # noqa: ANN001, ANN202
-    """Remove and return the nearest node; the caller decrements ``size``."""
-    top = heap[0]
-    pos[top] = _DONE
-    size -= 1
-    if size > 0:
-        last = heap[size]
-        d = dist[last]
-        i = 0
-        while True:
-            child = 2 * i + 1
-            if child >= size:
-                break
-            if child + 1 < size and dist[heap[child + 1]] < dist[heap[child]]:
-                child += 1
-            if dist[heap[child]] >= d:
-                break
-            heap[i] = heap[child]
-            pos[heap[i]] = i
-            i = child
-        heap[i] = last
-        pos[last] = i
-    return top
+@njit(cache=True, nogil=True, inline="always")
+def _sift_down(heap_key, heap_node, pos, size):  # noqa: ANN001, ANN202
+    """Move the entry at ``size`` (just past the heap's end) to the vacated top, and down.
+
+    To pop, callers read the top, mark it settled, decrement the size and call this (if the heap is
+    not empty) in their own loop: wrapped in a helper that returns the size, numba's code is half
+    as fast.
+    """
+    key = heap_key[size]
+    node = heap_node[size]
+    i = 0
+    while True:
+        first = 2 * i + 1
+        if first >= size:
+            break
+        best = first
+        best_key = heap_key[first]
+        for c in range(first + 1, min(first + 2, size)):  # written as a loop: faster than a branch
+            if heap_key[c] < best_key:
+                best_key = heap_key[c]
+                best = c
+        if best_key >= key:
+            break
+        heap_key[i] = best_key
+        heap_node[i] = heap_node[best]
+        pos[heap_node[i]] = i
+        i = best
+    heap_key[i] = key
+    heap_node[i] = node
+    pos[node] = i
 
 
-@njit(cache=True, nogil=True)
-def _relax(u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, cutoff):  # noqa: ANN001, ANN202
+@njit(cache=True, nogil=True, inline="always")
+def _relax(u, du, indptr, indices, weights, dist, pos, heap_key, heap_node, touched, size, n_touched, cutoff):  # noqa: ANN001, ANN202, E501
     """Relax the arcs leaving ``u``; return the new heap size and touched count."""
     for k in range(indptr[u], indptr[u + 1]):
         v = indices[k]
@@ -76,15 +86,14 @@ def _relax(u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_to
             continue
         nd = du + weights[k]
         if nd < dist[v] and nd <= cutoff:
+            dist[v] = nd
             if state == _IDLE:
                 touched[n_touched] = v
                 n_touched += 1
-                dist[v] = nd
-                _sift_up(heap, pos, dist, size, v)
+                _sift_up(heap_key, heap_node, pos, size, nd, v)
                 size += 1
             else:
-                dist[v] = nd
-                _sift_up(heap, pos, dist, state, v)
+                _sift_up(heap_key, heap_node, pos, state, nd, v)
     return size, n_touched
 
 
@@ -97,11 +106,14 @@ def _reset(dist, pos, touched, n_touched):  # noqa: ANN001, ANN202
 
 
 @njit(cache=True, nogil=True)
-def _start(source, dist, pos, heap, touched):  # noqa: ANN001, ANN202
+def _start(source, dist, pos, heap_key, heap_node, touched):  # noqa: ANN001, ANN202
+    """Put ``source`` on the empty heap at distance 0; return (heap size, touched count)."""
     dist[source] = 0.0
-    heap[0] = source
+    heap_key[0] = 0.0
+    heap_node[0] = source
     pos[source] = 0
     touched[0] = source
+    return 1, 1
 
 
 @njit(cache=True, nogil=True)
@@ -112,19 +124,21 @@ def targets_batch(indptr, indices, weights, batch, slot, cutoff):  # noqa: ANN00
     for node in range(n):
         if slot[node] >= 0:
             n_targets += 1
-    dist, pos, heap, touched = _workspace(n)
+    dist, pos, heap_key, heap_node, touched = _workspace(n)
     capacity = max(16, len(batch) * min(n_targets, 64))
     out_source = np.empty(capacity, dtype=np.int64)
     out_slot = np.empty(capacity, dtype=np.int64)
     out_dist = np.empty(capacity)
     count = 0
     for local in range(len(batch)):
-        _start(batch[local], dist, pos, heap, touched)
-        size, n_touched, found = 1, 1, 0
+        size, n_touched = _start(batch[local], dist, pos, heap_key, heap_node, touched)
+        found = 0
         while size > 0:
-            u = _pop(heap, size, pos, dist)
+            u, du = heap_node[0], heap_key[0]
+            pos[u] = _DONE
             size -= 1
-            du = dist[u]
+            if size > 0:
+                _sift_down(heap_key, heap_node, pos, size)
             if slot[u] >= 0:
                 if count == capacity:
                     capacity *= 2
@@ -139,7 +153,19 @@ def targets_batch(indptr, indices, weights, batch, slot, cutoff):  # noqa: ANN00
                 if found == n_targets:
                     break
             size, n_touched = _relax(
-                u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, cutoff
+                u,
+                du,
+                indptr,
+                indices,
+                weights,
+                dist,
+                pos,
+                heap_key,
+                heap_node,
+                touched,
+                size,
+                n_touched,
+                cutoff,
             )
         _reset(dist, pos, touched, n_touched)
     return out_source[:count].copy(), out_slot[:count].copy(), out_dist[:count].copy()
@@ -160,27 +186,220 @@ def _grow_float(a, capacity):  # noqa: ANN001, ANN202
 
 
 @njit(cache=True, nogil=True)
-def _fallback_stream(source, component, mass_nodes, mass_xy, node_xy, factor):  # noqa: ANN001, ANN202
-    """(distances, nodes) of mass nodes in other components, nearest first, at factor × straight line."""
-    own = component[source]
-    count = 0
-    if factor > 0:
-        for j in range(len(mass_nodes)):
-            if component[mass_nodes[j]] != own:
-                count += 1
-    distance = np.empty(count)
-    nodes = np.empty(count, dtype=np.int64)
+def _stream_less(key_a, tie_a, key_b, tie_b):  # noqa: ANN001, ANN202
+    return key_a < key_b or (key_a == key_b and tie_a < tie_b)
+
+
+@njit(cache=True, nogil=True)
+def _stream_push(keys, ties, items, size, key, tie, item):  # noqa: ANN001, ANN202
+    """Add an entry to the stream's heap (ordered by key, then tie); return the new size."""
+    i = size
+    while i > 0:
+        parent = (i - 1) >> 1
+        if not _stream_less(key, tie, keys[parent], ties[parent]):
+            break
+        keys[i], ties[i], items[i] = keys[parent], ties[parent], items[parent]
+        i = parent
+    keys[i], ties[i], items[i] = key, tie, item
+    return size + 1
+
+
+@njit(cache=True, nogil=True)
+def _stream_pop(keys, ties, items, size):  # noqa: ANN001, ANN202
+    """Remove the heap's top entry (read it first); return the new size."""
+    size -= 1
+    key, tie, item = keys[size], ties[size], items[size]
     i = 0
-    if count > 0:
+    while True:
+        child = 2 * i + 1
+        if child >= size:
+            break
+        if child + 1 < size and _stream_less(keys[child + 1], ties[child + 1], keys[child], ties[child]):
+            child += 1
+        if not _stream_less(keys[child], ties[child], key, tie):
+            break
+        keys[i], ties[i], items[i] = keys[child], ties[child], items[child]
+        i = child
+    keys[i], ties[i], items[i] = key, tie, item
+    return size
+
+
+@njit(cache=True, nogil=True)
+def _box_distance(box, b, x, y, factor):  # noqa: ANN001, ANN202
+    """factor × the straight-line distance from (x, y) to box ``b``: at most that of any point inside."""
+    dx = max(max(box[b, 0] - x, x - box[b, 2]), 0.0)
+    dy = max(max(box[b, 1] - y, y - box[b, 3]), 0.0)
+    return factor * np.sqrt(dx * dx + dy * dy)
+
+
+@njit(cache=True, nogil=True)
+def _stream_start(keys, ties, items, box, box_component, own, x, y, factor):  # noqa: ANN001, ANN202
+    """Start the stream of one source: its heap holds the root box unless no point can be taken."""
+    if len(box_component) == 0 or factor <= 0 or box_component[0] == own:
+        return 0
+    return _stream_push(keys, ties, items, 0, _box_distance(box, 0, x, y, factor), -1, 0)
+
+
+@njit(cache=True, nogil=True)
+def _drain(  # noqa: ANN202
+    upto,
+    keys,
+    ties,
+    items,
+    size,
+    box,
+    box_component,
+    point_node,
+    point_xy,
+    point_component,
+    own,
+    x,
+    y,
+    factor,
+    mass,
+    share,
+    limit,
+    tally,  # noqa: ANN001, E501
+):
+    """Take the stream's points up to distance ``upto`` until the limit is reached; return its new size.
+
+    Boxes are opened while the heap's top is a box within ``upto``. They sort before points at the
+    same distance (tie -1), so points leave the heap in order of (distance, node): the order of a
+    stable sort of all other-component mass nodes by distance. ``tally`` holds (taken, weighted,
+    farthest, fallback_mass, share_taken) and is updated in place.
+    """
+    n_boxes, n_points = len(box_component), len(point_node)
+    n_leaves = (n_boxes + 1) // 2
+    while size > 0 and keys[0] <= upto and tally[0] < limit:
+        if ties[0] >= 0:  # the nearest point
+            d, node = keys[0], ties[0]
+            size = _stream_pop(keys, ties, items, size)
+            part = min(mass[node], limit - tally[0])
+            tally[0] += part
+            tally[1] += part * d
+            tally[2] = d
+            tally[3] += part
+            if len(share) > 0:
+                tally[4] += part * share[node]
+            continue
+        b = items[0]
+        size = _stream_pop(keys, ties, items, size)
+        if b >= n_leaves - 1:
+            k = b - (n_leaves - 1)
+            for j in range(k * n_points // n_leaves, (k + 1) * n_points // n_leaves):
+                if point_component[j] != own:
+                    dx, dy = point_xy[j, 0] - x, point_xy[j, 1] - y
+                    d = factor * np.sqrt(dx * dx + dy * dy)
+                    size = _stream_push(keys, ties, items, size, d, point_node[j], j)
+        else:
+            for c in (2 * b + 1, 2 * b + 2):
+                if box_component[c] != own:
+                    size = _stream_push(keys, ties, items, size, _box_distance(box, c, x, y, factor), -1, c)
+    return size
+
+
+@njit(cache=True, nogil=True)
+def _accumulate_one(  # noqa: ANN202
+    source,
+    indptr,
+    indices,
+    weights,
+    mass,
+    limit,
+    share,
+    component,
+    node_xy,
+    factor,
+    box,
+    box_component,
+    point_node,
+    point_xy,
+    point_component,
+    dist,
+    pos,
+    heap_key,
+    heap_node,
+    touched,
+    keys,
+    ties,
+    items,
+    tally,  # noqa: ANN001, E501
+):
+    """One search; returns the number of nodes settled, the rest goes to ``tally`` (see ``_drain``)."""
+    own = component[source] if len(component) > 0 else 0  # empty: no fallback, one component
+    x, y = 0.0, 0.0
+    if len(box_component) > 0 and factor > 0:
         x, y = node_xy[source, 0], node_xy[source, 1]
-        for j in range(len(mass_nodes)):
-            if component[mass_nodes[j]] != own:
-                distance[i] = factor * np.sqrt((mass_xy[j, 0] - x) ** 2 + (mass_xy[j, 1] - y) ** 2)
-                nodes[i] = mass_nodes[j]
-                i += 1
-        order = np.argsort(distance, kind="mergesort")
-        distance, nodes = distance[order], nodes[order]
-    return distance, nodes
+    n_stream = _stream_start(keys, ties, items, box, box_component, own, x, y, factor)
+    tally[:] = 0.0
+    settled = 0
+    size, n_touched = _start(source, dist, pos, heap_key, heap_node, touched)
+    while size > 0:
+        u, du = heap_node[0], heap_key[0]
+        pos[u] = _DONE
+        size -= 1
+        if size > 0:
+            _sift_down(heap_key, heap_node, pos, size)
+        settled += 1
+        # the stream's top is a lower bound of all it holds: most settles stop at this test
+        if n_stream > 0 and keys[0] <= du:
+            n_stream = _drain(
+                du,
+                keys,
+                ties,
+                items,
+                n_stream,
+                box,
+                box_component,
+                point_node,
+                point_xy,
+                point_component,
+                own,
+                x,
+                y,
+                factor,
+                mass,
+                share,
+                limit,
+                tally,
+            )
+            if tally[0] >= limit:
+                break
+        if mass[u] > 0 and (len(component) == 0 or component[u] == own):
+            part = min(mass[u], limit - tally[0])
+            tally[0] += part
+            tally[1] += part * du
+            tally[2] = du
+            if len(share) > 0:
+                tally[4] += part * share[u]
+            if tally[0] >= limit:
+                break
+        size, n_touched = _relax(
+            u, du, indptr, indices, weights, dist, pos, heap_key, heap_node, touched, size, n_touched, np.inf
+        )
+    _reset(dist, pos, touched, n_touched)
+    if n_stream > 0 and tally[0] < limit:  # the roads are exhausted: only the stream is left
+        _drain(
+            np.inf,
+            keys,
+            ties,
+            items,
+            n_stream,
+            box,
+            box_component,
+            point_node,
+            point_xy,
+            point_component,
+            own,
+            x,
+            y,
+            factor,
+            mass,
+            share,
+            limit,
+            tally,
+        )
+    return settled
 
 
 @njit(cache=True, nogil=True)
@@ -193,71 +412,60 @@ def accumulate_batch(  # noqa: ANN201
     limit,
     share,
     component,
-    mass_nodes,
-    mass_xy,
     node_xy,
-    factor,  # noqa: ANN001
+    factor,
+    point_node,
+    point_xy,
+    point_component,
+    box,
+    box_component,  # noqa: ANN001
 ):
     """For each source of ``batch``: settle nodes until their mass reaches ``limit``.
 
-    Returns arrays (weighted_sum, taken, farthest, fallback_mass, settled, share_taken), where
-    share_taken sums the mass taken times ``share`` of its node.
+    Mass nodes in other components than the source's come from the straight-line stream (the tree
+    of :mod:`geokobling.paths._point_tree`), taken while its next distance is at most the next road
+    distance. Returns arrays (weighted_sum, taken, farthest, fallback_mass, settled, share_taken),
+    where share_taken sums the mass taken times ``share`` of its node.
     """
-    n = len(indptr) - 1
     m = len(batch)
-    weighted_out = np.zeros(m)
-    taken_out = np.zeros(m)
-    farthest_out = np.zeros(m)
-    fallback_out = np.zeros(m)
-    settled_out = np.zeros(m, dtype=np.int64)
-    share_out = np.zeros(m)
-    dist, pos, heap, touched = _workspace(n)
+    out = np.zeros((5, m))
+    settled = np.zeros(m, dtype=np.int64)
+    dist, pos, heap_key, heap_node, touched = _workspace(len(indptr) - 1)
+    # every box and every point enters a source's stream at most once
+    capacity = len(box_component) + len(point_node)
+    keys, ties, items = (
+        np.empty(capacity),
+        np.empty(capacity, dtype=np.int64),
+        np.empty(capacity, dtype=np.int64),
+    )
+    tally = np.zeros(5)
     for i in range(m):
-        source = batch[i]
-        fb_dist, fb_node = _fallback_stream(source, component, mass_nodes, mass_xy, node_xy, factor)
-        own = component[source]
-        taken = 0.0
-        weighted = 0.0
-        farthest = 0.0
-        fallback_mass = 0.0
-        share_taken = 0.0
-        settled = 0
-        k = 0
-        _start(source, dist, pos, heap, touched)
-        size, n_touched = 1, 1
-        while taken < limit:
-            u, du = -1, np.inf  # once the roads are exhausted, only the fallback stream is left
-            if size > 0:
-                u = _pop(heap, size, pos, dist)
-                size -= 1
-                du = dist[u]
-                settled += 1
-            while k < len(fb_dist) and fb_dist[k] <= du and taken < limit:
-                part = min(mass[fb_node[k]], limit - taken)
-                taken += part
-                weighted += part * fb_dist[k]
-                farthest = fb_dist[k]
-                fallback_mass += part
-                share_taken += part * share[fb_node[k]]
-                k += 1
-            if u < 0 or taken >= limit:
-                break
-            if mass[u] > 0 and component[u] == own:
-                part = min(mass[u], limit - taken)
-                taken += part
-                weighted += part * du
-                farthest = du
-                share_taken += part * share[u]
-                if taken >= limit:
-                    break
-            size, n_touched = _relax(
-                u, du, indptr, indices, weights, dist, pos, heap, size, touched, n_touched, np.inf
-            )
-        _reset(dist, pos, touched, n_touched)
-        weighted_out[i] = weighted
-        taken_out[i] = taken
-        farthest_out[i] = farthest
-        fallback_out[i] = fallback_mass
-        settled_out[i] = settled
-        share_out[i] = share_taken
-    return weighted_out, taken_out, farthest_out, fallback_out, settled_out, share_out
+        settled[i] = _accumulate_one(
+            batch[i],
+            indptr,
+            indices,
+            weights,
+            mass,
+            limit,
+            share,
+            component,
+            node_xy,
+            factor,
+            box,
+            box_component,
+            point_node,
+            point_xy,
+            point_component,
+            dist,
+            pos,
+            heap_key,
+            heap_node,
+            touched,
+            keys,
+            ties,
+            items,
+            tally,
+        )
+        out[:, i] = tally
+    taken, weighted, farthest, fallback_mass, share_taken = out
+    return weighted.copy(), taken.copy(), farthest.copy(), fallback_mass.copy(), settled, share_taken.copy()
