@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -388,7 +388,7 @@ def kommune_codes(year: int) -> pd.DataFrame:
     return codes.drop_duplicates("kommune").sort_values("kommune").reset_index(drop=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _valid_sets() -> dict[int, frozenset[str]]:
     return {year: frozenset(kommune_codes(year)["kommune"]) for year in CROSSWALK_YEARS}
 

@@ -597,7 +597,9 @@ def _grid_from_cell_ids(path: Path, cell_size: float | None) -> gpd.GeoDataFrame
     """Grid cells built from a table of SSB cell ids: squares in EPSG:25833."""
     source = str(path)
     table = read_table(path, dtype_str=(*CODE_COLUMN_PATTERNS, "ssbid*", "ru*", "cell*", "celle*", "rute*"))
-    cell = _found(table, source, "cell id", next((c for c in table.columns if _is_cell_column(column_key(c))), None))
+    cell = _found(
+        table, source, "cell id", next((c for c in table.columns if _is_cell_column(column_key(c))), None)
+    )
     population = _found(table, source, "population", alias_of(table.columns, "population"))
     frame = table.rename(columns={cell: "cell", population: "population"})
     frame["cell"] = _as_text(frame["cell"])
@@ -612,7 +614,13 @@ def _grid_from_cell_ids(path: Path, cell_size: float | None) -> gpd.GeoDataFrame
         crs="EPSG:25833",
     )
     cells.attrs.update(source=source, cell_size=size)
-    logger.info("read %d grid cells of %g m (population %s) from %s", len(cells), size, cells["population"].sum(), source)
+    logger.info(
+        "read %d grid cells of %g m (population %s) from %s",
+        len(cells),
+        size,
+        cells["population"].sum(),
+        source,
+    )
     return cells
 
 
@@ -639,7 +647,12 @@ def _cell_size(x: np.ndarray, y: np.ndarray, column: str, source: str, given: fl
     """The cell size: given, from the column's name (``ru250m``), or the coarsest grid all ids lie on."""
     named = re.search(r"([0-9]+)(k?)m$", column_key(column))
     if given is not None:
-        if isinstance(given, bool) or not isinstance(given, (int, float)) or not np.isfinite(given) or given <= 0:
+        if (
+            isinstance(given, bool)
+            or not isinstance(given, (int, float))
+            or not np.isfinite(given)
+            or given <= 0
+        ):
             raise InputError(f"cell_size must be a positive number of metres, not {given!r}")
         size = float(given)
     elif named is not None:
@@ -868,7 +881,9 @@ def read_values(
     [{'grunnkrets': '03010101', 'name': 'Sentrum 1', 'year': 2024, 'population': 430}]
     """
     source = str(path)
-    table = read_table(path, encoding=encoding, sep=sep, dtype_str=(*CODE_COLUMN_PATTERNS, *_SSB_CODE_COLUMNS))
+    table = read_table(
+        path, encoding=encoding, sep=sep, dtype_str=(*CODE_COLUMN_PATTERNS, *_SSB_CODE_COLUMNS)
+    )
     if table.empty:
         raise FileReadError(
             f"{source} has a header but no rows (columns {list(table.columns)}); check that the table was "
@@ -991,7 +1006,9 @@ def _refuse_repeated_units(table: pd.DataFrame, source: str, original: dict[str,
     differing = [
         c
         for c in rows.columns
-        if c != kind and not pd.api.types.is_float_dtype(rows[c]) and rows.groupby(kind)[c].nunique().max() > 1
+        if c != kind
+        and not pd.api.types.is_float_dtype(rows[c])
+        and rows.groupby(kind)[c].nunique().max() > 1
     ]
     shown = [
         f"{original.get(c, c)!r} ({format_values(sorted(rows[c].dropna().astype(str).unique()), limit=5)})"
@@ -1073,7 +1090,11 @@ def _decimal_commas(table: pd.DataFrame, codes: list[object], markers: Iterable[
         text = values.astype("string").str.strip()
         marked = text.isin(markers)
         numbers = text[~marked & text.notna()]
-        if numbers.empty or not numbers.str.fullmatch(_DECIMAL_COMMA).all() or not numbers.str.contains(",").any():
+        if (
+            numbers.empty
+            or not numbers.str.fullmatch(_DECIMAL_COMMA).all()
+            or not numbers.str.contains(",").any()
+        ):
             continue
         converted = text.str.replace(",", ".", regex=False)
         table[column] = converted.astype(object) if marked.any() else pd.to_numeric(converted).astype(float)
@@ -1351,7 +1372,7 @@ def _list_layers(path: Path) -> list[tuple[str, str | None]]:
         return [(str(name), kind) for name, kind in pyogrio.list_layers(path)]
     # pyogrio.list_layers opens GML without open options, and GDAL then writes a .gfs file next to
     # the user's data; read_info takes WRITE_GFS=NO
-    layers = []
+    layers: list[tuple[str, str | None]] = []
     while True:
         try:
             info = pyogrio.read_info(path, layer=len(layers), WRITE_GFS="NO")

@@ -466,7 +466,9 @@ def carry_values(
     result.insert(1, "name", names.reindex(result["kommune"]).to_numpy())
     _warn_approximate(result, crosswalk, to_year=to_year)
     result.attrs.update(from_year=from_year, to_year=to_year)
-    logger.info("carried %d %s rows from %d to %d kommuner of %d", len(values), key, from_year, len(result), to_year)
+    logger.info(
+        "carried %d %s rows from %d to %d kommuner of %d", len(values), key, from_year, len(result), to_year
+    )
     return result
 
 

@@ -221,6 +221,7 @@ class RoadNetwork:
         *,
         layer: str | None = None,
         format: str = "auto",
+        split_at_vertices: bool = False,
     ) -> RoadNetwork:
         """Read a road file, choosing the reader from what the file holds.
 
@@ -239,6 +240,8 @@ class RoadNetwork:
             often does). Not used for OSM extracts, whose ``lines`` layer is read.
         format
             ``"auto"``, or the reader to use: ``"osm"``, ``"nvdb"`` or ``"lines"``.
+        split_at_vertices
+            Plain line layers: passed to :meth:`from_lines` (split lines at shared vertices).
 
         Raises
         ------
@@ -282,7 +285,10 @@ class RoadNetwork:
             return cls(nvdb_to_edges(frame, source=source), source=source)
         oneway = "oneway" if "oneway" in frame.columns else None
         ferry = "ferry" if "ferry" in frame.columns else None
-        return cls(lines_to_edges(frame, oneway=oneway, ferry=ferry, source=source), source=source)
+        parts = lines_to_edges(
+            frame, oneway=oneway, ferry=ferry, source=source, split_at_vertices=split_at_vertices
+        )
+        return cls(parts, source=source)
 
     @classmethod
     def from_networkx(cls, graph: nx.Graph) -> RoadNetwork:
