@@ -1147,7 +1147,11 @@ def _add_rerun(sub: argparse._SubParsersAction) -> None:
         epilog="example:\n  geokobling rerun results/run.json --output results-again",
     )
     p.add_argument("run_file", metavar="RUN_JSON", help="the run.json of an earlier run (or its folder)")
-    p.add_argument("--output", metavar="FOLDER", help="the output folder (default: the folder of RUN_JSON)")
+    p.add_argument(
+        "--output",
+        metavar="FOLDER",
+        help="the output FOLDER (always a folder; default: the folder of RUN_JSON)",
+    )
     p.add_argument(
         "--allow-changed-inputs",
         action="store_true",
