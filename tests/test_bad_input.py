@@ -874,7 +874,7 @@ def test_road_line_with_nan_coordinates_is_refused_naming_the_row():
         gk.RoadNetwork.from_lines(broken)
 
 
-# --- the command line: exit code 1 (data) or 2 (usage) and a message, never a traceback ---------------------------------------
+# --- the command line: exit code 1 (data) or 2 (usage) and a message, never a traceback -------------------
 
 
 def _cli(capsys, *argv) -> tuple[int, str]:
