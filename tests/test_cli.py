@@ -412,7 +412,9 @@ def test_recompute_with_codes_of_another_year_names_the_years(tmp_path, capsys):
     )
     err = capsys.readouterr().err
     assert code == EXIT_DATA
-    assert "These 2 codes look like kommune codes of 2020-2023; the mapping is of 2015-2019" in err
+    assert (
+        "These 2 codes look like kommune codes of 2020-2023; the codes of the mapping are of 2015-2019" in err
+    )
 
 
 def test_recompute_grunnkrets_values_to_2024_exact_with_a_mapping_for_the_split(tmp_path, capsys):

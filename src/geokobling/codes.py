@@ -500,7 +500,7 @@ def reform_year_hint(
 
     Returns
     -------
-    str: e.g. ``"these 43 codes look like kommune codes of 2020-2023; the polygons are of 2018-2019"``,
+    str: e.g. ``"these 43 codes look like kommune codes of 2024; the codes of the polygons are of 2018-2019"``,
     or ``""`` when the codes are kommune codes of no year 2015 to 2024.
 
     See Also
@@ -511,7 +511,7 @@ def reform_year_hint(
     Examples
     --------
     >>> reform_year_hint(["3024", "3025"], ["0219", "0220", "0301"], name="these 2 codes", reference_name="the mapping")
-    'these 2 codes look like kommune codes of 2020-2023; the mapping is of 2015-2019'
+    'these 2 codes look like kommune codes of 2020-2023; the codes of the mapping are of 2015-2019'
     >>> reform_year_hint(["9999"])
     ''
     """
@@ -525,8 +525,8 @@ def reform_year_hint(
         reference_codes = _kommune_part(reference)
         reference_years, reference_valid = _best_years(reference_codes)
         if reference_years:
-            some = "" if reference_valid == len(reference_codes) else " (most of its codes)"
-            hint += f"; {reference_name} is of {_years_text(reference_years)}{some}"
+            some = "" if reference_valid == len(reference_codes) else " (most of them)"
+            hint += f"; the codes of {reference_name} are of {_years_text(reference_years)}{some}"
     return hint
 
 

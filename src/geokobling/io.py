@@ -1007,7 +1007,7 @@ def _refuse_repeated_units(table: pd.DataFrame, source: str, original: dict[str,
         c
         for c in rows.columns
         if c != kind
-        and not pd.api.types.is_float_dtype(rows[c])
+        and (c == "year" or not pd.api.types.is_numeric_dtype(rows[c]))
         and rows.groupby(kind)[c].nunique().max() > 1
     ]
     shown = [

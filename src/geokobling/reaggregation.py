@@ -283,7 +283,7 @@ def _map(old_codes: pd.Series, lookup: pd.Series, *, key: str) -> pd.Series:
 
 
 def _year_hint(unmapped: list, known: pd.Index, *, key: str) -> str:
-    """``"These 43 codes look like kommune codes of 2024; the mapping is of 2018. "``, or ``""``."""
+    """``"These 43 codes look like kommune codes of 2024; the codes of the mapping are of 2018-2019. "``, or ``""``."""
     if key not in ("kommune", "grunnkrets", "delomrade", "bydel", "delbydel"):
         return ""
     hint = reform_year_hint(
