@@ -783,6 +783,8 @@ def read_table(
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        _require_file(path)
     if suffix not in (*_CSV_SUFFIXES, ".json"):
         raise FileReadError(
             f"cannot read {source} as a table: use a delimited text file ({', '.join(_CSV_SUFFIXES)}) or "
@@ -902,15 +904,18 @@ def read_values(
     year_column = next((c for c in table.columns if column_key(c) in _YEAR_KEYS), None)
     if year_column is not None:
         renames[year_column] = "year"
+    population_of_year = False
     if "population" not in table.columns:
-        population = _population_column(table, renames, year=year, source=source, by_year=year_column is None)
+        population, population_of_year = _population_column(
+            table, renames, year=year, source=source, by_year=year_column is None
+        )
         if population is not None:
             renames[population] = "population"
     table = table.rename(columns=renames)
     original = {new: str(old) for old, new in renames.items()}
     if year is not None and "year" in table.columns:
         table = _rows_of_year(table, year, column=original["year"], source=source)
-    elif year is not None and "population" not in original:
+    elif year is not None and not population_of_year:
         raise ColumnError(
             f"year={year!r} was given, but {source} has no year column (year, år, Tid) and no population "
             f"column named with a year; its columns are {list(original.get(c, c) for c in table.columns)}"
@@ -962,8 +967,9 @@ def _ssb_code_columns(table: pd.DataFrame) -> pd.DataFrame:
 
 def _population_column(
     table: pd.DataFrame, renames: dict[object, str], *, year: int | str | None, source: str, by_year: bool
-) -> object | None:
-    """The population column: the only alias, or with several per year (``Personer 2024``) the year's."""
+) -> tuple[object | None, bool]:
+    """The population column (the only alias, or of several per year, ``Personer 2024``, the year's) and
+    whether it was chosen by the year."""
     candidates = [c for c in aliases_in(table.columns, "population") if c not in renames]
     years = {c: re.findall(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])", str(c)) for c in candidates}
     dated = [c for c in candidates if years[c]]
@@ -978,8 +984,8 @@ def _population_column(
             raise ColumnError(
                 f"{source} has no single population column of year {year} among {format_values(dated)}"
             )
-        return chosen[0]
-    return candidates[0] if candidates else None
+        return chosen[0], True
+    return (candidates[0] if candidates else None), False
 
 
 def _rows_of_year(table: pd.DataFrame, year: int | str, *, column: str, source: str) -> pd.DataFrame:
@@ -1325,8 +1331,10 @@ def _write_csv(frame: pd.DataFrame, path: Path, layer: str | None) -> None:
 # --- shared helpers -----------------------------------------------------------------------------------
 
 
-def _attribute_columns(frame: gpd.GeoDataFrame) -> list[str]:
-    """The columns of a layer other than its geometry, for messages."""
+def _attribute_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of a layer other than its geometry (of a table: all), for messages."""
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return [str(c) for c in frame.columns]
     return [c for c in frame.columns if c != frame.geometry.name]
 
 
