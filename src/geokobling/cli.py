@@ -612,7 +612,8 @@ def _kommune_layer_and_map(run: _Run, result: Any, value: str, name: str, *, key
     with run.step("read --kommuner"), _reading("--kommuner"):
         polygons = read_kommuner(run.args.kommuner)
     run.add_input("--kommuner", run.args.kommuner, rows=len(polygons))
-    shapes = polygons[["kommune", "name", "geometry"]].rename(columns={"name": "kommune_name"})
+    shapes = polygons[[c for c in ("kommune", "name", "geometry") if c in polygons.columns]]
+    shapes = shapes.rename(columns={"name": "kommune_name"})
     shapes = shapes.dissolve("kommune", as_index=False, aggfunc="first")
     codes = result[key].astype(str)
     missing = sorted(set(codes) - set(shapes["kommune"]))
@@ -627,6 +628,9 @@ def _kommune_layer_and_map(run: _Run, result: Any, value: str, name: str, *, key
         )
     layer = shapes.merge(result.rename(columns={key: "kommune"}), on="kommune", how="inner")
     layer = gpd.GeoDataFrame(layer, geometry="geometry", crs=shapes.crs)
+    if layer.empty:
+        run.report.lines.append("no map: no kommune of the result has a polygon in --kommuner")
+        return
     run.write_layer(layer, f"{name}_layer")
     run.write_map(lambda path: _map_values(layer, None, path, run, column=value), f"{name}_map")
 
