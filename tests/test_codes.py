@@ -7,15 +7,15 @@ from conftest import assert_per_row, with_index
 from geokobling.codes import (
     CROSSWALK_YEARS,
     apply_crosswalk,
-    kommune_codes,
-    kommune_crosswalk,
-    kommune_year_counts,
-    kommune_years,
-    reform_year_hint,
     delomrade_of,
     is_unknown_grunnkrets,
+    kommune_codes,
+    kommune_crosswalk,
     kommune_of,
+    kommune_year_counts,
+    kommune_years,
     normalize_codes,
+    reform_year_hint,
 )
 from geokobling.errors import CodeError, ColumnError, InputError, MappingError
 
@@ -199,7 +199,7 @@ def test_crosswalk_years_are_checked():
         kommune_crosswalk(2014, 2024)
     with pytest.raises(InputError, match="must be a year"):
         kommune_codes("2024")
-    assert CROSSWALK_YEARS == tuple(range(2015, 2025))
+    assert tuple(range(2015, 2025)) == CROSSWALK_YEARS
 
 
 def test_kommune_years_and_counts_name_the_reform_year_of_codes():

@@ -782,7 +782,10 @@ def test_a_long_table_is_never_summed(tmp_path):
     path.write_text("grunnkrets;år;folkemengde\n03010101;2023;1000\n03010101;2024;1100\n03010102;2024;40\n")
     with pytest.raises(
         InputError,
-        match=r"1 grunnkrets code\(s\) more than once \('03010101'; 2 rows\): a long table, the rows differ in 'år' \('2023', '2024'\)\. .*year=",
+        match=(
+            r"1 grunnkrets code\(s\) more than once \('03010101'; 2 rows\): a long table, the rows differ "
+            r"in 'år' \('2023', '2024'\)\. .*year="
+        ),
     ):
         read_values(path)
     assert read_values(path, year=2024)["population"].tolist() == [1100, 40]

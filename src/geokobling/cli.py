@@ -198,9 +198,10 @@ def _flag_names(text: str, args: argparse.Namespace | None) -> str:
         name = match.group(1)
         if name not in dests:
             return match.group(0)
-        return f"--{name.replace('_', '-')}" + (" " if match.group(2) is None else "")
+        following = text[match.end() : match.end() + 1]
+        return f"--{name.replace('_', '-')}" + (" " if following.isalnum() else "")
 
-    return _PYTHON_ARGUMENT.sub(flag, text).replace("  ", " ").replace(" )", ")")
+    return _PYTHON_ARGUMENT.sub(flag, text)
 
 
 def _write_line(text: str, stream: Any) -> None:

@@ -976,8 +976,7 @@ def _population_column(
     if len(dated) > 1 and by_year:
         if year is None:
             raise ColumnError(
-                f"{source} has a population column per year ({format_values(dated)}); choose one with "
-                "year= (--year on the command line)"
+                f"{source} has a population column per year ({format_values(dated)}); choose one with year="
             )
         chosen = [c for c in dated if str(year) in years[c]]
         if len(chosen) != 1:
@@ -1020,11 +1019,7 @@ def _refuse_repeated_units(table: pd.DataFrame, source: str, original: dict[str,
         f"{original.get(c, c)!r} ({format_values(sorted(rows[c].dropna().astype(str).unique()), limit=5)})"
         for c in differing[:3]
     ]
-    how = (
-        "choose one year with year= (--year on the command line)"
-        if "year" in differing
-        else "keep one row per code"
-    )
+    how = "choose one year with year=" if "year" in differing else "keep one row per code"
     raise InputError(
         f"{source} holds {len(codes)} {kind} code(s) more than once ({format_values(codes)}; "
         f"{int(repeated.sum())} rows)"
