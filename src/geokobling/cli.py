@@ -1041,7 +1041,11 @@ def _add_recompute(actions: argparse._SubParsersAction) -> None:
         help="CSV or JSON with codes, population and the value "
         "(kommunenr/innbyggere* columns of published tables are understood)",
     )
-    recompute.add_argument("--borders", help="CSV mapping old codes to new kommune codes")
+    recompute.add_argument(
+        "--borders",
+        help="CSV mapping old codes to new kommune codes; with --to-year: grunnkrets → kommune of that year for "
+        "the grunnkretser of divided kommuner (exact values)",
+    )
     recompute.add_argument(
         "--to-year", type=_year, help="carry the values to the kommuner of this year (2015-2024)"
     )
