@@ -874,7 +874,7 @@ def test_road_line_with_nan_coordinates_is_refused_naming_the_row():
         gk.RoadNetwork.from_lines(broken)
 
 
-# --- the command line: exit code 2 and a message, never a traceback ---------------------------------------
+# --- the command line: exit code 1 (data) or 2 (usage) and a message, never a traceback -------------------
 
 
 def _cli(capsys, *argv) -> tuple[int, str]:
@@ -895,11 +895,11 @@ def test_cli_recompute_with_a_values_file_that_does_not_exist(tmp_path, capsys):
         "--output",
         tmp_path,
     )
-    assert code == 2 and "verdier.csv does not exist" in err and "Traceback" not in err
+    assert code == 1 and "verdier.csv does not exist" in err and "Traceback" not in err
 
 
 def test_cli_recompute_with_decimal_commas(tmp_path, capsys):
-    values = _write(tmp_path / "v.csv", "kommune;population;strukturkriteriet_km\n0219;100;1,5\n")
+    values = _write(tmp_path / "v.csv", 'kommune,population,strukturkriteriet_km\n0219,100,"1,5"\n')
     borders = _write(tmp_path / "b.csv", "old,new\n0219,3024\n")
     code, err = _cli(
         capsys,
@@ -912,7 +912,7 @@ def test_cli_recompute_with_decimal_commas(tmp_path, capsys):
         "--output",
         tmp_path,
     )
-    assert code == 2 and "'1,5'" in err and "decimal point" in err
+    assert code == 1 and "'1,5'" in err and "decimal point" in err
 
 
 def test_cli_basiskriterium_with_a_grenseverdi_that_is_no_number(tmp_path, capsys):
@@ -928,7 +928,7 @@ def test_cli_basiskriterium_with_negative_population(tmp_path, capsys):
         tmp_path / "v.csv", "kommune,population,strukturkriteriet_km\n0219,100,1.0\n0220,-5,2.0\n"
     )
     code, err = _cli(capsys, "basiskriterium", "--values", values, "--output", tmp_path)
-    assert code == 2 and "'population'" in err and "row(s) 1" in err
+    assert code == 1 and "'population'" in err and "row(s) 1" in err
 
 
 def test_cli_compute_with_a_corrupt_roads_file(tmp_path, capsys):
@@ -946,7 +946,7 @@ def test_cli_compute_with_a_corrupt_roads_file(tmp_path, capsys):
         tmp_path,
         "--quiet",
     )
-    assert code == 2 and "veger.gpkg" in err and "--roads" in err
+    assert code == 1 and "veger.gpkg" in err and "--roads" in err
 
 
 def test_cli_compute_with_n_zero(tmp_path, capsys):
@@ -966,7 +966,7 @@ def test_cli_compute_with_n_zero(tmp_path, capsys):
         tmp_path,
         "--quiet",
     )
-    assert code == 2 and "n must be a positive number" in err
+    assert code == 2 and "--n: must be a positive number" in err
 
 
 def test_cli_compute_without_population(tmp_path, capsys):
@@ -982,7 +982,7 @@ def test_cli_areas_with_a_mapping_without_area_column(tmp_path, capsys):
     code, err = _cli(
         capsys, "areas", "--units", tmp_path / "gk.gpkg", "--mapping", mapping, "--output", tmp_path
     )
-    assert code == 2 and "'analysis_area'" in err and "'omrade'" in err and "exactly two columns" in err
+    assert code == 1 and "'analysis_area'" in err and "'omrade'" in err and "exactly two columns" in err
 
 
 def test_cli_areas_with_unmapped_units_writes_the_report(tmp_path, capsys):
@@ -999,7 +999,7 @@ def test_cli_areas_with_unmapped_units_writes_the_report(tmp_path, capsys):
         *units()["grunnkrets"][2:],
         "03019999",
     }  # 7 units outside areas + xxxx9999
-    areas = pd.read_parquet(tmp_path / "areas.parquet")
+    areas = pd.read_csv(tmp_path / "areas.csv")
     assert areas["n_units"].tolist() == [2]
 
 
@@ -1030,7 +1030,7 @@ def test_cli_link_with_an_addresses_file_that_does_not_exist(tmp_path, capsys):
         "--output",
         tmp_path,
     )
-    assert code == 2 and "adresser.gpkg does not exist" in err
+    assert code == 1 and "adresser.gpkg does not exist" in err
 
 
 # --- real files, damaged in a tmp copy ------------------------------------------------------------------
@@ -1150,7 +1150,7 @@ def test_real_2015_table_with_a_value_missing_and_a_code_unpadded(shared_data, t
     table.to_csv(path, index=False)
     code = main(["basiskriterium", "--values", str(path), "--grenseverdi", "auto", "--output", str(tmp_path)])
     err = capsys.readouterr().err
-    assert code == 2 and "'strukturkriteriet_km'" in err and "row(s) 3" in err
+    assert code == 1 and "'strukturkriteriet_km'" in err and "row(s) 3" in err
     table = pd.read_csv(shared_data / "strukturkriteriet_2015.csv")  # codes read as numbers: 101, not 0101
     table.to_csv(path, index=False)
     assert main(["basiskriterium", "--values", str(path), "--output", str(tmp_path)]) == 0

@@ -110,3 +110,31 @@ def test_published_column_names_are_understood_and_codes_padded():
 def test_a_kommune_given_twice_is_refused():
     with pytest.raises(InputError, match="'1000' more than once"):
         gradert_basiskriterium(_table([1, 2], [1.0, 2.0]).assign(kommune="1000"))
+
+
+def test_a_kommune_listed_twice_never_takes_two_shares_of_the_refund():
+    table = _table([1000, 3000], [12.7, 30.0])
+    twice = pd.concat([table, table.iloc[[0]]], ignore_index=True)
+    with pytest.raises(
+        InputError, match=r"'1000' more than once.*two shares of the refund|'1000' more than once"
+    ):
+        gradert_basiskriterium(twice, base_amount=100.0)
+
+
+@pytest.mark.parametrize("base_amount", [-1.0, np.nan, np.inf, "13000000", True])
+def test_a_base_amount_that_is_negative_missing_infinite_or_text_is_refused(base_amount):
+    with pytest.raises(InputError, match="base_amount must be"):
+        gradert_basiskriterium(_table([1000, 3000], [12.7, 30.0]), base_amount=base_amount)
+
+
+def test_what_the_derived_grenseverdi_averaged_is_reported():
+    from geokobling.basiskriterium import grenseverdi_basis
+
+    table = _table([1000, 3000, 80000], [40.0, 20.0, 2.0])
+    basis = grenseverdi_basis(table)
+    assert basis == {"km": 25.0, "kommuner": 2, "population": 4000, "size_limit": 5000}
+    graded = gradert_basiskriterium(table, grenseverdi="auto")
+    assert graded.attrs["grenseverdi"] == {"method": "auto", **basis}
+    assert gradert_basiskriterium(table).attrs["grenseverdi"] == {"method": "given", "km": 25.4}
+    with pytest.raises(InputError, match="size_limit must be a positive number"):
+        grenseverdi_basis(table, size_limit=-1)

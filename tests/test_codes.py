@@ -1,15 +1,23 @@
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from conftest import assert_per_row, with_index
 from geokobling.codes import (
+    CROSSWALK_YEARS,
     apply_crosswalk,
     delomrade_of,
     is_unknown_grunnkrets,
+    kommune_codes,
+    kommune_crosswalk,
     kommune_of,
+    kommune_year_counts,
+    kommune_years,
     normalize_codes,
+    reform_year_hint,
 )
-from geokobling.errors import CodeError, ColumnError, MappingError
+from geokobling.errors import CodeError, ColumnError, InputError, MappingError
 
 
 @pytest.mark.parametrize(
@@ -136,3 +144,85 @@ def test_crosswalk_brings_2018_grunnkretser_into_the_2024_kommuner(shared_data):
     assert (inside["kommune"] == inside["kommunenummer"]).mean() >= 0.99
     assert len(inside) >= 0.95 * len(units)
     assert set(in_2024["kommune"]) == {"3201", "3203"}
+
+
+# --- the kommune reforms 2015-2024, shipped ------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_shipped_crosswalk_is_the_one_in_grunnkretser():
+    shipped = ROOT / "src" / "geokobling" / "data" / "kommuner_2015_2024.csv"
+    assert (
+        shipped.read_bytes() == (ROOT / "grunnkretser" / "crosswalks" / "kommuner_2015_2024.csv").read_bytes()
+    )
+
+
+@pytest.mark.parametrize(
+    ("year", "count"),
+    [(2015, 428), (2016, 428), (2017, 426), (2018, 422), (2019, 422), (2020, 356), (2023, 356), (2024, 357)],
+)
+def test_kommune_codes_of_each_year(year, count):
+    codes = kommune_codes(year)
+    assert len(codes) == count and codes["kommune"].is_unique and codes["kommune"].is_monotonic_increasing
+    assert list(codes.columns) == ["kommune", "name"] and codes.index.equals(pd.RangeIndex(count))
+
+
+def test_composed_crosswalk_shares_add_up_and_agree_with_the_steps():
+    steps = pd.read_csv(
+        ROOT / "grunnkretser" / "crosswalks" / "kommuner_2015_2024.csv", dtype={"old": str, "new": str}
+    )
+    full = kommune_crosswalk(2015, 2024)
+    assert full.groupby("old")["population_share"].sum().to_numpy() == pytest.approx(1.0, abs=1e-12)
+    assert set(full["old"]) == set(kommune_codes(2015)["kommune"])
+    assert set(full["new"]) == set(kommune_codes(2024)["kommune"])
+    # one step alone is the step itself
+    one = kommune_crosswalk(2019, 2020)
+    step = steps[steps["year"] == 2020]
+    pairs = sorted(zip(step["old"], step["new"], step["population_share"], strict=True))
+    assert sorted(zip(one["old"], one["new"], one["population_share"], strict=True)) == pairs
+    # Snillfjord 2015 (1613) became 5012 in 2018 and was split in three in 2020
+    snillfjord = full[full["old"] == "1613"]
+    assert snillfjord["new"].tolist() == ["5055", "5056", "5059"]
+    assert snillfjord["change"].unique().tolist() == ["split"] and snillfjord["approximate"].all()
+    # a border adjustment after a merger: Forsand into Sandnes, north of Lysefjorden to Strand
+    forsand = full[full["old"] == "1129"].set_index("new")
+    assert forsand.loc["1108", "change"] == "merger" and forsand.loc["1130", "change"] == "border"
+
+
+def test_crosswalk_years_are_checked():
+    with pytest.raises(InputError, match="carries codes forward only"):
+        kommune_crosswalk(2024, 2015)
+    with pytest.raises(
+        InputError, match=r"from_year=2014 is outside the years the kommune crosswalk knows \(2015-2024"
+    ):
+        kommune_crosswalk(2014, 2024)
+    with pytest.raises(InputError, match="must be a year"):
+        kommune_codes("2024")
+    assert tuple(range(2015, 2025)) == CROSSWALK_YEARS
+
+
+def test_kommune_years_and_counts_name_the_reform_year_of_codes():
+    assert kommune_years(["03010101", "02190203"]) == [
+        2015,
+        2016,
+        2017,
+        2018,
+        2019,
+    ]  # grunnkrets codes count too
+    assert kommune_years([301, "219"]) == [2015, 2016, 2017, 2018, 2019]  # codes that lost their zero
+    assert kommune_years(["5001"]) == [2018, 2019, 2020, 2021, 2022, 2023, 2024]  # Trondheim since 2018
+    counts = kommune_year_counts(["3024", "3025", "9999"]).set_index("year")
+    assert counts.loc[2020].tolist() == [3, 2, 1] and counts.loc[2024].tolist() == [3, 0, 3]
+
+
+def test_reform_year_hint_names_43_codes_of_2024_against_polygons_of_2018():
+    codes_2024 = set(kommune_codes(2024)["kommune"])
+    codes_2018 = set(kommune_codes(2018)["kommune"])
+    new_in_2024 = sorted(codes_2024 - codes_2018 - set(kommune_codes(2020)["kommune"]))[:43]
+    hint = reform_year_hint(
+        new_in_2024, sorted(codes_2018), name="these 43 codes", reference_name="the polygons"
+    )
+    assert (
+        hint == "these 43 codes look like kommune codes of 2024; the codes of the polygons are of 2018-2019"
+    )

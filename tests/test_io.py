@@ -662,3 +662,152 @@ def test_population_grid_columns_follow_the_alias_table(tmp_path):
     )
     cells = read_population_grid(write_table(grid, tmp_path / "grid.gpkg"))
     assert cells["population"].tolist() == [12]
+
+
+# --- the formats planners receive from SSB ----------------------------------------------------------------
+
+CELL = 22620006649000  # the SSB id of the 1 km cell whose lower-left corner is (262000, 6649000)
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        (f"ru250m;pop_tot\n{CELL};12\n{CELL + 250};3\n", 250.0),
+        (f"ssbid_1000m;pop_tot;pop_mal;pop_fem;pop_ave\n{CELL};12;6;6;38,5\n", 1000.0),
+        (f"ssbid100m,pop_tot\n{CELL},12\n{CELL + 100},4\n", 100.0),
+        (f"ssbid1000M popTot\n{CELL} 12\n", 1000.0),
+        (f"rute\tpopulation\n{CELL}\t12\n{CELL + 1000 * 10**7}\t7\n", 1000.0),  # size from the ids' grid
+    ],
+    ids=["250m-semicolon", "1km-decimal-comma", "100m-comma", "1km-whitespace", "unnamed-size-tab"],
+)
+def test_ssb_grid_csv_read_from_the_cell_id_alone(tmp_path, text, size):
+    path = tmp_path / "grid.csv"
+    path.write_text(text)
+    cells = read_population_grid(path)
+    assert cells.crs.to_epsg() == 25833 and cells.attrs["cell_size"] == size
+    assert cells["cell"].iloc[0] == str(CELL) and cells["population"].iloc[0] == 12
+    assert cells.geometry.iloc[0].bounds == (262000.0, 6649000.0, 262000.0 + size, 6649000.0 + size)
+    if "pop_ave" in cells.columns:
+        assert cells["pop_ave"].tolist() == [38.5] and cells["pop_ave"].dtype == float
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("name", "size", "rows"),
+    [("befolkning_1km_norge_2015.csv", 1000, 55213), ("befolkning_250m_norge_2015.csv", 250, 220171)],
+)
+def test_real_national_grid_csvs(shared_data, name, size, rows):
+    cells = read_population_grid(shared_data / name)
+    assert len(cells) == rows and cells.attrs["cell_size"] == size
+    assert cells["population"].sum() == 5_146_614
+    assert cells.geometry.area.to_numpy() == pytest.approx(size * size)
+    # the grid CSV and the GML of Oslo 2019 describe the same cells by the same ids
+    oslo = read_population_grid(shared_data / "befolkning_oslo_1km_2019.gml")
+    if size == 1000:
+        shared = cells.merge(oslo[["cell", "geometry"]], on="cell", suffixes=("", "_gml"))
+        assert len(shared) > 200
+        assert shared.geometry.geom_equals(gpd.GeoSeries(shared["geometry_gml"], crs=UTM)).all()
+
+
+JSON_STAT = {
+    "version": "2.0",
+    "class": "dataset",
+    "label": "04317: Personer, etter grunnkrets, statistikkvariabel og år",
+    "id": ["Grunnkretser", "ContentsCode", "Tid"],
+    "size": [2, 1, 2],
+    "role": {"time": ["Tid"], "metric": ["ContentsCode"]},
+    "dimension": {
+        "Grunnkretser": {
+            "label": "grunnkrets",
+            "category": {
+                "index": {"03010101": 0, "03010102": 1},
+                "label": {"03010101": "Sentrum 1", "03010102": "Sentrum 2"},
+            },
+        },
+        "ContentsCode": {
+            "label": "statistikkvariabel",
+            "category": {"index": {"Personer": 0}, "label": {"Personer": "Personer"}},
+        },
+        "Tid": {
+            "label": "år",
+            "category": {"index": {"2023": 0, "2024": 1}, "label": {"2023": "2023", "2024": "2024"}},
+        },
+    },
+    "value": [1000, 1100, 250, None],
+    "status": {"3": ".."},
+}
+
+
+def test_json_stat_from_statistikkbanken(tmp_path):
+    path = tmp_path / "04317.json"
+    path.write_text(json.dumps(JSON_STAT), encoding="utf-8")
+    table = read_table(path)
+    assert list(table.columns) == ["Grunnkretser", "Grunnkretser_label", "Tid", "Personer"]
+    assert table["Personer"].tolist()[:3] == [1000, 1100, 250] and pd.isna(table["Personer"].iloc[3])
+    values = read_values(path, year=2024)
+    assert values[["grunnkrets", "name", "population"]].astype(object).where(
+        values.notna(), None
+    ).values.tolist() == [
+        ["03010101", "Sentrum 1", 1100],
+        ["03010102", "Sentrum 2", None],
+    ]
+
+
+def test_pxweb_csv_with_title_code_and_name_in_one_column_and_a_year_per_column(tmp_path):
+    path = tmp_path / "04317.csv"
+    path.write_text(
+        '"04317: Personer, etter grunnkrets, statistikkvariabel og år"\n\n'
+        '"grunnkrets";"Personer 2023";"Personer 2024"\n'
+        '"03010101 Sentrum 1";1000;1100\n"03010102 Sentrum 2";250;..\n',
+        encoding="utf-8",
+    )
+    with pytest.warns(GeokoblingWarning, match="marked"):
+        values = read_values(path, year=2024)
+    assert (
+        values["grunnkrets"].tolist() == ["03010101", "03010102"]
+        and values["name"].tolist()[0] == "Sentrum 1"
+    )
+    assert values["population"].iloc[0] == 1100 and pd.isna(values["population"].iloc[1])
+    kommuner = tmp_path / "kommuner.csv"
+    kommuner.write_text('"region";"år";"Personer"\n"0301 Oslo";"2024";717710\n"K-3201 Bærum";"2024";130772\n')
+    values = read_values(kommuner)
+    assert values[["kommune", "name", "population"]].values.tolist() == [
+        ["0301", "Oslo", 717710],
+        ["3201", "Bærum", 130772],
+    ]
+
+
+def test_a_long_table_is_never_summed(tmp_path):
+    path = tmp_path / "folkemengde.csv"
+    path.write_text("grunnkrets;år;folkemengde\n03010101;2023;1000\n03010101;2024;1100\n03010102;2024;40\n")
+    with pytest.raises(
+        InputError,
+        match=(
+            r"1 grunnkrets code\(s\) more than once \('03010101'; 2 rows\): a long table, the rows differ "
+            r"in 'år' \('2023', '2024'\)\. .*year="
+        ),
+    ):
+        read_values(path)
+    assert read_values(path, year=2024)["population"].tolist() == [1100, 40]
+    with pytest.raises(ColumnError, match=r"no rows of year 2022; its years are '2023', '2024'"):
+        read_values(path, year=2022)
+
+
+def test_decimal_commas_in_semicolon_tables_and_not_in_comma_tables(tmp_path):
+    path = tmp_path / "verdier.csv"
+    path.write_text("kommune;population;strukturkriteriet_km\n0219;100;1,5\n0220;50;2\n")
+    assert read_values(path)["strukturkriteriet_km"].tolist() == [1.5, 2.0]
+    path.write_text('kommune,population,strukturkriteriet_km\n0219,100,"1,5"\n')
+    assert read_values(path)["strukturkriteriet_km"].tolist() == ["1,5"]  # text; reaggregate refuses it
+    path.write_text("kommune;population;strukturkriteriet_km\n0219;100;1,5\n")
+    assert read_table(path, decimal=".")["strukturkriteriet_km"].tolist() == ["1,5"]
+
+
+def test_reading_gml_writes_no_gfs_file_next_to_the_data(tmp_path):
+    units = _layer({"grunnkretsnummer": ["03010101"]}, [box(0, 0, 100, 100)])
+    path = tmp_path / "grunnkretser.gml"
+    pyogrio.write_dataframe(units, path, driver="GML")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert read_grunnkretser(path)["grunnkrets"].tolist() == ["03010101"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert not path.with_suffix(".gfs").exists()

@@ -263,3 +263,86 @@ def test_merger_of_baerum_and_asker_in_published_2015_table(shared_data):
     assert out.loc["3024", VALUE] == pytest.approx((120_685 * 1.4 + 59_571 * 2.1) / 180_256, abs=1e-12)
     assert out.loc["3024", "n_units"] == 2
     assert out.loc["0301", VALUE] == pytest.approx(1.0)
+
+
+# --- values refused, values carried along the reforms -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("bad", "what"), [(np.inf, "infinite"), (-np.inf, "infinite"), (-0.5, "negative")])
+def test_infinite_and_negative_values_are_refused_naming_the_rows(bad, what):
+    values = pd.DataFrame({"kommune": ["0219", "0220"], "population": [10, 20], VALUE: [1.0, bad]})
+    with pytest.raises(InputError, match=rf"holds 1 {what} value\(s\): .* at row\(s\) 1"):
+        reaggregate(values, {"0219": "3024", "0220": "3025"})
+
+
+def test_negative_values_are_accepted_when_asked_for_a_signed_index():
+    values = pd.DataFrame({"kommune": ["0219", "0220"], "population": [10, 30], "index": [-1.0, 1.0]})
+    merged = reaggregate(values, {"0219": "3024", "0220": "3024"}, value="index", allow_negative=True)
+    assert merged["index"].tolist() == [0.5]
+
+
+def test_carry_values_from_kommune_values_by_hand():
+    from geokobling import carry_values
+
+    values = pd.DataFrame(
+        {
+            "kommunenr": ["0220", "0627", "0628", "1504", "1534"],
+            "innbyggere": [60000, 30000, 10000, 40000, 9000],
+            VALUE: [1.5, 2.5, 4.0, 3.0, 10.0],
+        }
+    )
+    with pytest.warns(
+        GeokoblingWarning, match=r"2 kommune\(s\) of 2024 are approximate .*'1508 Ålesund', '1580 Haram'"
+    ):
+        carried = carry_values(values, 2015, 2024)
+    assert_keyed(carried, "kommune")
+    asker = (60000 * 1.5 + 30000 * 2.5 + 10000 * 4.0) / 100000
+    # 1504 and 1534 became 1507 Ålesund in 2020, split in 2024 into 1508 (0.8526) and 1580 Haram (0.1474)
+    alesund = (40000 * 3.0 + 9000 * 10.0) / 49000
+    assert carried["kommune"].tolist() == ["1508", "1580", "3203"]
+    assert carried[VALUE].tolist() == pytest.approx([alesund, alesund, asker])
+    assert carried["population"].tolist() == pytest.approx([49000 * 0.8526, 49000 * 0.1474, 100000])
+    assert carried["approximate"].tolist() == [True, True, False]
+    assert carried["name"].tolist() == ["Ålesund", "Haram", "Asker"]
+    assert carried.attrs == {"from_year": 2015, "to_year": 2024}
+
+
+def test_carry_values_finds_the_year_of_the_codes_and_refuses_mixed_years():
+    from geokobling import carry_values
+
+    values = pd.DataFrame({"kommune": ["3024", "3025"], "population": [1, 1], VALUE: [1.0, 2.0]})
+    carried = carry_values(values)  # codes of 2020-2023, to 2024
+    assert carried["kommune"].tolist() == ["3201", "3203"] and carried.attrs["from_year"] == 2020
+    mixed = pd.DataFrame({"kommune": ["0219", "3025"], "population": [1, 1], VALUE: [1.0, 2.0]})
+    with pytest.raises(MappingError, match="not all valid in any one year from 2015 to 2024"):
+        carry_values(mixed)
+    with pytest.raises(
+        MappingError, match=r"1 kommune code\(s\) of values are not kommune codes of 2015: '3025'"
+    ):
+        carry_values(mixed, 2015)
+    # Rauma (1539) gave Vågstranda to Vestnes on 1.1.2021: from 2020 or from 2021 differ
+    rauma = pd.DataFrame({"kommune": ["1539"], "population": [7000], VALUE: [9.0]})
+    with pytest.raises(InputError, match="give from_year="):
+        carry_values(rauma)
+    assert carry_values(rauma, 2021)["kommune"].tolist() == ["1539"]
+    with pytest.warns(GeokoblingWarning, match="approximate"):
+        assert carry_values(rauma, 2020)["kommune"].tolist() == ["1535", "1539"]
+
+
+def test_carry_values_from_grunnkrets_values_is_exact_with_a_mapping_and_refuses_a_wrong_one():
+    from geokobling import carry_values
+
+    values = pd.DataFrame(
+        {"grunnkrets": ["15070101", "15070102"], "population": [100, 300], VALUE: [2.0, 6.0]}
+    )
+    exact = carry_values(values, 2020, 2024, mapping={"15070101": "1508", "15070102": "1580"})
+    assert exact[["kommune", VALUE, "population", "approximate"]].values.tolist() == [
+        ["1508", 2.0, 100.0, False],
+        ["1580", 6.0, 300.0, False],
+    ]
+    with pytest.raises(MappingError, match=r"'15070102 → 0301'"):
+        carry_values(values, 2020, 2024, mapping={"15070101": "1508", "15070102": "0301"})
+    with pytest.raises(InputError, match="needs grunnkrets values"):
+        carry_values(
+            values.rename(columns={"grunnkrets": "kommune"}).assign(kommune=["1507", "1506"]), mapping={}
+        )

@@ -46,6 +46,10 @@ _EXPORTS: dict[str, str] = {
     "delomrade_of": "codes",
     "is_unknown_grunnkrets": "codes",
     "apply_crosswalk": "codes",
+    "kommune_codes": "codes",
+    "kommune_years": "codes",
+    "kommune_crosswalk": "codes",
+    "reform_year_hint": "codes",
     # io
     "read_units": "io",
     "read_grunnkretser": "io",
@@ -85,8 +89,10 @@ _EXPORTS: dict[str, str] = {
     "kommune_values": "kriterier",
     # reaggregation
     "reaggregate": "reaggregation",
+    "carry_values": "reaggregation",
     # basiskriterium
     "grenseverdi": "basiskriterium",
+    "grenseverdi_basis": "basiskriterium",
     "gradert_basiskriterium": "basiskriterium",
     # zones
     "build_zones": "zones",
@@ -167,9 +173,19 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
         zones,
     )
     from .areas import build_areas, label_units, population_band, rate, unmapped_report
-    from .basiskriterium import gradert_basiskriterium, grenseverdi
+    from .basiskriterium import gradert_basiskriterium, grenseverdi, grenseverdi_basis
     from .centres import polygon_centres, population_centres
-    from .codes import apply_crosswalk, delomrade_of, is_unknown_grunnkrets, kommune_of, normalize_codes
+    from .codes import (
+        apply_crosswalk,
+        delomrade_of,
+        is_unknown_grunnkrets,
+        kommune_codes,
+        kommune_crosswalk,
+        kommune_of,
+        kommune_years,
+        normalize_codes,
+        reform_year_hint,
+    )
     from .errors import (
         CodeError,
         ColumnError,
@@ -211,6 +227,6 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
     from .neighbourhoods import dissimilarity_index, population_neighbourhoods
     from .network import RoadNetwork
     from .plotting import explore, plot, plot_pair
-    from .reaggregation import reaggregate
+    from .reaggregation import carry_values, reaggregate
     from .registers import read_register
     from .zones import build_zones

@@ -23,7 +23,7 @@ from .checks import find_column, non_negative_numbers, require_columns
 from .codes import CODE_LENGTHS, normalize_codes
 from .errors import InputError, format_values
 
-__all__ = ["grenseverdi", "gradert_basiskriterium"]
+__all__ = ["grenseverdi", "grenseverdi_basis", "gradert_basiskriterium"]
 
 VALUE = "strukturkriteriet_km"
 POPULATION = "population"
@@ -71,14 +71,63 @@ def grenseverdi(
     >>> grenseverdi(table)
     25.0
     """
+    return float(grenseverdi_basis(values, size_limit=size_limit, value=value, population=population)["km"])
+
+
+def grenseverdi_basis(
+    values: pd.DataFrame,
+    *,
+    size_limit: float = 5000,
+    value: str = VALUE,
+    population: str = POPULATION,
+) -> dict[str, float | int]:
+    """What the derived grenseverdi averages: the kommuner below ``size_limit``, their people, the result.
+
+    Returns
+    -------
+    dict with ``km`` (the grenseverdi, as :func:`grenseverdi` gives it), ``kommuner`` (how many kommuner
+    are below the limit), ``population`` (their people) and ``size_limit``: plain numbers, for a report.
+
+    Raises
+    ------
+    InputError
+        As :func:`grenseverdi`.
+
+    See Also
+    --------
+    grenseverdi : the number alone.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"population": [1000, 3000, 80000], "strukturkriteriet_km": [40.0, 20.0, 2.0]})
+    >>> grenseverdi_basis(table)
+    {'km': 25.0, 'kommuner': 2, 'population': 4000, 'size_limit': 5000}
+    """
+    limit = _positive_number(size_limit, "size_limit")
     people, numbers = _checked(values, value=value, population=population)
-    small = people < size_limit
+    small = people < limit
     if not small.any() or people[small].sum() == 0:
         raise InputError(
-            f"no kommune with people has fewer than {size_limit} inhabitants in column {population!r}; "
+            f"no kommune with people has fewer than {size_limit:g} inhabitants in column {population!r}; "
             "raise size_limit or give the grenseverdi directly"
         )
-    return float(np.sum(people[small] * numbers[small]) / np.sum(people[small]))
+    km = float(np.sum(people[small] * numbers[small]) / np.sum(people[small]))
+    whole = float(people[small].sum())
+    total: float | int = int(whole) if whole.is_integer() else whole
+    shown_limit: float | int = int(limit) if float(limit).is_integer() else limit
+    return {"km": km, "kommuner": int(small.sum()), "population": total, "size_limit": shown_limit}
+
+
+def _positive_number(number: object, name: str, *, zero: bool = False) -> float:
+    """``number`` as a float, refusing text, NaN, infinity and numbers below (or at) zero, naming it."""
+    if isinstance(number, bool) or not isinstance(number, (int, float, np.integer, np.floating)):
+        raise InputError(f"{name} must be a number, not {number!r}")
+    value = float(number)
+    if not np.isfinite(value) or value < 0 or (value == 0 and not zero):
+        kind = "a number of zero or more" if zero else "a positive number"
+        raise InputError(f"{name} must be {kind}, not {number!r}")
+    return value
 
 
 def gradert_basiskriterium(
@@ -115,15 +164,20 @@ def gradert_basiskriterium(
     ``values``, ``grenseverdi`` (the value used) and ``basiskriterium = min(1, value / grenseverdi)``
     in full precision; with ``base_amount`` also ``loss = (1 − basiskriterium) × base_amount``,
     ``refund = Σ loss / Σ population × population`` and ``net = refund − loss`` (Σ net = 0).
+    ``attrs["grenseverdi"]`` says how the grenseverdi came about: ``{"method": "given", "km": …}``, or
+    for ``"auto"`` also the ``kommuner`` averaged, their ``population`` and the ``size_limit``
+    (:func:`grenseverdi_basis`).
 
     Raises
     ------
     InputError
-        Missing or negative populations or values, or a kommune code that occurs twice.
+        Missing or negative populations or values, a kommune code that occurs twice (a kommune listed
+        twice would take two shares of the refund), or a negative, missing or infinite ``base_amount``.
 
     See Also
     --------
     grenseverdi : the grenseverdi derived from the data.
+    grenseverdi_basis : what the derived grenseverdi averages.
     geokobling.reaggregate : kommune values for new borders, to grade again.
 
     Examples
@@ -138,7 +192,10 @@ def gradert_basiskriterium(
     column = find_column(values, key, source="values")
     codes = _codes(values[column], key, column)
     people, numbers = _checked(values, value=value, population=population)
-    limit = _limit(values, grenseverdi, size_limit=size_limit, value=value, population=population)
+    if base_amount is not None:
+        base_amount = _positive_number(base_amount, "base_amount", zero=True)
+    basis = _basis(values, grenseverdi, size_limit=size_limit, value=value, population=population)
+    limit = float(basis["km"])
     order = np.argsort(codes.to_numpy(dtype=str), kind="stable")
     result = values.iloc[order].reset_index(drop=True)
     result[column] = codes.to_numpy()[order]
@@ -150,19 +207,20 @@ def gradert_basiskriterium(
         result["loss"] = loss
         result["refund"] = loss.sum() / people.sum() * people
         result["net"] = result["refund"] - result["loss"]
+    result.attrs["grenseverdi"] = basis
     return result
 
 
-def _limit(
+def _basis(
     values: pd.DataFrame, given: float | str, *, size_limit: float, value: str, population: str
-) -> float:
+) -> dict[str, float | int | str]:
+    """The grenseverdi to use and how it came about (``method`` ``"given"`` or ``"auto"``)."""
     if isinstance(given, str):
         if given != "auto":
             raise InputError(f"grenseverdi must be a number of km or 'auto', not {given!r}")
-        return grenseverdi(values, size_limit=size_limit, value=value, population=population)
-    if not np.isfinite(given) or given <= 0:
-        raise InputError(f"grenseverdi must be a positive number of km, not {given!r}")
-    return float(given)
+        basis = grenseverdi_basis(values, size_limit=size_limit, value=value, population=population)
+        return {"method": "auto", **basis}
+    return {"method": "given", "km": _positive_number(given, "grenseverdi")}
 
 
 def _codes(values: pd.Series, key: str, column: str) -> pd.Series:

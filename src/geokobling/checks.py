@@ -34,6 +34,7 @@ __all__ = [
     "ROW_KEYS",
     "require_columns",
     "find_column",
+    "aliases_in",
     "column_key",
     "mapping_pairs",
     "per_row_result",
@@ -46,12 +47,12 @@ WORKING_CRS = "EPSG:25833"
 """The CRS geokobling works in: ETRS89 / UTM zone 33N, metres."""
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "grunnkrets": ("grunnkrets", "grunnkretsnummer", "grunnkretsnr", "grunnkretskode"),
+    "grunnkrets": ("grunnkrets", "grunnkretsnummer", "grunnkretsnr", "grunnkretskode", "grunnkretser"),
     "delbydel": ("delbydel", "delbydelnummer", "delbydelnr", "delbydelkode"),
     "delomrade": ("delomrade", "delomradenummer", "delomradenr", "delomradekode"),
     "bydel": ("bydel", "bydelnummer", "bydelnr", "bydelkode", "bydelskode"),
     "kommune": ("kommune", "kommunenummer", "kommunenr", "kommunekode", "komnr", "knr"),
-    "population": ("population", "poptot", "pop", "befolkning*", "folkemengde*", "innbyggere*"),
+    "population": ("population", "poptot", "pop", "befolkning*", "folkemengde*", "innbyggere*", "personer*"),
 }
 """The column names recognised for each standard column, by every reader and every function taking a table.
 
@@ -118,6 +119,22 @@ def alias_of(columns: Iterable[object], name: str, *, skip: Iterable[object] = (
         return name
     aliases = COLUMN_ALIASES.get(name, (column_key(name),))
     return next((c for c in columns if c not in skip and _is_alias(c, aliases)), None)
+
+
+def aliases_in(columns: Iterable[object], name: str) -> list[object]:
+    """Every one of ``columns`` whose name is ``name`` or one of its aliases, in column order.
+
+    See Also
+    --------
+    find_column : the first of them, or an error.
+
+    Examples
+    --------
+    >>> aliases_in(["grunnkrets", "Personer 2023", "Personer 2024"], "population")
+    ['Personer 2023', 'Personer 2024']
+    """
+    aliases = COLUMN_ALIASES.get(name, (column_key(name),))
+    return [c for c in columns if c == name or _is_alias(c, aliases)]
 
 
 def find_column(frame: pd.DataFrame, name: str, *, source: str = "the input") -> str:

@@ -1,179 +1,899 @@
-"""The ``geokobling`` command: thin wrappers over the public API.
+"""The ``geokobling`` command: thin wrappers over the public API, each leaving a run report.
 
-Every subcommand reads files, calls one or two public functions, writes its tables to an output
-folder and prints where they are. ``geokobling SUBCOMMAND --help`` shows an example for each.
+Every subcommand checks its input paths, reads the files, calls one or two public functions and
+writes into its output folder (``--output``, always a folder): its tables (``--format csv``,
+``parquet`` or ``gpkg``), a layer with geometry, a map, ``summary.txt`` and ``run.json`` (the
+inputs with their sha256, every parameter, the time of each step, the coverage of the values, the
+warnings). ``geokobling rerun run.json`` runs it again. ``geokobling SUBCOMMAND --help`` shows an
+example for each.
+
+Exit codes: 0 done; 1 an input cannot be used (a missing or unreadable file, wrong data: the message
+names the flag, the file and what to do); 2 the command line is wrong (an unknown or missing flag, a
+value of the wrong kind, flags that do not go together); 3 an unexpected error inside geokobling (a
+bug: rerun with ``-v`` for the traceback and report it).
 
 Examples
 --------
 >>> build_parser().parse_args(["basiskriterium", "--values", "k.csv"]).grenseverdi
 '25.4'
+>>> main(["basiskriterium", "--values", "no-such-file.csv"])
+1
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import os
+import re
 import sys
+import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from . import __version__
+from ._report import RUN_FILE, RunReport, coverage, coverage_line, describe_file, screen_table, tidy_for_file
 from .errors import GeokoblingError, GeokoblingWarning
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "EXIT_OK", "EXIT_DATA", "EXIT_USAGE", "EXIT_BUG"]
+
+EXIT_OK = 0
+"""The command did what it was asked."""
+EXIT_DATA = 1
+"""An input cannot be used: a missing, empty or unreadable file, or data geokobling refuses."""
+EXIT_USAGE = 2
+"""The command line is wrong: an unknown or missing flag, a value of the wrong kind, flags that clash."""
+EXIT_BUG = 3
+"""An unexpected error inside geokobling; ``-v`` shows the traceback."""
 
 DEFAULT_OUTPUT = "geokobling-output"
+TABLE_FORMATS = ("csv", "parquet", "gpkg")
+_FILE_SUFFIXES = (
+    ".gpkg",
+    ".csv",
+    ".parquet",
+    ".geoparquet",
+    ".geojson",
+    ".json",
+    ".png",
+    ".txt",
+    ".xlsx",
+    ".shp",
+)
+_EXIT_CODES = (
+    "exit codes: 0 done; 1 an input cannot be used (missing or unreadable file, wrong data);\n"
+    "  2 wrong command line (unknown or missing flag, bad value, flags that clash); 3 a bug in geokobling"
+)
+
+logger = logging.getLogger("geokobling")
 
 
-def _say(text: str) -> None:
-    print(text, flush=True)
+class UsageError(Exception):
+    """A command line that cannot work as given; the message names the flag (exit code 2)."""
 
 
-def _write(frame, folder: Path, name: str, *, parquet: bool = True) -> list[Path]:  # noqa: ANN001
-    from .io import write_table
-
-    paths = [write_table(frame, folder / f"{name}.csv")]
-    if parquet:
-        paths.append(write_table(frame, folder / f"{name}.parquet"))
-    return paths
+# --- argument types: a wrong value is a usage error that names the flag ----------------------------------
 
 
-# --- demo --------------------------------------------------------------------------------------
+def _number(text: str, *, minimum: float, inclusive: bool, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {what}, not {text!r}") from None
+    if not (value >= minimum if inclusive else value > minimum) or value != value or value in (float("inf"),):
+        raise argparse.ArgumentTypeError(f"must be {what}, not {text!r}")
+    return value
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
+def _positive(text: str) -> float:
+    return _number(text, minimum=0.0, inclusive=False, what="a positive number")
+
+
+def _not_negative(text: str) -> float:
+    return _number(text, minimum=0.0, inclusive=True, what="a number of zero or more")
+
+
+def _year(text: str) -> int:
+    if not text.strip().isdigit() or not 1900 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"must be a year such as 2024, not {text!r}")
+    return int(text)
+
+
+# --- one run: output folder, paths, report, screen ------------------------------------------------------
+
+
+class _Run:
+    """The state of one command: its report, its output folder and format, and what it prints."""
+
+    def __init__(self, args: argparse.Namespace, argv: Sequence[str]) -> None:
+        self.args = args
+        self.quiet = bool(getattr(args, "quiet", False))
+        self.verbose = bool(getattr(args, "verbose", False))
+        self.folder = Path(getattr(args, "output", None) or DEFAULT_OUTPUT)
+        self.format = getattr(args, "format", "csv")
+        self.report = RunReport(_command_name(args), list(argv), self.folder)
+        self.report.parameters = _parameters(args)
+        self.input_flags: dict[str, str] = {}
+
+    @property
+    def progress(self) -> bool:
+        return not self.quiet
+
+    def say(self, text: str = "") -> None:
+        if not self.quiet:
+            _write_line(text, sys.stdout)
+
+    def step(self, name: str) -> Any:
+        return self.report.step(name)
+
+    def check_paths(self, flags: dict[str, str | None], *, folders: Sequence[str] = ()) -> None:
+        """Refuse, before any work, every input path that is missing, empty or of the wrong kind."""
+        problems = []
+        for flag, value in flags.items():
+            if value is None:
+                continue
+            path = Path(value)
+            if not path.exists():
+                problems.append(f"{flag}: {value} does not exist (looked in {path.resolve().parent})")
+            elif path.is_dir() and flag not in folders:
+                problems.append(f"{flag}: {value} is a folder, not a file")
+            elif path.is_dir() and not any(path.iterdir()):
+                problems.append(f"{flag}: the folder {value} is empty")
+            elif path.is_file() and path.stat().st_size == 0:
+                problems.append(f"{flag}: {value} is empty")
+            else:
+                self.input_flags[flag] = value
+        if problems:
+            raise GeokoblingError("; ".join(problems) + "; check the path(s)")
+
+    def add_input(self, flag: str, path: str, **known: Any) -> None:
+        self.report.add_input(flag, path, **known)
+
+    def write_table(self, frame: Any, name: str) -> Path:
+        """A table in the chosen format (``--format``), people as whole numbers."""
+        from .io import write_table
+
+        table = tidy_for_file(_plain(frame))
+        return self.report.output(write_table(table, self.folder / f"{name}.{self.format}"))
+
+    def write_layer(self, frame: Any, name: str) -> Path:
+        """A layer with geometry: GeoParquet with ``--format parquet``, else a GeoPackage."""
+        from .io import write_table
+
+        suffix = "parquet" if self.format == "parquet" else "gpkg"
+        return self.report.output(write_table(tidy_for_file(frame), self.folder / f"{name}.{suffix}"))
+
+    def write_map(self, draw: Callable[[Path], Any], name: str) -> Path | None:
+        import matplotlib.pyplot as plt
+
+        path = self.folder / f"{name}.png"
+        with self.step("map"):
+            ax = draw(path)
+        axes = ax if isinstance(ax, tuple) else (ax,)
+        plt.close(axes[0].get_figure(root=True))
+        return self.report.output(path)
+
+    def finish(self) -> None:
+        """Write run.json and summary.txt, and say where everything is."""
+        self.report.rerun_argv = _rerun_argv(self.report.argv, self.input_flags)
+        written = self.report.write()
+        self.say(f"wrote {len(set(self.report.outputs)) + len(written)} files to {self.folder.resolve()}")
+        self.say(f"  {', '.join(sorted({*self.report.outputs, *written}))}")
+
+
+_PYTHON_ARGUMENT = re.compile(r"\b([a-z][a-z_]*)=(True\b)?")
+
+
+def _flag_names(text: str, args: argparse.Namespace | None) -> str:
+    """Python arguments in a message as the command's flags: ``max_snap_distance=`` → ``--max-snap-distance``."""
+    if args is None:
+        return text
+    dests = set(vars(args)) - _NOT_PARAMETERS
+
+    def flag(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in dests:
+            return match.group(0)
+        following = text[match.end() : match.end() + 1]
+        return f"--{name.replace('_', '-')}" + (" " if following.isalnum() else "")
+
+    return _PYTHON_ARGUMENT.sub(flag, text)
+
+
+def _write_line(text: str, stream: Any) -> None:
+    from tqdm import tqdm
+
+    tqdm.write(text, file=stream)
+    stream.flush()
+
+
+def _plain(frame: Any) -> Any:
+    """A table without geometry, for the table files (the layer file has it)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    if isinstance(frame, gpd.GeoDataFrame):
+        return pd.DataFrame(frame.drop(columns=[c for c in frame.columns if c == frame.geometry.name]))
+    return frame
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    return " ".join(str(w) for w in (args.command, getattr(args, "action", None)) if w)
+
+
+_NOT_PARAMETERS = {"func", "command", "action", "verbose", "quiet"}
+
+
+def _parameters(args: argparse.Namespace) -> dict[str, Any]:
+    return {k: v for k, v in sorted(vars(args).items()) if k not in _NOT_PARAMETERS}
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    output = getattr(args, "output", None)
+    if output is None:
+        return
+    path = Path(output)
+    if path.exists() and not path.is_dir():
+        raise UsageError(
+            f"--output {output} is a file; --output names a folder, which geokobling writes into"
+        )
+    suffix = path.suffix.lower()
+    if suffix in _FILE_SUFFIXES:
+        table_format = suffix.lstrip(".") if suffix.lstrip(".") in TABLE_FORMATS else "gpkg"
+        raise UsageError(
+            f"--output {output} looks like a file name; --output is always a folder, which geokobling creates "
+            f"and writes its files into: give e.g. --output {path.with_suffix('')}, and the table format with "
+            f"--format {table_format}"
+        )
+
+
+@contextmanager
+def _reading(flag: str, renames: dict[str, str] | None = None) -> Iterator[None]:
+    """Name the flag in an error raised while its file is read (``--roads: ...``)."""
+    try:
+        yield
+    except GeokoblingError as error:
+        message = str(error)
+        for python, option in (renames or {}).items():
+            message = message.replace(python, option)
+        raise type(error)(f"{flag}: {message}") from error
+
+
+def _rerun_argv(argv: Sequence[str], inputs: dict[str, str]) -> list[str]:
+    """The command line again, input paths absolute, without --output and the screen flags."""
+    words: list[str] = []
+    skip = False
+    for position, word in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        flag, equals, value = word.partition("=")
+        if word in ("-v", "--verbose", "-q", "--quiet"):
+            continue
+        if flag == "--output":
+            skip = not equals
+            continue
+        if flag in inputs or flag == "--layer":
+            if not equals and position + 1 < len(argv):
+                words += [flag, _absolute(flag, argv[position + 1])]
+                skip = True
+                continue
+            if equals:
+                words.append(f"{flag}={_absolute(flag, value)}")
+                continue
+        words.append(word)
+    return words
+
+
+def _absolute(flag: str, value: str) -> str:
+    if flag == "--layer":
+        name, _, path = value.partition("=")
+        return f"{name}={Path(path).resolve()}" if path else value
+    return str(Path(value).resolve())
+
+
+# --- reading, with the flag in every message -----------------------------------------------------------
+
+
+def _read_vector_layer(path: str, flag: str) -> Any:
+    """A vector layer as it is (no unit checks); GML is read without writing a .gfs file."""
+    import pyogrio
+
+    from .errors import FileReadError
+
+    options = {"WRITE_GFS": "NO"} if Path(path).suffix.lower() == ".gml" else {}
+    try:
+        if Path(path).suffix.lower() in (".parquet", ".geoparquet"):
+            import geopandas as gpd
+
+            return gpd.read_parquet(path)
+        return pyogrio.read_dataframe(path, **options)
+    except Exception as error:  # pyogrio raises several kinds; all mean the same to the user
+        raise FileReadError(
+            f"{flag}: cannot read {path}: {error}. Check that it is a complete vector file."
+        ) from error
+
+
+def _read_network(run: _Run) -> Any:
+    from .network import RoadNetwork
+
+    args = run.args
+    with (
+        run.step("read --roads"),
+        _reading("--roads", {"layer=": "--roads-layer", "format=": "--roads-format"}),
+    ):
+        network = RoadNetwork.read(
+            args.roads,
+            layer=args.roads_layer,
+            format=args.roads_format,
+            snap_tolerance=args.snap_tolerance,
+            # None lets the reader split a layer of whole OSM ways (osm_id) by itself
+            split_at_vertices=True if args.split_at_vertices else None,
+        )
+    run.add_input("--roads", args.roads, layer=args.roads_layer, crs_used="EPSG:25833")
+    run.report.results["network"] = {
+        "nodes": network.n_nodes,
+        "edges": network.n_edges,
+        "repr": repr(network),
+    }
+    run.say(f"network: {network!r}")
+    return network
+
+
+def _read_centres(run: _Run) -> tuple[Any, Any]:
+    """The population centres, and the grunnkrets polygons when they were given."""
+    from .centres import polygon_centres, population_centres
+    from .io import read_grunnkretser, read_population_grid, read_values
+
+    args = run.args
+    if args.centres:
+        with run.step("read --centres"):
+            centres = _read_vector_layer(args.centres, "--centres")
+        run.add_input("--centres", args.centres, rows=len(centres))
+        return centres, None
+    with run.step("read --grunnkretser"), _reading("--grunnkretser"):
+        grunnkretser = read_grunnkretser(args.grunnkretser)
+    run.add_input("--grunnkretser", args.grunnkretser, rows=len(grunnkretser))
+    with run.step("population centres"):
+        if args.addresses:
+            addresses = _read_vector_layer(args.addresses, "--addresses")
+            run.add_input("--addresses", args.addresses, rows=len(addresses))
+            with _reading("--addresses"):
+                return population_centres(grunnkretser, addresses=addresses), grunnkretser
+        if args.raster:
+            run.add_input("--raster", args.raster)
+            with _reading("--raster"):
+                return population_centres(grunnkretser, raster=args.raster), grunnkretser
+        if args.grid:
+            with _reading("--grid"):
+                grid = read_population_grid(args.grid)
+            run.add_input("--grid", args.grid, rows=len(grid), cell_size_m=grid.attrs.get("cell_size"))
+            with _reading("--grid"):
+                return population_centres(grunnkretser, grid=grid), grunnkretser
+        with _reading("--population", {"year=": "--year"}):
+            table = read_values(args.population, year=args.year)
+        run.add_input("--population", args.population, rows=len(table))
+        with _reading("--population"):
+            return polygon_centres(grunnkretser, table), grunnkretser
+
+
+def _population_source(args: argparse.Namespace) -> None:
+    sources = [f for f in ("addresses", "raster", "grid", "population") if getattr(args, f)]
+    if args.centres and (args.grunnkretser or sources):
+        raise UsageError(
+            "--centres are ready population centres: give them without --grunnkretser and its sources"
+        )
+    if args.centres:
+        return
+    if not args.grunnkretser:
+        if sources:
+            raise UsageError(f"--{sources[0]} needs --grunnkretser (the polygons its people are placed in)")
+        raise UsageError(
+            "give --centres, or --grunnkretser with one of --addresses, --raster, --grid or --population"
+        )
+    if not sources:
+        raise UsageError(
+            "--grunnkretser needs the population from --addresses, --raster, --grid or --population"
+        )
+    if args.year is not None and not args.population:
+        raise UsageError("--year chooses the year of a --population table; give it with --population")
+
+
+# --- strukturkriteriet compute ------------------------------------------------------------------------
+
+
+def _cmd_sk_compute(run: _Run) -> int:
+    from ._search import FAR_FROM_ROAD_M
+    from .kriterier import kommune_values, strukturkriteriet
+
+    args = run.args
+    _population_source(args)
+    run.check_paths(
+        {
+            "--roads": args.roads,
+            "--centres": args.centres,
+            "--grunnkretser": args.grunnkretser,
+            "--addresses": args.addresses,
+            "--raster": args.raster,
+            "--grid": args.grid,
+            "--population": args.population,
+        },
+        folders=["--roads"],
+    )
+    network = _read_network(run)
+    centres, grunnkretser = _read_centres(run)
+    with run.step("strukturkriteriet"):
+        values = strukturkriteriet(
+            centres,
+            network,
+            n=args.n,
+            ferry_factor=args.ferry_factor,
+            fallback_factor=None if args.no_fallback else args.fallback_factor,
+            max_snap_distance=args.max_snap_distance,
+            largest_component=args.largest_component,
+            clip_to_roads=args.clip_to_roads,
+            progress=run.progress,
+        )
+    if args.clip_to_roads:
+        outside = values["status"] == "outside_roads"
+        run.report.results["clip_to_roads"] = {
+            "rule": "centres outside the convex hull of the roads they can snap to and more than "
+            f"{FAR_FROM_ROAD_M:g} m from them are left out of the routing (status outside_roads)",
+            "rows_outside": int(outside.sum()),
+            "population_outside": round(float(values.loc[outside, "population"].sum())),
+        }
+    with run.step("kommune values"):
+        kommuner = kommune_values(values)  # rows without a value are counted as not routed, not used
+    run.report.coverage = coverage(kommuner, values)
+    run.report.results["kommuner"] = len(kommuner)
+    run.write_table(values, "strukturkriteriet_grunnkrets")
+    run.write_table(kommuner, "strukturkriteriet_kommune")
+    layer = _grunnkrets_layer(values, centres, grunnkretser)
+    run.write_layer(layer, "strukturkriteriet_grunnkrets")
+    run.write_map(lambda path: _map_values(layer, grunnkretser, path, run), "strukturkriteriet_map")
+    _show_kommuner(run, kommuner, "strukturkriteriet_km")
+    run.finish()
+    return EXIT_OK
+
+
+def _grunnkrets_layer(values: Any, centres: Any, grunnkretser: Any) -> Any:
+    """The values with geometry: the grunnkrets polygons, or the centres when only they were given."""
+    import geopandas as gpd
+
+    if grunnkretser is not None and "grunnkrets" in values.columns:
+        shapes = grunnkretser[["grunnkrets", "geometry"]].drop_duplicates("grunnkrets")
+        merged = values.merge(shapes, on="grunnkrets", how="left", validate="many_to_one")
+        return gpd.GeoDataFrame(merged, geometry="geometry", crs=grunnkretser.crs)
+    from .checks import to_working_crs
+
+    points = to_working_crs(centres, source="--centres")
+    return gpd.GeoDataFrame(
+        values.reset_index(drop=True), geometry=points.geometry.to_numpy(), crs=points.crs
+    )
+
+
+def _map_values(
+    layer: Any, grunnkretser: Any, path: Path, run: _Run, column: str = "strukturkriteriet_km"
+) -> Any:
+    from .plotting import plot
+
+    source = "geokobling " + run.report.command
+    if grunnkretser is not None and "kommune" in grunnkretser.columns:
+        boundaries = grunnkretser[["kommune", "geometry"]]
+        return plot(layer, column, boundaries=boundaries, boundaries_by="kommune", source=source, path=path)
+    return plot(layer, column, source=source, path=path)
+
+
+def _show_kommuner(run: _Run, kommuner: Any, value: str) -> None:
+    columns = [
+        c for c in ("kommune", "name", "population", value, "n_units", "n_without_value") if c in kommuner
+    ]
+    columns += [c for c in ("approximate", "basiskriterium", "net") if c in kommuner]
+    run.report.lines += ["kommune values:", screen_table(kommuner, columns=columns, max_rows=10_000)]
+    run.say(screen_table(kommuner, columns=columns))
+    if run.report.coverage:
+        run.say(coverage_line(run.report.coverage))
+
+
+# --- strukturkriteriet recompute ----------------------------------------------------------------------
+
+
+def _cmd_sk_recompute(run: _Run) -> int:
+    from .io import read_table, read_values
+    from .reaggregation import carry_values, reaggregate
+
+    args = run.args
+    if args.borders is None and args.to_year is None:
+        raise UsageError(
+            "give the new borders with --borders, or the year to carry the values to with --to-year"
+        )
+    if args.to_year is None and args.from_year is not None:
+        raise UsageError("--from-year goes with --to-year")
+    if args.to_year is not None and args.others_unchanged:
+        raise UsageError("--others-unchanged goes with --borders; --to-year carries every kommune")
+    if args.to_year is not None and args.by != "kommune":
+        raise UsageError("--to-year gives kommuner; --by is for --borders")
+    run.check_paths({"--values": args.values, "--borders": args.borders, "--kommuner": args.kommuner})
+    with run.step("read --values"), _reading("--values", {"year=": "--year"}):
+        values = read_values(args.values, year=args.year)
+    run.add_input("--values", args.values, rows=len(values))
+    borders = None
+    if args.borders:
+        with run.step("read --borders"), _reading("--borders"):
+            borders = read_table(args.borders)
+        run.add_input("--borders", args.borders, rows=len(borders))
+    with (
+        run.step("recompute"),
+        _reading(
+            "--values",
+            {"from_year=": "--from-year", "others_unchanged=True": "--others-unchanged", "key=": "--by"},
+        ),
+    ):
+        if args.to_year is not None:
+            result = carry_values(values, args.from_year, args.to_year, mapping=borders, value=args.value)
+            run.report.results.update(from_year=result.attrs["from_year"], to_year=result.attrs["to_year"])
+            run.report.results["approximate"] = result.loc[result["approximate"], "kommune"].tolist()
+            name = f"strukturkriteriet_kommune_{args.to_year}"
+        else:
+            result = reaggregate(
+                values, borders, by=args.by, value=args.value, others_unchanged=args.others_unchanged
+            )
+            name = f"strukturkriteriet_{args.by}_new_borders"
+    run.report.coverage = _recompute_coverage(values)
+    run.report.results["units"] = len(result)
+    run.write_table(result, name)
+    _kommune_layer_and_map(run, result, args.value, name, key=args.by)
+    _show_kommuner(run, result, args.value)
+    run.finish()
+    return EXIT_OK
+
+
+def _recompute_coverage(values: Any) -> dict[str, Any] | None:
+    """The coverage of grunnkrets values written by ``compute`` (None for kommune values): borders do not change it."""
+    from .errors import GeokoblingWarning
+    from .kriterier import kommune_values
+
+    if not {"grunnkrets", "kommune", "population", "status", "fallback_share"} <= set(values.columns):
+        return None
+    with warnings.catch_warnings():  # kommuner of the old borders: the recomputed table says its own
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        return coverage(kommune_values(values), values)
+
+
+def _kommune_layer_and_map(run: _Run, result: Any, value: str, name: str, *, key: str = "kommune") -> None:
+    """With --kommuner: the values on the kommune polygons as a layer and a map; codes that miss are named."""
+    if not run.args.kommuner:
+        run.report.lines.append("no map: give --kommuner (kommune polygons) for a layer and a map")
+        return
+    import geopandas as gpd
+
+    from .codes import reform_year_hint
+    from .errors import format_values, warn
+    from .io import read_kommuner
+
+    with run.step("read --kommuner"), _reading("--kommuner"):
+        polygons = read_kommuner(run.args.kommuner)
+    run.add_input("--kommuner", run.args.kommuner, rows=len(polygons))
+    shapes = polygons[[c for c in ("kommune", "name", "geometry") if c in polygons.columns]]
+    shapes = shapes.rename(columns={"name": "kommune_name"})
+    shapes = shapes.dissolve("kommune", as_index=False, aggfunc="first")
+    codes = result[key].astype(str)
+    missing = sorted(set(codes) - set(shapes["kommune"]))
+    if missing:
+        hint = reform_year_hint(
+            missing, shapes["kommune"], name=f"these {len(missing)} codes", reference_name="the polygons"
+        )
+        warn(
+            f"--kommuner: {len(missing)} kommune code(s) of the result have no polygon and are not on the map: "
+            f"{format_values(missing)}{f'; {hint}' if hint else ''}. Use kommune polygons of the year of the values "
+            "(or carry the values with --to-year)."
+        )
+    layer = shapes.merge(result.rename(columns={key: "kommune"}), on="kommune", how="inner")
+    layer = gpd.GeoDataFrame(layer, geometry="geometry", crs=shapes.crs)
+    if layer.empty:
+        run.report.lines.append("no map: no kommune of the result has a polygon in --kommuner")
+        return
+    run.write_layer(layer, f"{name}_layer")
+    run.write_map(lambda path: _map_values(layer, None, path, run, column=value), f"{name}_map")
+
+
+# --- basiskriterium -----------------------------------------------------------------------------------
+
+
+def _cmd_basiskriterium(run: _Run) -> int:
+    from .basiskriterium import gradert_basiskriterium
+    from .io import read_values
+
+    args = run.args
+    limit: float | str = args.grenseverdi
+    if limit != "auto":
+        try:
+            limit = _positive(str(limit))
+        except argparse.ArgumentTypeError:
+            raise UsageError(f"--grenseverdi takes a distance in km or 'auto', not {limit!r}") from None
+    run.check_paths({"--values": args.values, "--kommuner": args.kommuner})
+    with run.step("read --values"), _reading("--values", {"year=": "--year"}):
+        values = read_values(args.values, year=args.year)
+    run.add_input("--values", args.values, rows=len(values))
+    renames = {
+        "size_limit": "--size-limit",
+        "base_amount": "--base-amount",
+        "grenseverdi must": "--grenseverdi must",
+    }
+    with run.step("grade"), _reading("--values", renames):
+        result = gradert_basiskriterium(
+            values,
+            grenseverdi=limit,
+            size_limit=args.size_limit,
+            base_amount=args.base_amount,
+            value=args.value,
+        )
+    basis = result.attrs["grenseverdi"]
+    run.report.results["grenseverdi"] = basis
+    run.write_table(result, "gradert_basiskriterium")
+    _kommune_layer_and_map(run, result, "basiskriterium", "gradert_basiskriterium")
+    line = _grenseverdi_line(basis, args.value)
+    run.report.lines += [line, ""]
+    run.say(line)
+    _show_kommuner(run, result, args.value)
+    run.finish()
+    return EXIT_OK
+
+
+def _grenseverdi_line(basis: dict[str, Any], value: str) -> str:
+    if basis["method"] == "auto":
+        return (
+            f"grenseverdi: {basis['km']:.2f} km (auto: the population-weighted mean {value} of the "
+            f"{basis['kommuner']} kommuner below {basis['size_limit']} inhabitants, "
+            f"{round(basis['population'])} people)"
+        )
+    return f"grenseverdi: {basis['km']:.2f} km (given)"
+
+
+# --- areas and link -----------------------------------------------------------------------------------
+
+
+def _cmd_areas(run: _Run) -> int:
+    from .areas import build_areas, unmapped_report
+    from .io import read_table, read_units
+
+    args = run.args
+    run.check_paths({"--units": args.units, "--mapping": args.mapping, "--stats": args.stats})
+    with run.step("read --units"), _reading("--units"):
+        units = read_units(args.units)
+    run.add_input("--units", args.units, rows=len(units))
+    kind = units.attrs.get("kind", "grunnkrets")
+    with run.step("read --mapping"), _reading("--mapping"):
+        mapping = read_table(args.mapping, dtype_str=["*"])  # a mapping holds codes only: "001" stays "001"
+    run.add_input("--mapping", args.mapping, rows=len(mapping))
+    stats = None
+    if args.stats:
+        with run.step("read --stats"), _reading("--stats"):
+            stats = read_table(args.stats)
+        run.add_input("--stats", args.stats, rows=len(stats))
+    sums = [c.strip() for c in args.sum.split(",")] if args.sum else None
+    if sums and stats is None:
+        raise UsageError("--sum names columns of --stats; give --stats")
+    with run.step("build areas"), _reading("--mapping", {"sum_columns": "--sum"}):
+        areas = build_areas(units, mapping, key=kind, stats=stats, sum_columns=sums)
+        unmapped = unmapped_report(units, mapping, key=kind)
+    run.report.results.update(
+        areas=len(areas), unmapped=len(unmapped), contiguous=int(areas["contiguous"].sum())
+    )
+    run.write_table(areas, "areas")
+    run.write_table(unmapped, "unmapped")
+    run.write_layer(areas, "areas")
+    column = sums[0] if sums else "n_units"
+    run.write_map(lambda path: _map_values(areas, None, path, run, column=column), "areas_map")
+    shown = [c for c in ("analysis_area", "n_units", "contiguous", "n_parts", *(sums or [])) if c in areas]
+    run.report.lines += ["analysis areas:", screen_table(areas, columns=shown, max_rows=10_000)]
+    run.say(screen_table(areas, columns=shown))
+    run.finish()
+    return EXIT_OK
+
+
+def _cmd_link(run: _Run) -> int:
+    from .geocoding import geocode_addresses
+    from .io import read_units
+    from .linking import check_register, link_layers, unit_table
+    from .registers import read_register
+
+    args = run.args
+    if not args.layer:
+        raise UsageError(
+            "give at least one polygon layer to link to, e.g. --layer grunnkrets=grunnkretser.geojson"
+        )
+    layer_paths = {}
+    for item in args.layer:
+        name, _, path = item.partition("=")
+        if not path or not name:
+            raise UsageError(f"--layer takes NAME=FILE, e.g. grunnkrets=grunnkretser.geojson; got {item!r}")
+        layer_paths[name] = path
+    run.check_paths({"--register": args.register, "--addresses": args.addresses})
+    run.check_paths({f"--layer {name}": path for name, path in layer_paths.items()})
+    with run.step("read --register"), _reading("--register"):
+        register = check_register(read_register(args.register, kind=args.kind), keep_input=True)
+    run.add_input("--register", args.register, rows=len(register))
+    addresses = None
+    if args.addresses:
+        addresses = _read_vector_layer(args.addresses, "--addresses")
+        run.add_input("--addresses", args.addresses, rows=len(addresses))
+    with run.step("geocode"), _reading("--addresses"):
+        located = geocode_addresses(register, addresses, keep_input=True)
+    layers = {}
+    for name, path in layer_paths.items():
+        with run.step(f"read --layer {name}"), _reading(f"--layer {name}"):
+            units = read_units(path)
+        run.add_input(f"--layer {name}", path, rows=len(units))
+        layers[name] = (units, units.attrs["kind"])
+    with run.step("link"):
+        links = link_layers(located, layers)
+        table = unit_table(located, links, year=args.year, areas=next(iter(layers)))
+    sources = {str(k): int(v) for k, v in table["location_source"].value_counts().items()}
+    run.report.results.update(rows=len(table), location=sources)
+    run.write_table(table, f"{args.kind}_links")
+    import geopandas as gpd
+
+    points = gpd.GeoDataFrame(links, geometry=located.geometry.to_numpy(), crs=located.crs)
+    run.write_layer(points, f"{args.kind}_links")
+    first = next(iter(layers.values()))[0]
+    run.write_map(lambda path: _map_points(first, points, path, run), f"{args.kind}_map")
+    line = f"{len(table)} rows; location: {sources}"
+    run.report.lines.append(line)
+    run.say(line)
+    run.finish()
+    return EXIT_OK
+
+
+def _map_points(units: Any, points: Any, path: Path, run: _Run) -> Any:
+    from .plotting import plot
+
+    return plot(units, None, points=points, source="geokobling " + run.report.command, path=path)
+
+
+# --- demo and rerun -----------------------------------------------------------------------------------
+
+
+def _cmd_demo(run: _Run) -> int:
     from .demo import run_demo
 
-    run_demo(Path(args.output), seed=args.seed, progress=not args.quiet, say=_say)
-    return 0
+    with run.step("demo job"):
+        result = run_demo(run.folder, seed=run.args.seed, progress=run.progress, say=run.say)
+    run.report.outputs += [p.name for p in result.files]
+    run.report.lines += result.summary
+    # the demo job writes its own summary.txt; run.json is the report's
+    run.report.rerun_argv = _rerun_argv(run.report.argv, {})
+    data = run.report.as_dict()
+    (run.folder / RUN_FILE).write_text(
+        json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+    )
+    return EXIT_OK
+
+
+def _cmd_rerun(run: _Run) -> int:
+    args = run.args
+    path = Path(args.run_file)
+    if path.is_dir():
+        path = path / RUN_FILE
+    run.check_paths({"RUN_JSON": str(path)})
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        words = list(data["rerun_argv"])
+        inputs = data.get("inputs", {})
+    except (ValueError, KeyError, TypeError) as error:
+        raise GeokoblingError(
+            f"{path} is not a geokobling run.json ({error}); give the run.json of a run"
+        ) from None
+    changed = []
+    for flag, entry in inputs.items():
+        now = Path(entry["path"])
+        if not now.exists():
+            changed.append(f"{flag} {now} is gone")
+        elif describe_file(now)["sha256"] != entry["sha256"]:
+            changed.append(f"{flag} {now} has changed (sha256 differs)")
+    if changed and not args.allow_changed_inputs:
+        raise GeokoblingError(
+            f"the inputs of {path} are not those of the run: {'; '.join(changed)}. Restore them, or pass "
+            "--allow-changed-inputs to run on the files as they are now"
+        )
+    if data.get("geokobling_version") != __version__:
+        from .errors import warn
+
+        warn(f"{path} was made by geokobling {data.get('geokobling_version')}; this is {__version__}")
+    output = args.output if args.output is not None else str(path.parent)
+    screen = [w for w, on in (("--verbose", run.verbose), ("--quiet", run.quiet)) if on]
+    run.say(f"rerun: geokobling {' '.join(words)} --output {output}")
+    return _run([*words, "--output", output, *screen], nested=True)
+
+
+# --- the parser -------------------------------------------------------------------------------------
+
+
+def _common() -> argparse.ArgumentParser:
+    """-v/--verbose and -q/--quiet, accepted before and after every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="log each step; tracebacks of bugs",
+    )
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="no progress bars and no results on screen (warnings and errors are still printed)",
+    )
+    return common
+
+
+def _outputs(*, formats: bool = True) -> argparse.ArgumentParser:
+    outputs = argparse.ArgumentParser(add_help=False)
+    outputs.add_argument(
+        "--output",
+        default=DEFAULT_OUTPUT,
+        metavar="FOLDER",
+        help=f"the output FOLDER (always a folder, created if needed; never a file name) (default: {DEFAULT_OUTPUT})",
+    )
+    if not formats:
+        return outputs
+    default_format = "csv"
+    outputs.add_argument(
+        "--format",
+        choices=TABLE_FORMATS,
+        default=default_format,
+        help="format of the tables; layers with geometry are GeoPackage, or GeoParquet with parquet "
+        f"(default: {default_format})",
+    )
+    return outputs
+
+
+def _subparser(
+    sub: argparse._SubParsersAction, name: str, *, outputs: bool = True, formats: bool = True, **kwargs: Any
+) -> Any:
+    parents = [_common(), _outputs(formats=formats)] if outputs else [_common()]
+    epilog = kwargs.pop("epilog", "")
+    return sub.add_parser(
+        name,
+        parents=parents,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"{epilog}\n\n{_EXIT_CODES}".strip(),
+        **kwargs,
+    )
 
 
 def _add_demo(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = _subparser(
+        sub,
         "demo",
+        formats=False,
         help="run the main job on the embedded demo region",
         description="Generate the demo region (a fjord landscape with three kommuner, no downloads) and run "
         "every step of geokobling on it: analysis areas, linking of schools and kindergartens, population "
         "centres, strukturkriteriet, the graded basiskriterium, a merger recomputed without routing, a map.",
         epilog="example:\n  geokobling demo --output demo-results",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
     p.add_argument("--seed", type=int, default=2024, help="seed of the demo region (default: 2024)")
-    p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=_cmd_demo)
 
 
-# --- strukturkriteriet ---------------------------------------------------------------------------
-
-
-def _read_layer(path: str, what: str):  # noqa: ANN202
-    """A vector layer as it is (no unit checks), with a FileReadError when it cannot be read."""
-    import geopandas as gpd
-
-    return _reading(path, what, gpd.read_file)
-
-
-def _reading(path: str, what: str, read: Callable):  # noqa: ANN202
-    """``read(path)``, turning a missing or unreadable file into a FileReadError that names it."""
-    from .errors import FileReadError
-
-    if not Path(path).is_file():
-        raise FileReadError(f"{what} file {path} does not exist; check the path")
-    try:
-        return read(path)
-    except GeokoblingError:
-        raise
-    except Exception as error:  # pyogrio raises several kinds; all mean the same to the user
-        raise FileReadError(
-            f"cannot read {what} file {path}: {error}. Check that it is a complete vector file."
-        ) from error
-
-
-def _read_network(path: str, kind: str):  # noqa: ANN202
-    from .errors import FileReadError
-    from .network import RoadNetwork
-
-    try:
-        return RoadNetwork.read(path, format=kind)
-    except FileReadError as error:
-        raise FileReadError(f"--roads: {error}") from error
-
-
-def _read_centres(args: argparse.Namespace):  # noqa: ANN202
-
-    from .centres import polygon_centres, population_centres
-    from .io import read_grunnkretser, read_population_grid, read_values
-
-    if args.centres:
-        return _read_layer(args.centres, "the --centres")
-    if not args.grunnkretser:
-        raise GeokoblingError("give --centres, or --grunnkretser with one of --addresses, --raster or --grid")
-    grunnkretser = read_grunnkretser(args.grunnkretser)
-    if args.addresses:
-        return population_centres(grunnkretser, addresses=_read_layer(args.addresses, "the --addresses"))
-    if args.raster:
-        return population_centres(grunnkretser, raster=args.raster)
-    if args.grid:
-        return population_centres(grunnkretser, grid=read_population_grid(args.grid))
-    if args.population:
-        return polygon_centres(grunnkretser, read_values(args.population))
-    raise GeokoblingError(
-        "--grunnkretser needs the population from --addresses, --raster, --grid or --population"
-    )
-
-
-def _cmd_sk_compute(args: argparse.Namespace) -> int:
-    from .kriterier import strukturkriteriet
-    from .reaggregation import reaggregate
-
-    folder = Path(args.output)
-    centres = _read_centres(args)
-    network = _read_network(args.roads, args.roads_format)
-    _say(f"network: {network!r}")
-    values = strukturkriteriet(
-        centres,
-        network,
-        n=args.n,
-        ferry_factor=args.ferry_factor,
-        fallback_factor=None if args.no_fallback else args.fallback_factor,
-        progress=not args.quiet,
-        max_snap_distance=args.max_snap_distance,
-    )
-    kommuner = reaggregate(values, by="kommune")  # grunnkretser without a value are reported, not used
-    written = _write(values, folder, "strukturkriteriet_grunnkrets") + _write(
-        kommuner, folder, "strukturkriteriet_kommune"
-    )
-    _say("wrote " + ", ".join(str(p) for p in written))
-    return 0
-
-
-def _cmd_sk_recompute(args: argparse.Namespace) -> int:
-    from .io import read_table, read_values
-    from .reaggregation import reaggregate
-
-    values = read_values(args.values)
-    borders = read_table(args.borders)
-    result = reaggregate(
-        values, borders, by=args.by, value=args.value, others_unchanged=args.others_unchanged
-    )
-    written = _write(result, Path(args.output), f"strukturkriteriet_{args.by}_new_borders", parquet=False)
-    _say("wrote " + ", ".join(str(p) for p in written))
-    return 0
-
-
 def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = _subparser(
+        sub,
         "strukturkriteriet",
+        outputs=False,
         help="compute strukturkriteriet, or recompute it for new kommune borders",
         description="Strukturkriteriet: the average road distance for a kommune's inhabitants to reach 5 000 people.",
         epilog="examples:\n"
-        "  geokobling strukturkriteriet compute --grunnkretser gk.geojson --grid befolkning_1km.gml "
-        "--roads roads.osm.pbf\n"
-        "  geokobling strukturkriteriet recompute --values strukturkriteriet_grunnkrets.csv --borders "
-        "new_borders.csv",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "  geokobling strukturkriteriet compute --grunnkretser gk.geojson --grid befolkning_1km_norge_2015.csv "
+        "--roads vegnett.gdb --roads-layer ruteplan\n"
+        "  geokobling strukturkriteriet recompute --values strukturkriteriet_2015.csv --to-year 2024",
     )
     actions = p.add_subparsers(dest="action", required=True, metavar="{compute,recompute}")
     _add_compute(actions)
@@ -181,77 +901,134 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_compute(actions: argparse._SubParsersAction) -> None:
-    compute = actions.add_parser(
+    compute = _subparser(
+        actions,
         "compute",
         help="per grunnkrets and per kommune, from grunnkretser, population and roads",
         description="Compute strukturkriteriet per grunnkrets and per kommune. Population centres come from "
         "--centres (points with grunnkrets, kommune, population), or from --grunnkretser with the population "
-        "in --addresses (points with residents), --raster (GeoTIFF), --grid (SSB grid polygons) or "
-        "--population "
-        "(a table per grunnkrets; the roughest: centres at a point inside each grunnkrets).",
-        epilog="example:\n  geokobling strukturkriteriet compute --grunnkretser grunnkretser.geojson "
-        "--addresses adresser.gpkg --roads vegnett.gpkg --output results",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "in --addresses (points with residents), --raster (GeoTIFF), --grid (SSB grid: polygons, or SSB's CSV "
+        "of cell ids such as ru250m;pop_tot) or --population (a table per grunnkrets, also SSB statistikkbanken "
+        "CSV or JSON-stat; the roughest: centres at a point inside each grunnkrets).\n\n"
+        "The folder gets strukturkriteriet_grunnkrets (table and layer), strukturkriteriet_kommune, "
+        "strukturkriteriet_map.png, summary.txt and run.json.",
+        epilog="examples:\n  geokobling strukturkriteriet compute --grunnkretser grunnkretser.geojson "
+        "--addresses adresser.gpkg --roads vegnett.gpkg --output results\n"
+        "  geokobling strukturkriteriet compute --grunnkretser gk.gpkg --grid befolkning_250m_norge_2015.csv "
+        "--roads vegnettRuteplan.gdb --roads-layer ruteplan --clip-to-roads --output results",
     )
     compute.add_argument(
-        "--roads", required=True, help="road lines (GeoPackage, GeoJSON, NVDB ruteplan) or .osm.pbf"
+        "--roads",
+        required=True,
+        help="road lines (GeoPackage, Shapefile, GeoJSON, a FileGDB folder .gdb; NVDB vegnett ruteplan) or .osm.pbf",
     )
-    compute.add_argument("--roads-format", choices=["auto", "lines", "nvdb", "osm"], default="auto")
+    compute.add_argument(
+        "--roads-layer", help="the layer of --roads to read, for files with several (FileGDB, GeoPackage)"
+    )
+    compute.add_argument(
+        "--roads-format",
+        choices=["auto", "lines", "nvdb", "osm"],
+        default="auto",
+        help="reader of --roads (default: auto)",
+    )
+    compute.add_argument(
+        "--split-at-vertices",
+        action="store_true",
+        help="split road lines at the vertices they share (whole OSM ways exported as a line layer)",
+    )
+    compute.add_argument(
+        "--snap-tolerance",
+        type=float,
+        default=0.0,
+        metavar="M",
+        help="join road line ends closer than M metres (default 0: only identical ends; every join is "
+        "reported)",
+    )
+    compute.add_argument(
+        "--largest-component",
+        action="store_true",
+        help="snap centres onto the largest road component only (extracts with cut roads)",
+    )
+    compute.add_argument(
+        "--clip-to-roads",
+        action="store_true",
+        help="leave out of the routing, and report with their people, grunnkretser whose centre lies outside "
+        "the convex hull of the road nodes buffered by --max-snap-distance (or 1000 m)",
+    )
     compute.add_argument("--centres", help="population centres (points with grunnkrets, kommune, population)")
     compute.add_argument("--grunnkretser", help="grunnkrets polygons")
     source = compute.add_mutually_exclusive_group()
     source.add_argument("--addresses", help="address points with a 'residents' column")
     source.add_argument("--raster", help="population raster (GeoTIFF)")
-    source.add_argument("--grid", help="population grid polygons (SSB 250 m / 1 km)")
+    source.add_argument(
+        "--grid",
+        help="SSB population grid: polygons (GML, GeoPackage) or a CSV of cell ids (ru250m, ssbid_1000m)",
+    )
     source.add_argument(
         "--population",
-        help="population per grunnkrets (CSV: grunnkrets, population); "
+        help="population per grunnkrets (CSV or JSON: grunnkrets, population; SSB statistikkbanken tables); "
         "centres then lie at a point inside each grunnkrets",
     )
-    compute.add_argument("--n", type=float, default=5000, help="people to reach (default: 5000)")
+    compute.add_argument("--year", type=_year, help="the year to read from a --population table with several")
+    compute.add_argument("--n", type=_positive, default=5000, help="people to reach (default: 5000)")
     compute.add_argument(
-        "--ferry-factor", type=float, default=1.0, help="ferry length multiplier (default: 1.0)"
+        "--ferry-factor", type=_not_negative, default=1.0, help="ferry length multiplier (default: 1.0)"
     )
     compute.add_argument(
         "--fallback-factor",
-        type=float,
+        type=_positive,
         default=1.5,
         help="straight-line multiplier where no road connects (default: 1.5)",
     )
     compute.add_argument("--no-fallback", action="store_true", help="count only people reachable by road")
     compute.add_argument(
         "--max-snap-distance",
-        type=float,
+        type=_not_negative,
         default=None,
         help="centres farther from every road (m) are reached by straight line only",
     )
-    compute.add_argument(
-        "--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})"
-    )
-    compute.add_argument("--quiet", action="store_true", help="no progress bar")
     compute.set_defaults(func=_cmd_sk_compute)
 
 
 def _add_recompute(actions: argparse._SubParsersAction) -> None:
-    recompute = actions.add_parser(
+    recompute = _subparser(
+        actions,
         "recompute",
-        help="re-weight existing values for new borders (no routing)",
+        help="re-weight existing values for new borders or a later year's kommuner (no routing)",
         description="Recompute for new borders without routing: per-grunnkrets values with a grunnkrets → kommune "
-        "table (splits, moved grunnkretser), or per-kommune values with an old → new kommune table "
-        "(mergers). "
-        "The borders table has columns old,new (or grunnkrets,kommune).",
-        epilog="example (merge Bærum and Asker; merger.csv holds old,new / 0219,3024 / 0220,3024):\n"
-        "  geokobling strukturkriteriet recompute --values strukturkriteriet_2015.csv --borders merger.csv "
-        "--others-unchanged --output results",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "table (splits, moved grunnkretser), or per-kommune values with an old → new kommune table (mergers); "
+        "the borders table has columns old,new (or grunnkrets,kommune). Or carry the values to the kommuner of "
+        "--to-year with the shipped crosswalk of every reform 2015-2024: kommune values of divided kommuner "
+        "are approximate (column approximate, and a warning), grunnkrets values with a --borders table for the "
+        "grunnkretser of divided kommuner are exact.",
+        epilog="examples (0220 Asker, 0627 Røyken and 0628 Hurum became 3025 Asker on 1.1.2020):\n"
+        "  printf 'old,new\\n0220,3025\\n0627,3025\\n0628,3025\\n' > asker_2020.csv\n"
+        "  geokobling strukturkriteriet recompute --values strukturkriteriet_2015.csv --borders asker_2020.csv "
+        "--others-unchanged --output results\n"
+        "  geokobling strukturkriteriet recompute --values strukturkriteriet_2015.csv --to-year 2024 "
+        "--kommuner kommuner_2024.geojson --output results-2024",
     )
     recompute.add_argument(
         "--values",
         required=True,
-        help="CSV with codes, population and the value "
+        help="CSV or JSON with codes, population and the value "
         "(kommunenr/innbyggere* columns of published tables are understood)",
     )
-    recompute.add_argument("--borders", required=True, help="CSV mapping old codes to new kommune codes")
+    recompute.add_argument(
+        "--borders",
+        help="CSV mapping old codes to new kommune codes; with --to-year: grunnkrets → kommune of that year for "
+        "the grunnkretser of divided kommuner (exact values)",
+    )
+    recompute.add_argument(
+        "--to-year", type=_year, help="carry the values to the kommuner of this year (2015-2024)"
+    )
+    recompute.add_argument(
+        "--from-year", type=_year, help="the year the codes of --values are of (found from the codes)"
+    )
+    recompute.add_argument("--year", type=_year, help="the year to read from a --values table with several")
+    recompute.add_argument(
+        "--kommuner", help="kommune polygons of the new borders: a layer and a map of the result"
+    )
     recompute.add_argument(
         "--value", default="strukturkriteriet_km", help="value column (default: strukturkriteriet_km)"
     )
@@ -261,45 +1038,19 @@ def _add_recompute(actions: argparse._SubParsersAction) -> None:
         action="store_true",
         help="codes missing from --borders keep their code (otherwise they are an error)",
     )
-    recompute.add_argument(
-        "--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})"
-    )
     recompute.set_defaults(func=_cmd_sk_recompute)
 
 
-# --- basiskriterium -----------------------------------------------------------------------------
-
-
-def _cmd_basiskriterium(args: argparse.Namespace) -> int:
-    from .basiskriterium import gradert_basiskriterium
-    from .io import read_values
-
-    values = read_values(args.values)
-    limit = args.grenseverdi
-    if limit != "auto":
-        try:
-            limit = float(limit)
-        except ValueError:
-            raise GeokoblingError(f"--grenseverdi takes a distance in km or 'auto', not {limit!r}") from None
-    result = gradert_basiskriterium(
-        values, grenseverdi=limit, size_limit=args.size_limit, base_amount=args.base_amount, value=args.value
-    )
-    written = _write(result, Path(args.output), "gradert_basiskriterium", parquet=False)
-    _say(f"grenseverdi: {result['grenseverdi'].iloc[0]:.4f} km")
-    _say("wrote " + ", ".join(str(p) for p in written))
-    return 0
-
-
 def _add_basiskriterium(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = _subparser(
+        sub,
         "basiskriterium",
         help="the graded basiskriterium per kommune and its money effect",
         description="basiskriterium = min(1, strukturkriteriet / grenseverdi) per kommune. The grenseverdi is "
-        "given in km, or 'auto': the mean strukturkriteriet over the inhabitants of kommuner below "
-        "--size-limit.",
+        "given in km, or 'auto': the population-weighted mean strukturkriteriet of the kommuner below "
+        "--size-limit inhabitants (the command prints how many, and their people; run.json keeps it).",
         epilog="example:\n  geokobling basiskriterium --values strukturkriteriet_2015.csv --grenseverdi auto "
         "--base-amount 13000000",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--values",
@@ -312,44 +1063,29 @@ def _add_basiskriterium(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--grenseverdi", default="25.4", help="km, or 'auto' (default: 25.4)")
     p.add_argument(
-        "--size-limit", type=float, default=5000, help="population limit for 'auto' (default: 5000)"
+        "--size-limit", type=_positive, default=5000, help="population limit for 'auto' (default: 5000)"
     )
     p.add_argument(
-        "--base-amount", type=float, default=None, help="full base amount in NOK, for the money effect"
+        "--base-amount",
+        type=_not_negative,
+        default=None,
+        help="full base amount in NOK, for the money effect",
     )
-    p.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
+    p.add_argument("--year", type=_year, help="the year to read from a --values table with several")
+    p.add_argument("--kommuner", help="kommune polygons: a layer and a map of the result")
     p.set_defaults(func=_cmd_basiskriterium)
 
 
-# --- areas and linking --------------------------------------------------------------------------
-
-
-def _cmd_areas(args: argparse.Namespace) -> int:
-    from .areas import build_areas, unmapped_report
-    from .io import read_table, read_units
-
-    units = read_units(args.units)
-    kind = units.attrs.get("kind", "grunnkrets")
-    mapping = read_table(args.mapping)
-    stats = read_table(args.stats) if args.stats else None
-    sums = [c.strip() for c in args.sum.split(",")] if args.sum else None
-    areas = build_areas(units, mapping, key=kind, stats=stats, sum_columns=sums)
-    unmapped = unmapped_report(units, mapping, key=kind)
-    folder = Path(args.output)
-    written = _write(areas, folder, "areas") + _write(unmapped, folder, "unmapped", parquet=False)
-    _say("wrote " + ", ".join(str(p) for p in written))
-    return 0
-
-
 def _add_areas(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = _subparser(
+        sub,
         "areas",
         help="build analysis areas from grunnkretser, delområder or delbydeler",
         description="Dissolve units into analysis areas given by a mapping table (unit code, area), check "
-        "contiguity, and sum statistics (numerators and denominators).",
+        "contiguity, and sum statistics (numerators and denominators). Area codes are kept as text "
+        '("001" stays "001").',
         epilog="example:\n  geokobling areas --units grunnkretser.geojson --mapping areas.csv --stats stats.csv "
         "--sum population,immigrants",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--units", required=True, help="unit polygons (grunnkretser, delområder, delbydeler)")
     p.add_argument(
@@ -359,60 +1095,52 @@ def _add_areas(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--stats", help="CSV of statistics per unit")
     p.add_argument("--sum", help="comma-separated columns of --stats to sum")
-    p.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
     p.set_defaults(func=_cmd_areas)
 
 
-def _cmd_link(args: argparse.Namespace) -> int:
-
-    from .geocoding import geocode_addresses
-    from .io import read_units
-    from .linking import check_register, link_layers, unit_table
-    from .registers import read_register
-
-    if not args.layer:
-        raise GeokoblingError(
-            "give at least one polygon layer to link to, e.g. --layer grunnkrets=grunnkretser.geojson"
-        )
-    register = check_register(read_register(args.register, kind=args.kind), keep_input=True)
-    addresses = _read_layer(args.addresses, "the --addresses") if args.addresses else None
-    located = geocode_addresses(register, addresses, keep_input=True)
-    layers = {}
-    for item in args.layer:
-        name, _, path = item.partition("=")
-        if not path:
-            raise GeokoblingError(
-                f"--layer takes NAME=FILE, e.g. grunnkrets=grunnkretser.geojson; got {item!r}"
-            )
-        units = read_units(path)
-        layers[name] = (units, units.attrs["kind"])
-    table = unit_table(located, link_layers(located, layers), year=args.year, areas=next(iter(layers)))
-    written = _write(table, Path(args.output), f"{args.kind}_links", parquet=False)
-    _say(f"{len(table)} rows; location: {table['location_source'].value_counts().to_dict()}")
-    _say("wrote " + ", ".join(str(p) for p in written))
-    return 0
-
-
 def _add_link(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
+    p = _subparser(
+        sub,
         "link",
         help="geocode a school or kindergarten register and link it to polygon layers",
         description="Read an NSR/NBR-shaped register, locate each row by its coordinates or its address, and "
         "link it to every polygon layer given. Every input row comes out with its status.",
         epilog="example:\n  geokobling link --register skoler.csv --kind skole --year 2024 --addresses adresser.gpkg "
         "--layer grunnkrets=grunnkretser.geojson --layer kommune=kommuner.geojson",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--register", required=True, help="register CSV or JSON")
     p.add_argument("--kind", choices=["skole", "barnehage"], default="skole")
-    p.add_argument("--year", type=int, required=True, help="the register's year (a column of the unit table)")
+    p.add_argument(
+        "--year", type=_year, required=True, help="the register's year (a column of the unit table)"
+    )
     p.add_argument("--addresses", help="address register (points with kommune, street, number, letter)")
     p.add_argument("--layer", action="append", default=[], help="NAME=FILE polygon layer; repeat for several")
-    p.add_argument("--output", default=DEFAULT_OUTPUT, help=f"output folder (default: {DEFAULT_OUTPUT})")
     p.set_defaults(func=_cmd_link)
 
 
-# --- entry point --------------------------------------------------------------------------------
+def _add_rerun(sub: argparse._SubParsersAction) -> None:
+    p = _subparser(
+        sub,
+        "rerun",
+        outputs=False,
+        help="run a command again from its run.json",
+        description="Run the command recorded in a run.json again, with the same inputs (checked by their "
+        "sha256) and parameters, into the same folder or --output.",
+        epilog="example:\n  geokobling rerun results/run.json --output results-again",
+    )
+    p.add_argument("run_file", metavar="RUN_JSON", help="the run.json of an earlier run (or its folder)")
+    p.add_argument(
+        "--output",
+        metavar="FOLDER",
+        help="the output FOLDER (always a folder; default: the folder of RUN_JSON)",
+    )
+    p.add_argument(
+        "--allow-changed-inputs",
+        action="store_true",
+        help="run even when an input's sha256 differs from the run's",
+    )
+    p.set_defaults(func=_cmd_rerun)
+
 
 _SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_demo,
@@ -420,6 +1148,7 @@ _SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _add_basiskriterium,
     _add_areas,
     _add_link,
+    _add_rerun,
 ]
 
 
@@ -434,15 +1163,25 @@ def build_parser() -> argparse.ArgumentParser:
     --------
     >>> build_parser().parse_args(["demo", "--seed", "7"]).seed
     7
+    >>> build_parser().parse_args(["demo", "-v"]).verbose, build_parser().parse_args(["-v", "demo"]).verbose
+    (True, True)
     """
     parser = argparse.ArgumentParser(
         prog="geokobling",
-        description="Link Norwegian units to areas and compute road-distance measures (strukturkriteriet).",
-        epilog="example:\n  geokobling demo\n\nRun 'geokobling SUBCOMMAND --help' for each subcommand's options.",
+        description="Link Norwegian units to areas and compute road-distance measures (strukturkriteriet). "
+        "Every command writes its tables, a layer, a map, summary.txt and run.json into its --output folder.",
+        epilog="example:\n  geokobling demo\n\nRun 'geokobling SUBCOMMAND --help' for each subcommand's options.\n\n"
+        + _EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"geokobling {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what geokobling does")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each step; tracebacks of bugs")
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bars and no results on screen (warnings still printed)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
     for add in _SUBCOMMANDS:
         add(sub)
@@ -450,7 +1189,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``geokobling`` command; returns the exit code (2 for errors in the input).
+    """Run the ``geokobling`` command; returns the exit code.
+
+    0: done; 1 (:data:`EXIT_DATA`): an input cannot be used; 2 (:data:`EXIT_USAGE`): the command line is
+    wrong; 3 (:data:`EXIT_BUG`): an unexpected error in geokobling. Each message is one line on stderr.
 
     See Also
     --------
@@ -459,24 +1201,104 @@ def main(argv: Sequence[str] | None = None) -> int:
     Examples
     --------
     >>> main(["basiskriterium", "--values", "no-such-file.csv"])
+    1
+    >>> main(["basiskriterium"])
     2
     """
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s"
-    )
-    with warnings.catch_warnings():  # the command's warning display ends with the command
-        warnings.simplefilter("default", GeokoblingWarning)
-        warnings.showwarning = _show_warning
+    return _run(list(sys.argv[1:] if argv is None else argv))
+
+
+def _run(argv: list[str], *, nested: bool = False) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version (0) and argparse's usage errors (2)
+        return int(stop.code or 0) if not isinstance(stop.code, str) else EXIT_USAGE
+    args.verbose = bool(getattr(args, "verbose", False))
+    args.quiet = bool(getattr(args, "quiet", False))
+    run = _Run(args, argv)
+    if nested:
+        return _execute(run, parser)
+    with _screen(run):
+        return _execute(run, parser)
+
+
+_ACTIVE: list[_Run] = []
+"""The runs under way, innermost last (``rerun`` runs a command inside itself): warnings go to its report."""
+
+
+def _execute(run: _Run, parser: argparse.ArgumentParser) -> int:
+    _ACTIVE.append(run)
+    try:
+        _check_output(run.args)
+        return int(run.args.func(run))
+    except UsageError as error:
+        _error(
+            f"{parser.prog} {run.report.command}: error: {error} (see 'geokobling {run.report.command} --help')"
+        )
+        return EXIT_USAGE
+    except GeokoblingError as error:
+        _error(f"geokobling: error: {_flag_names(str(error), run.args)}")
+        return EXIT_DATA
+    except KeyboardInterrupt:
+        _error("geokobling: interrupted")
+        return 130
+    except BrokenPipeError:  # the screen output went into `head` or similar, which has closed
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream until exit
+        return EXIT_OK
+    except Exception as error:  # a bug: one line, the traceback with -v
+        if run.verbose:
+            traceback.print_exc(file=sys.stderr)
+        _error(
+            f"geokobling: internal error: {type(error).__name__}: {error}. This is a bug in geokobling "
+            f"{__version__}; rerun with -v for the traceback and report it."
+        )
+        return EXIT_BUG
+    finally:
+        _ACTIVE.remove(run)
+
+
+def _error(text: str) -> None:
+    _write_line(" ".join(text.split("\n")), sys.stderr)
+
+
+@contextmanager
+def _screen(run: _Run) -> Iterator[None]:
+    """Warnings once each and log lines, both through tqdm.write so that no progress bar is broken."""
+    handler = _TqdmHandler()
+    handler.setFormatter(logging.Formatter("geokobling: %(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO if run.verbose else logging.WARNING)
+    try:
+        with warnings.catch_warnings():  # the command's warning display ends with the command
+            warnings.simplefilter("always", GeokoblingWarning)  # every distinct message; shown once below
+            warnings.showwarning = _show_warning
+            yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def _show_warning(
+    message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None
+) -> None:
+    """Print a warning once per run (the report keeps it), on its own line beside any progress bar."""
+    text = " ".join(str(message).split("\n"))
+    if _ACTIVE:
+        text = _flag_names(text, _ACTIVE[-1].args)
+        if not _ACTIVE[-1].report.warning(text):
+            return
+    prefix = "warning" if issubclass(category, GeokoblingWarning) else f"warning ({category.__name__})"
+    _write_line(f"geokobling: {prefix}: {text}", sys.stderr)
+
+
+class _TqdmHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
         try:
-            return args.func(args)
-        except GeokoblingError as error:
-            print(f"geokobling: error: {error}", file=sys.stderr)
-            return 2
-
-
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
-    print(f"geokobling: warning: {message}", file=sys.stderr)
+            _write_line(self.format(record), sys.stderr)
+        except Exception:  # noqa: BLE001 - logging must never break the command
+            self.handleError(record)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,9 +12,17 @@ grunnkrets 8      ``"03010101"`` (kommune + 4)
 bydel      6      ``"030101"`` Gamle Oslo (kommune + 2)
 ========== ====== ====================================
 
-Codes that lost their leading zero (read as integers, or as floats from a CSV with gaps) are
-padded back when they are exactly one digit short; anything else malformed is refused with a
-:class:`~geokobling.errors.CodeError` listing the offending values and rows.
+Codes that lost their leading zero (read as integers, or as floats from a CSV with gaps, also
+when written as text: ``"301.0"``) are padded back when they are exactly one digit short and do
+not start with 0 (``"0301010"`` is a grunnkrets code that lost a digit elsewhere, not ``"00301010"``).
+Only the ASCII digits 0-9 count (full-width ``"０３０１"`` is refused). Anything else malformed is
+refused with a :class:`~geokobling.errors.CodeError` listing the offending values and rows.
+
+The kommune codes of every year from 2015 to 2024 and the reforms between them are shipped
+(``kommuner_2015_2024.csv``, see ``grunnkretser/README.md``): :func:`kommune_codes` lists the codes of
+a year, :func:`kommune_years` says in which years a set of codes is valid,
+:func:`kommune_crosswalk` gives the composed old → new table between two years, and
+:func:`geokobling.carry_values` carries values per kommune or grunnkrets along it.
 
 Examples
 --------
@@ -26,13 +34,16 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache, lru_cache
+from importlib import resources
 
 import numpy as np
 import pandas as pd
 
 from .checks import find_column, mapping_pairs
-from .errors import CodeError, ColumnError, MappingError, format_values, where
+from .errors import CodeError, ColumnError, InputError, MappingError, format_values, where
 
 __all__ = [
     "CODE_LENGTHS",
@@ -41,6 +52,12 @@ __all__ = [
     "delomrade_of",
     "is_unknown_grunnkrets",
     "apply_crosswalk",
+    "CROSSWALK_YEARS",
+    "kommune_codes",
+    "kommune_years",
+    "kommune_year_counts",
+    "reform_year_hint",
+    "kommune_crosswalk",
 ]
 
 CODE_LENGTHS: dict[str, int] = {
@@ -106,9 +123,11 @@ def normalize_codes(
     series = values.copy() if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     length = _length(kind)
     text = _as_text_series(series)
-    short = text.str.fullmatch(r"\d+") & (text.str.len() == length - 1)
+    text = text.str.replace(_WHOLE_NUMBER_TEXT, r"\1", regex=True)  # "301.0", as a float column was written
+    # a number never keeps a leading zero: a code one digit short that starts with 0 lost another digit
+    short = text.str.fullmatch(r"[1-9][0-9]*") & (text.str.len() == length - 1)
     text = text.where(~short.fillna(False), "0" + text)
-    good = text.str.fullmatch(rf"\d{{{length}}}").fillna(False).astype(bool)
+    good = text.str.fullmatch(rf"[0-9]{{{length}}}").fillna(False).astype(bool)
     missing = text.isna()
     bad = ~good & ~(missing & allow_missing)
     if bad.any():
@@ -117,10 +136,14 @@ def normalize_codes(
         raise CodeError(
             f"{len(positions)} malformed {kind} code(s) in {where(source, column)}: "
             f"{format_values(shown.tolist())} at row(s) {format_values(positions.tolist())}. "
-            f"A {kind} code has exactly {length} digits, kept as text with its leading zeros "
-            f"(read the column with dtype=str)."
+            f"A {kind} code has exactly {length} digits 0-9, kept as text with its leading zeros "
+            f"(read the column with dtype=str); a code one digit short is padded only when it does not "
+            f"start with 0."
         )
     return text
+
+
+_WHOLE_NUMBER_TEXT = r"^([0-9]+)\.0+$"
 
 
 def _as_text_series(series: pd.Series) -> pd.Series:
@@ -294,3 +317,313 @@ def apply_crosswalk(
     result = table.copy()
     result[by or column] = codes.map(lookup).astype("string")
     return result
+
+
+# --- the kommune reforms 2015-2024 ----------------------------------------------------------------------
+
+CROSSWALK_YEARS: tuple[int, ...] = tuple(range(2015, 2025))
+"""The years (1 January) whose kommune codes the shipped crosswalk knows: 2015 to 2024."""
+
+_CROSSWALK_FILE = "kommuner_2015_2024.csv"
+_CHANGE_RANK = {"unchanged": 0, "code_change": 1, "merger": 2, "border": 3, "split": 4}
+
+
+@lru_cache(maxsize=1)
+def _steps() -> pd.DataFrame:
+    """The shipped crosswalk, one row per (year, old, new) step (grunnkretser/README.md, "Crosswalks")."""
+    text = resources.files("geokobling").joinpath("data", _CROSSWALK_FILE).read_text(encoding="utf-8")
+    steps = pd.read_csv(io.StringIO(text), dtype={"old": str, "new": str, "old_name": str, "new_name": str})
+    return steps.drop(columns="source")
+
+
+def _check_year(year: object, name: str) -> int:
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+        raise InputError(f"{name} must be a year such as 2024, not {year!r}")
+    if int(year) not in CROSSWALK_YEARS:
+        raise InputError(
+            f"{name}={year} is outside the years the kommune crosswalk knows "
+            f"({CROSSWALK_YEARS[0]}-{CROSSWALK_YEARS[-1]}, codes valid on 1 January)"
+        )
+    return int(year)
+
+
+def kommune_codes(year: int) -> pd.DataFrame:
+    """The kommune codes valid on 1 January of ``year`` (2015 to 2024), with their names.
+
+    Parameters
+    ----------
+    year
+        A year from 2015 to 2024 (:data:`CROSSWALK_YEARS`).
+
+    Returns
+    -------
+    pandas.DataFrame with ``kommune`` (4-digit text) and ``name``, sorted by code, on a RangeIndex.
+
+    Raises
+    ------
+    InputError
+        When ``year`` is not a year the crosswalk knows.
+
+    See Also
+    --------
+    kommune_years : the years in which given codes are valid.
+    kommune_crosswalk : the old → new table between two years.
+
+    Examples
+    --------
+    >>> [len(kommune_codes(year)) for year in (2015, 2017, 2018, 2020, 2024)]
+    [428, 426, 422, 356, 357]
+    >>> kommune_codes(2024).query("kommune == '3203'").to_numpy().tolist()
+    [['3203', 'Asker']]
+    """
+    year = _check_year(year, "year")
+    steps = _steps()
+    if year == CROSSWALK_YEARS[0]:
+        first = steps[steps["year"] == steps["year"].min()]
+        codes = first[["old", "old_name"]].set_axis(["kommune", "name"], axis=1)
+    else:
+        last = steps.loc[steps["year"] <= year, "year"].max()
+        step = steps[steps["year"] == last]
+        codes = step[["new", "new_name"]].set_axis(["kommune", "name"], axis=1)
+    return codes.drop_duplicates("kommune").sort_values("kommune").reset_index(drop=True)
+
+
+@cache
+def _valid_sets() -> dict[int, frozenset[str]]:
+    return {year: frozenset(kommune_codes(year)["kommune"]) for year in CROSSWALK_YEARS}
+
+
+def _kommune_part(codes: Iterable[object] | pd.Series) -> set[str]:
+    """The distinct kommune codes of ``codes``: kommune codes, or the first 4 digits of longer codes."""
+    text = pd.Series(list(codes), dtype=object).map(_as_text).dropna().astype(str)
+    text = text.str.replace(_WHOLE_NUMBER_TEXT, r"\1", regex=True)
+    short = text.str.fullmatch(r"[1-9][0-9]{2}|[1-9][0-9]{6}")  # lost their leading zero
+    text = text.where(~short, "0" + text)
+    return set(text.str.slice(0, 4))
+
+
+def kommune_years(codes: Iterable[object] | pd.Series) -> list[int]:
+    """The years (1 January, 2015 to 2024) in which every one of ``codes`` is a valid kommune code.
+
+    Parameters
+    ----------
+    codes
+        Kommune codes, or grunnkrets, delområde or bydel codes (their first four digits count), as text
+        or numbers; missing values are ignored.
+
+    Returns
+    -------
+    list of int, sorted; empty when no year holds all of them (see :func:`kommune_year_counts` for how
+    many are valid in each year, and :func:`reform_year_hint` for a sentence to show a user).
+
+    See Also
+    --------
+    kommune_codes : the codes of one year.
+    kommune_year_counts : how many of the codes each year knows.
+    reform_year_hint : the sentence that names the years of codes that do not match.
+
+    Examples
+    --------
+    >>> kommune_years(["0219", "0220"])          # Bærum and Asker before the 2020 reform
+    [2015, 2016, 2017, 2018, 2019]
+    >>> kommune_years(["3024", "3025"])          # the same kommuner in Viken, 2020-2023
+    [2020, 2021, 2022, 2023]
+    >>> kommune_years(["0301", "3203"])          # Oslo is 0301 every year; Asker is 3203 from 2024
+    [2024]
+    >>> kommune_years(["0219", "3203"])
+    []
+    """
+    wanted = _kommune_part(codes)
+    return [year for year, valid in _valid_sets().items() if wanted <= valid]
+
+
+def kommune_year_counts(codes: Iterable[object] | pd.Series) -> pd.DataFrame:
+    """For each year 2015 to 2024, how many of the distinct kommune codes in ``codes`` are valid then.
+
+    Returns
+    -------
+    pandas.DataFrame with ``year``, ``n_codes`` (distinct kommune codes given), ``n_valid`` and
+    ``n_invalid``, one row per year of :data:`CROSSWALK_YEARS`.
+
+    See Also
+    --------
+    kommune_years : the years in which all of them are valid.
+
+    Examples
+    --------
+    >>> counts = kommune_year_counts(["0219", "0220", "0301"])
+    >>> counts.query("year in (2019, 2020)").to_numpy().tolist()
+    [[2019, 3, 3, 0], [2020, 3, 1, 2]]
+    """
+    wanted = _kommune_part(codes)
+    rows = [(year, len(wanted), len(wanted & valid)) for year, valid in _valid_sets().items()]
+    counts = pd.DataFrame(rows, columns=["year", "n_codes", "n_valid"])
+    counts["n_invalid"] = counts["n_codes"] - counts["n_valid"]
+    return counts
+
+
+def _years_text(years: Sequence[int]) -> str:
+    """``[2015, 2016, 2017, 2020]`` as ``"2015-2017, 2020"``."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def _best_years(codes: set[str]) -> tuple[list[int], int]:
+    """The years in which most of ``codes`` are valid, and how many are valid then."""
+    counts = {year: len(codes & valid) for year, valid in _valid_sets().items()}
+    best = max(counts.values(), default=0)
+    return [year for year, n in counts.items() if n == best and best > 0], best
+
+
+def reform_year_hint(
+    codes: Iterable[object] | pd.Series,
+    reference: Iterable[object] | pd.Series | None = None,
+    *,
+    name: str = "the codes",
+    reference_name: str = "the other table",
+) -> str:
+    """A sentence naming the reform years of codes that do not match, for an error or warning message.
+
+    Parameters
+    ----------
+    codes
+        The codes that found no match (kommune codes, or longer codes whose first four digits count).
+    reference
+        The codes they were looked up in (the polygons', the mapping's), if any.
+    name, reference_name
+        How the message calls the two sets ("these 43 codes", "the polygons").
+
+    Returns
+    -------
+    str: e.g. ``"these 43 codes look like kommune codes of 2024; the codes of the polygons are of 2018-2019"``,
+    or ``""`` when the codes are kommune codes of no year 2015 to 2024.
+
+    See Also
+    --------
+    kommune_years : the years in which all of the codes are valid.
+    kommune_crosswalk : the table that brings codes of one year to another.
+
+    Examples
+    --------
+    >>> reform_year_hint(["3024", "3025"], ["0219", "0220", "0301"], name="these 2 codes", reference_name="the mapping")
+    'these 2 codes look like kommune codes of 2020-2023; the codes of the mapping are of 2015-2019'
+    >>> reform_year_hint(["9999"])
+    ''
+    """
+    wanted = _kommune_part(codes)
+    years, valid = _best_years(wanted)
+    if not years:
+        return ""
+    some = "" if valid == len(wanted) else f" ({valid} of {len(wanted)} kommune codes)"
+    hint = f"{name} look like kommune codes of {_years_text(years)}{some}"
+    if reference is not None:
+        reference_codes = _kommune_part(reference)
+        reference_years, reference_valid = _best_years(reference_codes)
+        if reference_years:
+            some = "" if reference_valid == len(reference_codes) else " (most of them)"
+            hint += f"; the codes of {reference_name} are of {_years_text(reference_years)}{some}"
+    return hint
+
+
+def kommune_crosswalk(from_year: int = 2015, to_year: int = 2024) -> pd.DataFrame:
+    """The kommune codes of ``from_year`` carried to ``to_year`` through every reform between them.
+
+    The shipped table (``grunnkretser/crosswalks/kommuner_2015_2024.csv``) lists each step on 1 January
+    2016, 2017, 2018, 2019, 2020, 2021 and 2024: mergers, splits with the receiving kommuner, border
+    adjustments that moved people, and code changes of the county reforms. This function composes the
+    steps after ``from_year`` up to and including ``to_year``; the shares of the people multiply along
+    the chain.
+
+    Parameters
+    ----------
+    from_year, to_year
+        Years from 2015 to 2024 (codes valid on 1 January), ``from_year <= to_year``.
+
+    Returns
+    -------
+    pandas.DataFrame, one row per (old, new) pair, sorted by ``old`` then ``new``, on a RangeIndex:
+    ``old``, ``new``, ``old_name``, ``new_name``, ``change`` (the largest change along the chain:
+    ``unchanged``, ``code_change``, ``merger``, ``border``, ``split``), ``population_share`` (the share of
+    the old kommune's people, in 2015, that went along the row; the rows of an old code add up to 1)
+    and ``approximate`` (True for the rows of an old kommune that was divided: carrying its kommune
+    value gives the part the value of the whole).
+
+    Raises
+    ------
+    InputError
+        A year outside 2015-2024, or ``from_year > to_year`` (the tables carry codes forward only).
+
+    See Also
+    --------
+    kommune_codes : the codes of one year.
+    kommune_years : the years in which given codes are valid.
+    apply_crosswalk : new codes in any table, for crosswalks without divided kommuner.
+    geokobling.carry_values : values carried along this table, population-weighted.
+
+    Examples
+    --------
+    >>> cw = kommune_crosswalk(2015, 2024)
+    >>> cw.query("new == '3203'")[["old", "old_name", "change"]].to_numpy().tolist()   # Asker, 2020 and 2024
+    [['0220', 'Asker', 'merger'], ['0627', 'Røyken', 'merger'], ['0628', 'Hurum', 'merger']]
+    >>> cw.query("old == '1504'")[["new", "new_name", "population_share", "approximate"]].to_numpy().tolist()
+    [['1508', 'Ålesund', 0.8526, True], ['1580', 'Haram', 0.1474, True]]
+    >>> len(kommune_crosswalk(2020, 2020)), kommune_crosswalk(2020, 2020)["change"].unique().tolist()
+    (356, ['unchanged'])
+    """
+    from_year = _check_year(from_year, "from_year")
+    to_year = _check_year(to_year, "to_year")
+    if from_year > to_year:
+        raise InputError(
+            f"from_year={from_year} is after to_year={to_year}: the kommune crosswalk carries codes forward "
+            "only (a kommune merged since cannot be divided again without grunnkrets values)"
+        )
+    start = kommune_codes(from_year)
+    chain = pd.DataFrame(
+        {
+            "old": start["kommune"],
+            "new": start["kommune"],
+            "old_name": start["name"],
+            "new_name": start["name"],
+            "rank": 0,
+            "population_share": 1.0,
+        }
+    )
+    steps = _steps()
+    for year in sorted(steps.loc[(steps["year"] > from_year) & (steps["year"] <= to_year), "year"].unique()):
+        step = steps[steps["year"] == year]
+        step = step.assign(step_rank=step["change"].map(_CHANGE_RANK))
+        joined = chain.merge(
+            step[["old", "new", "new_name", "step_rank", "population_share"]],
+            left_on="new",
+            right_on="old",
+            suffixes=("", "_step"),
+            validate="many_to_many",
+        )
+        chain = pd.DataFrame(
+            {
+                "old": joined["old"],
+                "new": joined["new_step"],
+                "old_name": joined["old_name"],
+                "new_name": joined["new_name_step"],
+                "rank": np.maximum(joined["rank"], joined["step_rank"]),
+                "population_share": joined["population_share"] * joined["population_share_step"],
+            }
+        )
+        chain = chain.groupby(["old", "new"], as_index=False, sort=True).agg(
+            old_name=("old_name", "first"),
+            new_name=("new_name", "first"),
+            rank=("rank", "max"),
+            population_share=("population_share", "sum"),
+        )
+    names = {rank: change for change, rank in _CHANGE_RANK.items()}
+    chain = chain.sort_values(["old", "new"]).reset_index(drop=True)
+    chain["change"] = chain.pop("rank").map(names)
+    chain["approximate"] = chain["old"].duplicated(keep=False).to_numpy()
+    chain = chain[["old", "new", "old_name", "new_name", "change", "population_share", "approximate"]]
+    chain.attrs.update(from_year=from_year, to_year=to_year)
+    return chain

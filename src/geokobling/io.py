@@ -39,8 +39,9 @@ import pandas as pd
 import pyogrio
 import pyproj
 import shapely
+from pyogrio.errors import DataLayerError
 
-from .checks import COLUMN_ALIASES, alias_of, column_key, require_geometries, to_working_crs
+from .checks import COLUMN_ALIASES, alias_of, aliases_in, column_key, require_geometries, to_working_crs
 from .codes import normalize_codes
 from .errors import (
     ColumnError,
@@ -63,6 +64,7 @@ __all__ = [
     "read_bydeler",
     "read_kommuner",
     "read_population_grid",
+    "GRID_CELL_SIZES",
     "read_table",
     "read_values",
     "write_table",
@@ -84,6 +86,7 @@ CODE_COLUMN_PATTERNS: tuple[str, ...] = (
     "organisasjonsnummer*",
     "postnummer*",
     "postnr*",
+    "analysis_area*",
 )
 """Column names (shell patterns, case-insensitive) that :func:`read_table` reads as text."""
 
@@ -483,30 +486,42 @@ def read_population_grid(
     *,
     layer: str | int | None = None,
     source_crs: str | int | pyproj.CRS | None = None,
+    cell_size: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Read an SSB population grid (cells with a population count).
 
     Parameters
     ----------
     path
-        A vector file of grid cells, e.g. SSB's GML with ``ssbid1000M`` and ``popTot``.
+        A vector file of grid cells, e.g. SSB's GML with ``ssbid1000M`` and ``popTot``; or a table
+        (``.csv``, ``.txt``, ``.tsv``; ``;``, ``,``, tab or whitespace separated, decimal commas
+        understood) of SSB cell ids and counts, such as ``ru250m;pop_tot`` or
+        ``ssbid_1000m;pop_tot;pop_mal;pop_fem;pop_ave``. A cell id gives the cell's lower-left corner in
+        EPSG:25833: ``x = id // 10**7 - 2 000 000``, ``y = id % 10**7``; the cells are built as squares.
     layer
         The layer to read; by default ``BefolkningPåRuter1km`` (or ``...250m``) when the file has it,
         else the only polygon layer.
     source_crs
-        The CRS of the coordinates, for files without (or with a wrong) CRS.
+        The CRS of the coordinates, for files without (or with a wrong) CRS. Not used for tables of
+        cell ids, which are EPSG:25833 by definition.
+    cell_size
+        Tables of cell ids: the side of a cell in metres. By default from the id column's name
+        (``ru250m``: 250, ``ssbid_1000m``: 1 000, ``ssbid100m``: 100), else the coarsest of 100, 250,
+        500, 1 000, 5 000 and 10 000 m on whose grid every id lies.
 
     Returns
     -------
     geopandas.GeoDataFrame in EPSG:25833 with ``cell`` (the cell id as text, from a column named
     ``ssbid*``, ``cell`` or ``rute``), ``population`` (from ``popTot``, ``population``, ``pop``,
     ``befolkning*``, ``folkemengde*`` or ``innbyggere*``: :data:`COLUMN_ALIASES`), the file's other
-    columns, and ``geometry`` (polygons, or points for grids given as cell centres).
+    columns, and ``geometry`` (polygons, or points for grids given as cell centres). ``attrs`` holds
+    ``source`` and, for tables of cell ids, ``cell_size``.
 
     Raises
     ------
     ColumnError
-        No cell or population column, or a population that is not numeric.
+        No cell or population column, a population that is not numeric, or cell ids that are not
+        SSB ids (not whole numbers, outside Norway, or off the grid of the cell size).
     InputError
         Negative population counts (the message lists the cells).
 
@@ -529,9 +544,26 @@ def read_population_grid(
     >>> cells = read_population_grid(write_table(grid, Path(tempfile.mkdtemp()) / "grid.gpkg"))
     >>> cells[["cell", "population"]].values.tolist()
     [['22620006649000', 12]]
+
+    The same cell in SSB's table of cell ids:
+
+    >>> table = Path(tempfile.mkdtemp()) / "befolkning_1km.csv"
+    >>> _ = table.write_text("ssbid_1000m;pop_tot;pop_ave\\n22620006649000;12;38,5\\n")
+    >>> cells = read_population_grid(table)
+    >>> cells[["cell", "population", "pop_ave"]].values.tolist(), cells.geometry.iloc[0].bounds
+    ([['22620006649000', 12, 38.5]], (262000.0, 6649000.0, 263000.0, 6650000.0))
     """
     path = Path(path)
     source = str(path)
+    if path.suffix.lower() in _CSV_SUFFIXES:
+        if layer is not None or source_crs is not None:
+            raise InputError(
+                f"{source} is a table of SSB cell ids, in EPSG:25833 by definition: layer= and source_crs= "
+                "are not used"
+            )
+        return _grid_from_cell_ids(path, cell_size)
+    if cell_size is not None:
+        raise InputError(f"cell_size= is used only for tables of SSB cell ids, not for the layer {source}")
     raw = _read_vector(path, layer=layer, preferred=_GRID_LAYERS)
     cell = next((c for c in raw.columns if _is_cell_column(column_key(c))), None)
     cell = _found(raw, source, "cell id", cell)
@@ -551,7 +583,96 @@ def read_population_grid(
 
 
 def _is_cell_column(key: str) -> bool:
-    return key.startswith("ssbid") or key in _CELL_ALIASES
+    return key.startswith("ssbid") or key in _CELL_ALIASES or re.fullmatch(r"ru[0-9]+k?m", key) is not None
+
+
+GRID_CELL_SIZES: tuple[int, ...] = (100, 250, 500, 1000, 5000, 10000)
+"""The cell sizes (m) of SSB's grids, among which a table's cell size is found from its ids."""
+
+_SSB_ID_X_OFFSET = 2_000_000
+_SSB_ID_FACTOR = 10**7
+
+
+def _grid_from_cell_ids(path: Path, cell_size: float | None) -> gpd.GeoDataFrame:
+    """Grid cells built from a table of SSB cell ids: squares in EPSG:25833."""
+    source = str(path)
+    table = read_table(path, dtype_str=(*CODE_COLUMN_PATTERNS, "ssbid*", "ru*", "cell*", "celle*", "rute*"))
+    cell = _found(
+        table, source, "cell id", next((c for c in table.columns if _is_cell_column(column_key(c))), None)
+    )
+    population = _found(table, source, "population", alias_of(table.columns, "population"))
+    frame = table.rename(columns={cell: "cell", population: "population"})
+    frame["cell"] = _as_text(frame["cell"])
+    x, y = _cell_corners(frame["cell"], cell, source)
+    size = _cell_size(x, y, cell, source, cell_size)
+    frame["population"] = _population_counts(frame, source, population)
+    _warn_duplicates(frame["cell"], what="cell id(s)", source=source)
+    rest = [c for c in frame.columns if c not in ("cell", "population")]
+    cells = gpd.GeoDataFrame(
+        frame[["cell", "population", *rest]],
+        geometry=shapely.box(x, y, x + size, y + size),
+        crs="EPSG:25833",
+    )
+    cells.attrs.update(source=source, cell_size=size)
+    logger.info(
+        "read %d grid cells of %g m (population %s) from %s",
+        len(cells),
+        size,
+        cells["population"].sum(),
+        source,
+    )
+    return cells
+
+
+def _cell_corners(ids: pd.Series, column: str, source: str) -> tuple[np.ndarray, np.ndarray]:
+    """The lower-left corners (EPSG:25833) that SSB cell ids encode, refusing ids that are not ones."""
+    whole = ids.str.fullmatch(r"[0-9]{8,15}").fillna(False).to_numpy(dtype=bool)
+    numbers = pd.to_numeric(ids.where(whole), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    safe = np.where(np.isfinite(numbers), numbers, 0).astype(np.int64)
+    x = (safe // _SSB_ID_FACTOR - _SSB_ID_X_OFFSET).astype(float)
+    y = (safe % _SSB_ID_FACTOR).astype(float)
+    xmin, ymin, xmax, ymax = NORWAY_25833
+    bad = ~whole | (x < xmin) | (x > xmax) | (y < ymin) | (y > ymax)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise ColumnError(
+            f"column {column!r} of {source} holds {len(rows)} value(s) that are not SSB cell ids in Norway: "
+            f"{format_values(ids.iloc[rows].tolist())} at row(s) {format_values(rows.tolist())}. An id is "
+            "(x + 2 000 000) × 10 000 000 + y of the cell's lower-left corner in EPSG:25833, read as text."
+        )
+    return x, y
+
+
+def _cell_size(x: np.ndarray, y: np.ndarray, column: str, source: str, given: float | None) -> float:
+    """The cell size: given, from the column's name (``ru250m``), or the coarsest grid all ids lie on."""
+    named = re.search(r"([0-9]+)(k?)m$", column_key(column))
+    if given is not None:
+        if (
+            isinstance(given, bool)
+            or not isinstance(given, (int, float))
+            or not np.isfinite(given)
+            or given <= 0
+        ):
+            raise InputError(f"cell_size must be a positive number of metres, not {given!r}")
+        size = float(given)
+    elif named is not None:
+        size = float(named.group(1)) * (1000 if named.group(2) else 1)
+    else:
+        on_grid = [s for s in GRID_CELL_SIZES if not (np.any(x % s) or np.any(y % s))]
+        if not on_grid:
+            raise ColumnError(
+                f"the cell ids in column {column!r} of {source} lie on none of the SSB grids "
+                f"{list(GRID_CELL_SIZES)} m; pass cell_size="
+            )
+        size = float(max(on_grid))
+    off = (x % size != 0) | (y % size != 0)
+    if off.any():
+        rows = np.flatnonzero(off)
+        raise ColumnError(
+            f"{len(rows)} cell id(s) in column {column!r} of {source} are not corners of a {size:g} m grid "
+            f"(row(s) {format_values(rows.tolist())}); check the cell size (cell_size=) or the ids"
+        )
+    return size
 
 
 def _found(frame: pd.DataFrame, source: str, what: str, column: object | None) -> str:
@@ -597,8 +718,15 @@ def read_table(
     sep: str | None = None,
     key_column: str = "key",
     missing_markers: Iterable[str] = MISSING_MARKERS,
+    decimal: str | None = None,
 ) -> pd.DataFrame:
     """Read a CSV or JSON table, keeping code columns as text.
+
+    Besides plain CSV and JSON it reads what SSB's statistikkbanken exports: PxWeb CSV (with or
+    without its title line, ``;``-separated, decimal commas) and JSON-stat 2.0 datasets, which become
+    one row per cell with a column per dimension (the codes; ``<dimension>_label`` beside a dimension
+    whose categories have names) and the value column, named by the content's label
+    (``Personer``) when the dataset has one content, else ``value``.
 
     Parameters
     ----------
@@ -613,7 +741,7 @@ def read_table(
         :class:`GeokoblingWarning` naming the file and the encoding used.
     sep
         The separator of delimited text. By default sniffed from the header among ``,`` ``;``
-        tab and ``|``.
+        tab and ``|``, else runs of whitespace.
     key_column
         For JSON objects keyed by id (``{"02190101": {...}, ...}``): the column that receives the
         keys, as text.
@@ -621,10 +749,16 @@ def read_table(
         Values that mean "suppressed" or "not available" in columns that are otherwise numbers
         (by default :data:`MISSING_MARKERS`: ``-``, ``.``, ``..``, ``:``). They are read as missing
         and counted in a :class:`GeokoblingWarning`; such a column becomes numeric.
+    decimal
+        The decimal mark of numbers in delimited text. By default ``","`` in files separated by ``;``,
+        tab, ``|`` or whitespace (as Norwegian spreadsheets and SSB write them; a column is read as
+        numbers only when every value is a number with a decimal comma), ``"."`` in comma-separated
+        files, where a ``1,5`` can only be a quoted text.
 
     Returns
     -------
-    pandas.DataFrame; code columns hold text (``str``), the rest the types pandas infers.
+    pandas.DataFrame; code columns hold text (``str``), the rest the types pandas infers. A file with
+    a header and no rows gives a table with its columns and no rows.
 
     Raises
     ------
@@ -649,6 +783,8 @@ def read_table(
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        _require_file(path)
     if suffix not in (*_CSV_SUFFIXES, ".json"):
         raise FileReadError(
             f"cannot read {source} as a table: use a delimited text file ({', '.join(_CSV_SUFFIXES)}) or "
@@ -660,7 +796,11 @@ def read_table(
         if suffix == ".json":
             table = _json_table(text, source, key_column)
         else:
-            table = _csv_table(text, sep or _sniff_separator(text), patterns)
+            text = _without_title(text)
+            sep = sep or _sniff_separator(text)
+            table = _csv_table(text, sep, patterns)
+            if (decimal or ("." if sep == "," else ",")) == ",":
+                table = _decimal_commas(table, _code_like(table.columns, patterns), missing_markers)
     codes = _code_like(table.columns, patterns)
     for column in codes:
         table[column] = _as_text(table[column]).astype(str)
@@ -671,15 +811,27 @@ def read_table(
     return table
 
 
-def read_values(path: str | Path, *, encoding: str | None = None, sep: str | None = None) -> pd.DataFrame:
+def read_values(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    sep: str | None = None,
+    year: int | str | None = None,
+) -> pd.DataFrame:
     """Read a table of values per kommune or grunnkrets, such as a published strukturkriteriet table.
 
     The table is read with :func:`read_table`, and the column names of published tables are understood
     (:data:`COLUMN_ALIASES`): ``kommunenr``, ``kommunenummer`` or ``knr`` become ``kommune``,
     ``grunnkretsnummer`` becomes ``grunnkrets`` (and so on for delområde, bydel and delbydel), and the
-    first ``innbyggere*``, ``folkemengde*`` or ``befolkning*`` column becomes ``population``. Where a
-    code alias replaces a column of the standard name (published tables put the kommune's *name* in a
-    ``kommune`` column), that column becomes ``name`` (or ``<kind>_name`` when ``name`` is taken).
+    first ``innbyggere*``, ``folkemengde*``, ``befolkning*`` or ``personer*`` column becomes
+    ``population``. Where a code alias replaces a column of the standard name (published tables put the
+    kommune's *name* in a ``kommune`` column), that column becomes ``name`` (or ``<kind>_name`` when
+    ``name`` is taken).
+
+    SSB statistikkbanken tables are understood too: code and name in one column (``"0301 Oslo"``,
+    ``"03010101 Sentrum 1"``, as PxWeb writes them) become the code and ``name``; a ``region`` column
+    is a kommune or grunnkrets column by the length of its codes; a JSON-stat dataset's ``Grunnkretser``
+    dimension becomes ``grunnkrets`` and its labels ``name``.
 
     Parameters
     ----------
@@ -687,18 +839,27 @@ def read_values(path: str | Path, *, encoding: str | None = None, sep: str | Non
         A CSV or JSON table (see :func:`read_table`).
     encoding, sep
         As for :func:`read_table`.
+    year
+        For tables with several years: the rows of this year (a ``year``, ``år`` or ``Tid`` column), or
+        the population column named with it (``Personer 2024``). Without it such a table is refused:
+        its rows are never summed.
 
     Returns
     -------
     pandas.DataFrame with the codes as zero-padded text (also when a spreadsheet made them numbers),
-    ``population`` when the table has it, and the other columns (the values) as read.
+    ``population`` when the table has it, and the other columns (the values) as read; one row per unit.
 
     Raises
     ------
     FileReadError
-        When the file cannot be read.
+        When the file cannot be read, or holds a header and no rows.
     CodeError
         When a code column holds malformed or missing codes.
+    InputError
+        When a unit's code occurs more than once (a long table with several years or contents); the
+        message names the codes and the column that differs, and how to choose (``year=``).
+    ColumnError
+        Several population columns of different years and no ``year``, or a ``year`` the table lacks.
 
     See Also
     --------
@@ -713,9 +874,24 @@ def read_values(path: str | Path, *, encoding: str | None = None, sep: str | Non
     >>> _ = path.write_text("kommunenr,kommune,innbyggere_2015,strukturkriteriet_km\\n301,Oslo,647676,1.0\\n")
     >>> read_values(path).to_dict("records")
     [{'kommune': '0301', 'name': 'Oslo', 'population': 647676, 'strukturkriteriet_km': 1.0}]
+
+    A PxWeb export from statistikkbanken, two years per grunnkrets, one chosen:
+
+    >>> _ = path.write_text('"region";"år";"Personer"\\n"03010101 Sentrum 1";"2023";412\\n'
+    ...                     '"03010101 Sentrum 1";"2024";430\\n', encoding="utf-8")
+    >>> read_values(path, year=2024).to_dict("records")
+    [{'grunnkrets': '03010101', 'name': 'Sentrum 1', 'year': 2024, 'population': 430}]
     """
     source = str(path)
-    table = read_table(path, encoding=encoding, sep=sep)
+    table = read_table(
+        path, encoding=encoding, sep=sep, dtype_str=(*CODE_COLUMN_PATTERNS, *_SSB_CODE_COLUMNS)
+    )
+    if table.empty:
+        raise FileReadError(
+            f"{source} has a header but no rows (columns {list(table.columns)}); check that the table was "
+            "exported with its data"
+        )
+    table = _ssb_code_columns(table)
     renames: dict[object, str] = {}
     for kind in UNIT_KINDS:
         alias = alias_of(table.columns, kind, skip=[kind, *renames])
@@ -725,17 +901,131 @@ def read_values(path: str | Path, *, encoding: str | None = None, sep: str | Non
             taken = "name" in table.columns or "name" in renames.values()
             renames[kind] = f"{kind}_name" if taken else "name"
         renames[alias] = kind
+    year_column = next((c for c in table.columns if column_key(c) in _YEAR_KEYS), None)
+    if year_column is not None:
+        renames[year_column] = "year"
+    population_of_year = False
     if "population" not in table.columns:
-        population = alias_of(table.columns, "population", skip=renames)
+        population, population_of_year = _population_column(
+            table, renames, year=year, source=source, by_year=year_column is None
+        )
         if population is not None:
             renames[population] = "population"
     table = table.rename(columns=renames)
     original = {new: str(old) for old, new in renames.items()}
+    if year is not None and "year" in table.columns:
+        table = _rows_of_year(table, year, column=original["year"], source=source)
+    elif year is not None and not population_of_year:
+        raise ColumnError(
+            f"year={year!r} was given, but {source} has no year column (year, år, Tid) and no population "
+            f"column named with a year; its columns are {list(original.get(c, c) for c in table.columns)}"
+        )
     for kind in UNIT_KINDS:
         if kind in table.columns:
             table[kind] = normalize_codes(table[kind], kind, column=original.get(kind, kind), source=source)
+    _refuse_repeated_units(table, source, original)
     logger.info("read values for %d rows from %s (columns renamed: %s)", len(table), source, renames)
     return table
+
+
+_SSB_CODE_COLUMNS = ("region*", "grunnkretser*")
+_YEAR_KEYS = frozenset({"year", "tid", "ar", "aar", "arstall", "time"})
+_CODE_AND_NAME = r"\s*(?:K-)?([0-9]+)\s+(\S.*?)\s*"
+_REGION_KINDS = {4: "kommune", 3: "kommune", 8: "grunnkrets", 7: "grunnkrets"}
+
+
+def _ssb_code_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """Split PxWeb's "code name" columns, name JSON-stat labels, and type ``region`` columns by code length."""
+    code_columns = [
+        c for c in table.columns if column_key(c) == "region" or any(alias_of([c], k) for k in UNIT_KINDS)
+    ]
+    for column in code_columns:
+        values = table[column]
+        if pd.api.types.is_numeric_dtype(values):
+            continue
+        text = values.astype("string")
+        parts = text.str.extract(f"^{_CODE_AND_NAME}$")
+        known = text.notna()
+        label = f"{column}_label"
+        if known.any() and parts[0][known].notna().all():
+            position = table.columns.get_loc(column)
+            table = table.drop(columns=column)
+            table.insert(position, column, parts[0].astype("string"))
+            if label not in table.columns and "name" not in table.columns:
+                table.insert(position + 1, "name", parts[1].astype("string"))
+        if label in table.columns and "name" not in table.columns:
+            table = table.rename(columns={label: "name"})
+        if column_key(column) == "region":
+            lengths = set(table[column].dropna().str.len())
+            kinds = {_REGION_KINDS.get(n) for n in lengths}
+            if len(kinds) == 1 and None not in kinds:
+                kind = kinds.pop()
+                if kind is not None and kind not in table.columns:
+                    table = table.rename(columns={column: kind})
+    return table
+
+
+def _population_column(
+    table: pd.DataFrame, renames: dict[object, str], *, year: int | str | None, source: str, by_year: bool
+) -> tuple[object | None, bool]:
+    """The population column (the only alias, or of several per year, ``Personer 2024``, the year's) and
+    whether it was chosen by the year."""
+    candidates = [c for c in aliases_in(table.columns, "population") if c not in renames]
+    years = {c: re.findall(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])", str(c)) for c in candidates}
+    dated = [c for c in candidates if years[c]]
+    if len(dated) > 1 and by_year:
+        if year is None:
+            raise ColumnError(
+                f"{source} has a population column per year ({format_values(dated)}); choose one with year="
+            )
+        chosen = [c for c in dated if str(year) in years[c]]
+        if len(chosen) != 1:
+            raise ColumnError(
+                f"{source} has no single population column of year {year} among {format_values(dated)}"
+            )
+        return chosen[0], True
+    return (candidates[0] if candidates else None), False
+
+
+def _rows_of_year(table: pd.DataFrame, year: int | str, *, column: str, source: str) -> pd.DataFrame:
+    years = table["year"].astype("string").str.strip()
+    chosen = years == str(year).strip()
+    if not chosen.any():
+        raise ColumnError(
+            f"column {column!r} of {source} has no rows of year {year}; its years are "
+            f"{format_values(sorted(years.dropna().unique()))}"
+        )
+    return table[chosen.to_numpy(dtype=bool)].reset_index(drop=True)
+
+
+def _refuse_repeated_units(table: pd.DataFrame, source: str, original: dict[str, str]) -> None:
+    """Refuse a table that repeats its finest unit code: rows of a long table are never summed."""
+    kind = next((k for k in UNIT_KINDS if k in table.columns), None)
+    if kind is None:
+        return
+    repeated = table[kind].duplicated(keep=False).to_numpy(dtype=bool)
+    if not repeated.any():
+        return
+    codes = sorted(table.loc[repeated, kind].unique())
+    rows = table[repeated]
+    differing = [
+        c
+        for c in rows.columns
+        if c != kind
+        and (c == "year" or not pd.api.types.is_numeric_dtype(rows[c]))
+        and rows.groupby(kind)[c].nunique().max() > 1
+    ]
+    shown = [
+        f"{original.get(c, c)!r} ({format_values(sorted(rows[c].dropna().astype(str).unique()), limit=5)})"
+        for c in differing[:3]
+    ]
+    how = "choose one year with year=" if "year" in differing else "keep one row per code"
+    raise InputError(
+        f"{source} holds {len(codes)} {kind} code(s) more than once ({format_values(codes)}; "
+        f"{int(repeated.sum())} rows)"
+        + (f": a long table, the rows differ in {', '.join(shown)}" if shown else "")
+        + f". Rows of a unit are never summed: {how}."
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -770,12 +1060,47 @@ def _decode(raw: bytes, source: str, encoding: str | None) -> str:
 
 
 def _sniff_separator(text: str) -> str:
-    """The separator that occurs most often in the header (quoted parts ignored); ``,`` if none."""
+    """The separator that occurs most often in the header (quoted parts ignored); whitespace, else ``,``."""
     header = next((line for line in text.splitlines() if line.strip()), "")
     header = re.sub(r'"[^"]*"', "", header)
     counts = {sep: header.count(sep) for sep in _SEPARATORS}
     best = max(_SEPARATORS, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
+    if counts[best]:
+        return best
+    return r"\s+" if len(header.split()) > 1 else ","
+
+
+def _without_title(text: str) -> str:
+    """Text without the title line PxWeb puts above a CSV export (one quoted field, then a blank line)."""
+    lines = text.splitlines()
+    if len(lines) > 2 and re.fullmatch(r'\s*"[^"]*"\s*', lines[0]) and not lines[1].strip():
+        return "\n".join(lines[2:])
+    return text
+
+
+_DECIMAL_COMMA = r"[-+]?[0-9]+(,[0-9]+)?"
+
+
+def _decimal_commas(table: pd.DataFrame, codes: list[object], markers: Iterable[str]) -> pd.DataFrame:
+    """Text columns of numbers with a decimal comma (``38,5``) as numbers; markers are left to the caller."""
+    markers = list(markers)
+    for column in table.columns:
+        values = table[column]
+        if column in codes or pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        text = values.astype("string").str.strip()
+        marked = text.isin(markers)
+        numbers = text[~marked & text.notna()]
+        if (
+            numbers.empty
+            or not numbers.str.fullmatch(_DECIMAL_COMMA).all()
+            or not numbers.str.contains(",").any()
+        ):
+            continue
+        converted = text.str.replace(",", ".", regex=False)
+        table[column] = converted.astype(object) if marked.any() else pd.to_numeric(converted).astype(float)
+        logger.info("read column %r with decimal commas as numbers", column)
+    return table
 
 
 def _code_like(columns: Iterable[object], patterns: list[str]) -> list[object]:
@@ -791,6 +1116,9 @@ def _json_table(text: str, source: str, key_column: str) -> pd.DataFrame:
     data = json.loads(text)
     if isinstance(data, dict) and data.get("type") in ("FeatureCollection", "Feature", "Topology"):
         raise FileReadError(f"{source} holds geometries ({data['type']}); read it with read_units")
+    dataset = _json_stat_dataset(data, source)
+    if dataset is not None:
+        return _json_stat_table(dataset, source)
     if isinstance(data, list) and all(isinstance(row, dict) for row in data):
         return pd.DataFrame.from_records(data)
     if isinstance(data, dict) and data and all(isinstance(row, dict) for row in data.values()):
@@ -802,6 +1130,83 @@ def _json_table(text: str, source: str, key_column: str) -> pd.DataFrame:
         f"{source} is JSON but not a table: use a list of records [{{...}}, ...], an object of records "
         'keyed by id {"id": {...}, ...}, or an object of columns {"column": [...], ...}'
     )
+
+
+def _json_stat_dataset(data: object, source: str) -> dict | None:
+    """The JSON-stat dataset in ``data`` (2.0, or a 1.x bundle of one dataset), else None."""
+    if not isinstance(data, dict):
+        return None
+    if data.get("class") == "dataset" or {"dimension", "value", "id", "size"} <= set(data):
+        return data
+    if data.get("class") == "collection" or data.get("class") == "bundle":
+        raise FileReadError(
+            f"{source} is a JSON-stat {data['class']}; save one dataset (table) from statistikkbanken"
+        )
+    bundled = [v for v in data.values() if isinstance(v, dict) and "dimension" in v and "value" in v]
+    if bundled and len(bundled) == len(data):
+        if len(bundled) > 1:
+            raise FileReadError(f"{source} holds {len(bundled)} JSON-stat datasets; save one table per file")
+        return bundled[0]
+    return None
+
+
+def _json_stat_table(dataset: dict, source: str) -> pd.DataFrame:
+    """A JSON-stat dataset as a long table: a column per dimension (codes), labels, and the values."""
+    dimensions = dataset["dimension"]
+    ids = dataset.get("id") or dimensions.get("id")
+    sizes = dataset.get("size") or dimensions.get("size")
+    if not ids or not sizes or len(ids) != len(sizes):
+        raise FileReadError(f"{source} is JSON-stat without matching 'id' and 'size'; save the table again")
+    codes = [_json_stat_codes(dimensions[name], name, source) for name in ids]
+    n_cells = int(np.prod(sizes))
+    values = _json_stat_values(dataset.get("value"), n_cells, source)
+    grid = np.indices(sizes).reshape(len(sizes), -1) if n_cells else np.zeros((len(sizes), 0), dtype=int)
+    table = pd.DataFrame()
+    metric = _json_stat_metric(dataset, ids)
+    value_name = "value"
+    for name, (categories, labels), positions in zip(ids, codes, grid, strict=True):
+        if name == metric and len(categories) == 1:
+            value_name = labels[0] or "value"
+            continue
+        table[name] = pd.array([categories[i] for i in positions], dtype="string")
+        if any(label != category for label, category in zip(labels, categories, strict=True)):
+            table[f"{name}_label"] = pd.array([labels[i] for i in positions], dtype="string")
+    table[value_name] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+    return table
+
+
+def _json_stat_codes(dimension: dict, name: str, source: str) -> tuple[list[str], list[str]]:
+    category = dimension.get("category", {})
+    index = category.get("index")
+    labels = category.get("label", {})
+    if index is None:
+        index = list(labels)
+    if isinstance(index, dict):
+        index = [code for code, _ in sorted(index.items(), key=lambda item: item[1])]
+    if not index:
+        raise FileReadError(f"dimension {name!r} of the JSON-stat file {source} has no categories")
+    codes = [str(code) for code in index]
+    return codes, [str(labels.get(code, code)) for code in codes]
+
+
+def _json_stat_values(values: object, n_cells: int, source: str) -> list[object]:
+    if isinstance(values, dict):  # sparse: position -> value
+        dense: list[object] = [None] * n_cells
+        for position, value in values.items():
+            dense[int(position)] = value
+        return dense
+    if not isinstance(values, list) or len(values) != n_cells:
+        raise FileReadError(
+            f"{source} is JSON-stat with {len(values) if isinstance(values, list) else 'no'} values for "
+            f"{n_cells} cells; save the table again"
+        )
+    return values
+
+
+def _json_stat_metric(dataset: dict, ids: list[str]) -> str | None:
+    """The dimension holding the contents (``role.metric``, or SSB's ``ContentsCode``)."""
+    metric = (dataset.get("role") or {}).get("metric") or []
+    return next((name for name in ids if name in metric or name == "ContentsCode"), None)
 
 
 def _read_markers_as_missing(
@@ -921,8 +1326,10 @@ def _write_csv(frame: pd.DataFrame, path: Path, layer: str | None) -> None:
 # --- shared helpers -----------------------------------------------------------------------------------
 
 
-def _attribute_columns(frame: gpd.GeoDataFrame) -> list[str]:
-    """The columns of a layer other than its geometry, for messages."""
+def _attribute_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of a layer other than its geometry (of a table: all), for messages."""
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return [str(c) for c in frame.columns]
     return [c for c in frame.columns if c != frame.geometry.name]
 
 
@@ -962,10 +1369,25 @@ def _read_vector(path: Path, *, layer: str | int | None, preferred: tuple[str, .
     return frame
 
 
+def _list_layers(path: Path) -> list[tuple[str, str | None]]:
+    """``(name, geometry type)`` of each layer; for GML without writing a ``.gfs`` file beside it."""
+    if path.suffix.lower() != ".gml":
+        return [(str(name), kind) for name, kind in pyogrio.list_layers(path)]
+    # pyogrio.list_layers opens GML without open options, and GDAL then writes a .gfs file next to
+    # the user's data; read_info takes WRITE_GFS=NO
+    layers: list[tuple[str, str | None]] = []
+    while True:
+        try:
+            info = pyogrio.read_info(path, layer=len(layers), WRITE_GFS="NO")
+        except DataLayerError:
+            return layers
+        layers.append((str(info["layer_name"]), info["geometry_type"]))
+
+
 def _choose_layer(path: Path, layer: str | int | None, preferred: tuple[str, ...]) -> str | int | None:
     """The layer to read: the one asked for, a preferred one, or the only polygon layer."""
-    layers = pyogrio.list_layers(path)
-    names = [str(name) for name in layers[:, 0]]
+    layers = _list_layers(path)
+    names = [name for name, _ in layers]
     if layer is not None:
         if isinstance(layer, str) and layer not in names:
             raise FileReadError(f"{path} has no layer {layer!r}; its layers are {names}")

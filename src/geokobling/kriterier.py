@@ -134,6 +134,7 @@ def strukturkriteriet(
     executor: Any = None,
     progress: bool = True,
     engine: str = "auto",
+    clip_to_roads: bool = False,
     keep_input: bool = False,
 ) -> pd.DataFrame:
     """Strukturkriteriet per grunnkrets: the average road distance for its people to reach ``n`` people.
@@ -176,6 +177,10 @@ def strukturkriteriet(
         Show a progress bar over the searches.
     engine
         ``"auto"``, or one of :func:`geokobling.paths.available_engines` (``"numba"``, ``"python"``).
+    clip_to_roads
+        Leave the centres outside the road layer's coverage (status ``outside_roads``) out of the
+        routing: they neither search nor are reached, and get no value. Use it when the road layer is
+        an extract smaller than the grunnkretser; without it their values are computed and flagged.
     keep_input
         Return the input itself (a copy; a GeoDataFrame stays one) with the result's columns added.
 
@@ -251,11 +256,13 @@ def strukturkriteriet(
         fallback_speed_kmh=fallback_speed_kmh,
     )
     keep_input = arguments.flag(keep_input, "keep_input")
+    clip_to_roads = arguments.flag(clip_to_roads, "clip_to_roads")
     points = prepare_centres(centres, population)
     setup = search_setup(points.xy, as_network(network), options)
     people = points.table[population].to_numpy()
-    sources = np.flatnonzero(points.located)
-    result = accumulate(setup, sources, node_mass(setup, people), n, options)
+    routed = points.located & ~setup.outside_roads if clip_to_roads else points.located
+    sources = np.flatnonzero(routed)
+    result = accumulate(setup, sources, node_mass(setup, np.where(routed, people, 0.0)), n, options)
     unit = options.unit
     table = _result_table(points.table, population, setup)
     reached = result.reached(n)

@@ -28,10 +28,17 @@ import numpy as np
 import pandas as pd
 
 from .checks import alias_of, find_column, mapping_pairs, non_negative_numbers
-from .codes import CODE_LENGTHS, normalize_codes
+from .codes import (
+    CODE_LENGTHS,
+    kommune_codes,
+    kommune_crosswalk,
+    kommune_years,
+    normalize_codes,
+    reform_year_hint,
+)
 from .errors import ColumnError, InputError, MappingError, format_values, warn
 
-__all__ = ["reaggregate"]
+__all__ = ["reaggregate", "carry_values"]
 
 logger = logging.getLogger("geokobling")
 
@@ -45,6 +52,7 @@ def reaggregate(
     value: str = "strukturkriteriet_km",
     population: str = "population",
     others_unchanged: bool = False,
+    allow_negative: bool = False,
 ) -> pd.DataFrame:
     """Population-weighted mean of ``value`` for each unit of a new border set.
 
@@ -79,6 +87,9 @@ def reaggregate(
         code when ``key`` and ``by`` are the same kind of code (old → new kommune), else the row's
         ``by`` column, else (for ``by="kommune"``) the first four digits of the code. Without it an
         unlisted code is an error.
+    allow_negative
+        Accept values below zero (a signed index). By default they are refused: distances and the
+        criteria cannot be negative. Infinite values are always refused.
 
     Returns
     -------
@@ -100,10 +111,12 @@ def reaggregate(
         When codes of ``values`` are not in ``mapping`` (unmapped) or appear in it with two
         different new codes (doubly mapped); the message lists the codes.
     InputError
-        Missing or negative populations, or duplicate codes in ``values``.
+        Missing or negative populations, infinite (or, without ``allow_negative``, negative) values, or
+        duplicate codes in ``values``.
 
     See Also
     --------
+    carry_values : kommune values of one reform year carried to another, with the shipped crosswalk.
     geokobling.gradert_basiskriterium : the graded basiskriterium of the kommune values.
     geokobling.apply_crosswalk : new kommune codes in any table, without averaging.
     geokobling.read_values : a published values table, with its column names understood.
@@ -122,7 +135,7 @@ def reaggregate(
     if value not in values.columns:
         raise ColumnError(f"values has no column {value!r}; its columns are {list(values.columns)}")
     weights = _population(values, find_column(values, population, source="values"))
-    numbers = _values(values, value)
+    numbers = _values(values, value, allow_negative=allow_negative)
     if mapping is None:
         if others_unchanged:
             raise InputError("others_unchanged=True needs a mapping; without one every row keeps its code")
@@ -147,8 +160,8 @@ def _row_codes(values: pd.DataFrame, key: str) -> pd.Series:
     return _codes(values[column], key, column=column, source="values")
 
 
-def _values(values: pd.DataFrame, value: str) -> np.ndarray:
-    """The value column as numbers; missing values stay missing, text that is no number is refused."""
+def _values(values: pd.DataFrame, value: str, *, allow_negative: bool = False) -> np.ndarray:
+    """The value column as numbers; missing values stay missing; text, inf and negative values are refused."""
     numbers = pd.to_numeric(values[value], errors="coerce")
     bad = numbers.isna() & values[value].notna()
     if bad.any():
@@ -158,7 +171,20 @@ def _values(values: pd.DataFrame, value: str) -> np.ndarray:
             f"{format_values(values[value].iloc[rows].tolist())} at row(s) {format_values(rows.tolist())}. "
             "Write numbers with a decimal point (1.5, not 1,5) and check the column holds values only."
         )
-    return numbers.to_numpy(dtype=float, na_value=np.nan)
+    array = numbers.to_numpy(dtype=float, na_value=np.nan)
+    infinite = np.isinf(array)
+    negative = (array < 0) & ~allow_negative
+    for wrong, what, advice in (
+        (infinite, "infinite", "give a number, or leave the cell empty for no value"),
+        (negative, "negative", "a distance cannot be negative; pass allow_negative=True for a signed index"),
+    ):
+        if wrong.any():
+            rows = np.flatnonzero(wrong)
+            raise InputError(
+                f"column {value!r} of values holds {len(rows)} {what} value(s): "
+                f"{format_values(array[rows].tolist())} at row(s) {format_values(rows.tolist())}; {advice}"
+            )
+    return array
 
 
 def _population(values: pd.DataFrame, population: str) -> np.ndarray:
@@ -241,10 +267,11 @@ def _map(old_codes: pd.Series, lookup: pd.Series, *, key: str) -> pd.Series:
     position = known.get_indexer(old)
     unmapped = sorted(set(old[position < 0]))
     if unmapped:
+        hint = _year_hint(unmapped, known, key=key)
         raise MappingError(
             f"{len(unmapped)} {key} code(s) of values are not in the mapping: {format_values(unmapped)}. "
-            "Map every unit, pass others_unchanged=True to keep the unlisted ones where they are, or pass "
-            f"key= to map another column than {key!r}."
+            f"{hint}Map every unit, pass others_unchanged=True to keep the unlisted ones where they are, or "
+            f"pass key= to map another column than {key!r}."
         )
     unused = sorted(known[~known.isin(old)])
     if unused:
@@ -253,6 +280,16 @@ def _map(old_codes: pd.Series, lookup: pd.Series, *, key: str) -> pd.Series:
             f"{format_values(unused)}"
         )
     return pd.Series(lookup.to_numpy(dtype=object)[position], dtype="string")
+
+
+def _year_hint(unmapped: list, known: pd.Index, *, key: str) -> str:
+    """``"These 43 codes look like kommune codes of 2024; the codes of the mapping are of 2018-2019. "``, or ``""``."""
+    if key not in ("kommune", "grunnkrets", "delomrade", "bydel", "delbydel"):
+        return ""
+    hint = reform_year_hint(
+        unmapped, known.tolist(), name=f"These {len(unmapped)} codes", reference_name="the mapping"
+    )
+    return f"{hint}. " if hint else ""
 
 
 def _weighted_means(
@@ -315,4 +352,220 @@ def _warn_left_out(without: pd.DataFrame, row_codes: pd.Series | None, *, by: st
     warn(
         f"{int(with_people.sum())} row(s) with people have no {value} and are left out of the mean{named}; "
         f"per {by}: {units} (see columns n_without_value and population_without_value)"
+    )
+
+
+def carry_values(
+    values: pd.DataFrame,
+    from_year: int | None = None,
+    to_year: int = 2024,
+    *,
+    key: str | None = None,
+    mapping: pd.DataFrame | pd.Series | Mapping[object, object] | None = None,
+    value: str = "strukturkriteriet_km",
+    population: str = "population",
+) -> pd.DataFrame:
+    """Values per kommune or grunnkrets of one reform year, carried to the kommuner of another.
+
+    The shipped crosswalk (:func:`geokobling.codes.kommune_crosswalk`) takes every kommune code of
+    ``from_year`` to the kommuner of ``to_year``; each new kommune gets the population-weighted mean of
+    the values carried into it. A kommune that was divided (a split, or a border adjustment that moved
+    people) sends each part its people times the part's ``population_share``.
+
+    From kommune values, the parts of a divided kommune get the value of the whole old kommune: the
+    result is **approximate** for the kommuner that receive such a part (column ``approximate`` and a
+    warning naming them). From grunnkrets values it is exact: a grunnkrets of an undivided kommune goes
+    where its kommune goes, and a grunnkrets of a divided one goes to the kommune that ``mapping`` gives
+    it (grunnkrets → kommune of ``to_year``, e.g. from linking the grunnkretser to that year's kommune
+    polygons); grunnkretser of divided kommuner that ``mapping`` does not list are carried by the shares,
+    and flagged approximate like kommune values.
+
+    Parameters
+    ----------
+    values
+        One row per kommune or grunnkrets: the code column ``key``, ``population`` and ``value``; the
+        names of published tables are understood (``kommunenr``, ``innbyggere_2015``, ...).
+    from_year
+        The year (1 January) the codes of ``values`` are valid in. By default the years in which all of
+        them are valid (:func:`geokobling.codes.kommune_years`); where those years differ in their
+        reforms up to ``to_year`` (a border adjustment between them), it must be given.
+    to_year
+        The year of the new kommuner (2015 to 2024).
+    key
+        The code column: ``"kommune"`` or ``"grunnkrets"``; by default ``"grunnkrets"`` when ``values``
+        has it, else ``"kommune"``.
+    mapping
+        Grunnkrets values only: grunnkrets → kommune of ``to_year`` for the grunnkretser of divided
+        kommuner (a dict, a Series or a two-column table; other rows of it are checked, not needed).
+    value, population
+        Columns of ``values``.
+
+    Returns
+    -------
+    pandas.DataFrame, one row per kommune of ``to_year`` that receives rows, sorted by code, on a fresh
+    RangeIndex: ``kommune``, ``name``, ``population`` (the people carried with a value), ``value``,
+    ``n_units`` (rows carried in with a value, a divided row counting once per part),
+    ``n_without_value``, ``population_without_value`` and ``approximate``. ``attrs`` holds
+    ``from_year`` and ``to_year``.
+
+    Raises
+    ------
+    MappingError
+        Codes that are not kommune codes of ``from_year`` (the message names the years they look like),
+        or a ``mapping`` that sends a grunnkrets to a kommune its old kommune did not become part of.
+    InputError
+        Duplicate codes, missing populations, a year outside 2015-2024 or after ``to_year``, or codes
+        valid in several years whose reforms differ and no ``from_year``.
+
+    Warns
+    -----
+    GeokoblingWarning
+        Naming the kommuner whose values are approximate, and rows with people but no value.
+
+    See Also
+    --------
+    reaggregate : the same mean for any mapping of old to new codes.
+    geokobling.codes.kommune_crosswalk : the table the values are carried along.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> values = pd.DataFrame({"kommune": ["0220", "0627", "0628", "0301"],
+    ...                        "population": [58000, 30000, 10000, 650000],
+    ...                        "strukturkriteriet_km": [1.5, 2.5, 4.0, 0.9]})
+    >>> carried = carry_values(values, 2015, 2024)          # Asker, Røyken, Hurum → 3203 Asker
+    >>> carried[["kommune", "name", "strukturkriteriet_km", "n_units", "approximate"]].round(3).to_numpy().tolist()
+    [['0301', 'Oslo', 0.9, 1, False], ['3203', 'Asker', 2.061, 3, False]]
+    """
+    key = key or ("grunnkrets" if alias_of(values.columns, "grunnkrets") is not None else "kommune")
+    if key not in ("kommune", "grunnkrets"):
+        raise InputError(f"carry_values takes kommune or grunnkrets values (key=), not key={key!r}")
+    if mapping is not None and key != "grunnkrets":
+        raise InputError("mapping= places grunnkretser of divided kommuner; it needs grunnkrets values")
+    if value not in values.columns:
+        raise ColumnError(f"values has no column {value!r}; its columns are {list(values.columns)}")
+    weights = _population(values, find_column(values, population, source="values"))
+    numbers = _values(values, value)
+    codes = _row_codes(values, key)
+    _refuse_duplicates(codes, key)
+    kommuner = codes.str.slice(0, 4)
+    from_year = _from_year(kommuner, from_year, to_year)
+    crosswalk = kommune_crosswalk(from_year, to_year)
+    rows, new, share, approximate = _carried_rows(codes, kommuner, crosswalk, key=key, mapping=mapping)
+    result = _weighted_means(
+        pd.Series(new, dtype="string"),
+        weights[rows] * share,
+        numbers[rows],
+        codes.iloc[rows].reset_index(drop=True),
+        by="kommune",
+        value=value,
+    )
+    flagged = pd.Series(approximate).groupby(new).any()
+    result["approximate"] = flagged.reindex(result["kommune"]).to_numpy(dtype=bool)
+    names = kommune_codes(to_year).set_index("kommune")["name"]
+    result.insert(1, "name", names.reindex(result["kommune"]).to_numpy())
+    _warn_approximate(result, crosswalk, to_year=to_year)
+    result.attrs.update(from_year=from_year, to_year=to_year)
+    logger.info(
+        "carried %d %s rows from %d to %d kommuner of %d", len(values), key, from_year, len(result), to_year
+    )
+    return result
+
+
+def _from_year(kommuner: pd.Series, given: int | None, to_year: int) -> int:
+    """The year of the codes: ``given`` after checking it, or the one year the codes and reforms allow."""
+    if given is not None:
+        valid = set(kommune_codes(given)["kommune"]) if isinstance(given, int) else set()
+        kommune_crosswalk(given, to_year)  # checks both years
+        wrong = sorted(set(kommuner) - valid)
+        if wrong:
+            hint = reform_year_hint(wrong, name=f"these {len(wrong)} codes")
+            raise MappingError(
+                f"{len(wrong)} kommune code(s) of values are not kommune codes of {given}: "
+                f"{format_values(wrong)}{f'; {hint}' if hint else ''}. Give the year the codes are of "
+                "(from_year=)."
+            )
+        return given
+    years = kommune_years(kommuner)
+    if not years:
+        hint = reform_year_hint(kommuner, name="the codes")
+        raise MappingError(
+            "the kommune codes of values are not all valid in any one year from 2015 to 2024"
+            f"{f' ({hint})' if hint else ''}: they mix reform years, or are not kommune codes. Bring them "
+            "to one year first, or give from_year= and correct the codes it names."
+        )
+    earlier = [year for year in years if year <= to_year]
+    if not earlier:
+        raise InputError(
+            f"the codes of values are kommune codes of {years[0]}-{years[-1]}, after to_year={to_year}; "
+            "the crosswalk carries codes forward only"
+        )
+    tables = {year: _pairs(kommune_crosswalk(year, to_year), kommuner) for year in earlier}
+    first = tables[earlier[0]]
+    differ = [year for year in earlier if not tables[year].equals(first)]
+    if differ:
+        raise InputError(
+            f"the codes of values are kommune codes of every year {earlier[0]}-{earlier[-1]}, and a reform "
+            f"between those years changes where they go by {to_year} (from {earlier[0]} and from "
+            f"{differ[0]} they go differently): give from_year="
+        )
+    return earlier[0]
+
+
+def _pairs(crosswalk: pd.DataFrame, kommuner: pd.Series) -> pd.DataFrame:
+    rows = crosswalk[crosswalk["old"].isin(set(kommuner))]
+    return rows[["old", "new", "population_share"]].reset_index(drop=True)
+
+
+def _carried_rows(
+    codes: pd.Series,
+    kommuner: pd.Series,
+    crosswalk: pd.DataFrame,
+    *,
+    key: str,
+    mapping: pd.DataFrame | pd.Series | Mapping[object, object] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Row positions of ``codes``, their new kommune, the share of their people and whether approximate."""
+    placed: dict[str, str] = {}
+    if mapping is not None:
+        lookup = _lookup(mapping, key="grunnkrets", by="kommune")
+        placed = dict(zip(lookup.index, lookup.to_numpy(), strict=True))
+        parts = crosswalk.groupby("old")["new"].agg(set)
+        wrong = [
+            f"{code} → {placed[code]}"
+            for code, kommune in zip(codes, kommuner, strict=True)
+            if code in placed and kommune in parts.index and placed[code] not in parts[kommune]
+        ]
+        if wrong:
+            raise MappingError(
+                f"mapping sends {len(wrong)} grunnkrets(er) to a kommune their old kommune did not become part "
+                f"of: {format_values(wrong)}; give the kommune of the year the values are carried to"
+            )
+    frame = pd.DataFrame({"row": np.arange(len(codes)), "code": codes.to_numpy(), "old": kommuner.to_numpy()})
+    joined = frame.merge(crosswalk[["old", "new", "population_share", "approximate"]], on="old", how="left")
+    by_mapping = joined["approximate"].fillna(False).astype(bool) & joined["code"].isin(list(placed))
+    exact = joined[by_mapping & (joined["new"] == joined["code"].map(placed))].assign(
+        population_share=1.0, approximate=False
+    )
+    rest = joined[~by_mapping]
+    joined = pd.concat([rest, exact]).sort_values(["row", "new"], kind="stable")
+    return (
+        joined["row"].to_numpy(),
+        joined["new"].to_numpy(dtype=object),
+        joined["population_share"].to_numpy(dtype=float),
+        joined["approximate"].to_numpy(dtype=bool),
+    )
+
+
+def _warn_approximate(result: pd.DataFrame, crosswalk: pd.DataFrame, *, to_year: int) -> None:
+    flagged = result[result["approximate"]]
+    if flagged.empty:
+        return
+    divided = crosswalk[crosswalk["approximate"] & crosswalk["new"].isin(flagged["kommune"])]
+    shown = [f"{row.kommune} {row.name}" for row in flagged.itertuples()]
+    warn(
+        f"the values of {len(flagged)} kommune(s) of {to_year} are approximate (column 'approximate'): "
+        f"{format_values(shown)} receive a part of a divided kommune "
+        f"({format_values(sorted(divided['old'].unique()))}), which carries the value of the whole old kommune. "
+        "Give grunnkrets values (with a grunnkrets → kommune mapping for the divided kommuner) for exact values."
     )

@@ -83,6 +83,24 @@ def test_centres_beyond_the_extract_are_outside_roads_and_not_routed_per_kommune
     assert table["people_not_routed"].tolist() == [0.0, 4000.0]
 
 
+def test_clip_to_roads_leaves_centres_outside_the_extract_out_of_the_routing():
+    """Without clipping the far centres reach the town and are reached by it; with it they are not."""
+    layer = centres(
+        [(0, 0), (3000, 3000), (15000, 1500), (1500, -1200)],
+        [2000, 2000, 3000, 1000],
+        ["9901", "9901", "9902", "9902"],
+    )
+    with pytest.warns(GeokoblingWarning, match="outside the road layer's coverage"):
+        clipped = gk.strukturkriteriet(layer, TOWN, n=4000, clip_to_roads=True, progress=False)
+    assert clipped["status"].tolist() == ["ok", "ok", "outside_roads", "outside_roads"]
+    assert clipped["strukturkriteriet_km"].isna().tolist() == [False, False, True, True]
+    # the town's two centres now reach only each other: 2 000 own at 0, 2 000 at 6 km along the ring
+    assert clipped["strukturkriteriet_km"].iloc[:2].tolist() == pytest.approx([3.0, 3.0])
+    # unclipped, (0, 0) takes the 1 000 people 1.2 km off its road first: 1.5 km of road + 1.2 km connector
+    unclipped = quiet(gk.strukturkriteriet, layer, TOWN, n=4000, progress=False)
+    assert unclipped["strukturkriteriet_km"].iloc[0] == pytest.approx((2.7 * 1000 + 6.0 * 1000) / 4000)
+
+
 def test_an_extract_that_covers_only_some_grunnkretser_of_a_kommune_gives_it_no_value():
     layer = centres([(0, 0), (3000, 0), (20000, 0)], [1000, 1000, 3000])
     with pytest.warns(GeokoblingWarning):
