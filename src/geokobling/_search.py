@@ -434,7 +434,7 @@ OUTSIDE_ROADS_MESSAGE = (
     "lie outside the road layer's coverage (outside the convex hull of the roads they can snap to, and "
     f"more than {FAR_FROM_ROAD_M:g} m from the nearest): their values are not measured along the roads meant "
     "and kommune_values counts their people as not routed (status 'outside_roads'). Give a road layer that "
-    "covers them, or clip the grunnkretser to the roads' extent"
+    "covers them, or leave them out of the routing with clip_to_roads=True"
 )
 """The warning for ``outside_roads`` rows (after "N grunnkrets(er)")."""
 

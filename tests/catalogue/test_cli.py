@@ -585,8 +585,8 @@ def test_warnings_name_the_flag_not_the_python_argument(small, tmp_path, capsys)
     argv[argv.index("--grunnkretser") + 1] = tmp_path / "far.gpkg"
     code, _, err = _cli(capsys, *argv)
     assert code == EXIT_OK
-    assert "--max-snap-distance reaches such centres by straight line instead" in err
-    assert "max_snap_distance=" not in err
+    assert "leave them out of the routing with --clip-to-roads" in err
+    assert "clip_to_roads=" not in err
 
 
 def test_each_warning_is_printed_once(small, tmp_path, capsys, monkeypatch):
@@ -768,15 +768,13 @@ def test_row_grunnkretser_far_outside_the_road_layer(small, tmp_path, capsys):
     argv[argv.index("--grunnkretser") + 1] = tmp_path / "gk2.gpkg"
     code, _, err = _cli(capsys, *argv)
     assert code == EXIT_OK
-    assert (
-        "geokobling: warning: --clip-to-roads: 1 grunnkrets(er) with 3000 people lie outside the road layer's coverage "
-        "(the convex hull of its nodes buffered by 1000 m) and are left out of the routing (status 'outside_roads', no "
-        "value): '02190002'"
-    ) in err.splitlines()
+    assert "geokobling: warning: 1 grunnkrets(er) lie outside the road layer's coverage" in err
+    run = json.loads((tmp_path / "o" / "run.json").read_text())
+    assert run["results"]["clip_to_roads"]["population_outside"] == 3000
     values = pd.read_csv(tmp_path / "o" / "strukturkriteriet_grunnkrets.csv", dtype={"grunnkrets": str})
     assert values.set_index("grunnkrets").loc["02190002", "status"] == "outside_roads"
     kommuner = pd.read_csv(tmp_path / "o" / "strukturkriteriet_kommune.csv", dtype={"kommune": str})
-    assert kommuner.set_index("kommune").loc["0219", "population_without_value"] == 3000
+    assert kommuner.set_index("kommune").loc["0219", "people_not_routed"] == 3000
 
 
 def test_a_gml_input_gets_no_gfs_file(tmp_path, small, capsys):
