@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import LineString, Point
 
 from conftest import assert_per_row, with_index
-from geokobling.errors import ColumnError, InputError
+from geokobling.errors import ColumnError, GeokoblingWarning, InputError
 from geokobling.neighbourhoods import dissimilarity_index, population_neighbourhoods
 from geokobling.network import RoadNetwork
 
@@ -118,3 +118,29 @@ def test_straight_line_neighbourhoods_keep_the_callers_index(index_kind):
     kept = population_neighbourhoods(centres, k=800, groups=["immigrants"], progress=False, keep_input=True)
     assert_per_row(kept, centres, columns=["radius_km", "immigrants_share"], keep_input=True)
     assert kept["immigrants"].tolist() == hoods["immigrants"].tolist()  # the input's count column, replaced
+
+
+def test_neighbourhoods_across_the_water_are_flagged_and_straight_lines_by_choice_are_not():
+    roads = gpd.GeoDataFrame(
+        geometry=[LineString([(0, 0), (1000, 0)]), LineString([(0, 6000), (50, 6000)])], crs=CRS
+    )
+    centres = gpd.GeoDataFrame(
+        {
+            "grunnkrets": ["99010001", "99010002", "99010003"],
+            "kommune": ["9901"] * 3,
+            "population": [100, 100, 50],
+        },
+        geometry=[Point(0, 0), Point(1000, 0), Point(0, 6000)],
+        crs=CRS,
+    )
+    # the island's 50 people need 150 from the mainland: 3/4 of its neighbourhood by straight line
+    with pytest.warns(GeokoblingWarning, match=r"reaches 15% of the people.*\(38 of 250 people"):
+        hoods = population_neighbourhoods(centres, RoadNetwork.from_lines(roads), k=200, progress=False)
+    assert hoods["fallback_share"].tolist() == pytest.approx([0.0, 0.0, 0.75])
+    assert hoods["status"].tolist() == ["ok", "ok", "mostly_straight_line"]
+    straight = population_neighbourhoods(centres, k=200, progress=False)
+    assert straight["fallback_share"].tolist() == [0.0, 0.0, 0.0]
+    assert straight["status"].tolist() == ["ok", "ok", "ok"]
+    assert (
+        population_neighbourhoods(centres, k=1000, progress=False)["status"].tolist() == ["not_reached"] * 3
+    )

@@ -72,14 +72,121 @@ def test_crossing_lines_without_junction_do_not_connect():
 
 
 @pytest.mark.parametrize(
-    ("gap", "tolerance", "connected"), [(0.5, 1.0, True), (1.5, 1.0, False), (0.001, 0.0, False)]
+    ("gap", "tolerance", "connected"),
+    [(0.5, 1.0, True), (1.5, 1.0, False), (0.001, 0.0, False), (0.001, None, False)],
 )
 def test_endpoints_within_and_beyond_snap_tolerance(gap, tolerance, connected):
-    net = RoadNetwork.from_lines(
-        lines([(0, 0), (100, 0)], [(100 + gap, 0), (200, 0)]), snap_tolerance=tolerance
-    )
+    layer = lines([(0, 0), (100, 0)], [(100 + gap, 0), (200, 0)])
+    options = {} if tolerance is None else {"snap_tolerance": tolerance}  # None: the default, exact ends
+    if connected:
+        with pytest.warns(GeokoblingWarning, match=r"2 line ends that were not identical were joined into 1"):
+            net = RoadNetwork.from_lines(layer, **options)
+        assert net.report[["kind", "rows"]].to_numpy().tolist() == [["joined_ends", (0, 1)]]
+        assert net.report["distance_m"].iloc[0] == pytest.approx(gap)
+    else:
+        net = RoadNetwork.from_lines(layer, **options)
+        assert net.report.empty
     assert (len(net.components()) == 1) is connected
     assert net.n_nodes == (3 if connected else 4)
+
+
+def test_a_chain_of_near_ends_is_never_joined_beyond_the_tolerance():
+    """Ends 0.6 m apart in a row: single linkage would pull all five into one node 2.4 m wide."""
+    xs = [0.0, 0.6, 1.2, 1.8, 2.4]
+    layer = lines(*[[(x, 0.0), (x, 50.0 + 10 * i)] for i, x in enumerate(xs)])
+    with pytest.warns(GeokoblingWarning, match=r"come from chains of near ends reaching farther than the"):
+        net = RoadNetwork.from_lines(layer, snap_tolerance=1.0)
+    ends = np.column_stack([xs, np.zeros(5)])
+    node_of_end = net.edges["u"].to_numpy()
+    for node in np.unique(node_of_end):
+        group = ends[node_of_end == node]
+        assert np.hypot(*(group[:, None] - group[None, :]).transpose(2, 0, 1)).max() <= 1.0
+    assert 3 <= len(np.unique(node_of_end)) < 5  # some ends joined, never all
+    joined = net.report[net.report["kind"] == "joined_ends"]
+    assert (joined["distance_m"] <= 1.0).all() and joined["detail"].str.contains("chain").all()
+
+
+def test_exact_duplicates_are_collapsed_and_distances_equal_the_clean_layer():
+    clean = lines([(0, 0), (100, 0)], [(100, 0), (100, 100)], [(100, 100), (0, 100)])
+    twice = pd.concat(
+        [clean, clean.iloc[[0]], clean.iloc[[1]].set_geometry(clean.geometry.iloc[[1]].reverse())]
+    )
+    twice = twice.reset_index(drop=True)
+    with pytest.warns(GeokoblingWarning, match=r"2 line\(s\) repeat another line exactly.*row\(s\) 3, 4"):
+        net = RoadNetwork.from_lines(twice)
+    assert net.n_edges == 3 and net.edges["source"].tolist() == [0, 1, 2]
+    report = net.report
+    assert report["kind"].tolist() == ["duplicate_line"] * 2
+    assert report["rows"].tolist() == [(0, 3), (1, 4)]
+    assert report.geometry.iloc[0].equals(Point(50, 0))  # the middle of the road
+    pts = points((30, 2), (40, -3), (98, 60))  # two points on the doubled road, one on the reversed
+    pd.testing.assert_frame_equal(
+        net.distances(pts, how="matrix"), RoadNetwork.from_lines(clean).distances(pts, how="matrix")
+    )
+
+
+def test_duplicates_that_disagree_keep_every_direction_and_the_first_ferry_flag():
+    layer = lines(
+        [(0, 0), (100, 0)],
+        [(100, 0), (0, 0)],
+        [(0, 0), (0, 50)],
+        [(0, 0), (0, 50)],
+        oneway=["yes", "yes", "no", "no"],
+        ferry=[False, False, True, False],
+    )
+    with pytest.warns(
+        GeokoblingWarning, match=r"disagree on oneway at row\(s\) 0, 1.*disagree on ferry at row"
+    ):
+        net = RoadNetwork.from_lines(layer, oneway="oneway", ferry="ferry")
+    # two one-way lines over each other in opposite directions are a two-way street
+    assert net.edges[["forward", "backward", "ferry"]].to_numpy().tolist() == [
+        [True, True, False],
+        [True, True, True],
+    ]
+    assert net.report["detail"].tolist() == ["the copies disagree on oneway", "the copies disagree on ferry"]
+
+
+def test_a_closed_road_drawn_from_another_vertex_is_not_a_duplicate():
+    ring = [(0, 0), (10, 0), (10, 10), (0, 0)]
+    other_start = [(10, 0), (10, 10), (0, 0), (10, 0)]
+    with pytest.warns(GeokoblingWarning, match="lie exactly on a vertex inside another line"):
+        net = RoadNetwork.from_lines(lines(ring, other_start))  # each one's node is inside the other
+    assert net.n_edges == 2 and "duplicate_line" not in set(net.report["kind"])
+
+
+def test_lines_meeting_inside_another_line_are_reported_and_split_on_request():
+    layer = lines([(0, 0), (50, 0), (100, 0)], [(50, 0), (50, 80)])
+    with pytest.warns(
+        GeokoblingWarning, match=r"1 line end\(s\) lie exactly on a vertex inside another line"
+    ):
+        whole = RoadNetwork.from_lines(layer)
+    assert len(whole.components()) == 2
+    assert whole.report[["kind", "rows"]].to_numpy().tolist() == [["end_on_vertex", (0, 1)]]
+    assert whole.report.geometry.iloc[0].equals(Point(50, 0))
+    split = RoadNetwork.from_lines(layer, split_at_vertices=True)
+    assert len(split.components()) == 1 and split.report.empty
+    assert split.distances(points((0, 0), (50, 80)), how="matrix").iloc[0, 1] == pytest.approx(130.0)
+
+
+def test_a_crossing_at_a_shared_vertex_is_reported():
+    layer = lines([(0, 0), (50, 0), (100, 0)], [(50, -50), (50, 0), (50, 50)])
+    with pytest.warns(GeokoblingWarning, match=r"1 vertex\(es\) lie inside two or more lines"):
+        net = RoadNetwork.from_lines(layer)
+    assert net.report["kind"].tolist() == ["shared_vertex"]
+
+
+def test_the_report_is_a_fresh_geodataframe_with_its_columns():
+    layer = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (5, 0)]), None], index=["a", "b"], crs=CRS)
+    with pytest.warns(GeokoblingWarning, match="missing or empty geometry"):
+        net = RoadNetwork.from_lines(layer)
+    report = net.report
+    assert isinstance(report, gpd.GeoDataFrame) and report.crs == CRS
+    assert list(report.columns) == ["kind", "rows", "distance_m", "detail", "geometry"]
+    assert report[["kind", "rows"]].to_numpy().tolist() == [["no_geometry", ("b",)]]
+    assert report.geometry.iloc[0] is None
+    report.loc[0, "kind"] = "changed"
+    assert net.report["kind"].iloc[0] == "no_geometry"
+    assert RoadNetwork.from_lines(lines([(0, 0), (1, 0)])).report.empty
 
 
 def test_multilinestring_rows_are_exploded_with_a_report():
@@ -317,8 +424,27 @@ def test_from_networkx_missing_length_is_refused():
     G.add_node(1, x=0.0, y=0.0)
     G.add_node(2, x=1.0, y=0.0)
     G.add_edge(1, 2)
-    with pytest.raises(InputError, match=r"'length'.*row\(s\) 0"):
+    with pytest.raises(
+        InputError, match=r"1 edge\(s\) have a missing.*'length' \(metres\): edge\(s\) \(1, 2, 0\)"
+    ):
         RoadNetwork.from_networkx(G)
+
+
+def test_from_networkx_checks_the_crs_against_the_coordinates():
+    G = nx.MultiDiGraph(crs="EPSG:4326")
+    G.add_node(1, x=262000.0, y=6649000.0)
+    G.add_node(2, x=262100.0, y=6649000.0)
+    G.add_edge(1, 2, length=100.0)
+    with pytest.raises(
+        CRSError, match=r"x 262000 to 262100, y 6649000 to 6649000.*graph.graph\['crs'\] = 'EPSG:25833'"
+    ):
+        RoadNetwork.from_networkx(G)
+    del G.graph["crs"]
+    with pytest.warns(
+        GeokoblingWarning, match=r"no graph\['crs'\]: its nodes' 'x', 'y' are taken as EPSG:25833"
+    ):
+        net = RoadNetwork.from_networkx(G)
+    assert net.edges["length"].tolist() == [100.0]
 
 
 # --- bad input --------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import geokobling as gk
 from conftest import assert_per_row, with_index
 from geokobling._search import (
     DEFAULT_FALLBACK_FACTOR,
+    DEFAULT_FALLBACK_SPEED_KMH,
     DEFAULT_FERRY_FACTOR,
     FAR_FROM_ROAD_M,
     SearchOptions,
@@ -30,7 +31,7 @@ from geokobling._search import (
     search_setup,
     strong_components,
 )
-from geokobling.errors import GeokoblingWarning, InputError
+from geokobling.errors import GeokoblingWarning, InputError, NetworkError
 from geokobling.paths import CSRGraph, available_engines
 
 CRS = "EPSG:25833"
@@ -42,6 +43,8 @@ OPTIONS = (
     "executor",
     "progress",
     "engine",
+    "weight",
+    "fallback_speed_kmh",
 )
 
 
@@ -123,6 +126,8 @@ def test_every_search_takes_the_same_keyword_options_with_the_same_defaults():
         "executor": None,
         "progress": True,
         "engine": "auto",
+        "weight": "length",
+        "fallback_speed_kmh": DEFAULT_FALLBACK_SPEED_KMH,
         "keep_input": False,
         "population": "population",
     }
@@ -174,6 +179,10 @@ BAD_OPTIONS = [
     ({"executor": "threads"}, ["executor", "concurrent.futures", "str"]),
     ({"executor": "shut thread pool"}, ["executor", "ThreadPoolExecutor", "shut down"]),
     ({"executor": "shut process pool"}, ["executor", "ProcessPoolExecutor", "shut down"]),
+    ({"weight": "minutes"}, ["weight", "'length', 'time'", "'minutes'"]),
+    ({"weight": None}, ["weight", "None"]),
+    ({"fallback_speed_kmh": 0}, ["fallback_speed_kmh", "> 0", "0"]),
+    ({"fallback_speed_kmh": "50"}, ["fallback_speed_kmh", "'50'", "str"]),
 ]
 
 
@@ -259,7 +268,15 @@ def test_an_unsnapped_centre_is_reported_once_by_the_criterion_not_again_by_the_
     assert not_snapped == [
         "1 grunnkrets(er) are too far from every road and are reached by straight line only: '99010002'"
     ]
-    assert values["status"].tolist() == ["ok", "not_snapped", "no_centre", "ok", "ok", "ok"]
+    # without 99010002 on the roads, 99010001 and the island reach most of their people by straight line
+    assert values["status"].tolist() == [
+        "mostly_straight_line",
+        "not_snapped",
+        "no_centre",
+        "ok",
+        "ok",
+        "mostly_straight_line",
+    ]
     # the public snap still warns, naming the caller's line
     with pytest.warns(GeokoblingWarning, match="not snapped to the network"):
         _network().snap(_centres(), max_distance=15.0)
@@ -304,3 +321,18 @@ def test_strong_components_of_the_routing_graph_equal_networkx():
     expected = {frozenset(c) for c in nx.strongly_connected_components(graph)}
     got = {frozenset(np.flatnonzero(labels == label).tolist()) for label in np.unique(labels)}
     assert got == expected
+
+
+@pytest.mark.parametrize("function", list(CALLS))
+def test_every_search_refuses_time_on_a_network_without_times(function):
+    call, _ = CALLS[function]
+    with pytest.raises(NetworkError, match=r"weight='time' needs travel times.*RoadNetwork\(5 nodes"):
+        call(_centres(), weight="time", progress=False)
+
+
+@pytest.mark.parametrize("function", list(CALLS))
+def test_every_search_gives_a_status_per_row_from_the_one_set(function):
+    call, _ = CALLS[function]
+    result = _quiet(call, _centres(), max_snap_distance=15.0, progress=False)
+    assert set(result["status"]) <= set(gk.kriterier.ROW_STATUSES)
+    assert result["status"].iloc[1] == "not_snapped" and result["status"].iloc[2] == "no_centre"

@@ -82,6 +82,7 @@ _EXPORTS: dict[str, str] = {
     "sonekriteriet": "kriterier",
     "nabokriteriet": "kriterier",
     "nearest_facility_distance": "kriterier",
+    "kommune_values": "kriterier",
     # reaggregation
     "reaggregate": "reaggregation",
     # basiskriterium
@@ -192,7 +193,13 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
         read_values,
         write_table,
     )
-    from .kriterier import nabokriteriet, nearest_facility_distance, sonekriteriet, strukturkriteriet
+    from .kriterier import (
+        kommune_values,
+        nabokriteriet,
+        nearest_facility_distance,
+        sonekriteriet,
+        strukturkriteriet,
+    )
     from .linking import (
         catchment_overlaps,
         catchment_share,

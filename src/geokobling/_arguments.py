@@ -82,6 +82,23 @@ def flag(value: Any, name: str) -> bool:
     raise InputError(f"{name} must be True or False, not {value!r} (a {type(value).__name__})")
 
 
+def choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``choices``; else an InputError naming ``name`` and the choices.
+
+    Examples
+    --------
+    >>> choice("time", "weight", ("length", "time"))
+    'time'
+    >>> choice("minutes", "weight", ("length", "time"))
+    Traceback (most recent call last):
+    ...
+    geokobling.errors.InputError: weight must be one of 'length', 'time', not 'minutes'
+    """
+    if isinstance(value, str) and value in choices:
+        return value
+    raise InputError(f"{name} must be one of {format_values(choices)}, not {value!r}")
+
+
 def engine(value: Any) -> str:
     """``"auto"`` or an engine that runs here (:func:`geokobling.paths.available_engines`).
 

@@ -14,7 +14,8 @@ population until ``n`` people are reached, the last one only in part::
     value(A) = Σ distance × persons taken / n
 
 A kommune's value is the population-weighted mean of its grunnkrets values
-(:func:`geokobling.reaggregate`), so new kommune borders need no new routing.
+(:func:`kommune_values`, or :func:`geokobling.reaggregate` for tables without statuses), so new
+kommune borders need no new routing.
 
 Distances. Each centre is snapped onto its nearest road (the connector counts) among the roads of
 the main strongly connected piece of each road component, so that one-way stubs cut off by an
@@ -25,6 +26,22 @@ roads; between components no road connects them, and the straight-line distance 
 ``fallback_factor`` is used instead (``fallback_factor=None`` turns this off, and then only
 people reachable along roads count). The people reached that way are reported per row.
 sonekriteriet and nabokriteriet are road distances only and do not use the fallback.
+
+Weights. ``weight="length"`` (the default) measures metres and names its columns ``…_km``;
+``weight="time"`` measures minutes (NVDB's minutes each way, ``RoadNetwork.from_lines(time=)``,
+networkx ``travel_time``) and names them ``…_min``. Ferry minutes count ``ferry_factor`` times, the
+connector at :data:`geokobling.network.CONNECTOR_SPEED_KMH` and the straight-line fallback,
+``fallback_factor`` × the straight line, at ``fallback_speed_kmh`` (:data:`DEFAULT_FALLBACK_SPEED_KMH`).
+
+Coverage. Every row says how far its value can be trusted (``status``; see
+:func:`strukturkriteriet`): ``ok`` only when the value is what the spec gives on the roads given.
+A centre outside the road layer's coverage (outside the convex hull of the roads it can snap to and
+more than :data:`FAR_FROM_ROAD_M` from them) is ``outside_roads``; one whose value rests mostly on
+the straight-line fallback (``fallback_share`` above :data:`MOSTLY_STRAIGHT_LINE_SHARE`) is
+``mostly_straight_line``. When more than :data:`STRAIGHT_LINE_WARNING_SHARE` of all people are
+reached by straight line, a warning says so, with the likely causes. :func:`kommune_values` counts a
+kommune's people by road, by straight line and not routed, and gives no value to a kommune whose
+people are mostly not routed.
 
 Examples
 --------
@@ -39,11 +56,14 @@ Examples
 >>> values = strukturkriteriet(centres, RoadNetwork.from_lines(roads), progress=False)
 >>> values["strukturkriteriet_km"].round(6).tolist()
 [3.0, 1.4, 1.2]
+>>> kommune_values(values)[["kommune", "strukturkriteriet_km", "people_by_road", "status"]].to_numpy().tolist()
+[['9901', 1.6666666666666667, 3000.0, 'ok'], ['9902', 1.2, 3000.0, 'ok']]
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -54,20 +74,30 @@ import pandas as pd
 from . import _arguments as arguments
 from ._search import (
     DEFAULT_FALLBACK_FACTOR,
+    DEFAULT_FALLBACK_SPEED_KMH,
     DEFAULT_FERRY_FACTOR,
     FAR_FROM_ROAD_M,
+    MOSTLY_STRAIGHT_LINE_SHARE,
+    OUTSIDE_ROADS_MESSAGE,
+    ROUTED_STATUSES,
+    STRAIGHT_LINE_WARNING_SHARE,
     SearchOptions,
     SearchSetup,
     accumulate,
     as_network,
+    location_status,
     node_mass,
     over_groups,
     prepare_centres,
     search_setup,
+    search_status,
+    warn_far_from_roads,
+    warn_statuses,
+    warn_straight_line,
 )
-from .checks import require_columns
-from .codes import normalize_codes
-from .errors import InputError, MappingError, format_values, warn
+from .checks import non_negative_numbers, require_columns
+from .codes import CODE_LENGTHS, normalize_codes
+from .errors import ColumnError, InputError, MappingError, format_values, warn
 from .network import RoadNetwork
 from .network._routing import point_coordinates
 from .paths import distances_to_targets
@@ -75,8 +105,12 @@ from .paths import distances_to_targets
 __all__ = [
     "DEFAULT_FERRY_FACTOR",
     "DEFAULT_FALLBACK_FACTOR",
+    "DEFAULT_FALLBACK_SPEED_KMH",
     "FAR_FROM_ROAD_M",
+    "MOSTLY_STRAIGHT_LINE_SHARE",
+    "STRAIGHT_LINE_WARNING_SHARE",
     "strukturkriteriet",
+    "kommune_values",
     "nearest_facility_distance",
     "sonekriteriet",
     "nabokriteriet",
@@ -91,8 +125,10 @@ def strukturkriteriet(
     *,
     n: float = 5000,
     population: str = "population",
+    weight: str = "length",
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
     fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
+    fallback_speed_kmh: float = DEFAULT_FALLBACK_SPEED_KMH,
     max_snap_distance: float | None = None,
     largest_component: bool = False,
     executor: Any = None,
@@ -114,11 +150,19 @@ def strukturkriteriet(
         The number of people to reach (5 000 in the income system).
     population
         The population column of ``centres``.
+    weight
+        ``"length"`` (road distance; columns in km) or ``"time"`` (travel time; columns in minutes,
+        ``strukturkriteriet_min``): NVDB's minutes each way, ``RoadNetwork.from_lines(time=)`` or
+        networkx ``travel_time``. The connector from a centre to its road counts at
+        :data:`geokobling.network.CONNECTOR_SPEED_KMH`. A network without times is refused.
     ferry_factor
-        Ferry arcs count ``ferry_factor`` × their length.
+        Ferry arcs count ``ferry_factor`` × their length (or minutes).
     fallback_factor
         Centres in different road components are ``fallback_factor`` × the straight-line distance
         apart (None: never).
+    fallback_speed_kmh
+        With ``weight="time"``, the speed at which that straight-line distance × ``fallback_factor``
+        is covered (default :data:`DEFAULT_FALLBACK_SPEED_KMH`, 50 km/h).
     max_snap_distance
         Centres farther than this (m) from every road are not snapped; they are reached, and reach
         others, only through the straight-line fallback (status ``not_snapped``).
@@ -138,13 +182,41 @@ def strukturkriteriet(
     Returns
     -------
     DataFrame, one row per input row, on the input's index and in its order:
-    ``grunnkrets``, ``kommune``, ``population``, ``strukturkriteriet_km`` (NaN where not reached),
-    ``reached`` (False where fewer than ``n`` people can be reached), ``farthest_km`` (distance to
-    the last centre used), ``fallback_people`` (people counted at straight-line distance),
-    ``snap_distance_m`` and ``status``: ``ok``, ``not_reached``, ``not_snapped`` or ``no_centre``.
+    ``grunnkrets``, ``kommune``, ``population``, ``strukturkriteriet_km`` (``_min`` with
+    ``weight="time"``; NaN where not reached), ``reached`` (False where fewer than ``n`` people can
+    be reached), ``farthest_km`` (``_min``: distance to the last centre used), ``fallback_people``
+    (people counted at straight-line distance), ``fallback_share`` (``fallback_people / n``: the
+    share of the value's people reached by straight line), ``snap_distance_m`` and ``status``:
+
+    ========================  ==================================================================
+    ``ok``                    the value is what the spec gives on the roads given
+    ``mostly_straight_line``  more than half of the ``n`` people (``fallback_share > 0.5``,
+                              :data:`MOSTLY_STRAIGHT_LINE_SHARE`) were reached by straight line
+    ``not_reached``           fewer than ``n`` people can be reached: no value
+    ``outside_roads``         the centre lies outside the convex hull of the roads it can snap to
+                              and more than :data:`FAR_FROM_ROAD_M` (1 000 m) from the nearest:
+                              the value (with that connector) is not along the roads meant
+    ``not_snapped``           farther than ``max_snap_distance`` from every road: straight line only
+    ``no_centre``             no population centre: no value
+    ========================  ==================================================================
+
+    A row gets the last of these that applies (``no_centre`` first). Each problem is warned about
+    once, naming the grunnkretser (``mostly_straight_line`` in the warning below). When more than
+    :data:`STRAIGHT_LINE_WARNING_SHARE` (10 %) of the people are reached by straight line
+    (population-weighted ``fallback_share``), a warning names the share, the likely causes and what
+    to do. :func:`kommune_values` gives the kommune values with these statuses counted.
+
+    Raises
+    ------
+    InputError
+        Bad options (each named), missing columns, negative or non-numeric populations, duplicate
+        grunnkrets codes or index labels.
+    NetworkError
+        ``weight="time"`` on a network without travel times.
 
     See Also
     --------
+    kommune_values : the kommune table, with people by road, by straight line and not routed.
     sonekriteriet, nabokriteriet : the other two distance criteria of the income system.
     nearest_facility_distance : road distance to the nearest school or kindergarten.
     population_neighbourhoods : the same search for the ``k`` nearest people, with group counts.
@@ -157,7 +229,13 @@ def strukturkriteriet(
     >>> centres = gpd.GeoDataFrame({"grunnkrets": ["99010001", "99010002"], "kommune": ["9901", "9901"],
     ...     "population": [500, 2500]}, geometry=[Point(0, 0), Point(2000, 0)], crs="EPSG:25833")
     >>> values = strukturkriteriet(centres, RoadNetwork.from_lines(roads), n=1000, progress=False)
-    >>> values["strukturkriteriet_km"].tolist()
+    >>> values["strukturkriteriet_km"].tolist(), values["status"].tolist()
+    ([1.0, 0.0], ['ok', 'ok'])
+
+    In minutes, on a road driven in 2 minutes:
+
+    >>> timed = RoadNetwork.from_lines(roads.assign(minutes=[2.0]), time="minutes")
+    >>> strukturkriteriet(centres, timed, n=1000, weight="time", progress=False)["strukturkriteriet_min"].tolist()
     [1.0, 0.0]
     """
     n = arguments.number(n, "n", positive=True, what="a positive number of people")
@@ -169,6 +247,8 @@ def strukturkriteriet(
         executor=executor,
         progress=progress,
         engine=engine,
+        weight=weight,
+        fallback_speed_kmh=fallback_speed_kmh,
     )
     keep_input = arguments.flag(keep_input, "keep_input")
     points = prepare_centres(centres, population)
@@ -176,35 +256,40 @@ def strukturkriteriet(
     people = points.table[population].to_numpy()
     sources = np.flatnonzero(points.located)
     result = accumulate(setup, sources, node_mass(setup, people), n, options)
+    unit = options.unit
     table = _result_table(points.table, population, setup)
     reached = result.reached(n)
+    share = result.fallback_mass / n
+    table.insert(3, f"strukturkriteriet_{unit}", np.nan)
+    table.insert(4, "reached", False)
+    table.insert(5, f"farthest_{unit}", np.nan)
+    table.insert(6, "fallback_people", 0.0)
+    table.insert(7, "fallback_share", np.nan)
     table.loc[sources, "reached"] = reached
-    table.loc[sources, "strukturkriteriet_km"] = np.where(reached, result.weighted_sum / n / 1000.0, np.nan)
-    table.loc[sources, "farthest_km"] = result.farthest / 1000.0
+    table.loc[sources, f"strukturkriteriet_{unit}"] = np.where(
+        reached, options.in_unit(result.weighted_sum / n), np.nan
+    )
+    table.loc[sources, f"farthest_{unit}"] = options.in_unit(result.farthest)
     table.loc[sources, "fallback_people"] = result.fallback_mass
-    table.loc[sources[~reached], "status"] = "not_reached"
-    _report(table)
+    table.loc[sources, "fallback_share"] = share
+    status = table["status"].to_numpy()
+    search_status(status, sources, reached, share)
+    table["status"] = status
+    _report(table, setup, measure="strukturkriteriet")
     return arguments.on_input_rows(table, centres, keep_input=keep_input)
 
 
 def _result_table(centres: gpd.GeoDataFrame, population: str, setup: SearchSetup) -> pd.DataFrame:
-    """The per-row table of a search, by position: codes, population, snap distance and status."""
+    """The per-row table of a road search, by position: codes, population, snap distance, location status."""
     assert setup.snap is not None  # road searches snap every point
     n = len(centres)
-    snap = setup.snap.iloc[:n]
-    snapped = (snap["status"] == "snapped").to_numpy()
-    located = setup.located[:n]
     table = pd.DataFrame(
         {
             "grunnkrets": centres["grunnkrets"].to_numpy(),
             "kommune": centres["kommune"].to_numpy(),
             "population": centres[population].to_numpy(),
-            "strukturkriteriet_km": np.nan,
-            "reached": False,
-            "farthest_km": np.nan,
-            "fallback_people": 0.0,
-            "snap_distance_m": snap["snap_distance_m"].to_numpy(),
-            "status": np.where(located, np.where(snapped, "ok", "not_snapped"), "no_centre").astype(object),
+            "snap_distance_m": setup.snap["snap_distance_m"].to_numpy()[:n],
+            "status": location_status(setup, n),
         }
     )
     table["grunnkrets"] = table["grunnkrets"].astype("string")
@@ -212,24 +297,343 @@ def _result_table(centres: gpd.GeoDataFrame, population: str, setup: SearchSetup
     return table
 
 
-def _report(table: pd.DataFrame) -> None:
-    for status, what in (
-        ("no_centre", "have no population centre and get no value"),
-        ("not_snapped", "are too far from every road and are reached by straight line only"),
-        ("not_reached", "cannot reach the required number of people and get no value"),
-    ):
-        codes = table.loc[table["status"] == status, "grunnkrets"]
-        if len(codes):
-            warn(f"{len(codes)} grunnkrets(er) {what}: {format_values(codes.tolist())}")
-    far = table.loc[(table["status"] == "ok") & (table["snap_distance_m"] > FAR_FROM_ROAD_M), "grunnkrets"]
-    if len(far):
-        warn(
-            f"{len(far)} grunnkrets centre(s) lie more than {FAR_FROM_ROAD_M:g} m from the nearest road, "
-            "and that "
-            f"distance counts in their values: {format_values(far.tolist())}. Does the road layer cover "
-            "them? "
-            "(max_snap_distance= reaches such centres by straight line instead)"
+_STATUS_WARNINGS = {
+    "no_centre": "have no population centre and get no value",
+    "not_snapped": "are too far from every road and are reached by straight line only",
+    "outside_roads": OUTSIDE_ROADS_MESSAGE,
+    "not_reached": "cannot reach the required number of people and get no value",
+}
+
+
+def _report(table: pd.DataFrame, setup: SearchSetup, *, measure: str) -> None:
+    """The warnings of strukturkriteriet: one per status, centres far from roads, the straight-line share."""
+    status = table["status"].to_numpy()
+    codes = table["grunnkrets"]
+    warn_statuses(codes, status, _STATUS_WARNINGS)
+    warn_far_from_roads(codes, status, setup.snap)
+    share = table["fallback_share"].to_numpy(dtype=float)
+    warn_straight_line(codes, table["population"].to_numpy(dtype=float), share, status, measure=measure)
+
+
+VALUE_COLUMNS = tuple(
+    f"{measure}_{unit}"
+    for measure in ("strukturkriteriet", "distance", "sonekriteriet", "nabokriteriet", "mean_distance")
+    for unit in ("km", "min")
+)
+"""The value columns of the per-row searches that :func:`kommune_values` finds by itself."""
+
+ROW_STATUSES = (
+    "ok",
+    "mostly_straight_line",
+    "not_reached",
+    "outside_roads",
+    "not_snapped",
+    "no_centre",
+    "no_people",
+    "no_neighbour",
+)
+"""Every status a per-row search gives (see each function's Returns)."""
+
+
+def kommune_values(
+    values: pd.DataFrame,
+    mapping: pd.DataFrame | pd.Series | Mapping[object, object] | None = None,
+    *,
+    by: str = "kommune",
+    value: str | None = None,
+    population: str = "population",
+    min_routed_share: float = 0.5,
+) -> pd.DataFrame:
+    """One row per kommune: the population-weighted value over its routed grunnkretser, and its coverage.
+
+    The value of a kommune (SPEC step 4) is the population-weighted mean of the values of its
+    grunnkretser whose status is ``ok`` or ``mostly_straight_line`` (the *routed* ones). Every
+    person of the kommune is counted once in one of three columns:
+
+    * ``people_by_road``: population × (1 − ``fallback_share``) of the routed rows;
+    * ``people_by_straight_line``: population × ``fallback_share`` of the routed rows, the part of
+      their values reached at straight-line distance;
+    * ``people_not_routed``: the population of every other row (``no_centre``, ``not_snapped``,
+      ``outside_roads``, ``not_reached``, …, or no value).
+
+    A kommune whose routed people are fewer than ``min_routed_share`` of its population gets no
+    value (NaN, status ``not_enough_routed``) and a warning: its value would stand for a minority
+    of its people. ``min_routed_share=0`` gives it the value of its routed rows all the same.
+
+    Parameters
+    ----------
+    values
+        A per-row result of :func:`strukturkriteriet` (or :func:`nearest_facility_distance`,
+        :func:`sonekriteriet`, :func:`nabokriteriet`): the population, value and ``status``
+        columns, ``fallback_share`` where the search has a fallback (absent: every routed person
+        is by road), and ``by`` (or ``grunnkrets`` with a ``mapping``).
+    mapping
+        None: group by the column ``by`` of ``values``. Else grunnkrets → new unit, for other
+        borders: a dict or Series, or a DataFrame with columns ``grunnkrets`` and ``by``, ``old``
+        and ``new``, or exactly two columns (old, new).
+    by
+        The name (and, with ``mapping=None``, the column) of the units; the key of the result.
+    value
+        The value column; by default the one column of ``values`` among ``strukturkriteriet_km``,
+        ``strukturkriteriet_min``, ``distance_km``, ``sonekriteriet_km``, ``nabokriteriet_km``, …
+    population
+        The population column of ``values``.
+    min_routed_share
+        Between 0 and 1 (default 0.5): the share of a kommune's people that must be routed for it
+        to get a value.
+
+    Returns
+    -------
+    DataFrame, one row per unit sorted by ``by``, with a fresh index: ``by``, ``population``,
+    the value column, ``people_by_road``, ``people_by_straight_line``, ``people_not_routed``,
+    ``share_by_road``, ``share_by_straight_line``, ``share_not_routed`` (of the population),
+    ``n_grunnkretser`` (rows of ``values``) and ``status``:
+
+    =========================  ===============================================================
+    ``ok``                     the value rests mostly on roads
+    ``mostly_straight_line``   more than half (:data:`MOSTLY_STRAIGHT_LINE_SHARE`) of the routed
+                               people are reached by straight line; the value is given, warned
+    ``not_enough_routed``      routed people are fewer than ``min_routed_share`` of the
+                               population (or none): no value, warned
+    ``no_people``              no population: no value
+    =========================  ===============================================================
+
+    Raises
+    ------
+    ColumnError
+        A missing column, a value column that holds text, or no value column found.
+    InputError
+        Negative or missing populations, unknown statuses, a ``fallback_share`` outside 0–1 on a
+        routed row, ``min_routed_share`` outside 0–1.
+    MappingError
+        Grunnkretser missing from ``mapping`` or mapped to two units.
+
+    See Also
+    --------
+    strukturkriteriet : the per-grunnkrets values and statuses this table sums.
+    geokobling.reaggregate : weighted means without coverage, for values without statuses
+        (published tables, mergers of kommune values).
+
+    Examples
+    --------
+    Three grunnkretser of one kommune: one routed by road, one that reached 40 % of its people by
+    straight line, one outside the road layer:
+
+    >>> values = pd.DataFrame({"grunnkrets": ["99010001", "99010002", "99010003"],
+    ...     "kommune": ["9901"] * 3, "population": [600.0, 200.0, 200.0],
+    ...     "strukturkriteriet_km": [1.0, 2.0, 16.0], "fallback_share": [0.0, 0.4, 0.0],
+    ...     "status": ["ok", "ok", "outside_roads"]})
+    >>> table = kommune_values(values)
+    >>> table[["kommune", "strukturkriteriet_km", "people_by_road", "people_by_straight_line",
+    ...        "people_not_routed", "status"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'kommune': '9901', 'strukturkriteriet_km': 1.25, 'people_by_road': 720.0,
+      'people_by_straight_line': 80.0, 'people_not_routed': 200.0, 'status': 'ok'}]
+    """
+    min_share = arguments.number(min_routed_share, "min_routed_share")
+    if min_share > 1:
+        raise InputError(f"min_routed_share must be a share between 0 and 1, not {min_routed_share!r}")
+    value = _value_column(values, value)
+    require_columns(values, [population, value, "status"], source="values")
+    people = non_negative_numbers(
+        values[population], column=population, source="values", advice="use 0 for grunnkretser without people"
+    )
+    numbers = _numbers(values[value], value)
+    _refuse_unknown_statuses(values["status"])
+    _refuse_repeated_grunnkretser(values)
+    routed = values["status"].isin(ROUTED_STATUSES).to_numpy() & ~np.isnan(numbers)
+    share = _fallback_shares(values, routed)
+    rows = pd.DataFrame(
+        {
+            by: _unit_codes(values, mapping, by).to_numpy(),
+            "population": people,
+            "weighted": np.where(routed, people * np.nan_to_num(numbers), 0.0),
+            "people_by_road": np.where(routed, people * (1.0 - share), 0.0),
+            "people_by_straight_line": np.where(routed, people * share, 0.0),
+            "people_not_routed": np.where(routed, 0.0, people),
+            "n_grunnkretser": 1,
+        }
+    )
+    return _kommune_table(rows.groupby(by, sort=True).sum(), by=by, value=value, min_share=min_share)
+
+
+def _kommune_table(sums: pd.DataFrame, *, by: str, value: str, min_share: float) -> pd.DataFrame:
+    total = sums["population"].to_numpy()
+    routed = (sums["people_by_road"] + sums["people_by_straight_line"]).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = sums["weighted"].to_numpy() / routed
+        shares = {
+            f"share_{part}": sums[f"people_{part}"].to_numpy() / total
+            for part in ("by_road", "by_straight_line", "not_routed")
+        }
+        straight_of_routed = sums["people_by_straight_line"].to_numpy() / routed
+    too_few = (routed <= 0) | (routed < min_share * total)
+    status = np.select(
+        [total <= 0, too_few, straight_of_routed > MOSTLY_STRAIGHT_LINE_SHARE],
+        ["no_people", "not_enough_routed", "mostly_straight_line"],
+        "ok",
+    ).astype(object)
+    mean[np.isin(status, ("no_people", "not_enough_routed"))] = np.nan
+    table = pd.DataFrame({by: sums.index.astype("string"), "population": total, value: mean})
+    for column in ("people_by_road", "people_by_straight_line", "people_not_routed"):
+        table[column] = sums[column].to_numpy()
+    table = table.assign(**shares, n_grunnkretser=sums["n_grunnkretser"].to_numpy(), status=status)
+    _warn_kommuner(table, by=by, value=value, min_share=min_share)
+    return table.reset_index(drop=True)
+
+
+def _warn_kommuner(table: pd.DataFrame, *, by: str, value: str, min_share: float) -> None:
+    withheld = table[table["status"] == "not_enough_routed"]
+    if len(withheld):
+        shown = [
+            f"{code} ({1 - left:.0%} routed)"
+            for code, left in zip(withheld[by], withheld["share_not_routed"], strict=True)
+        ]
+        how_few = f"fewer than {min_share:.0%}" if min_share > 0 else "none"
+        advice = (
+            " min_routed_share=0 gives them the value of their routed grunnkretser." if min_share > 0 else ""
         )
+        warn(
+            f"{len(withheld)} {by}(s) get no {value} (status 'not_enough_routed'): {how_few} of their people "
+            "are routed, the rest lie in grunnkretser with status no_centre, not_snapped, outside_roads or "
+            f"not_reached: {', '.join(shown[:10])}{f' and {len(shown) - 10} more' if len(shown) > 10 else ''}."
+            f"{advice}"
+        )
+    mostly = table.loc[table["status"] == "mostly_straight_line", by]
+    if len(mostly):
+        warn(
+            f"{len(mostly)} {by}(s) reach most of their routed people by straight line, not along roads "
+            f"(status 'mostly_straight_line'): {format_values(mostly.tolist())}"
+        )
+
+
+def _value_column(values: pd.DataFrame, value: str | None) -> str:
+    if value is not None:
+        return value
+    found = [c for c in VALUE_COLUMNS if c in values.columns]
+    if len(found) == 1:
+        return found[0]
+    how_many = "several" if found else "none"
+    raise ColumnError(
+        f"values has {how_many} of the value columns {format_values(found or VALUE_COLUMNS)}; name the one "
+        "to average with value="
+    )
+
+
+def _numbers(column: pd.Series, name: str) -> np.ndarray:
+    numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    text = np.isnan(numbers) & column.notna().to_numpy()
+    if text.any():
+        rows = np.flatnonzero(text)
+        raise ColumnError(
+            f"column {name!r} of values holds text that is not a number at row(s) "
+            f"{format_values(rows.tolist())} ({format_values(column.iloc[rows].tolist())}); write numbers "
+            "with a decimal point (1.5, not 1,5)"
+        )
+    return numbers
+
+
+def _refuse_unknown_statuses(status: pd.Series) -> None:
+    unknown = sorted(set(status.dropna().astype(str)) - set(ROW_STATUSES)) + (
+        ["<missing>"] if status.isna().any() else []
+    )
+    if unknown:
+        raise InputError(
+            f"column 'status' of values holds {format_values(unknown)}, which no search gives; it must hold "
+            f"one of {format_values(ROW_STATUSES)} per row, as returned by strukturkriteriet"
+        )
+
+
+def _refuse_repeated_grunnkretser(values: pd.DataFrame) -> None:
+    """A grunnkrets given twice (a long table, two years) would count its people twice."""
+    if "grunnkrets" not in values.columns:
+        return
+    codes = normalize_codes(values["grunnkrets"], "grunnkrets", column="grunnkrets", source="values")
+    repeated = codes[codes.duplicated()].unique()
+    if len(repeated):
+        raise InputError(
+            f"values hold {len(repeated)} grunnkrets code(s) more than once: {format_values(repeated)}; give "
+            "one row per grunnkrets (one year), as strukturkriteriet returns"
+        )
+
+
+def _fallback_shares(values: pd.DataFrame, routed: np.ndarray) -> np.ndarray:
+    """``fallback_share`` per row (0 without the column); a routed row's share must lie in 0–1."""
+    if "fallback_share" not in values.columns:
+        return np.zeros(len(values))
+    share = _numbers(values["fallback_share"], "fallback_share")
+    bad = routed & ~((share >= 0) & (share <= 1))
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise InputError(
+            f"column 'fallback_share' of values must hold a share between 0 and 1 on rows with a value; "
+            f"row(s) {format_values(rows.tolist())} hold {format_values(share[rows].tolist())}"
+        )
+    return np.where(routed, share, 0.0)
+
+
+def _unit_codes(
+    values: pd.DataFrame, mapping: pd.DataFrame | pd.Series | Mapping[object, object] | None, by: str
+) -> pd.Series:
+    """The unit code of each row: the column ``by``, or the grunnkrets code through ``mapping``."""
+    if mapping is None:
+        require_columns(values, [by], source="values")
+        return _codes(values[by], by, source="values")
+    require_columns(values, ["grunnkrets"], source="values")
+    grunnkrets = normalize_codes(values["grunnkrets"], "grunnkrets", column="grunnkrets", source="values")
+    old, new = _mapping_pairs(mapping, by)
+    pairs = pd.DataFrame(
+        {
+            "old": normalize_codes(old, "grunnkrets", column="grunnkrets", source="mapping").to_numpy(),
+            "new": _codes(new, by, source="mapping").to_numpy(),
+        }
+    ).drop_duplicates()
+    twice = pairs["old"][pairs["old"].duplicated()].unique()
+    if len(twice):
+        raise MappingError(
+            f"the mapping maps {len(twice)} grunnkrets(er) to more than one {by}: {format_values(sorted(twice))}; "
+            "each grunnkrets belongs to exactly one unit"
+        )
+    lookup = pd.Series(pairs["new"].to_numpy(), index=pairs["old"].to_numpy())
+    unmapped = sorted(set(grunnkrets) - set(lookup.index))
+    if unmapped:
+        raise MappingError(
+            f"{len(unmapped)} grunnkrets(er) of values are not in the mapping: {format_values(unmapped)}; map "
+            "every grunnkrets"
+        )
+    return pd.Series(lookup.reindex(grunnkrets.to_numpy()).to_numpy(), dtype="string")
+
+
+def _mapping_pairs(
+    mapping: pd.DataFrame | pd.Series | Mapping[object, object], by: str
+) -> tuple[pd.Series, pd.Series]:
+    if isinstance(mapping, pd.Series):
+        return pd.Series(mapping.index, dtype=object), pd.Series(mapping.to_numpy(), dtype=object)
+    if isinstance(mapping, Mapping):
+        return pd.Series(list(mapping), dtype=object), pd.Series(list(mapping.values()), dtype=object)
+    if not isinstance(mapping, pd.DataFrame):
+        raise InputError(f"mapping must be a dict, a Series or a DataFrame, not {type(mapping).__name__}")
+    columns = list(mapping.columns)
+    for old, new in (("grunnkrets", by), ("old", "new")):
+        if old != new and {old, new} <= set(columns):
+            return mapping[old].reset_index(drop=True), mapping[new].reset_index(drop=True)
+    if len(columns) == 2:
+        return mapping[columns[0]].reset_index(drop=True), mapping[columns[1]].reset_index(drop=True)
+    raise ColumnError(
+        f"the mapping needs columns 'grunnkrets' and {by!r}, or 'old' and 'new', or exactly two columns; "
+        f"it has {columns}"
+    )
+
+
+def _codes(series: pd.Series, kind: str, *, source: str) -> pd.Series:
+    """Codes of a known kind normalised (zero-padded); other unit names kept as text, none missing."""
+    if kind in CODE_LENGTHS:
+        return normalize_codes(series, kind, column=kind, source=source)
+    if series.isna().any():
+        rows = np.flatnonzero(series.isna().to_numpy())
+        raise InputError(
+            f"column {kind!r} of {source} has missing codes at row(s) {format_values(rows.tolist())}"
+        )
+    return series.astype("string").reset_index(drop=True)
 
 
 def nearest_facility_distance(
@@ -238,8 +642,10 @@ def nearest_facility_distance(
     network: RoadNetwork | nx.Graph,
     *,
     population: str = "population",
+    weight: str = "length",
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
     fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
+    fallback_speed_kmh: float = DEFAULT_FALLBACK_SPEED_KMH,
     max_snap_distance: float | None = None,
     largest_component: bool = False,
     executor: Any = None,
@@ -250,8 +656,8 @@ def nearest_facility_distance(
     """Road distance from each grunnkrets centre to its nearest facility (school, kindergarten).
 
     The same search as strukturkriteriet with one unit of mass on each facility and a limit of 1.
-    Population-weighted means per area follow with :func:`geokobling.reaggregate` on
-    ``distance_km``.
+    Population-weighted means per kommune follow with :func:`kommune_values` (or
+    :func:`geokobling.reaggregate`) on ``distance_km``.
 
     Parameters
     ----------
@@ -261,22 +667,26 @@ def nearest_facility_distance(
         The facilities as points; rows without a point are left out.
     network
         A :class:`~geokobling.RoadNetwork`, or a networkx graph in the osmnx convention.
-    population, ferry_factor, fallback_factor, max_snap_distance, largest_component
-        As for :func:`strukturkriteriet`; ``max_snap_distance`` and ``largest_component`` apply to
-        the facilities too.
+    population, weight, ferry_factor, fallback_factor, fallback_speed_kmh
+        As for :func:`strukturkriteriet`.
+    max_snap_distance, largest_component
+        As for :func:`strukturkriteriet`; they apply to the facilities too.
     executor, progress, engine, keep_input
         As for :func:`strukturkriteriet`.
 
     Returns
     -------
     DataFrame, one row per centre, on the input's index and in its order: ``grunnkrets``,
-    ``kommune``, ``population``, ``distance_km`` (NaN where no facility can be reached),
-    ``facility_by_fallback`` (True when the nearest was only reachable in a straight line),
-    ``snap_distance_m`` and ``status`` as in :func:`strukturkriteriet`.
+    ``kommune``, ``population``, ``distance_km`` (``distance_min`` with ``weight="time"``; NaN where
+    no facility can be reached), ``facility_by_fallback`` (True when the nearest was only reachable
+    in a straight line), ``fallback_share`` (1.0 then, else 0.0), ``snap_distance_m`` and ``status``
+    as in :func:`strukturkriteriet` (``mostly_straight_line``: the nearest facility is reached by
+    straight line; ``not_reached``: no facility can be reached).
 
     See Also
     --------
     strukturkriteriet, sonekriteriet, nabokriteriet : the distance criteria of the income system.
+    kommune_values : population-weighted means per kommune with coverage columns.
 
     Examples
     --------
@@ -298,6 +708,8 @@ def nearest_facility_distance(
         executor=executor,
         progress=progress,
         engine=engine,
+        weight=weight,
+        fallback_speed_kmh=fallback_speed_kmh,
     )
     keep_input = arguments.flag(keep_input, "keep_input")
     points = prepare_centres(centres, population)
@@ -312,15 +724,24 @@ def nearest_facility_distance(
     sources = np.flatnonzero(points.located)
     result = accumulate(setup, sources, mass, 1.0, options)
     table = _result_table(points.table, population, setup)
-    table = table.drop(columns=["strukturkriteriet_km", "reached", "farthest_km", "fallback_people"])
     reached = result.reached(1.0)
     distance = np.full(n_centres, np.nan)
-    distance[sources] = np.where(reached, result.weighted_sum / 1000.0, np.nan)
-    table.insert(3, "distance_km", distance)
+    distance[sources] = np.where(reached, options.in_unit(result.weighted_sum), np.nan)
+    table.insert(3, f"distance_{options.unit}", distance)
     by_fallback = np.zeros(n_centres, bool)
     by_fallback[sources] = result.fallback_mass > 0
     table.insert(4, "facility_by_fallback", by_fallback)
-    table.loc[sources[~reached], "status"] = "not_reached"
+    share = np.full(n_centres, np.nan)
+    share[sources] = np.minimum(result.fallback_mass, 1.0)
+    table.insert(5, "fallback_share", share)
+    status = table["status"].to_numpy()
+    search_status(status, sources, reached, share[sources])
+    table["status"] = status
+    codes = table["grunnkrets"]
+    warn_statuses(codes, status, {"outside_roads": OUTSIDE_ROADS_MESSAGE})
+    warn_straight_line(
+        codes, table["population"].to_numpy(dtype=float), share, status, measure="nearest_facility_distance"
+    )
     return arguments.on_input_rows(table, centres, keep_input=keep_input)
 
 
@@ -354,8 +775,10 @@ def sonekriteriet(
     zones: pd.DataFrame,
     *,
     population: str = "population",
+    weight: str = "length",
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
     fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
+    fallback_speed_kmh: float = DEFAULT_FALLBACK_SPEED_KMH,
     max_snap_distance: float | None = None,
     largest_component: bool = False,
     executor: Any = None,
@@ -367,7 +790,7 @@ def sonekriteriet(
 
     ``zones`` is a table [``grunnkrets``, ``sone``, ``sone_centre``] (the grunnkrets code whose
     centre is the sone's centre), as made by :func:`geokobling.build_zones` or given by the user.
-    A kommune's sonekriteriet is the population-weighted mean (``reaggregate(values,
+    A kommune's sonekriteriet is the population-weighted mean (``kommune_values(values,
     value="sonekriteriet_km")``). Searches stay per kommune but may use roads outside it.
 
     Parameters
@@ -376,19 +799,23 @@ def sonekriteriet(
         As for :func:`strukturkriteriet`.
     zones
         One row per grunnkrets: ``grunnkrets``, ``sone``, ``sone_centre``.
-    population, ferry_factor, max_snap_distance, largest_component
+    population, weight, ferry_factor, max_snap_distance, largest_component
         As for :func:`strukturkriteriet`.
     executor, progress, engine, keep_input
         As for :func:`strukturkriteriet`; the progress bar counts kommuner.
-    fallback_factor
+    fallback_factor, fallback_speed_kmh
         Accepted like the other criteria's, and not used: sonekriteriet is a road distance, and a
         centre that no road connects to its sone centre (or that is not snapped) gets NaN.
 
     Returns
     -------
     DataFrame, one row per centre, on the input's index and in its order: ``grunnkrets``,
-    ``kommune``, ``population``, ``sone``, ``sone_centre``, ``sonekriteriet_km`` (NaN where the sone
-    centre cannot be reached by road).
+    ``kommune``, ``population``, ``sone``, ``sone_centre``, ``sonekriteriet_km``
+    (``sonekriteriet_min`` with ``weight="time"``; NaN where the sone centre cannot be reached by
+    road), ``snap_distance_m`` and ``status``: ``no_centre``, ``not_snapped`` and ``outside_roads``
+    as in :func:`strukturkriteriet` (``outside_roads`` also when the sone centre lies outside the
+    coverage), ``not_reached`` (no road to the sone centre, or it has no centre or is not snapped)
+    or ``ok``. Only ``outside_roads`` is warned about.
 
     See Also
     --------
@@ -415,6 +842,8 @@ def sonekriteriet(
         executor=executor,
         progress=progress,
         engine=engine,
+        weight=weight,
+        fallback_speed_kmh=fallback_speed_kmh,
     )
     keep_input = arguments.flag(keep_input, "keep_input")
     points = prepare_centres(centres, population)
@@ -435,8 +864,21 @@ def sonekriteriet(
         table["kommune"].to_numpy()[has_zone],
         options,
     )
-    table["sonekriteriet_km"] = distance / 1000.0
+    table[f"sonekriteriet_{options.unit}"] = options.in_unit(distance)
+    status = location_status(setup, len(table))
+    centre_status = np.where(has_zone, status[np.nan_to_num(target).astype(np.int64)], "no_centre")
+    own_ok = status == "ok"
+    status[own_ok & (centre_status == "outside_roads")] = "outside_roads"
+    status[(status == "ok") & np.isnan(distance)] = "not_reached"
+    table["snap_distance_m"] = _snap_distances(setup, len(table))
+    table["status"] = status
+    warn_statuses(table["grunnkrets"], status, {"outside_roads": OUTSIDE_ROADS_MESSAGE})
     return arguments.on_input_rows(table, centres, keep_input=keep_input)
+
+
+def _snap_distances(setup: SearchSetup, n: int) -> np.ndarray:
+    assert setup.snap is not None  # road searches snap every point
+    return setup.snap["snap_distance_m"].to_numpy(dtype=float)[:n]
 
 
 def _codes_table(centres: gpd.GeoDataFrame, population: str) -> pd.DataFrame:
@@ -485,8 +927,10 @@ def nabokriteriet(
     network: RoadNetwork | nx.Graph,
     *,
     population: str = "population",
+    weight: str = "length",
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
     fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
+    fallback_speed_kmh: float = DEFAULT_FALLBACK_SPEED_KMH,
     max_snap_distance: float | None = None,
     largest_component: bool = False,
     executor: Any = None,
@@ -499,24 +943,28 @@ def nabokriteriet(
     Neighbour rule: the nearest neighbour is the populated grunnkrets of the same kommune whose
     centre is nearest along roads (roads outside the kommune may be used). A kommune with one
     populated grunnkrets has no neighbour (NaN). A kommune's nabokriteriet is the
-    population-weighted mean (``reaggregate(values, value="nabokriteriet_km")``).
+    population-weighted mean (``kommune_values(values, value="nabokriteriet_km")``).
 
     Parameters
     ----------
     centres, network
         As for :func:`strukturkriteriet`.
-    population, ferry_factor, max_snap_distance, largest_component
+    population, weight, ferry_factor, max_snap_distance, largest_component
         As for :func:`strukturkriteriet`.
     executor, progress, engine, keep_input
         As for :func:`strukturkriteriet`; the progress bar counts kommuner.
-    fallback_factor
+    fallback_factor, fallback_speed_kmh
         Accepted like the other criteria's, and not used: nabokriteriet is a road distance, and a
         centre that no road connects to another of its kommune (or that is not snapped) gets NaN.
 
     Returns
     -------
     DataFrame, one row per centre, on the input's index and in its order: ``grunnkrets``,
-    ``kommune``, ``population``, ``nabokriteriet_km``.
+    ``kommune``, ``population``, ``nabokriteriet_km`` (``nabokriteriet_min`` with
+    ``weight="time"``), ``snap_distance_m`` and ``status``: ``no_centre``, ``not_snapped`` and
+    ``outside_roads`` as in :func:`strukturkriteriet`, ``no_people`` (population 0: not searched),
+    ``no_neighbour`` (the only populated centre of its kommune), ``not_reached`` (no road reaches
+    another centre of the kommune) or ``ok``. Only ``outside_roads`` is warned about.
 
     See Also
     --------
@@ -541,6 +989,8 @@ def nabokriteriet(
         executor=executor,
         progress=progress,
         engine=engine,
+        weight=weight,
+        fallback_speed_kmh=fallback_speed_kmh,
     )
     keep_input = arguments.flag(keep_input, "keep_input")
     points = prepare_centres(centres, population)
@@ -555,7 +1005,15 @@ def nabokriteriet(
         result = accumulate(
             setup, sources, node_mass(setup, members.astype(float)), 2.0, options, progress=False
         )
-        distance[sources] = np.where(result.reached(2.0), result.weighted_sum / 1000.0, np.nan)
+        distance[sources] = np.where(result.reached(2.0), options.in_unit(result.weighted_sum), np.nan)
     table = _codes_table(points.table, population)
-    table["nabokriteriet_km"] = distance
+    table[f"nabokriteriet_{options.unit}"] = distance
+    table["snap_distance_m"] = _snap_distances(setup, len(table))
+    status = location_status(setup, len(table))
+    alone = populated & (pd.Series(kommune).map(pd.Series(kommune[populated]).value_counts()) == 1).to_numpy()
+    status[(status == "ok") & ~populated] = "no_people"
+    status[(status == "ok") & alone] = "no_neighbour"
+    status[(status == "ok") & np.isnan(distance)] = "not_reached"
+    table["status"] = status
+    warn_statuses(table["grunnkrets"], status, {"outside_roads": OUTSIDE_ROADS_MESSAGE})
     return arguments.on_input_rows(table, centres, keep_input=keep_input)

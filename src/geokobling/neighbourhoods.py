@@ -30,14 +30,20 @@ import pandas as pd
 from . import _arguments as arguments
 from ._search import (
     DEFAULT_FALLBACK_FACTOR,
+    DEFAULT_FALLBACK_SPEED_KMH,
     DEFAULT_FERRY_FACTOR,
+    OUTSIDE_ROADS_MESSAGE,
     SearchOptions,
     accumulate,
     as_network,
+    location_status,
     node_mass,
     prepare_centres,
     search_setup,
+    search_status,
     straight_line_setup,
+    warn_statuses,
+    warn_straight_line,
 )
 from .checks import require_columns
 from .errors import ColumnError, InputError, format_values
@@ -53,8 +59,10 @@ def population_neighbourhoods(
     k: float = 1000,
     groups: Sequence[str] = (),
     population: str = "population",
+    weight: str = "length",
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
     fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
+    fallback_speed_kmh: float = DEFAULT_FALLBACK_SPEED_KMH,
     max_snap_distance: float | None = None,
     largest_component: bool = False,
     executor: Any = None,
@@ -78,9 +86,12 @@ def population_neighbourhoods(
         like its people, so a grunnkrets taken in part contributes its share.
     population
         The population column of ``centres``.
-    ferry_factor, fallback_factor, max_snap_distance, largest_component
+    weight
+        ``"length"`` (columns in km) or ``"time"`` (minutes, ``radius_min``), as for
+        :func:`geokobling.strukturkriteriet`; ``"time"`` needs a network with travel times.
+    ferry_factor, fallback_factor, fallback_speed_kmh, max_snap_distance, largest_component
         As for :func:`geokobling.strukturkriteriet`. Without a network every distance is a plain
-        straight line (× 1) and these four are not used.
+        straight line (× 1) and these five are not used.
     executor, progress, engine, keep_input
         As for :func:`geokobling.strukturkriteriet`; the searches run once, plus once per group.
 
@@ -88,8 +99,19 @@ def population_neighbourhoods(
     -------
     DataFrame, one row per centre, on the input's index and in its order: ``grunnkrets``,
     ``kommune``, ``population``, ``radius_km`` (distance to the last people taken),
-    ``mean_distance_km``, ``reached`` (the k people were found), and per group its count among the
-    k people and ``<group>_share``. Centres without a location (missing, empty or NaN point) get NaN.
+    ``mean_distance_km`` (``_min`` for both with ``weight="time"``), ``reached`` (the k people were
+    found), ``fallback_share`` (the share of the k people reached by the straight-line fallback; 0
+    without a network, where straight lines are the measure, not a fallback), ``status`` as in
+    :func:`geokobling.strukturkriteriet` (``not_reached``: fewer than k people exist), and per
+    group its count among the k people and ``<group>_share``. Centres without a location (missing,
+    empty or NaN point) get NaN and status ``no_centre``.
+
+    Raises
+    ------
+    InputError
+        Bad options, ``weight="time"`` without a network, group counts outside 0 … population.
+    NetworkError
+        ``weight="time"`` on a network without travel times.
 
     See Also
     --------
@@ -114,7 +136,14 @@ def population_neighbourhoods(
         executor=executor,
         progress=progress,
         engine=engine,
+        weight=weight,
+        fallback_speed_kmh=fallback_speed_kmh,
     )
+    if network is None and options.weight == "time":
+        raise InputError(
+            "weight='time' needs a network with travel times; without a network distances are straight "
+            "lines in metres (weight='length')"
+        )
     keep_input = arguments.flag(keep_input, "keep_input")
     points = prepare_centres(centres, population)
     shares = _group_shares(points.table, population, groups)
@@ -128,21 +157,30 @@ def population_neighbourhoods(
     sources = np.flatnonzero(points.located)
     table = points.table[["grunnkrets", "kommune", population]].rename(columns={population: "population"})
     table = pd.DataFrame(table).reset_index(drop=True)
-    for column in ("radius_km", "mean_distance_km"):
-        table[column] = np.nan
-    table["reached"] = False
+    radius, mean_distance = f"radius_{options.unit}", f"mean_distance_{options.unit}"
+    status = location_status(setup, len(table))
+    table = table.assign(**{radius: np.nan, mean_distance: np.nan}, reached=False, fallback_share=np.nan)
+    table["status"] = status
     for name, share in [(None, None), *shares.items()]:
         node_share = None if share is None else node_mass(setup, share)
         result = accumulate(setup, sources, mass, k, options, share=node_share)
         if name is None:
             reached = result.reached(k)
-            table.loc[sources, "radius_km"] = result.farthest / 1000.0
-            table.loc[sources, "mean_distance_km"] = result.weighted_sum / result.taken / 1000.0
+            table.loc[sources, radius] = options.in_unit(result.farthest)
+            table.loc[sources, mean_distance] = options.in_unit(result.weighted_sum / result.taken)
             table.loc[sources, "reached"] = reached
+            fallback = result.fallback_mass / k if network is not None else np.zeros(len(sources))
+            table.loc[sources, "fallback_share"] = fallback
+            search_status(status, sources, reached, fallback)
+            table["status"] = status
         else:
             table[name] = np.nan
             table.loc[sources, name] = result.share_taken
             table[f"{name}_share"] = table[name] / np.where(table["reached"], k, np.nan)
+    codes, share_of = table["grunnkrets"], table["fallback_share"].to_numpy(dtype=float)
+    warn_statuses(codes, status, {"outside_roads": OUTSIDE_ROADS_MESSAGE})
+    people_of = table["population"].to_numpy(dtype=float)
+    warn_straight_line(codes, people_of, share_of, status, measure="population_neighbourhoods")
     return arguments.on_input_rows(table, centres, keep_input=keep_input)
 
 

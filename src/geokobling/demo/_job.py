@@ -216,9 +216,9 @@ def _strukturkriteriet_step(centres: gpd.GeoDataFrame, network: Any, steps: _Ste
 
 def _kommune_step(values: pd.DataFrame, steps: _Steps) -> pd.DataFrame:
     from ..basiskriterium import gradert_basiskriterium
-    from ..reaggregation import reaggregate
+    from ..kriterier import kommune_values
 
-    kommuner = reaggregate(values, by="kommune")
+    kommuner = kommune_values(values)
     graded = gradert_basiskriterium(kommuner, grenseverdi=25.4, base_amount=BASE_AMOUNT_NOK)
     steps.write(graded, "strukturkriteriet_kommune", parquet=False)
     for row in graded.itertuples():

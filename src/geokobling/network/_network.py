@@ -26,6 +26,7 @@ from ._readers import (
     networkx_to_edges,
     nvdb_to_edges,
     osm_to_edges,
+    path_argument,
     read_road_layer,
     road_format,
 )
@@ -78,6 +79,9 @@ class RoadNetwork:
         (minutes u→v / v→u, NaN when unknown), ``forward``/``backward`` (may be driven u→v / v→u),
         ``ferry``, ``source`` (input row label, OSM way id or networkx edge key) and ``geometry``
         (running from u to v).
+    report : GeoDataFrame
+        What the reader changed in the input or found wrong with it, one row per place (see
+        :attr:`report`).
 
     Examples
     --------
@@ -115,16 +119,27 @@ class RoadNetwork:
         oneway: str | None = None,
         ferry: str | None = None,
         time: str | None = None,
-        snap_tolerance: float = 1.0,
+        snap_tolerance: float = 0.0,
         split_at_vertices: bool = False,
     ) -> RoadNetwork:
         """Build a network from a line layer whose lines meet at shared endpoints.
 
-        Line ends at most ``snap_tolerance`` metres apart become one node (exact duplicates first,
-        then single linkage over a KD-tree, the node at the mean of the ends). Lines that cross
-        without a shared endpoint do not connect (bridges, tunnels). MultiLineStrings are exploded
-        into one edge per part, with a :class:`GeokoblingWarning` naming the rows; rows with missing
-        or empty geometry are left out with a warning naming them. Edge length is the line length.
+        Lines connect where their ends are identical; lines that cross without a shared end do not
+        (bridges, tunnels). What the reader changes in the layer, or finds wrong with it, is said in a
+        :class:`GeokoblingWarning` and listed by place in :attr:`report`:
+
+        - rows with missing or empty geometry are left out (``no_geometry``), MultiLineString rows
+          become one edge per part (``multipart``), Z coordinates are dropped (lengths are 2-D);
+        - lines with exactly the same coordinates, or the same reversed, are collapsed into the first
+          (``duplicate_line``): it keeps the first row's ferry flag and time, and may be driven in
+          every direction one of the copies may be driven; copies that disagree are named;
+        - line ends lying exactly on a vertex inside another line, and vertices inside two or more
+          lines, are reported (``end_on_vertex``, ``shared_vertex``): the lines do not connect there
+          unless ``split_at_vertices=True``; whole OSM ways exported as lines look like this;
+        - with ``snap_tolerance`` > 0, ends that are not identical but lie within the tolerance of each
+          other are joined into one node at their mean (``joined_ends``). Every two ends of a joined
+          group lie within the tolerance (complete linkage), so a chain of ends each near the next is
+          never pulled together beyond it.
 
         Parameters
         ----------
@@ -134,26 +149,50 @@ class RoadNetwork:
             Column of one-way flags: true/yes/1 = only along the line's direction, -1 = only
             against it, false/no/0/missing = both ways.
         ferry : str, optional
-            Column of booleans marking ferry connections.
+            Column of ferry flags (true/false, yes/no, 1/0; missing = no ferry).
         time : str, optional
             Column of travel times in minutes (the same each way).
         snap_tolerance : float
-            Distance in metres within which line ends are merged (0 = only identical ends).
+            Distance in metres within which line ends that are not identical are joined; 0 (the
+            default) joins identical ends only.
         split_at_vertices : bool
             Also split lines at every vertex they share exactly with another line (or themselves),
             as OSM ways share nodes: use it for whole OSM ways exported to a line layer.
 
+        Raises
+        ------
+        GeometryError
+            Rows that are not lines (the message names them and their geometry types), or lines with
+            NaN or infinite coordinates.
+        CRSError
+            No CRS, or coordinates that cannot be in the layer's CRS (metres labelled as degrees,
+            longitude/latitude labelled as metres).
+        ColumnError
+            A named column is missing or holds values that are not flags or minutes.
+        InputError
+            A bad argument (``snap_tolerance`` not a number >= 0, ``split_at_vertices`` not a bool).
+
         See Also
         --------
         read : reads a road file and chooses this reader or another by what it holds.
+        report : what the reader changed in the layer or found wrong with it.
 
         Examples
         --------
         >>> from shapely.geometry import LineString
         >>> lines = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (10, 0)]),
         ...                                    LineString([(10.4, 0), (10, 10)])], crs="EPSG:25833")
-        >>> RoadNetwork.from_lines(lines, snap_tolerance=0.5).n_nodes
-        3
+        >>> RoadNetwork.from_lines(lines).n_nodes
+        4
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     joined = RoadNetwork.from_lines(lines, snap_tolerance=0.5)
+        >>> joined.n_nodes, str(caught[0].message)[:56]
+        (3, 'the line layer: 2 line ends that were not identical were')
+        >>> joined.report[["kind", "rows", "distance_m"]]
+                  kind    rows  distance_m
+        0  joined_ends  (0, 1)         0.4
         """
         parts = lines_to_edges(
             roads,
@@ -175,9 +214,23 @@ class RoadNetwork:
         ``drivetime_fw``/``drivetime_bw``) are the minutes each way; ``SHAPE_Length`` (or the line
         length when absent) the length. ``ferry`` names a boolean ferry column, if any.
 
+        Node ids are compared as one kind of text: ``123``, ``123.0`` and ``" 123"`` are one node
+        (one file's ids may be text and another's floats). A line end without id joins the node at
+        exactly its place, with a warning (``blank_node_id`` in :attr:`report`).
+
+        Raises
+        ------
+        GeometryError
+            Rows that are not lines, naming them and their geometry types; missing or empty lines.
+        ColumnError
+            A missing NVDB column, an unknown ``ONEWAY`` code, minutes that are missing or negative, or
+            a ``SHAPE_Length`` that is not the length of its line (more than 1 m and 5 % off: lengths in
+            km or feet, lines clipped after the lengths were computed), naming the rows and the ratios.
+
         See Also
         --------
         read : reads a road file and chooses this reader or another by what it holds.
+        report : what the reader changed or found.
 
         Examples
         --------
@@ -201,6 +254,16 @@ class RoadNetwork:
         split where they share OSM nodes (identical coordinates) and at their ends. ``oneway=yes``,
         ``true``, ``1`` and roundabouts are one-way along the way, ``oneway=-1`` against it.
 
+        Raises
+        ------
+        FileReadError
+            The file does not exist, cannot be read, or is cut short: a ``.osm.pbf`` that ends inside a
+            block, or whose last block is as full as the one before it with no relations after it
+            (a file cut at a block boundary, which GDAL reads without a word); an ``.osm`` that does
+            not end with ``</osm>``.
+        NetworkError
+            The file holds no ways of ``network_type``.
+
         See Also
         --------
         read : reads a road file and chooses this reader or another by what it holds.
@@ -221,6 +284,8 @@ class RoadNetwork:
         *,
         layer: str | None = None,
         format: str = "auto",
+        snap_tolerance: float = 0.0,
+        split_at_vertices: bool | None = None,
     ) -> RoadNetwork:
         """Read a road file, choosing the reader from what the file holds.
 
@@ -239,13 +304,20 @@ class RoadNetwork:
             often does). Not used for OSM extracts, whose ``lines`` layer is read.
         format
             ``"auto"``, or the reader to use: ``"osm"``, ``"nvdb"`` or ``"lines"``.
+        snap_tolerance
+            For a line layer: passed to :meth:`from_lines` (0, the default: identical ends only).
+        split_at_vertices
+            For a line layer: passed to :meth:`from_lines`. None (the default) splits a layer of
+            OpenStreetMap ways (one with an ``osm_id`` column), whose ways meet at shared vertices,
+            and no other.
 
         Raises
         ------
         FileReadError
             The path does not exist or cannot be read; the message names it.
         InputError
-            Several layers and no ``layer=``, an unknown layer or format.
+            Several layers and no ``layer=``, an unknown layer or format, line-layer options for
+            another kind of file.
 
         See Also
         --------
@@ -265,24 +337,48 @@ class RoadNetwork:
         ...
         geokobling.errors.FileReadError: the road file ... does not exist; check the path
         """
-        if format not in ROAD_FORMATS:
+        if not isinstance(format, str) or format not in ROAD_FORMATS:
             raise InputError(f"format must be one of {ROAD_FORMATS}, not {format!r}")
-        path = Path(path)
+        if layer is not None and not isinstance(layer, str):
+            raise InputError(
+                f"layer must be a layer name (a str) or None, not {layer!r} (a {type(layer).__name__})"
+            )
+        tolerance = arguments.number(snap_tolerance, "snap_tolerance")
+        split = None if split_at_vertices is None else arguments.flag(split_at_vertices, "split_at_vertices")
+        path = path_argument(path)
         if not path.exists():
             raise FileReadError(f"the road file {path} does not exist; check the path")
-        if road_format(path, None, format=format) == "osm":
+        kind = road_format(path, None, format=format)
+        if kind != "osm":
+            frame = read_road_layer(path, layer)
+            kind = road_format(path, frame.columns, format=format)
+        if kind != "lines" and (tolerance > 0 or split is not None):
+            raise InputError(
+                f"snap_tolerance and split_at_vertices are for line layers; {path} is read as {kind} "
+                f"({'ways split at shared OSM nodes' if kind == 'osm' else 'nodes from their ids'})"
+            )
+        if kind == "osm":
             if layer is not None:
                 raise InputError(
                     f"layer= is not used for the OpenStreetMap extract {path}: its 'lines' layer is read"
                 )
             return cls.from_osm(path)
-        frame = read_road_layer(path, layer)
         source = path.name if layer is None else f"layer {layer!r} of {path.name}"
-        if road_format(path, frame.columns, format=format) == "nvdb":
+        if kind == "nvdb":
             return cls(nvdb_to_edges(frame, source=source), source=source)
-        oneway = "oneway" if "oneway" in frame.columns else None
-        ferry = "ferry" if "ferry" in frame.columns else None
-        return cls(lines_to_edges(frame, oneway=oneway, ferry=ferry, source=source), source=source)
+        if split is None:
+            split = "osm_id" in frame.columns
+            if split:
+                logger.info("%s holds OpenStreetMap ways (osm_id): split at their shared vertices", source)
+        parts = lines_to_edges(
+            frame,
+            oneway="oneway" if "oneway" in frame.columns else None,
+            ferry="ferry" if "ferry" in frame.columns else None,
+            snap_tolerance=tolerance,
+            split_at_vertices=split,
+            source=source,
+        )
+        return cls(parts, source=source)
 
     @classmethod
     def from_networkx(cls, graph: nx.Graph) -> RoadNetwork:
@@ -290,8 +386,21 @@ class RoadNetwork:
 
         Nodes need ``x``, ``y`` (in ``graph.graph["crs"]``, else taken as EPSG:25833); edges need
         ``length`` in metres and may carry ``travel_time`` (seconds, as osmnx), ``ferry`` and a
-        ``geometry`` line (else a straight line). An undirected graph is two-way throughout; in a
-        directed graph each u→v edge that has a v→u edge of the same length becomes one two-way edge.
+        ``geometry`` line (else a straight line; WKT text, as GraphML stores it, is read). An undirected
+        graph is two-way throughout; in a directed graph each u→v edge that has a v→u edge of the same
+        length becomes one two-way edge. A graph without ``graph["crs"]`` is taken as EPSG:25833, with
+        a warning that says so.
+
+        Raises
+        ------
+        CRSError
+            ``graph["crs"]`` is not a CRS, or the coordinates cannot be in it (metres labelled as
+            EPSG:4326, longitude/latitude labelled as metres): the message gives their range.
+        InputError
+            Nodes without numeric ``x``/``y``, edges with a missing, non-numeric or negative
+            ``length`` or ``travel_time``, naming the nodes or edges; ``graph`` not a networkx graph.
+        GeometryError
+            An edge ``geometry`` that is not a line, naming the edges.
 
         Examples
         --------
@@ -346,6 +455,49 @@ class RoadNetwork:
             },
             geometry=p.geometry,
             crs=WORKING_CRS,
+        )
+
+    @property
+    def report(self) -> gpd.GeoDataFrame:
+        """What the reader changed in the input, or found wrong with it: one row per place.
+
+        Each row was also counted in a warning when the network was built. Columns: ``kind`` (see
+        below), ``rows`` (a tuple of the input rows involved: index labels of the layer, as in
+        ``edges["source"]``), ``distance_m`` (for ``joined_ends`` the largest distance between two of
+        the joined ends, else NaN), ``detail`` (text) and ``geometry`` (a point in EPSG:25833 where it
+        is; None for rows without geometry). A fresh copy on every call; empty when nothing was
+        changed or found. Kinds:
+
+        - ``no_geometry``: a row with missing or empty geometry, left out;
+        - ``multipart``: a MultiLineString row whose parts became edges of their own;
+        - ``duplicate_line``: lines with the same coordinates (or reversed), collapsed into the first;
+        - ``end_on_vertex``: line ends on a vertex inside a line that is not split there (no connection);
+        - ``shared_vertex``: a vertex inside two or more lines that are not split there (no connection);
+        - ``joined_ends``: line ends that were not identical, joined into one node by ``snap_tolerance``;
+        - ``blank_node_id``: an NVDB line end without node id, joined to a node by its exact place.
+
+        See Also
+        --------
+        from_lines : what the line reader reports.
+
+        Examples
+        --------
+        >>> from shapely.geometry import LineString
+        >>> twice = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (9, 0)]), LineString([(9, 0), (0, 0)])],
+        ...                          crs="EPSG:25833")
+        >>> import warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     net = RoadNetwork.from_lines(twice)
+        >>> net.n_edges, net.report[["kind", "rows"]].to_numpy().tolist()
+        (1, [['duplicate_line', (0, 1)]])
+        """
+        table = self._parts.report
+        located = table["x"].notna().to_numpy()
+        geometry = np.full(len(table), None, dtype=object)
+        geometry[located] = shapely.points(table.loc[located, ["x", "y"]].to_numpy())
+        return gpd.GeoDataFrame(
+            table[["kind", "rows", "distance_m", "detail"]].copy(), geometry=geometry, crs=WORKING_CRS
         )
 
     @property
@@ -404,7 +556,7 @@ class RoadNetwork:
         >>> RoadNetwork.from_lines(roads).components()[["component", "n_nodes", "is_largest"]].to_numpy().tolist()
         [[0, 2, True], [1, 2, False]]
         """
-        labels, sizes = self._component_labels(strong=strong)
+        labels, sizes = self._component_labels(strong=arguments.flag(strong, "strong"))
         p = self._parts
         edge_component = labels[p.u]
         if strong:
@@ -505,9 +657,11 @@ class RoadNetwork:
         2    -1       NaN  no_geometry
         """
         distance = _snap_distance(max_distance)
+        largest = arguments.flag(largest_component, "largest_component")
+        routable = arguments.flag(routable, "routable")
         xy, _ = point_coordinates(points)
         table = self._snap_xy(
-            xy, points.index, max_distance=distance, largest_component=largest_component, routable=routable
+            xy, points.index, max_distance=distance, largest_component=largest, routable=routable
         )
         self._report_unsnapped(table)
         return table
@@ -622,6 +776,7 @@ class RoadNetwork:
         arguments.number(connector_speed_kmh, "connector_speed_kmh", positive=True)
         factor = arguments.number(ferry_factor, "ferry_factor")
         distance = _snap_distance(max_distance)
+        _weight_argument(weight)
         xy, _ = point_coordinates(points)
         routing = self._routing_graph_xy(
             xy,
@@ -629,8 +784,8 @@ class RoadNetwork:
             weight=weight,
             ferry_factor=factor,
             max_distance=distance,
-            largest_component=largest_component,
-            routable=routable,
+            largest_component=arguments.flag(largest_component, "largest_component"),
+            routable=arguments.flag(routable, "routable"),
             connector_speed_kmh=connector_speed_kmh,
         )
         self._report_unsnapped(routing.snap)
@@ -703,10 +858,18 @@ class RoadNetwork:
         0      a           a       0.0     True
         1      b           b       0.0     True
         """
-        if how not in ("long", "matrix"):
+        if not isinstance(how, str) or how not in ("long", "matrix"):
             raise InputError(f"how must be 'long' or 'matrix', not {how!r}")
         factor = arguments.number(ferry_factor, "ferry_factor")
         snap_distance = _snap_distance(max_distance)
+        limit = (
+            np.inf
+            if cutoff is None
+            else arguments.number(cutoff, "cutoff", what="None or a finite number >= 0")
+        )
+        _weight_argument(weight)
+        largest_component = arguments.flag(largest_component, "largest_component")
+        routable = arguments.flag(routable, "routable")
         fallback = arguments.optional_number(fallback_factor, "fallback_factor", positive=True)
         if fallback is not None and weight != "length":
             raise InputError("fallback_factor needs weight='length': straight lines are metres, not minutes")
@@ -737,7 +900,6 @@ class RoadNetwork:
         sources = np.flatnonzero(by_road[:n_origins])
         targets = sources if same else np.flatnonzero(by_road[n_origins:])
         target_nodes = rg.point_nodes if same else rg.point_nodes[n_origins:]
-        limit = np.inf if cutoff is None else float(cutoff)
         s, t, d = distances_to_targets(rg.csr, rg.point_nodes[sources], target_nodes[targets], cutoff=limit)
         pairs = pd.DataFrame(
             {"origin": sources[s], "destination": targets[t], "distance": d, "by_road": True}
@@ -752,6 +914,11 @@ class RoadNetwork:
             return long
         matrix = long.pivot(index="origin", columns="destination", values="distance")
         return matrix.reindex(index=origins.index, columns=destinations.index)
+
+
+def _weight_argument(weight: object) -> None:
+    if not isinstance(weight, str) or weight not in ("length", "time"):
+        raise InputError(f"weight must be 'length' or 'time', not {weight!r}")
 
 
 def _snap_distance(max_distance: float | None) -> float | None:

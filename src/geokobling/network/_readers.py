@@ -1,8 +1,9 @@
 """Turn road layers (plain lines, NVDB ruteplan, OpenStreetMap, networkx) into edge arrays.
 
 Every reader returns an :class:`EdgeArrays`: one row per road piece between two nodes, with the
-directions it may be driven in. :class:`~geokobling.network.RoadNetwork` is built from it, so the
-readers are the only place that knows about input schemas.
+directions it may be driven in, and a report of what the reader changed in the input or found
+wrong with it. :class:`~geokobling.network.RoadNetwork` is built from it, so the readers are the
+only place that knows about input schemas.
 
 Examples
 --------
@@ -17,8 +18,10 @@ Examples
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import networkx as nx
@@ -27,19 +30,29 @@ import pandas as pd
 import pyogrio
 import shapely
 from pyproj import CRS, Transformer
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
+from pyproj.exceptions import CRSError as ProjCRSError
 
+from .. import _arguments as arguments
 from ..checks import WORKING_CRS, non_negative_numbers, require_columns, to_working_crs
 from ..errors import (
     ColumnError,
+    CRSError,
     FileReadError,
     GeometryError,
     InputError,
     NetworkError,
     format_values,
     warn,
+)
+from ._osm_file import check_osm_file
+from ._topology import (
+    collapse_duplicates,
+    findings,
+    join_ends,
+    line_ends,
+    no_findings,
+    unique_rows,
+    vertices_inside_lines,
 )
 
 logger = logging.getLogger("geokobling")
@@ -65,9 +78,12 @@ DRIVE_HIGHWAYS = frozenset(
 )
 """OSM ``highway`` values kept by ``network_type="drive"`` (osmnx's drive filter plus ``service``)."""
 
-_YES = {"yes", "true", "1", "t", "y"}
-_NO = {"no", "false", "0", "f", "n", ""}
+_YES = {"yes", "true", "1", "t", "y", "ja", "j"}
+_NO = {"no", "false", "0", "f", "n", "nei", ""}
 _REVERSE = {"-1", "reverse"}
+
+NORWAY_DEGREES = (-10.0, 57.0, 35.0, 82.0)
+"""Longitude/latitude box around mainland Norway and Svalbard: a projected layer inside it is in degrees."""
 
 
 @dataclass
@@ -76,6 +92,7 @@ class EdgeArrays:
 
     ``forward`` allows driving u→v, ``backward`` v→u; ``time_fw``/``time_bw`` are minutes or
     ``None``; ``source`` identifies the input row (index label, OSM way id or edge key).
+    ``report`` holds what the reader changed or found (see ``RoadNetwork.report``).
     """
 
     node_xy: np.ndarray
@@ -90,137 +107,305 @@ class EdgeArrays:
     time_bw: np.ndarray | None
     ferry: np.ndarray
     source: np.ndarray
+    report: pd.DataFrame = field(default_factory=no_findings)
 
 
 # --- plain lines ------------------------------------------------------------------------------
 
 
+@dataclass
+class _Lines:
+    """Lines of a layer with the attributes of their input row (``rows``: row positions)."""
+
+    lines: np.ndarray
+    rows: np.ndarray
+    forward: np.ndarray
+    backward: np.ndarray
+    ferry: np.ndarray
+    minutes: np.ndarray | None
+
+    def take(self, index: np.ndarray, lines: np.ndarray | None = None) -> _Lines:
+        return _Lines(
+            lines=self.lines[index] if lines is None else lines,
+            rows=self.rows[index],
+            forward=self.forward[index],
+            backward=self.backward[index],
+            ferry=self.ferry[index],
+            minutes=None if self.minutes is None else self.minutes[index],
+        )
+
+
 def lines_to_edges(
-    gdf: gpd.GeoDataFrame,
+    roads: gpd.GeoDataFrame | gpd.GeoSeries,
     *,
     oneway: str | None = None,
     ferry: str | None = None,
     time: str | None = None,
-    snap_tolerance: float = 1.0,
+    snap_tolerance: float = 0.0,
     split_at_vertices: bool = False,
     source: str = "the line layer",
 ) -> EdgeArrays:
     """Edges from a line layer whose lines meet at shared endpoints (see ``RoadNetwork.from_lines``)."""
-    if snap_tolerance < 0 or not np.isfinite(snap_tolerance):
-        raise InputError(f"snap_tolerance must be a finite distance >= 0 metres, not {snap_tolerance!r}")
-    gdf = to_working_crs(gdf, source=source)
-    require_columns(gdf, [c for c in (oneway, ferry, time) if c is not None], source=source)
-    rows, lines = _line_parts(gdf.geometry.to_numpy(), source=source)
-    if split_at_vertices:
-        lines, piece_of = split_at_shared_vertices(lines)
-        rows = rows[piece_of]
-    forward, backward = _oneway_flags(gdf[oneway] if oneway else None, len(gdf), source=source, column=oneway)
-    minutes = _weights(gdf[time], source=source, column=time) if time else None
-    ferry_flags = _flags(gdf[ferry], source=source, column=ferry) if ferry else np.zeros(len(gdf), bool)
-
-    starts = shapely.get_coordinates(shapely.get_point(lines, 0))
-    ends = shapely.get_coordinates(shapely.get_point(lines, -1))
-    node_xy, node_of = merge_points(np.concatenate([starts, ends]), snap_tolerance)
+    tolerance = arguments.number(
+        snap_tolerance,
+        "snap_tolerance",
+        what="a distance in metres, a finite number >= 0 (0: identical ends)",
+    )
+    split = arguments.flag(split_at_vertices, "split_at_vertices")
+    for name, column in (("oneway", oneway), ("ferry", ferry), ("time", time)):
+        column_argument(column, name)
+    if isinstance(roads, gpd.GeoSeries):
+        roads = gpd.GeoDataFrame(geometry=roads)
+    roads = road_layer_in_working_crs(roads, source=source)
+    require_columns(roads, [c for c in (oneway, ferry, time) if c is not None], source=source)
+    labels = roads.index.to_numpy()
+    rows, lines, report = _line_parts(roads.geometry.to_numpy(), labels, source=source)
+    if len(lines) == 0:
+        raise NetworkError(
+            f"{source} holds no road edges: none of its {len(roads)} row(s) has a line geometry"
+        )
+    forward, backward = _oneway_flags(
+        roads[oneway] if oneway else None, len(roads), source=source, column=oneway
+    )
+    minutes = _weights(roads[time], source=source, column=time) if time else None
+    ferry_flags = _flags(roads[ferry], source=source, column=ferry) if ferry else np.zeros(len(roads), bool)
+    pieces = _Lines(
+        lines,
+        rows,
+        forward[rows],
+        backward[rows],
+        ferry_flags[rows],
+        None if minutes is None else minutes[rows],
+    )
+    pieces, found = _collapse(pieces, labels, source=source)
+    reports = [report, found]
+    if split:
+        split_lines, piece_of = split_at_shared_vertices(pieces.lines)
+        logger.info(
+            "%s: %d lines split into %d pieces at shared vertices", source, len(pieces.lines), len(piece_of)
+        )
+        pieces, found = _collapse(pieces.take(piece_of, split_lines), labels, source=source)
+        reports.append(found)
+    else:
+        reports.append(
+            vertices_inside_lines(pieces.lines, positions=pieces.rows, labels=labels, source=source)
+        )
+    ends = np.concatenate(line_ends(pieces.lines))
+    nodes = join_ends(ends, tolerance, positions=pieces.rows, labels=labels, source=source)
+    reports.append(nodes.report)
+    n = len(pieces.lines)
     return EdgeArrays(
-        node_xy=node_xy,
+        node_xy=nodes.xy,
         node_id=None,
-        u=node_of[: len(lines)],
-        v=node_of[len(lines) :],
-        geometry=lines,
-        length=shapely.length(lines),
-        forward=forward[rows],
-        backward=backward[rows],
-        time_fw=None if minutes is None else minutes[rows],
-        time_bw=None if minutes is None else minutes[rows],
-        ferry=ferry_flags[rows],
-        source=gdf.index.to_numpy()[rows],
+        u=nodes.of_end[:n],
+        v=nodes.of_end[n:],
+        geometry=pieces.lines,
+        length=shapely.length(pieces.lines),
+        forward=pieces.forward,
+        backward=pieces.backward,
+        time_fw=pieces.minutes,
+        time_bw=pieces.minutes,
+        ferry=pieces.ferry,
+        source=labels[pieces.rows],
+        report=_joined_reports(reports),
     )
 
 
-def merge_points(xy: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
-    """Merge points closer than ``tolerance``; return the merged coordinates and each point's node.
-
-    Identical points are merged exactly first (``np.unique``); the rest are joined by single
-    linkage over the pairs a KD-tree finds within ``tolerance`` (so a chain of points each within
-    the tolerance of the next becomes one node), and each node lies at the mean of its points.
-
-    Examples
-    --------
-    >>> xy, node = merge_points(np.array([[0, 0], [0.5, 0], [5, 0], [0, 0]]), 1.0)
-    >>> xy.tolist(), node.tolist()
-    ([[0.25, 0.0], [5.0, 0.0]], [0, 0, 1, 0])
-    """
-    unique, inverse = unique_rows(np.asarray(xy, float))
-    if tolerance <= 0 or len(unique) < 2:
-        return unique, inverse
-    pairs = cKDTree(unique).query_pairs(tolerance, output_type="ndarray")
-    if len(pairs) == 0:
-        return unique, inverse
-    n = len(unique)
-    links = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-    _, cluster = connected_components(links, directed=False)
-    count = np.bincount(cluster)
-    merged = np.column_stack(
-        [np.bincount(cluster, unique[:, 0]) / count, np.bincount(cluster, unique[:, 1]) / count]
+def _collapse(pieces: _Lines, labels: np.ndarray, *, source: str) -> tuple[_Lines, pd.DataFrame]:
+    collapsed = collapse_duplicates(
+        pieces.lines,
+        positions=pieces.rows,
+        labels=labels,
+        forward=pieces.forward,
+        backward=pieces.backward,
+        ferry=pieces.ferry,
+        minutes=pieces.minutes,
+        source=source,
     )
-    return merged, cluster[inverse]
+    kept = pieces.take(collapsed.keep)
+    return replace(kept, forward=collapsed.forward, backward=collapsed.backward), collapsed.report
 
 
-def unique_rows(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (x, y) rows and the row of each input; like ``np.unique(axis=0)``, several times faster.
+def _joined_reports(reports: list[pd.DataFrame]) -> pd.DataFrame:
+    found = [r for r in reports if len(r)]
+    return pd.concat(found, ignore_index=True) if found else no_findings()
+
+
+def column_argument(value: Any, name: str) -> None:
+    """A column-name argument is a column name or None; a bool (``oneway=True``) is refused naming it.
 
     Examples
     --------
-    >>> rows, of = unique_rows(np.array([[1.0, 2.0], [0.0, 5.0], [1.0, 2.0]]))
-    >>> rows.tolist(), of.tolist()
-    ([[0.0, 5.0], [1.0, 2.0]], [1, 0, 1])
+    >>> column_argument(True, "oneway")
+    Traceback (most recent call last):
+    ...
+    geokobling.errors.InputError: oneway must be the name of a column of the layer (or None), not True (a bool)
     """
-    order = np.lexsort((xy[:, 1], xy[:, 0]))
-    ordered = xy[order]
-    new = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)] if len(xy) else np.zeros(0, bool)
-    inverse = np.empty(len(xy), np.int64)
-    inverse[order] = np.cumsum(new) - 1
-    return ordered[new], inverse
+    if isinstance(value, bool | np.bool_) or not (value is None or isinstance(value, str | int)):
+        raise InputError(
+            f"{name} must be the name of a column of the layer (or None), not {value!r} (a {type(value).__name__})"
+        )
 
 
-def _line_parts(geometry: np.ndarray, *, source: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return (input row of each part, LineString parts) with 2-D coordinates.
+def road_layer_in_working_crs(frame: gpd.GeoDataFrame, *, source: str) -> gpd.GeoDataFrame:
+    """The layer in EPSG:25833; refused when its coordinates cannot be in the CRS it is labelled with.
+
+    Metres labelled as degrees (x beyond ±180, y beyond ±90) and Norwegian longitude/latitude labelled
+    as a projected CRS (the whole layer within 10° W–35° E, 57°–82° N) are a :class:`CRSError` with the
+    coordinate range, before any transformation makes them infinite or tiny.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> layer = gpd.GeoDataFrame(geometry=[LineString([(262000, 6649000), (262100, 6649000)])], crs="EPSG:4326")
+    >>> road_layer_in_working_crs(layer, source="veger.gpkg")
+    Traceback (most recent call last):
+    ...
+    geokobling.errors.CRSError: the coordinates of veger.gpkg (x 262000 to 262100, y 6649000 to 6649000) ...
+    """
+    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
+        present = ~(frame.geometry.isna() | frame.geometry.is_empty).to_numpy()
+        if present.any():
+            coordinates_fit_crs(
+                frame.geometry[present].total_bounds, CRS.from_user_input(frame.crs), source=source
+            )
+    return to_working_crs(frame, source=source)
+
+
+def coordinates_fit_crs(
+    bounds: np.ndarray, crs: CRS, *, source: str, set_crs: str = "roads.set_crs({}, allow_override=True)"
+) -> None:
+    """Refuse coordinates (xmin, ymin, xmax, ymax) that cannot be in ``crs``, naming their range.
+
+    ``set_crs`` shows how to set the right CRS, with ``{}`` where the CRS goes.
+    """
+    minx, miny, maxx, maxy = (float(b) for b in bounds)
+    shown = coordinate_range(minx, maxx, miny, maxy)
+    if crs.is_geographic and (max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90):
+        raise CRSError(
+            f"the coordinates of {source} ({shown}) are not longitude/latitude, although its CRS is "
+            f"{crs.name}, in degrees: they look like metres. Set the CRS they are in, e.g. "
+            f"{set_crs.format(repr('EPSG:25833'))}."
+        )
+    west, south, east, north = NORWAY_DEGREES
+    if not crs.is_geographic and minx >= west and maxx <= east and miny >= south and maxy <= north:
+        raise CRSError(
+            f"the coordinates of {source} ({shown}) look like longitude/latitude, although its CRS is "
+            f"{crs.name}, in metres. Set the CRS they are in, e.g. "
+            f"{set_crs.format(repr('EPSG:4326'))}."
+        )
+
+
+def coordinate_range(minx: float, maxx: float, miny: float, maxy: float) -> str:
+    """``'x 262000 to 262100, y 6649000 to 6649500'``: metres to the metre, degrees to six digits."""
+
+    def shown(value: float) -> str:
+        return f"{value:.0f}" if abs(value) >= 1e5 else f"{value:.6g}"
+
+    return f"x {shown(minx)} to {shown(maxx)}, y {shown(miny)} to {shown(maxy)}"
+
+
+def _osm_diagnosis(path: Path) -> str:
+    """What is wrong with the structure of an OSM file GDAL could not read, as a clause ('' if nothing found)."""
+    if not path.is_file():
+        return ""
+    try:
+        check_osm_file(path)
+    except FileReadError as problem:
+        return f" ({problem})"
+    return ""
+
+
+def split_at_shared_vertices(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split lines at every vertex that is a line end or occurs more than once overall.
+
+    This rebuilds OSM's topology from GDAL's whole ways, whose shared OSM nodes are identical
+    coordinates. Returns the pieces and the input line each comes from.
+
+    Examples
+    --------
+    >>> cross = [shapely.LineString([(0, 0), (1, 0), (2, 0)]), shapely.LineString([(1, 1), (1, 0)])]
+    >>> pieces, line = split_at_shared_vertices(np.array(cross, dtype=object))
+    >>> [p.wkt for p in pieces], line.tolist()
+    (['LINESTRING (0 0, 1 0)', 'LINESTRING (1 0, 2 0)', 'LINESTRING (1 1, 1 0)'], [0, 0, 1])
+    """
+    coords, line = shapely.get_coordinates(lines, return_index=True)
+    first = np.r_[True, line[1:] != line[:-1]]
+    last = np.r_[line[1:] != line[:-1], True]
+    _, vertex = unique_rows(coords)
+    node = first | last | (np.bincount(vertex)[vertex] > 1)
+    # piece number of each vertex: nodes start a new piece, except a line's last vertex
+    starts = node & ~last
+    piece = np.cumsum(starts) - 1
+    inner_node = node & ~first & ~last  # ends one piece and starts the next: emit it twice
+    repeat = np.where(inner_node, 2, 1)
+    out_coords = np.repeat(coords, repeat, axis=0)
+    out_piece = np.repeat(piece, repeat)
+    duplicate_first = np.cumsum(repeat) - repeat  # position of the first copy of each vertex
+    out_piece[duplicate_first[inner_node]] -= 1  # first copy closes the previous piece
+    pieces = shapely.linestrings(out_coords, indices=out_piece)
+    piece_line = line[starts]
+    return pieces, piece_line
+
+
+def geometry_type_names(geometry: np.ndarray) -> str:
+    """The geometry type names present, e.g. ``'Point, Polygon'`` (not shapely's type ids)."""
+    return ", ".join(sorted({shape.geom_type for shape in geometry}))
+
+
+def _line_parts(
+    geometry: np.ndarray, labels: np.ndarray, *, source: str
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Return (input row of each part, LineString parts with 2-D coordinates, report rows).
 
     Missing or empty geometries are skipped with a warning; MultiLineStrings are exploded into
     their parts (with a warning when a row really has several parts); other types are an error.
+    Z coordinates are dropped: lengths are measured on the map, as NVDB's and OSM's are.
     """
     geometry = np.asarray(geometry, dtype=object)
-    if shapely.has_z(geometry).any():
-        geometry = shapely.force_2d(geometry)
     blank = shapely.is_missing(geometry) | shapely.is_empty(geometry)
     kind = shapely.get_type_id(geometry)
-    wrong = ~blank & ~np.isin(kind, [1, 5])  # LineString, MultiLineString
+    wrong = ~blank & ~np.isin(kind, [shapely.GeometryType.LINESTRING, shapely.GeometryType.MULTILINESTRING])
     if wrong.any():
         rows = np.flatnonzero(wrong)
         raise GeometryError(
-            f"{source} must hold LineString or MultiLineString geometries; row(s) "
-            f"{format_values(rows.tolist())} hold "
-            f"{sorted(set(shapely.get_type_id(geometry[rows]).tolist()))} "
-            "(shapely type ids). Keep only the road lines."
+            f"{source} must hold LineString or MultiLineString geometries (roads); row(s) "
+            f"{format_values(rows.tolist())} hold {geometry_type_names(geometry[rows])}. Keep only the road lines."
         )
+    if shapely.has_z(geometry).any():
+        geometry = shapely.force_2d(geometry)
+    reports = []
     if blank.any():
         rows = np.flatnonzero(blank)
         warn(
             f"{source}: {len(rows)} row(s) with missing or empty geometry were left out of the network: "
             f"row(s) {format_values(rows.tolist())}"
         )
+        reports.append(
+            findings("no_geometry", [(label,) for label in labels[rows]], np.full((len(rows), 2), np.nan))
+        )
     _refuse_non_finite(geometry, blank, source=source)
     kept = np.flatnonzero(~blank)
-    if (kind[kept] == 1).all():  # plain LineStrings: no parts to split, and no copy of a million lines
-        return kept, geometry[kept] if len(kept) < len(geometry) else geometry
+    if (kind[kept] == shapely.GeometryType.LINESTRING).all():  # no parts to split, no copy of a million lines
+        return kept, geometry[kept] if len(kept) < len(geometry) else geometry, _joined_reports(reports)
     parts, index = shapely.get_parts(geometry[kept], return_index=True)
     several = np.flatnonzero(np.bincount(index, minlength=len(kept)) > 1)
     if len(several):
+        rows = kept[several]
         warn(
             f"{source}: {len(several)} MultiLineString row(s) were split into their parts, each an edge of "
-            f"its own: row(s) {format_values(kept[several].tolist())}"
+            f"its own: row(s) {format_values(rows.tolist())}"
         )
-    return kept[index], parts
+        start = shapely.get_coordinates(shapely.get_point(shapely.get_geometry(geometry[rows], 0), 0))
+        reports.append(
+            findings(
+                "multipart",
+                [(label,) for label in labels[rows]],
+                start,
+                detail=[f"{n} parts" for n in shapely.get_num_geometries(geometry[rows])],
+            )
+        )
+    return kept[index], parts, _joined_reports(reports)
 
 
 def _refuse_non_finite(geometry: np.ndarray, blank: np.ndarray, *, source: str) -> None:
@@ -242,17 +427,35 @@ def _weights(values: pd.Series, *, source: str, column: str) -> np.ndarray:
     )
 
 
+def _flag_text(values: pd.Series) -> pd.Series:
+    """Flags as lower-case text: numbers as ``1``/``0``/``-1`` (``1.0`` from a shapefile too), missing as ``''``."""
+    text = values.astype("string").str.strip().str.lower().fillna("")
+    if values.dtype == object:  # True/False among text are flags, not the numbers 1/0
+        values = values.where(~values.map(lambda v: isinstance(v, bool | np.bool_)))
+    number = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    numeric = np.isfinite(number)
+    if numeric.any():
+        shown = np.select([number == 1, number == 0, number == -1], ["1", "0", "-1"], default="").astype(
+            object
+        )
+        other = np.flatnonzero(numeric & (shown == ""))
+        shown[other] = [format(v, "g") for v in number[other]]
+        text = text.copy()
+        text.iloc[np.flatnonzero(numeric)] = shown[numeric]
+    return text
+
+
 def _flags(values: pd.Series, *, source: str, column: str) -> np.ndarray:
-    """Booleans from bool, 0/1 or yes/no columns; missing means False."""
+    """Booleans from bool, 0/1, yes/no (or ja/nei) columns; missing means False."""
     if values.dtype == bool:
         return values.to_numpy()
-    text = values.astype("string").str.strip().str.lower().fillna("")
+    text = _flag_text(values)
     yes, no = text.isin(_YES).to_numpy(), text.isin(_NO).to_numpy()
     if not (yes | no).all():
         rows = np.flatnonzero(~(yes | no))
         raise ColumnError(
-            f"column {column!r} of {source} must be true/false (or yes/no, 1/0); row(s) "
-            f"{format_values(rows.tolist())} hold {format_values(values.iloc[rows].tolist())}"
+            f"column {column!r} of {source} must be true/false (or yes/no, ja/nei, 1/0; missing = false); "
+            f"row(s) {format_values(rows.tolist())} hold {format_values(values.iloc[rows].tolist())}"
         )
     return yes
 
@@ -265,15 +468,18 @@ def _oneway_flags(
         return np.ones(n, bool), np.ones(n, bool)
     if values.dtype == bool:
         return np.ones(n, bool), ~values.to_numpy()
-    text = values.astype("string").str.strip().str.lower().fillna("")
+    text = _flag_text(values)
     reverse = text.isin(_REVERSE).to_numpy()
     yes, no = text.isin(_YES).to_numpy(), text.isin(_NO).to_numpy()
     if not (yes | no | reverse).all():
         rows = np.flatnonzero(~(yes | no | reverse))
+        found = values.iloc[rows]
+        nvdb = " (B, FT and TF are NVDB's ONEWAY codes: read such a layer with RoadNetwork.from_nvdb)"
         raise ColumnError(
             f"column {column!r} of {source} must be a one-way flag (true/false, yes/no, 1/0 or -1 for "
-            f"against the line); row(s) {format_values(rows.tolist())} hold "
-            f"{format_values(values.iloc[rows].tolist())}"
+            f"against the line; missing = both ways); row(s) {format_values(rows.tolist())} hold "
+            f"{format_values(found.tolist())}"
+            + (nvdb if found.astype("string").str.strip().str.upper().isin(["B", "FT", "TF"]).any() else "")
         )
     return ~reverse, ~yes
 
@@ -290,24 +496,32 @@ _NVDB_COLUMNS = {
 }
 
 
+LENGTH_TOLERANCE_M = 1.0
+"""A ``SHAPE_Length`` may differ from its line's length by this many metres, or by ``LENGTH_TOLERANCE_SHARE``."""
+
+LENGTH_TOLERANCE_SHARE = 0.05
+"""The share a ``SHAPE_Length`` may differ by: 3-D lengths, other projections and rounding stay well within it."""
+
+
 def nvdb_to_edges(
-    gdf: gpd.GeoDataFrame, *, ferry: str | None = None, source: str = "the NVDB layer"
+    roads: gpd.GeoDataFrame, *, ferry: str | None = None, source: str = "the NVDB layer"
 ) -> EdgeArrays:
     """Edges from NVDB vegnett ruteplan (see ``RoadNetwork.from_nvdb``)."""
-    gdf = to_working_crs(gdf, source=source)
-    columns = {key: _find_column(gdf, names) for key, names in _NVDB_COLUMNS.items()}
-    require_columns(gdf, [ferry] if ferry else [], source=source)
+    column_argument(ferry, "ferry")
+    roads = road_layer_in_working_crs(roads, source=source)
+    columns = {key: _find_column(roads, names) for key, names in _NVDB_COLUMNS.items()}
+    require_columns(roads, [ferry] if ferry else [], source=source)
     if columns["length"] is None:
         logger.info("%s has no SHAPE_Length column; edge lengths are the geometry lengths", source)
     missing = [names[0] for key, names in _NVDB_COLUMNS.items() if columns[key] is None and key != "length"]
     if missing:
         raise ColumnError(
             f"{source} lacks the NVDB ruteplan column(s) {format_values(missing)} (or their lower-case "
-            f"variants); its columns are {list(gdf.columns)}"
+            f"variants); its columns are {list(roads.columns)}"
         )
     minutes_fw, minutes_bw = str(columns["minutes_fw"]), str(columns["minutes_bw"])
-    lines = _nvdb_lines(gdf.geometry.to_numpy(), source=source)
-    code = gdf[columns["oneway"]].astype("string").str.strip().str.upper()
+    lines = _nvdb_lines(roads.geometry.to_numpy(), source=source)
+    code = roads[columns["oneway"]].astype("string").str.strip().str.upper()
     unknown = ~code.isin(["B", "FT", "TF", "N"]).fillna(False).to_numpy()
     if unknown.any():
         rows = np.flatnonzero(unknown)
@@ -321,51 +535,102 @@ def nvdb_to_edges(
         logger.info(
             "%s: %d closed edge(s) (ONEWAY = N) kept without driving directions", source, closed.sum()
         )
-    length = (
-        _weights(gdf[columns["length"]], source=source, column=columns["length"])
-        if columns["length"]
-        else shapely.length(lines)
-    )
+    length = shapely.length(lines)
+    if columns["length"]:
+        given = _weights(roads[columns["length"]], source=source, column=columns["length"])
+        _check_lengths(given, length, source=source, column=columns["length"])
+        length = given
     ends = np.concatenate(
         [
             shapely.get_coordinates(shapely.get_point(lines, 0)),
             shapely.get_coordinates(shapely.get_point(lines, -1)),
         ]
     )
-    ids = _nvdb_node_keys(
-        pd.concat([gdf[columns["from"]], gdf[columns["to"]]], ignore_index=True), ends, source=source
+    ids, report = _nvdb_node_keys(
+        pd.concat([roads[columns["from"]], roads[columns["to"]]], ignore_index=True),
+        ends,
+        labels=roads.index.to_numpy(),
+        source=source,
     )
     node_id, node_of = np.unique(ids, return_inverse=True)
     first = np.unique(node_of, return_index=True)[1]  # node coordinates: the first line end naming it
     return EdgeArrays(
         node_xy=ends[first],
         node_id=node_id,
-        u=node_of[: len(gdf)],
-        v=node_of[len(gdf) :],
+        u=node_of[: len(roads)],
+        v=node_of[len(roads) :],
         geometry=lines,
         length=length,
         forward=np.isin(code, ["B", "FT"]),
         backward=np.isin(code, ["B", "TF"]),
-        time_fw=_weights(gdf[minutes_fw], source=source, column=minutes_fw),
-        time_bw=_weights(gdf[minutes_bw], source=source, column=minutes_bw),
-        ferry=_flags(gdf[ferry], source=source, column=ferry) if ferry else np.zeros(len(gdf), bool),
-        source=gdf.index.to_numpy(),
+        time_fw=_weights(roads[minutes_fw], source=source, column=minutes_fw),
+        time_bw=_weights(roads[minutes_bw], source=source, column=minutes_bw),
+        ferry=_flags(roads[ferry], source=source, column=ferry) if ferry else np.zeros(len(roads), bool),
+        source=roads.index.to_numpy(),
+        report=report,
     )
 
 
-def _nvdb_node_keys(ids: pd.Series, ends: np.ndarray, *, source: str) -> np.ndarray:
+def _check_lengths(given: np.ndarray, measured: np.ndarray, *, source: str, column: str) -> None:
+    """Refuse lengths that are not the lengths of their lines (kilometres, feet, lines clipped afterwards)."""
+    off = np.abs(given - measured) > np.maximum(LENGTH_TOLERANCE_M, LENGTH_TOLERANCE_SHARE * measured)
+    if not off.any():
+        return
+    rows = np.flatnonzero(off)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = given[rows] / measured[rows]
+    typical = float(np.median(ratio))
+    if 0.00095 < typical < 0.00105:
+        cause = "the lengths look like kilometres: multiply the column by 1000"
+    elif 3.2 < typical < 3.35:
+        cause = "the lengths look like feet: multiply the column by 0.3048"
+    else:
+        cause = (
+            "if the lines were clipped or edited after the lengths were computed, their travel times are "
+            "stale too: clip whole links, or recompute both"
+        )
+    raise ColumnError(
+        f"column {column!r} of {source} does not hold the lengths of the lines (metres in EPSG:25833) at "
+        f"{len(rows)} of {len(given)} row(s) {format_values(rows.tolist())} ({column} ÷ line length: "
+        f"{format_values([float(f'{r:.3g}') for r in ratio])}); {cause}, or drop the column to use the "
+        "line lengths"
+    )
+
+
+def normalise_node_ids(ids: pd.Series) -> pd.Series:
+    """Node ids as text of one form: ``123``, ``123.0``, ``" 123 "`` and ``"0123"`` are all ``"123"``.
+
+    NVDB node ids are integers, but a column may come as text in one file and as floats in another
+    (or mixed, after a merge); compared as text, ``"123"`` and ``"123.0"`` would be two nodes.
+
+    Examples
+    --------
+    >>> normalise_node_ids(pd.Series([123, 123.0, " 123 ", "0123", "A7", None], dtype=object)).tolist()
+    ['123', '123', '123', '123', 'A7', <NA>]
+    """
+    text = ids.astype("string").str.strip()
+    integer = text.str.extract(r"^\+?(-?)0*(\d+?)(?:\.0*)?$")
+    whole = integer[1].notna()
+    return text.mask(whole, integer[0] + integer[1])
+
+
+def _nvdb_node_keys(
+    ids: pd.Series, ends: np.ndarray, *, labels: np.ndarray, source: str
+) -> tuple[np.ndarray, pd.DataFrame]:
     """Node key of every line end: its NVDB node id, or for an end without id its coordinates.
 
     Real ruteplan extracts leave the node id empty where a route is cut into pieces; such ends
     join an id'ed node at exactly the same place, else other id-less ends at the same place.
+    Returns the keys and the report rows of the ends without id.
     """
-    text = ids.astype("string").str.strip()
+    text = normalise_node_ids(ids)
     blank = (text.isna() | (text == "")).to_numpy()
     keys = text.fillna("").to_numpy(dtype=object)
     if not blank.any():
-        return keys
+        return keys, no_findings()
     n_rows = len(ids) // 2
-    rows = sorted(set((np.flatnonzero(blank) % n_rows).tolist()))
+    ends_blank = np.flatnonzero(blank)
+    rows = sorted(set((ends_blank % n_rows).tolist()))
     warn(
         f"{source}: {blank.sum()} line end(s) have no node id; they were joined to nodes by their exact "
         f"coordinates: row(s) {format_values(rows)}"
@@ -375,7 +640,17 @@ def _nvdb_node_keys(ids: pd.Series, ends: np.ndarray, *, source: str) -> np.ndar
     found = place[blank].merge(named, on=["x", "y"], how="left", suffixes=("_blank", ""))["key"]
     own = "@" + place.loc[blank, "x"].map(repr) + "," + place.loc[blank, "y"].map(repr)
     keys[blank] = np.where(found.isna().to_numpy(), own.to_numpy(), found.to_numpy())
-    return keys
+    side = np.where(ends_blank < n_rows, "from", "to")
+    report = findings(
+        "blank_node_id",
+        [(label,) for label in labels[ends_blank % n_rows]],
+        ends[ends_blank],
+        detail=[
+            f"{end} end; " + ("no id'ed node there" if missing else "joined to the node there")
+            for end, missing in zip(side, found.isna().to_numpy(), strict=True)
+        ],
+    )
+    return keys, report
 
 
 def _find_column(gdf: gpd.GeoDataFrame, names: tuple[str, ...]) -> str | None:
@@ -390,7 +665,7 @@ def _find_column(gdf: gpd.GeoDataFrame, names: tuple[str, ...]) -> str | None:
 
 def _nvdb_lines(geometry: np.ndarray, *, source: str) -> np.ndarray:
     """One 2-D LineString per NVDB row (rows are single-part MultiLineStrings); every row is kept."""
-    geometry = shapely.force_2d(np.asarray(geometry, dtype=object))
+    geometry = np.asarray(geometry, dtype=object)
     blank = shapely.is_missing(geometry) | shapely.is_empty(geometry)
     if blank.any():
         rows = np.flatnonzero(blank)
@@ -398,8 +673,18 @@ def _nvdb_lines(geometry: np.ndarray, *, source: str) -> np.ndarray:
             f"{source} has missing or empty geometries at row(s) {format_values(rows.tolist())}; NVDB edges "
             "need their line to place nodes and snap points: drop or repair those rows"
         )
+    kind = shapely.get_type_id(geometry)
+    wrong = ~np.isin(kind, [shapely.GeometryType.LINESTRING, shapely.GeometryType.MULTILINESTRING])
+    if wrong.any():
+        rows = np.flatnonzero(wrong)
+        raise GeometryError(
+            f"{source} must hold LineString or MultiLineString geometries (road links); row(s) "
+            f"{format_values(rows.tolist())} hold {geometry_type_names(geometry[rows])}. Keep only the road links."
+        )
+    _refuse_non_finite(geometry, blank, source=source)
+    geometry = shapely.force_2d(geometry)
     merged = shapely.line_merge(geometry)
-    multi = shapely.get_type_id(merged) == 5
+    multi = shapely.get_type_id(merged) == shapely.GeometryType.MULTILINESTRING
     if multi.any():
         rows = np.flatnonzero(multi)
         warn(
@@ -462,18 +747,38 @@ def read_road_layer(path: Path, layer: str | None) -> gpd.GeoDataFrame:
         ) from error
 
 
+def path_argument(value: Any, name: str = "path") -> Path:
+    """A file path given as ``str`` or ``os.PathLike``; anything else is an InputError naming ``name``.
+
+    Examples
+    --------
+    >>> path_argument(42)
+    Traceback (most recent call last):
+    ...
+    geokobling.errors.InputError: path must be a file path (a str or pathlib.Path), not 42 (a int)
+    """
+    if isinstance(value, str | os.PathLike):
+        return Path(value)
+    raise InputError(
+        f"{name} must be a file path (a str or pathlib.Path), not {value!r} (a {type(value).__name__})"
+    )
+
+
 # --- OpenStreetMap --------------------------------------------------------------------------
 
 
 def osm_to_edges(path: str | Path, *, network_type: str = "drive") -> EdgeArrays:
     """Edges from an OSM extract split where ways share nodes (see ``RoadNetwork.from_osm``)."""
-    if network_type not in ("drive", "all"):
+    if not isinstance(network_type, str) or network_type not in ("drive", "all"):
         raise InputError(f"network_type must be 'drive' or 'all', not {network_type!r}")
-    path = Path(path)
+    path = path_argument(path)
     try:
         ways = pyogrio.read_dataframe(path, layer="lines", columns=["osm_id", "highway", "other_tags"])
     except Exception as error:  # pyogrio raises several DataSourceError kinds
-        raise FileReadError(f"cannot read the OSM 'lines' layer of {path}: {error}") from error
+        raise FileReadError(
+            f"cannot read the OSM 'lines' layer of {path}: {error}{_osm_diagnosis(path)}"
+        ) from error
+    check_osm_file(path)
     tags = ways["other_tags"].fillna("")
     ferry = tags.str.contains('"route"=>"ferry"', regex=False).to_numpy()
     highway = ways["highway"].fillna("").to_numpy()
@@ -529,75 +834,56 @@ def osm_to_edges(path: str | Path, *, network_type: str = "drive") -> EdgeArrays
     )
 
 
-def split_at_shared_vertices(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Split lines at every vertex that is a line end or occurs more than once overall.
-
-    This rebuilds OSM's topology from GDAL's whole ways, whose shared OSM nodes are identical
-    coordinates. Returns the pieces and the input line each comes from.
-
-    Examples
-    --------
-    >>> cross = [shapely.LineString([(0, 0), (1, 0), (2, 0)]), shapely.LineString([(1, 1), (1, 0)])]
-    >>> pieces, line = split_at_shared_vertices(np.array(cross, dtype=object))
-    >>> [p.wkt for p in pieces], line.tolist()
-    (['LINESTRING (0 0, 1 0)', 'LINESTRING (1 0, 2 0)', 'LINESTRING (1 1, 1 0)'], [0, 0, 1])
-    """
-    coords, line = shapely.get_coordinates(lines, return_index=True)
-    first = np.r_[True, line[1:] != line[:-1]]
-    last = np.r_[line[1:] != line[:-1], True]
-    _, vertex = unique_rows(coords)
-    node = first | last | (np.bincount(vertex)[vertex] > 1)
-    # piece number of each vertex: nodes start a new piece, except a line's last vertex
-    starts = node & ~last
-    piece = np.cumsum(starts) - 1
-    inner_node = node & ~first & ~last  # ends one piece and starts the next: emit it twice
-    repeat = np.where(inner_node, 2, 1)
-    out_coords = np.repeat(coords, repeat, axis=0)
-    out_piece = np.repeat(piece, repeat)
-    duplicate_first = np.cumsum(repeat) - repeat  # position of the first copy of each vertex
-    out_piece[duplicate_first[inner_node]] -= 1  # first copy closes the previous piece
-    pieces = shapely.linestrings(out_coords, indices=out_piece)
-    piece_line = line[starts]
-    return pieces, piece_line
-
-
 # --- networkx -------------------------------------------------------------------------------
 
 
-def networkx_to_edges(graph: nx.Graph, *, source: str = "the graph") -> EdgeArrays:
+def networkx_to_edges(graph: nx.Graph, *, source: str = "the networkx graph") -> EdgeArrays:
     """Edges from a networkx graph in osmnx convention (see ``RoadNetwork.from_networkx``)."""
+    if not isinstance(graph, nx.Graph):
+        raise InputError(
+            f"graph must be a networkx graph (Graph, DiGraph, MultiDiGraph, as osmnx gives), not "
+            f"{type(graph).__name__}"
+        )
     if graph.number_of_nodes() == 0:
         raise NetworkError(f"{source} has no nodes")
     labels = list(graph.nodes)
-    xy = np.array([[graph.nodes[n].get("x", np.nan), graph.nodes[n].get("y", np.nan)] for n in labels], float)
-    if np.isnan(xy).any():
-        bad = [labels[i] for i in np.flatnonzero(np.isnan(xy).any(axis=1))]
-        raise InputError(f"{source}: node(s) {format_values(bad)} lack numeric 'x'/'y' attributes")
-    crs = CRS.from_user_input(graph.graph.get("crs", WORKING_CRS))
+    xy = _node_coordinates(graph, labels, source=source)
+    crs, assumed = _graph_crs(graph, source=source)
+    coordinates_fit_crs(
+        np.r_[xy.min(axis=0), xy.max(axis=0)],
+        crs,
+        source=f"the nodes of {source}",
+        set_crs="graph.graph['crs'] = {}",
+    )
     to_working = None
     if not crs.equals(CRS.from_user_input(WORKING_CRS)):
         to_working = Transformer.from_crs(crs, WORKING_CRS, always_xy=True)
         xy = np.column_stack(to_working.transform(xy[:, 0], xy[:, 1]))
+        outside = ~np.isfinite(xy).all(axis=1)
+        if outside.any():
+            raise CRSError(
+                f"node(s) {format_values([labels[i] for i in np.flatnonzero(outside)])} of {source} cannot be "
+                f"transformed from {crs.name} to EPSG:25833; check graph.graph['crs'] and their 'x', 'y'"
+            )
     position = {label: i for i, label in enumerate(labels)}
     edges = list(graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True))
     if not edges:
         raise NetworkError(f"{source} has no edges")
+    names = [e[:-1] for e in edges]
     u = np.array([position[e[0]] for e in edges], np.int64)
     v = np.array([position[e[1]] for e in edges], np.int64)
     data = [e[-1] for e in edges]
-    length = _weights(
-        pd.Series([d.get("length") for d in data], dtype=object), source=source, column="length"
-    )
+    length = _edge_numbers([d.get("length") for d in data], names, "length", "metres", source=source)
     seconds = [d.get("travel_time") for d in data]
     minutes = None
     if any(s is not None for s in seconds):
-        minutes = _weights(pd.Series(seconds, dtype=object), source=source, column="travel_time") / 60.0
-    ferry = np.array([bool(d.get("ferry", False)) or d.get("route") == "ferry" for d in data])
-    geometry = np.array(
-        [d.get("geometry") or shapely.LineString([xy[a], xy[b]]) for d, a, b in zip(data, u, v, strict=True)],
-        dtype=object,
-    )
-    has_own = np.array([d.get("geometry") is not None for d in data])
+        minutes = _edge_numbers(seconds, names, "travel_time", "seconds", source=source) / 60.0
+    ferry = _flags(
+        pd.Series([d.get("ferry", False) for d in data], dtype=object),
+        source=f"the edges of {source}",
+        column="ferry",
+    ) | np.array([d.get("route") == "ferry" for d in data])
+    geometry, has_own = _edge_lines([d.get("geometry") for d in data], names, xy, u, v, source=source)
     if to_working is not None and has_own.any():
         geometry[has_own] = shapely.transform(
             geometry[has_own], lambda c: np.column_stack(to_working.transform(c[:, 0], c[:, 1]))
@@ -605,7 +891,13 @@ def networkx_to_edges(graph: nx.Graph, *, source: str = "the graph") -> EdgeArra
     two_way = not graph.is_directed()
     keep, both = _pair_reciprocal(u, v, length, two_way)
     sources = np.empty(len(edges), dtype=object)
-    sources[:] = [e[:-1] for e in edges]
+    sources[:] = names
+    if assumed:
+        warn(
+            f"{source} has no graph['crs']: its nodes' 'x', 'y' are taken as EPSG:25833 (metres; "
+            f"{coordinate_range(xy[:, 0].min(), xy[:, 0].max(), xy[:, 1].min(), xy[:, 1].max())}). "
+            "Set graph.graph['crs'] to the CRS they are in (osmnx graphs carry it)."
+        )
     return EdgeArrays(
         node_xy=xy,
         node_id=np.array(labels, dtype=object),
@@ -620,6 +912,78 @@ def networkx_to_edges(graph: nx.Graph, *, source: str = "the graph") -> EdgeArra
         ferry=ferry[keep],
         source=sources[keep],
     )
+
+
+def _node_coordinates(graph: nx.Graph, labels: list[Any], *, source: str) -> np.ndarray:
+    """(n, 2) node coordinates from the 'x', 'y' attributes; missing or non-numeric ones refused, naming nodes."""
+    values = {
+        axis: pd.Series([graph.nodes[n].get(axis) for n in labels], dtype=object) for axis in ("x", "y")
+    }
+    numbers = {
+        axis: pd.to_numeric(series, errors="coerce").to_numpy(float) for axis, series in values.items()
+    }
+    xy = np.column_stack([numbers["x"], numbers["y"]])
+    bad = np.flatnonzero(~np.isfinite(xy).all(axis=1))
+    if len(bad):
+        shown = [(values["x"][i], values["y"][i]) for i in bad]
+        raise InputError(
+            f"{source}: node(s) {format_values([labels[i] for i in bad])} lack numeric 'x'/'y' attributes "
+            f"(they hold {format_values(shown)}); every node needs its coordinates"
+        )
+    return xy
+
+
+def _graph_crs(graph: nx.Graph, *, source: str) -> tuple[CRS, bool]:
+    """The graph's CRS, and whether it was assumed (no ``graph['crs']``)."""
+    given = graph.graph.get("crs")
+    if given is None:
+        return CRS.from_user_input(WORKING_CRS), True
+    try:
+        return CRS.from_user_input(given), False
+    except ProjCRSError as error:
+        raise CRSError(f"graph['crs'] of {source} is not a CRS: {given!r} ({error})") from error
+
+
+def _edge_numbers(
+    values: list[Any], names: list[Any], attribute: str, unit: str, *, source: str
+) -> np.ndarray:
+    """An edge attribute as non-negative floats; missing, non-numeric, infinite or negative ones refused by edge."""
+    numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
+    bad = np.flatnonzero(~np.isfinite(numbers) | (numbers < 0))
+    if len(bad):
+        raise InputError(
+            f"{source}: {len(bad)} edge(s) have a missing, non-numeric, infinite or negative {attribute!r} "
+            f"({unit}): edge(s) {format_values([names[i] for i in bad])} hold "
+            f"{format_values([values[i] for i in bad])}; fix or drop those edges (zero is allowed)"
+        )
+    return numbers
+
+
+def _edge_lines(
+    values: list[Any], names: list[Any], xy: np.ndarray, u: np.ndarray, v: np.ndarray, *, source: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each edge's line: its 'geometry' (a LineString, or WKT text as GraphML stores it), else a straight line."""
+    geometry = np.empty(len(values), dtype=object)
+    has_own = np.array([value is not None for value in values])
+    bad = []
+    for i, value in enumerate(values):
+        if value is None:
+            geometry[i] = shapely.LineString([xy[u[i]], xy[v[i]]])
+            continue
+        try:
+            line = shapely.from_wkt(value) if isinstance(value, str) else value
+        except shapely.errors.GEOSException:
+            line = None
+        if not isinstance(line, shapely.LineString) or line.is_empty:
+            bad.append(i)
+        geometry[i] = line
+    if bad:
+        raise GeometryError(
+            f"{source}: the 'geometry' of edge(s) {format_values([names[i] for i in bad])} is not a line "
+            f"(it holds {format_values([type(values[i]).__name__ for i in bad])}); give each edge a "
+            "shapely LineString from u to v, or no 'geometry' for a straight line"
+        )
+    return geometry, has_own
 
 
 def _pair_reciprocal(
