@@ -88,17 +88,9 @@ def key(value: Any, argument: str = "key") -> str | Sequence[str] | None:
     """A ``key=`` of a per-row function: None, a column name or a list of column names."""
     if value is None or isinstance(value, str):
         return None if value is None else name(value, argument)
+    if not isinstance(value, list | tuple):
+        raise InputError(
+            f"{argument} must be a column name, a list of column names or None, not {value!r} "
+            f"(a {type(value).__name__})"
+        )
     return names(value, argument)
-
-
-def choice(value: Any, argument: str, allowed: Sequence[Any]) -> Any:
-    """``value`` when it is one of ``allowed``; else an InputError listing them.
-
-    Examples
-    --------
-    >>> choice("en", "language", ("no", "en"))
-    'en'
-    """
-    if isinstance(value, str | int | float | bool) and value in allowed:
-        return value
-    raise InputError(f"{argument} must be one of {list(allowed)}, not {value!r}")

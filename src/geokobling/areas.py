@@ -160,7 +160,7 @@ def _names(key: object, by: object, kind: object) -> tuple[str, str, str | None]
     key = inputs.name(key, "key")
     by = inputs.name(by, "by")
     if kind is not None:
-        kind = inputs.choice(kind, "kind", [*sorted(CODE_LENGTHS), "delområde"])
+        kind = arguments.choice(kind, "kind", (*sorted(CODE_LENGTHS), "delområde"))
     return key, by, _code_kind(key, kind)
 
 
@@ -739,6 +739,8 @@ def build_areas(
     not_in_units = 0
     if stats is not None:
         columns = _sum_columns(stats, key, sum_columns)
+        counters = [name for c in columns for name in (c, f"{c}_n_missing")]
+        _refuse_clashes([by, *result.columns, *counters, *_pair_columns(pairs)])
         needed = list(dict.fromkeys([*columns, *(c for pair in pairs.values() for c in pair)]))
         values = _unit_stats(stats, codes, key=key, kind=kind, columns=needed)
         not_in_units = len(set(values.index) - set(codes))
@@ -751,7 +753,6 @@ def build_areas(
     elif sum_columns or pairs:
         given = "sum_columns" if sum_columns else "pairs"
         raise InputError(f"{given} were given without stats; pass stats=")
-    _refuse_clashes(result, by)
 
     computed = [by, column, *result.columns, "geometry"]
     kept = _constant_attributes(
@@ -773,9 +774,8 @@ def _band(band: object) -> tuple[float, float]:
     return arguments.number(band[0], "band[0]"), arguments.number(band[1], "band[1]")
 
 
-def _refuse_clashes(result: pd.DataFrame, by: str) -> None:
+def _refuse_clashes(names: list[str]) -> None:
     """A sum, a pair column and the area column must not share a name (one would hide the other)."""
-    names = [by, *result.columns]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise ColumnError(

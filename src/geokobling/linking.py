@@ -235,7 +235,7 @@ def _link(
     if max_distance is None:
         max_distance = default_max_distance(name, column)
     max_distance = arguments.number(max_distance, "max_distance", what="a distance in metres >= 0 (or None)")
-    options = {
+    options: dict[str, Any] = {
         "column": column,
         "name": name,
         "max_distance": max_distance,
