@@ -508,17 +508,16 @@ def _constant_attributes(
     positions = pd.RangeIndex(len(area_names))
     kept = pd.DataFrame(index=positions)
     members = units.iloc[rows][columns].set_axis(group_codes)
-    distinct = members.groupby(level=0).nunique(dropna=False)
     for column in columns:
-        one = distinct[column] == 1
-        if not named and not one.all():
+        one = _one_value(members[column])
+        if one is None and named:
+            raise ColumnError(
+                f"keep= names column {column!r} of units, whose values (lists, dicts) cannot be compared"
+            )
+        if one is None or (not named and not one.all()):
             continue
-        values = members[column].groupby(level=0).first().where(one)
-        kept[column] = (
-            values.reindex(positions).to_numpy()
-            if values.dtype == object
-            else values.reindex(positions).array
-        )
+        values = members[column].groupby(level=0).first().where(one).reindex(positions)
+        kept[column] = values.to_numpy() if values.dtype == object else values.array
         if not one.all():
             varying = area_names[one.index[~one.to_numpy()]]
             warn(
@@ -526,6 +525,15 @@ def _constant_attributes(
                 f"{format_values(varying.tolist())}"
             )
     return kept
+
+
+def _one_value(values: pd.Series) -> pd.Series | None:
+    """Per area (the index): whether its units hold one value (NA counts as one); None for values that cannot be
+    compared (lists, dicts)."""
+    try:
+        return values.groupby(level=0).nunique(dropna=False) == 1
+    except TypeError:
+        return None
 
 
 # ---------------------------------------------------------------- codes of another reform year

@@ -560,3 +560,10 @@ def test_shapely_is_what_the_union_is_checked_against():
     for row in areas.itertuples():
         members = layer.geometry[[mapping[c] == row.analysis_area for c in codes]]
         assert row.geometry.symmetric_difference(shapely.union_all(members.to_numpy())).area < 1e-9
+
+
+def test_a_unit_column_of_lists_is_not_kept_and_naming_it_in_keep_is_a_column_error():
+    layer = units(["03010101", "03010102"], tags=[[1], [1]], kommune=["0301", "0301"])
+    assert list(gk.build_areas(layer, BOTH_A).columns[:2]) == ["analysis_area", "kommune"]
+    with pytest.raises(ColumnError, match="keep= names column 'tags' of units, whose values"):
+        gk.build_areas(layer, BOTH_A, keep=["tags"])
