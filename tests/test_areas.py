@@ -13,6 +13,7 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+import geokobling as gk
 from conftest import assert_keyed, assert_per_row, with_index
 from geokobling.areas import (
     DEFAULT_TOLERANCE,
@@ -20,6 +21,8 @@ from geokobling.areas import (
     PROBLEM_NOT_IN_UNITS,
     PROBLEM_UNKNOWN_GRUNNKRETS,
     build_areas,
+    count_rings,
+    dissolve_units,
     label_units,
     population_band,
     rate,
@@ -396,3 +399,152 @@ def test_baerum_asker_labels_fall_back_to_kommune(baerum_asker):
     expected = np.where(units["grunnkrets"].isin(chosen), "Area 1", units["grunnkrets"].str.slice(0, 4))
     assert labelled["counted_in"].tolist() == expected.tolist()
     assert set(labelled["counted_level"]) == {"area", "kommune"}
+
+
+# ---------------------------------------------------------------- paired sums
+
+
+def paired_case():
+    """Two areas of two units each; area A's second unit has its immigrants suppressed."""
+    units = squares(
+        ["03010101", "03010102", "03010201", "03010202"],
+        [(0, 0, 1, 1), (1, 0, 2, 1), (5, 0, 6, 1), (6, 0, 7, 1)],
+    )
+    mapping = {"03010101": "A", "03010102": "A", "03010201": "B", "03010202": "B"}
+    stats = pd.DataFrame(
+        {
+            "grunnkrets": ["03010101", "03010102", "03010201", "03010202"],
+            "immigrants": [30, None, 10, 5],
+            "persons": [100, 400, 50, None],
+        }
+    )
+    return units, mapping, stats
+
+
+def test_paired_sums_leave_out_units_with_either_count_unknown_and_count_them():
+    units, mapping, stats = paired_case()
+    areas = build_areas(units, mapping, stats=stats, pairs={"immigrant_share": ("immigrants", "persons")})
+    assert_keyed(areas, "analysis_area")
+    a, b = (areas.set_index("analysis_area").loc[name] for name in ("A", "B"))
+    # A: 30 of 100 (the 400 persons beside a suppressed count are left out, not put in the denominator)
+    assert a["immigrant_share"] == pytest.approx(0.3)
+    assert (a["immigrant_share_immigrants"], a["immigrant_share_persons"]) == (30, 100)
+    assert (a["immigrant_share_n_left_out"], a["immigrant_share_persons_left_out"]) == (1, 400)
+    # B: 10 of 50; the unit whose persons are suppressed adds no persons to the rest
+    assert b["immigrant_share"] == pytest.approx(0.2)
+    assert (b["immigrant_share_n_left_out"], b["immigrant_share_persons_left_out"]) == (1, 0)
+    # what the separate sums give instead: 30/500 for A, biased low
+    assert rate(areas, "immigrants", "persons").iloc[0] == pytest.approx(30 / 500)
+    assert rate(areas, "immigrants", "persons", require_complete=True).isna().all()
+
+
+def test_paired_sums_agree_with_a_groupby_over_complete_units():
+    rng = np.random.default_rng(3)
+    codes = [f"0301{i:04d}" for i in range(60)]
+    units = squares(codes, [(i, 0, i + 1, 1) for i in range(60)])
+    mapping = {code: f"area{i // 10}" for i, code in enumerate(codes)}
+    persons = rng.integers(0, 500, 60).astype(float)
+    immigrants = np.floor(persons * rng.uniform(0, 0.5, 60))
+    persons[rng.random(60) < 0.15] = np.nan
+    immigrants[rng.random(60) < 0.15] = np.nan
+    stats = pd.DataFrame({"grunnkrets": codes, "immigrants": immigrants, "persons": persons})
+    areas = build_areas(units, mapping, stats=stats, pairs={"share": ("immigrants", "persons")})
+    frame = stats.assign(analysis_area=[mapping[c] for c in codes])
+    complete = frame.dropna(subset=["immigrants", "persons"]).groupby("analysis_area")[
+        ["immigrants", "persons"]
+    ]
+    expected = complete.sum()
+    got = areas.set_index("analysis_area")
+    assert got["share_immigrants"].tolist() == expected["immigrants"].tolist()
+    assert got["share"].to_numpy(dtype=float) == pytest.approx(expected["immigrants"] / expected["persons"])
+    left = frame[frame[["immigrants", "persons"]].isna().any(axis=1)].groupby("analysis_area")
+    assert got["share_n_left_out"].tolist() == left.size().reindex(got.index, fill_value=0).tolist()
+    assert (
+        got["share_persons_left_out"].tolist()
+        == left["persons"].sum().reindex(got.index, fill_value=0).tolist()
+    )
+
+
+@pytest.mark.realdata
+def test_the_three_baerum_delomrader_that_separate_sums_left_without_a_share(shared_data):
+    units = gk.read_grunnkretser(shared_data / "grunnkretser_0219_0220_baerum_asker_2018.geojson")
+    counts = gk.read_table(shared_data / "folkemengde_estimert_grunnkrets_0219_0220.csv")
+    stats = pd.DataFrame(
+        {
+            "grunnkrets": counts["grunnkretsnummer"],
+            "persons": counts["folkemengde_estimert"],
+            "immigrants": counts["non-western-count"],
+        }
+    )
+    with pytest.warns(GeokoblingWarning, match=r"^2 code\(s\) of stats are not among the units"):
+        areas = build_areas(
+            units,
+            units[["grunnkrets", "delomrade"]],
+            by="delomrade",
+            stats=stats,
+            pairs={"immigrant_share": ("immigrants", "persons")},
+            population="persons",
+        )
+    # the notebook's old rule: a share only where both counts miss in the same units
+    same = areas["immigrants_n_missing"] == areas["persons_n_missing"]
+    old = (areas["immigrants"] / areas["persons"]).where(same)
+    assert areas.loc[old.isna(), "delomrade"].tolist() == ["021908", "021911", "022015"]
+    assert areas.loc[old.isna(), "persons"].sum() == 21770
+    assert areas["immigrant_share"].notna().all()
+    assert (areas.loc[~old.isna(), "immigrant_share"] == old[~old.isna()]).all()
+    assert areas["immigrant_share_n_left_out"].sum() == 49
+    assert (areas["kommune"] == areas["delomrade"].str[:4]).all()  # constant within each delområde: kept
+
+
+# ---------------------------------------------------------------- constant attributes and clean outlines
+
+
+def test_attributes_constant_within_every_area_are_kept_by_default():
+    units = squares(["03010101", "03010102", "03010201"], [(0, 0, 1, 1), (1, 0, 2, 1), (5, 0, 6, 1)])
+    units["kommune"] = "0301"
+    units["bydel"] = ["030101", "030101", "030102"]
+    units["name"] = ["Nord", "Sør", "Vest"]
+    mapping = {"03010101": "A", "03010102": "A", "03010201": "B"}
+    areas = build_areas(units, mapping)
+    assert list(areas.columns[:3]) == ["analysis_area", "kommune", "bydel"]
+    assert areas["bydel"].tolist() == ["030101", "030102"] and "name" not in areas.columns
+    assert list(build_areas(units, mapping, keep=None).columns[:2]) == ["analysis_area", "n_units"]
+    with pytest.warns(GeokoblingWarning, match="column 'name' of units varies within 1 area"):
+        named = build_areas(units, mapping, keep=["name"])
+    assert named["name"].isna().tolist() == [True, False] and named["name"].iloc[1] == "Vest"
+
+
+def test_dissolve_units_closes_cracks_and_keeps_a_lake():
+    cracked = [
+        box(1000 * i, 1000 * j, 1000 * (i + 1), 1000 * (j + 1)).buffer(-0.2, join_style="mitre")
+        for i in range(4)
+        for j in range(2)
+    ]
+    units = gpd.GeoDataFrame(
+        {"kommune": ["0301"] * 4 + ["0219"] * 4, "name": ["Oslo"] * 4 + ["Bærum"] * 4},
+        geometry=cracked,
+        crs="EPSG:25833",
+    )
+    lake = box(300, 300, 700, 700)  # 16 ha inside the first unit
+    units.loc[0, "geometry"] = units.loc[0, "geometry"].difference(lake)
+    outlines = dissolve_units(units, "kommune")
+    assert_keyed(outlines, "kommune", columns=["name", "n_units", "geometry"])
+    assert outlines[["kommune", "name", "n_units"]].values.tolist() == [
+        ["0219", "Bærum", 4],
+        ["0301", "Oslo", 4],
+    ]
+    oslo = outlines.geometry.iloc[1]
+    assert oslo.geom_type == "Polygon" and len(oslo.interiors) == 1  # the lake, not the cracks
+    assert shapely.Polygon(oslo.interiors[0]).area == pytest.approx(lake.area, rel=1e-6)
+    raw = dissolve_units(units, "kommune", gap=0)
+    assert count_rings(raw.geometry.to_numpy()) == 9  # eight separate squares and the lake
+
+
+def test_reform_period_of_kommune_codes_by_their_fylke():
+    from geokobling.areas import _reform_period
+
+    assert _reform_period(["0219", "0220"]) == (1977, 2019)
+    assert _reform_period(["3024", "3025"]) == (2020, 2023)
+    assert _reform_period(["3201", "0301"]) == (2024, 9999)
+    assert _reform_period(["0301", "1103"]) is None  # Oslo and Stavanger kept their codes
+    assert _reform_period(["0219", "3024"]) is None  # mixed years: no period

@@ -48,7 +48,12 @@ def test_ses_shares_and_index_by_hand():
     assert as_list(shares.iloc[0]) == [0.2, 0.25, 0.25, 0.5]
     assert as_list(shares["single_parent_share"]) == [0.25, NA, 0.2]  # NA numerator stays NA
     assert as_list(shares["immigrant_share"]) == [0.2, 0.1, NA]  # zero denominator
-    index = ses_index(shares)["ses_index"]
+    with pytest.warns(
+        GeokoblingWarning,
+        match=r"ses_index is <NA> in 2 of 3 row\(s\), where a share is missing: 'immigrant_share' in 1 "
+        r"row\(s\), 'single_parent_share' in 1 row\(s\)",
+    ):
+        index = ses_index(shares)["ses_index"]
     assert index.iloc[0] == pytest.approx((0.2 + 0.25 + 0.25 + 0.5) / 4)
     assert index.isna().tolist() == [False, True, True]
 
@@ -133,7 +138,8 @@ def test_accumulation_classes_with_unknown_flags():
         columns=list("abcd"),
         dtype="boolean",
     )
-    classes = accumulation_class(flags)["accumulation"]
+    with pytest.warns(GeokoblingWarning, match=r"^3 of 9 row\(s\) have no accumulation class"):
+        classes = accumulation_class(flags)["accumulation"]
     assert classes.cat.ordered and list(classes.cat.categories) == ["0", "1", "2-3", "4"]
     assert as_list(classes) == ["0", "1", "2-3", "2-3", "4", "2-3", NA, NA, NA]
 

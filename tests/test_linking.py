@@ -333,14 +333,14 @@ def test_check_register_flags_each_kind_of_error_and_keeps_every_row() -> None:
     assert checked["kommune_mismatch"].tolist() == [False, False, pd.NA, pd.NA, True, False, pd.NA, False]
     assert checked["duplicate_orgnr"].tolist() == [False] * 4 + [True, True] + [False] * 2
     assert checked["flags"].tolist() == [
-        "",
+        pd.NA,  # no problem: NA, as in read_register's problems
         "coordinates swapped",
         "coordinates (0, 0)",
         "coordinates outside Norway",
         "point in another kommune, duplicate organisasjonsnummer",
         "duplicate organisasjonsnummer",
         "coordinates missing",
-        "",
+        pd.NA,
     ]
     # the originals are untouched; the swap is corrected only in the *_fixed columns
     pd.testing.assert_frame_equal(checked[register.columns], register)
@@ -530,7 +530,7 @@ def test_broken_register_rows_come_out_with_the_right_statuses(grunnkretser) -> 
         "point in another kommune",
         "duplicate organisasjonsnummer",
         "coordinates missing",
-        "",  # Oslo is not among the kommune polygons given: mismatch unknown
+        pd.NA,  # Oslo is not among the kommune polygons given: mismatch unknown
     ]
     assert table["location_source"].tolist() == [
         "coordinates",

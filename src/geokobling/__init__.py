@@ -61,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     "write_table": "io",
     # areas
     "build_areas": "areas",
+    "dissolve_units": "areas",
     "label_units": "areas",
     "unmapped_report": "areas",
     "population_band": "areas",
@@ -172,7 +173,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
         registers,
         zones,
     )
-    from .areas import build_areas, label_units, population_band, rate, unmapped_report
+    from .areas import build_areas, dissolve_units, label_units, population_band, rate, unmapped_report
     from .basiskriterium import gradert_basiskriterium, grenseverdi, grenseverdi_basis
     from .centres import polygon_centres, population_centres
     from .codes import (

@@ -1,8 +1,9 @@
-"""Map furniture and map geometry for :mod:`geokobling.plotting`: clean outlines, extent, scale bar,
-north arrow, attribution and number formats.
+"""Map furniture and map geometry for :mod:`geokobling.plotting`: extent, scale bar, north arrow,
+attribution and number formats.
 
-The geometry helpers (:func:`clean_polygons`, :func:`dissolve_clean`) belong with the areas
-(dissolving units into clean boundaries) and live here, privately, until ``areas`` has one.
+The clean outlines come from :mod:`geokobling.areas` (:func:`~geokobling.areas.dissolve_units` and the
+array helpers :func:`clean_polygons`, :func:`dissolve_geometries`, :func:`count_rings` it is built on),
+re-exported here for the maps.
 
 Examples
 --------
@@ -27,10 +28,14 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import blended_transform_factory
 
-GAP_M = 10.0
-"""Default ``gap``: cracks and slivers narrower than twice this (metres) are closed in drawn outlines."""
-SLIVER_AREA_M2 = 1_000.0
-"""Holes and parts smaller than this (m²) are left out of drawn outlines."""
+# the clean outlines, re-exported for the maps (the redundant aliases mark them as such)
+from .areas import GAP_M as GAP_M
+from .areas import SLIVER_AREA_M2 as SLIVER_AREA_M2
+from .areas import clean_polygons as clean_polygons
+from .areas import count_rings as count_rings
+from .areas import dissolve_geometries as dissolve_geometries
+from .areas import drop_small as drop_small
+
 MARGIN = 0.03
 """Space round the data, as a share of the larger side of its bounding box."""
 
@@ -41,83 +46,6 @@ ATTRIBUTION_GID = "geokobling:attribution"
 # ---------------------------------------------------------------- geometry
 
 
-def _polygonal(geometries: np.ndarray) -> np.ndarray:
-    types = shapely.get_type_id(geometries)
-    return np.isin(types, [3, 6]) & ~shapely.is_empty(geometries)
-
-
-def drop_small(geometry: Any, min_area: float) -> Any:
-    """``geometry`` without holes and parts smaller than ``min_area``; the largest part always stays."""
-    if geometry is None or geometry.is_empty or geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        return geometry
-    parts = list(getattr(geometry, "geoms", [geometry]))
-    kept = [p for p in parts if p.area >= min_area] or [max(parts, key=lambda p: p.area)]
-    cleaned = [
-        shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= min_area])
-        for p in kept
-    ]
-    return cleaned[0] if len(cleaned) == 1 else shapely.MultiPolygon(cleaned)
-
-
-def _close(geometries: np.ndarray, gap: float) -> np.ndarray:
-    """Morphological closing: grow by ``gap``, shrink back; mitred joins keep the corners square."""
-    grown = shapely.buffer(geometries, gap, join_style="mitre")
-    return shapely.make_valid(shapely.buffer(grown, -gap, join_style="mitre"))
-
-
-def clean_polygons(
-    geometries: np.ndarray, gap: float = GAP_M, min_area: float = SLIVER_AREA_M2
-) -> np.ndarray:
-    """Each polygon with cracks narrower than ``2 * gap`` closed and slivers below ``min_area`` dropped.
-
-    Only polygons with holes or several parts are touched (a simple polygon has no slivers to
-    draw); other geometries pass unchanged. ``gap=0`` returns the geometries as they are.
-
-    Examples
-    --------
-    >>> from shapely.geometry import box
-    >>> holed = box(0, 0, 100, 100).difference(box(50, 10, 50.2, 90))  # a 20 cm sliver hole
-    >>> count_rings(np.array([holed])), count_rings(clean_polygons(np.array([holed])))
-    (2, 1)
-    """
-    geometries = np.asarray(geometries, dtype=object)
-    if gap <= 0 or len(geometries) == 0:
-        return geometries
-    todo = _polygonal(geometries)
-    todo[todo] = (shapely.get_num_interior_rings(geometries[todo]) > 0) | (
-        shapely.get_num_geometries(geometries[todo]) > 1
-    )
-    result = geometries.copy()
-    if todo.any():
-        result[todo] = [drop_small(g, min_area) for g in _close(geometries[todo], gap)]
-    return result
-
-
-def dissolve_geometries(
-    geometries: np.ndarray, groups: np.ndarray, gap: float = GAP_M, min_area: float = SLIVER_AREA_M2
-) -> tuple[np.ndarray, np.ndarray]:
-    """The union of the geometries of each group, with gaps between neighbours narrower than ``2 * gap``
-    closed and slivers below ``min_area`` dropped: the group keys (sorted) and their outlines.
-
-    Each unit is grown by ``gap`` before the union and the union shrunk back, so a crack between two
-    units of the same group leaves no ring; the outer outline keeps its corners (mitred joins).
-    """
-    keys, inverse = np.unique(np.asarray(groups).astype(str), return_inverse=True)
-    geometries = np.asarray(geometries, dtype=object)
-    usable = _polygonal(geometries)
-    grown = geometries.copy()
-    if gap > 0:
-        grown[usable] = shapely.buffer(geometries[usable], gap, join_style="mitre")
-    outlines = []
-    for i in range(len(keys)):
-        members = grown[(inverse == i) & usable]
-        union = shapely.union_all(members) if len(members) else shapely.Polygon()
-        if gap > 0 and not union.is_empty:
-            union = shapely.make_valid(shapely.buffer(union, -gap, join_style="mitre"))
-        outlines.append(drop_small(union, min_area))
-    return keys, np.array(outlines, dtype=object)
-
-
 def polygons_only(geometries: np.ndarray) -> np.ndarray:
     """Each geometry's polygons (a cut at the coast can leave lines and points in a collection)."""
     result = np.asarray(geometries, dtype=object).copy()
@@ -126,13 +54,6 @@ def polygons_only(geometries: np.ndarray) -> np.ndarray:
         parts = [p for p in shapely.get_parts(result[i]) if p.geom_type in ("Polygon", "MultiPolygon")]
         result[i] = shapely.union_all(parts) if parts else shapely.Polygon()
     return result
-
-
-def count_rings(geometries: Sequence[Any] | np.ndarray) -> int:
-    """The number of rings (exteriors and holes) of the polygons among ``geometries``."""
-    geometries = np.asarray(geometries, dtype=object)
-    polygons = shapely.get_parts(geometries[_polygonal(geometries)])
-    return int(len(polygons) + shapely.get_num_interior_rings(polygons).sum())
 
 
 def extent(bounds: Sequence[np.ndarray]) -> tuple[float, float, float, float] | None:

@@ -5,10 +5,13 @@ Every function here calls the units' code column ``key`` (``"grunnkrets"`` by de
 such as ``grunnkretsnummer`` are recognised, see :data:`geokobling.checks.COLUMN_ALIASES`) and the
 area column ``by`` (``"analysis_area"``, so that it never shadows ``GeoDataFrame.area``).
 :func:`build_areas` dissolves
-the units of each area, checks that the area is contiguous, and sums statistics as numerators
-and denominators (rates come from sums through :func:`rate`, never from averaging rates).
-:func:`label_units` tells, for every unit, the area it is counted in, falling back to the bydel
-(in the four big cities) or the kommune for units outside every analysis area.
+the units of each area, checks that the area is contiguous, sums statistics as numerators
+and denominators (rates come from sums through :func:`rate` or the paired sums of ``pairs=``, never
+from averaging rates) and keeps the unit attributes that are constant within each area (the kommune,
+the bydel, their names). :func:`label_units` tells, for every unit, the area it is counted in,
+falling back to the bydel (in the four big cities) or the kommune for units outside every analysis
+area. :func:`dissolve_units` dissolves units by one of their columns into clean outlines (no
+sliver rings between units that did not quite meet), for maps and boundaries.
 
 Contiguity is *queen* contiguity of the units: two units are neighbours when their polygons
 touch (along an edge or at a single point) or overlap, or lie within ``tolerance`` metres of each
@@ -32,7 +35,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import numpy as np
@@ -41,6 +44,8 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from . import _arguments as arguments
+from . import _inputs as inputs
 from .checks import (
     alias_of,
     find_column,
@@ -56,7 +61,10 @@ from .errors import ColumnError, InputError, MappingError, format_values, warn
 __all__ = [
     "BIG_CITIES",
     "DEFAULT_TOLERANCE",
+    "GAP_M",
+    "SLIVER_AREA_M2",
     "build_areas",
+    "dissolve_units",
     "unmapped_report",
     "rate",
     "label_units",
@@ -70,6 +78,12 @@ BIG_CITIES: tuple[str, ...] = ("0301", "4601", "5001", "1103")
 
 DEFAULT_TOLERANCE = 1.0
 """Metres within which two units count as neighbours (bridges slivers between real borders)."""
+
+GAP_M = 10.0
+"""Default ``gap`` of :func:`dissolve_units` and the maps: cracks narrower than twice this (metres) are closed."""
+
+SLIVER_AREA_M2 = 1_000.0
+"""Default ``min_area`` of :func:`dissolve_units`: holes and parts smaller than this (m²) are left out."""
 
 AREA = "analysis_area"
 """The default name of the area column (``by``) of mappings and results."""
@@ -133,11 +147,21 @@ def unmapped_report(
     03010102 in units, not in mapping
     03019999 unknown grunnkrets (xxxx9999) in mapping: has no polygon
     """
-    kind = _code_kind(key, kind)
+    units = inputs.frame(units, "units")
+    key, by, kind = _names(key, by, kind)
     column = find_column(units, key, source="units")
     codes = _codes(units[column], kind, column=column, source="units")
     table = _mapping_table(mapping, key=key, by=by, kind=kind)
     return _report(codes, table, kind=kind)
+
+
+def _names(key: object, by: object, kind: object) -> tuple[str, str, str | None]:
+    """``key``, ``by`` and the kind of code, checked: names, and a kind that :data:`CODE_LENGTHS` knows."""
+    key = inputs.name(key, "key")
+    by = inputs.name(by, "by")
+    if kind is not None:
+        kind = arguments.choice(kind, "kind", (*sorted(CODE_LENGTHS), "delområde"))
+    return key, by, _code_kind(key, kind)
 
 
 def _report(codes: pd.Series, table: pd.DataFrame, *, kind: str | None) -> pd.DataFrame:
@@ -224,13 +248,20 @@ def _contiguity_parts(geometries: np.ndarray, groups: np.ndarray, tolerance: flo
 
 # ---------------------------------------------------------------- sums and rates
 
+Pairs: TypeAlias = Mapping[str, tuple[str, str]]
+"""Paired sums: result name → (numerator column, denominator column) of ``stats``."""
+
 
 def _unit_stats(
-    stats: pd.DataFrame, codes: pd.Series, *, key: str, kind: str | None, sum_columns: Sequence[str]
+    stats: pd.DataFrame, codes: pd.Series, *, key: str, kind: str | None, columns: Sequence[str]
 ) -> pd.DataFrame:
-    """Numeric statistics aligned with ``codes`` (NA where a unit has no row or a suppressed cell)."""
+    """Numeric statistics aligned with ``codes`` (NA where a unit has no row or a suppressed cell).
+
+    Codes of ``stats`` that are not among ``codes`` (all the units) match nothing and are named in a
+    warning: a stats table of another reform year would otherwise vanish without a word.
+    """
     column = find_column(stats, key, source="stats")
-    require_columns(stats, sum_columns, source="stats")
+    require_columns(stats, columns, source="stats")
     keys = _codes(stats[column], kind, column=column, source="stats")
     repeated = keys[keys.duplicated()].unique()
     if len(repeated):
@@ -239,9 +270,22 @@ def _unit_stats(
             f"{format_values(repeated)}; aggregate them to one row per unit first"
         )
     values = pd.DataFrame(index=pd.Index(keys.to_numpy(), name="unit"))
-    for name in sum_columns:
+    for name in columns:
         values[name] = _numeric(stats[name], name)
-    return values.reindex(codes.to_numpy())
+    _warn_stats_not_in_units(keys, codes, kind)
+    return values
+
+
+def _warn_stats_not_in_units(keys: pd.Series, codes: pd.Series, kind: str | None) -> None:
+    strangers = sorted(set(keys) - set(codes))
+    if not strangers:
+        return
+    unknown = [c for c in strangers if kind == "grunnkrets" and c.endswith("9999")]
+    note = f" ({len(unknown)} are unknown grunnkretser xxxx9999, which have no polygon)" if unknown else ""
+    warn(
+        f"{len(strangers)} code(s) of stats are not among the units and are not summed{note}: "
+        f"{format_values(strangers)}" + _reform_hint(pd.Series(strangers), codes, kind)
+    )
 
 
 def _numeric(values: pd.Series, column: str, source: str = "stats") -> np.ndarray:
@@ -279,16 +323,77 @@ def _sum_by_area(values: pd.DataFrame, groups: np.ndarray, areas: pd.Index) -> p
     return pd.DataFrame(result, index=areas)
 
 
+def _paired_sums(values: pd.DataFrame, groups: np.ndarray, areas: pd.Index, pairs: Pairs) -> pd.DataFrame:
+    """Per area and pair: the rate over the units where both counts are known, its sums, and the rest.
+
+    A unit whose numerator is suppressed while its denominator is known would otherwise count in the
+    denominator only (a rate biased low) or make the whole area NA; here it is left out of both and
+    counted, with the people (the denominator) it holds.
+    """
+    result = {}
+    for name, (num, den) in pairs.items():
+        both = (values[num].notna() & values[den].notna()).to_numpy()
+        paired = pd.DataFrame(
+            {
+                "num": values[num].where(both).to_numpy(),
+                "den": values[den].where(both).to_numpy(),
+                "left": (~both).astype(np.int64),
+                "left_den": values[den].where(~both).to_numpy(),
+            },
+            index=groups,
+        ).groupby(level=0, sort=False)
+        sums = paired[["num", "den"]].sum(min_count=1).reindex(areas)
+        rest = paired[["left", "left_den"]].sum().reindex(areas, fill_value=0)
+        numerator, denominator = sums["num"].astype("Float64"), sums["den"].astype("Float64")
+        result[name] = (numerator / denominator.where(denominator != 0)).astype("Float64")
+        result[f"{name}_{num}"] = numerator
+        result[f"{name}_{den}"] = denominator
+        result[f"{name}_n_left_out"] = rest["left"].astype("int64")
+        result[f"{name}_{den}_left_out"] = rest["left_den"].astype("Float64")
+    return pd.DataFrame(result, index=areas)
+
+
+def _pair_columns(pairs: Pairs) -> list[str]:
+    """The result columns of ``pairs``, in order (see :func:`_paired_sums`)."""
+    return [
+        column
+        for name, (num, den) in pairs.items()
+        for column in (name, f"{name}_{num}", f"{name}_{den}", f"{name}_n_left_out", f"{name}_{den}_left_out")
+    ]
+
+
+def _check_pairs(pairs: object) -> dict[str, tuple[str, str]]:
+    if not isinstance(pairs, Mapping):
+        raise InputError(
+            "pairs must be a dict of result name → (numerator, denominator) columns, e.g. "
+            f"{{'immigrant_share': ('immigrants', 'persons')}}, not {pairs!r}"
+        )
+    checked = {}
+    for name, pair in pairs.items():
+        inputs.name(name, "pairs")
+        if not (isinstance(pair, tuple | list) and len(pair) == 2 and all(isinstance(c, str) for c in pair)):
+            raise InputError(
+                f"pairs[{name!r}] must be two column names (numerator, denominator), not {pair!r}"
+            )
+        if pair[0] == pair[1]:
+            raise InputError(
+                f"pairs[{name!r}] names the same column {pair[0]!r} as numerator and denominator"
+            )
+        checked[name] = (pair[0], pair[1])
+    return checked
+
+
 def rate(areas: pd.DataFrame, num: str, den: str, *, require_complete: bool = False) -> pd.Series:
     """A rate computed from summed numerator and denominator columns: ``num / den``.
 
     The rate is NA where either sum is NA or the denominator is 0. With ``require_complete`` it is
     also NA where a unit of the area had NA in ``num`` or ``den`` (the ``<col>_n_missing`` columns
-    of :func:`build_areas`), since a sum over the known units only may then bias the rate.
+    of :func:`build_areas`), since a sum over the known units only may then bias the rate. For a rate
+    over the units where both counts are known, with the rest counted, use ``build_areas(pairs=...)``.
 
     See Also
     --------
-    build_areas : the summed numerators and denominators.
+    build_areas : the summed numerators and denominators, and paired sums (``pairs=``).
     population_band : the population target band.
 
     Examples
@@ -297,9 +402,12 @@ def rate(areas: pd.DataFrame, num: str, den: str, *, require_complete: bool = Fa
     >>> rate(areas, "low", "pop").tolist()
     [0.1, <NA>, 0.02]
     """
+    areas = inputs.frame(areas, "areas")
+    num, den = inputs.name(num, "num"), inputs.name(den, "den")
+    require_complete = arguments.flag(require_complete, "require_complete")
     require_columns(areas, [num, den], source="areas")
-    numerator = areas[num].astype("Float64")
-    denominator = areas[den].astype("Float64")
+    numerator = _numbers(areas, num)
+    denominator = _numbers(areas, den)
     result = (numerator / denominator.where(denominator != 0)).astype("Float64")
     if require_complete:
         incomplete = pd.Series(False, index=areas.index)
@@ -312,6 +420,14 @@ def rate(areas: pd.DataFrame, num: str, den: str, *, require_complete: bool = Fa
             incomplete |= areas[counter] > 0
         result = result.mask(incomplete)
     return result.rename(f"{num}_per_{den}")
+
+
+def _numbers(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A column of counts or rates as nullable floats; a column of text or dates is refused."""
+    try:
+        return pd.to_numeric(frame[column]).astype("Float64")
+    except (TypeError, ValueError) as error:
+        raise ColumnError(f"column {column!r} of areas must hold numbers: {error}") from error
 
 
 def population_band(
@@ -332,6 +448,9 @@ def population_band(
     >>> population_band(pd.DataFrame({"population": [4999, 5000, 10000, 10001, None]})).tolist()
     ['below', 'within', 'within', 'above', <NA>]
     """
+    areas = inputs.frame(areas, "areas")
+    population = inputs.name(population, "population")
+    low, high = arguments.number(low, "low"), arguments.number(high, "high")
     require_columns(areas, [population], source="areas")
     if not low <= high:
         raise InputError(f"the population band needs low <= high; got low={low!r}, high={high!r}")
@@ -345,6 +464,132 @@ def population_band(
     return band
 
 
+# ---------------------------------------------------------------- unit attributes constant within an area
+
+KEEP_CONSTANT = "constant"
+"""``keep=`` of :func:`build_areas` and :func:`dissolve_units`: every column constant within each area."""
+
+
+def _keep_columns(keep: object, units: pd.DataFrame, skip: Sequence[object]) -> tuple[list[object], bool]:
+    """The unit columns to keep and whether they were named (True) or are the constant ones (False)."""
+    if isinstance(keep, str) and keep == KEEP_CONSTANT:
+        geometry = units.geometry.name if isinstance(units, gpd.GeoDataFrame) else None
+        return [c for c in units.columns if c != geometry and c not in skip], False
+    if keep is None:
+        return [], True
+    named = inputs.names(keep, "keep") or []
+    require_columns(units, named, source="units")
+    clash = [c for c in named if c in skip]
+    if clash:
+        raise ColumnError(
+            f"keep= names {format_values(clash)}, which the result computes itself (or the unit code); "
+            "rename the unit column(s) or leave them out of keep="
+        )
+    return list(named), True
+
+
+def _constant_attributes(
+    units: pd.DataFrame,
+    rows: np.ndarray,
+    group_codes: np.ndarray,
+    area_names: pd.Index,
+    *,
+    keep: object,
+    skip: Sequence[object],
+) -> pd.DataFrame:
+    """The unit attributes that have one value within each area, one row per area (positions of ``area_names``).
+
+    ``rows`` are the positions in ``units`` of the units that make the areas, ``group_codes`` their
+    area positions. Automatic (``keep="constant"``): the columns with one value (NA counts as a value)
+    in every area that has units; named columns: their value where it is one, else NA and a warning
+    naming the areas. An area without units gets NA.
+    """
+    columns, named = _keep_columns(keep, units, skip)
+    positions = pd.RangeIndex(len(area_names))
+    kept = pd.DataFrame(index=positions)
+    members = units.iloc[rows][columns].set_axis(group_codes)
+    for column in columns:
+        one = _one_value(members[column])
+        if one is None and named:
+            raise ColumnError(
+                f"keep= names column {column!r} of units, whose values (lists, dicts) cannot be compared"
+            )
+        if one is None or (not named and not one.all()):
+            continue
+        values = members[column].groupby(level=0).first().where(one).reindex(positions)
+        kept[column] = values.to_numpy() if values.dtype == object else values.array
+        if not one.all():
+            varying = area_names[one.index[~one.to_numpy()]]
+            warn(
+                f"column {column!r} of units varies within {len(varying)} area(s), which get <NA> in it: "
+                f"{format_values(varying.tolist())}"
+            )
+    return kept
+
+
+def _one_value(values: pd.Series) -> pd.Series | None:
+    """Per area (the index): whether its units hold one value (NA counts as one); None for values that cannot be
+    compared (lists, dicts)."""
+    try:
+        return values.groupby(level=0).nunique(dropna=False) == 1
+    except TypeError:
+        return None
+
+
+# ---------------------------------------------------------------- codes of another reform year
+# A small private stand-in: codes.py is getting the real "which reform years are these kommune codes
+# valid in" (from the national crosswalk); swap _reform_period for it when it lands. This one knows only
+# the years each fylke number existed in, which already tells the 2020 and 2024 county reforms apart.
+
+_EARLY, _LATE = 1977, 9999
+_FYLKE_YEARS: dict[str, tuple[int, int]] = {
+    **dict.fromkeys(
+        ["01", "02", "04", "05", "06", "07", "08", "09", "10", "12", "14", "19", "20"], (_EARLY, 2019)
+    ),
+    **dict.fromkeys(["03", "11", "15", "18"], (_EARLY, _LATE)),
+    **dict.fromkeys(["16", "17"], (_EARLY, 2017)),
+    "50": (2018, _LATE),
+    **dict.fromkeys(["30", "38", "54"], (2020, 2023)),
+    **dict.fromkeys(["34", "42", "46"], (2020, _LATE)),
+    **dict.fromkeys(["31", "32", "33", "39", "40", "55", "56"], (2024, _LATE)),
+}
+
+
+def _reform_period(codes: Iterable[str]) -> tuple[int, int] | None:
+    """The years in which every fylke of these kommune (or finer) codes existed; None when that says nothing."""
+    first, last = _EARLY, _LATE
+    for fylke in {str(code)[:2] for code in codes}:
+        years = _FYLKE_YEARS.get(fylke)
+        if years is not None:
+            first, last = max(first, years[0]), min(last, years[1])
+    if first > last or (first, last) == (_EARLY, _LATE):
+        return None
+    return first, last
+
+
+def _years_text(period: tuple[int, int]) -> str:
+    first, last = period
+    if first == _EARLY:
+        return f"{last} or earlier"
+    if last == _LATE:
+        return f"{first} or later"
+    return f"{first}–{last}"
+
+
+def _reform_hint(strangers: pd.Series, codes: pd.Series, kind: str | None) -> str:
+    """A note when codes that match no unit look like kommune codes of another reform year than the units'."""
+    if kind not in ("kommune", "delomrade", "grunnkrets", "bydel", "delbydel"):
+        return ""
+    theirs, ours = _reform_period(strangers), _reform_period(codes)
+    if theirs is None or (ours is not None and theirs[0] <= ours[1] and ours[0] <= theirs[1]):
+        return ""
+    units = f", the units' like codes of {_years_text(ours)}" if ours is not None else ""
+    return (
+        f". They look like kommune codes of {_years_text(theirs)}{units}: carry them to the units' year first "
+        "(geokobling.apply_crosswalk) or use units of their year"
+    )
+
+
 # ---------------------------------------------------------------- build_areas
 
 
@@ -356,12 +601,14 @@ def build_areas(
     by: str = AREA,
     stats: pd.DataFrame | None = None,
     sum_columns: Sequence[str] | None = None,
+    pairs: Pairs | None = None,
+    keep: str | Sequence[str] | None = KEEP_CONSTANT,
     tolerance: float = DEFAULT_TOLERANCE,
     kind: str | None = None,
     population: str | None = "population",
     band: tuple[float, float] = (5000, 10000),
 ) -> gpd.GeoDataFrame:
-    """Dissolve units into analysis areas, check contiguity and sum statistics.
+    """Dissolve units into analysis areas, check contiguity, sum statistics and keep shared attributes.
 
     Parameters
     ----------
@@ -382,6 +629,13 @@ def build_areas(
     sum_columns
         Counts to sum per area (numerators and denominators). Default: every column of ``stats``
         but its code column.
+    pairs
+        Rates over the units where both counts are known: result name → (numerator, denominator)
+        columns of ``stats``, e.g. ``{"immigrant_share": ("immigrants", "persons")}``. See Notes.
+    keep
+        Unit attributes to carry to the areas: ``"constant"`` (the default) keeps every column of
+        ``units`` that has one value within each area (the kommune, the bydel, their names); a list
+        keeps those columns, ``<NA>`` (and a warning) in the areas where they vary; None keeps none.
     tolerance
         Metres within which two units are neighbours (see the module docstring).
     kind
@@ -394,11 +648,14 @@ def build_areas(
     Returns
     -------
     GeoDataFrame in EPSG:25833, one row per area of the mapping, sorted by area, with a fresh
-    RangeIndex and columns: ``by`` (the area), ``n_units`` (mapped units with a polygon),
-    ``contiguous`` (nullable bool; NA for an area with no polygon), ``n_parts`` (connected pieces),
-    for each summed column ``<col>`` (Float64) and ``<col>_n_missing`` (int), optionally
-    ``population_band``, and ``geometry`` (the dissolved units; None for an area with no polygon).
-    ``attrs["unmapped"]`` counts the codes of :func:`unmapped_report` by problem (a dict).
+    RangeIndex and columns: ``by`` (the area), the kept unit attributes, ``n_units`` (mapped units
+    with a polygon), ``contiguous`` (nullable bool; NA for an area with no polygon), ``n_parts``
+    (connected pieces), for each summed column ``<col>`` (Float64) and ``<col>_n_missing`` (int), for
+    each pair ``<name>`` (the rate), ``<name>_<numerator>`` and ``<name>_<denominator>`` (the paired
+    sums), ``<name>_n_left_out`` and ``<name>_<denominator>_left_out``, optionally ``population_band``,
+    and ``geometry`` (the dissolved units; None for an area with no polygon).
+    ``attrs["unmapped"]`` counts the codes of :func:`unmapped_report` by problem (a dict) and
+    ``attrs["stats_not_in_units"]`` the codes of ``stats`` that match no unit.
 
     Notes
     -----
@@ -407,45 +664,74 @@ def build_areas(
     units whose value is NA, suppressed, or absent from ``stats``. Mapped units without a polygon
     (such as ``xxxx9999``) are reported and not summed.
 
+    The pair rule: a unit counts in a pair only when both its numerator and its denominator are
+    known. ``<name>`` is the sum of those numerators over the sum of those denominators (NA when no
+    unit has both, or the denominators add up to 0); ``<name>_n_left_out`` counts the other units of
+    the area, and ``<name>_<denominator>_left_out`` adds up their known denominators (the people the
+    rate does not cover; units whose denominator is suppressed too add nothing). Summing the two
+    columns separately instead would put a unit with a suppressed numerator in the denominator only,
+    or, with :func:`rate`'s ``require_complete``, leave the whole area without a rate.
+
+    The attribute rule: with ``keep="constant"`` a column is kept when, in every area that has units,
+    all its units hold the same value (a missing value counts as one value); the unit code, the
+    geometry and the columns the result computes itself are never kept.
+
     Warns
     -----
     GeokoblingWarning
-        Listing unmapped codes (by problem), non-contiguous areas and repaired polygons.
+        Listing unmapped codes (by problem), codes of ``stats`` that match no unit (and, when they
+        look like kommune codes of another reform year than the units', saying so), non-contiguous
+        areas, named ``keep`` columns that vary within an area, and repaired polygons.
 
     Raises
     ------
     MappingError
         When a unit is mapped to two areas.
     InputError
-        When a unit code occurs twice in ``units`` or ``stats``.
+        When a unit code occurs twice in ``units`` or ``stats``, or an argument is not what it should be
+        (``tolerance="1"``, a ``pairs`` entry that is not two columns, ...).
 
     See Also
     --------
     unmapped_report : the codes that take no part in an area, and why.
     label_units : the area, bydel or kommune every unit is counted in.
+    dissolve_units : units dissolved by one of their columns, into clean outlines.
     rate : a rate from two summed columns.
 
     Examples
     --------
     >>> from shapely.geometry import box
-    >>> units = gpd.GeoDataFrame({"grunnkrets": ["03010101", "03010102"]},
+    >>> units = gpd.GeoDataFrame({"grunnkrets": ["03010101", "03010102"], "kommune": ["0301", "0301"]},
     ...     geometry=[box(0, 0, 1, 1), box(1, 1, 2, 2)], crs="EPSG:25833")
     >>> stats = pd.DataFrame({"grunnkrets": ["03010101", "03010102"], "population": [3000, None]})
     >>> areas = build_areas(units, {"03010101": "A", "03010102": "A"}, stats=stats)
-    >>> areas[["contiguous", "population", "population_n_missing", "population_band"]].to_dict("records")
-    [{'contiguous': True, 'population': 3000.0, 'population_n_missing': 1, 'population_band': 'below'}]
+    >>> areas[["kommune", "contiguous", "population", "population_n_missing"]].to_dict("records")
+    [{'kommune': '0301', 'contiguous': True, 'population': 3000.0, 'population_n_missing': 1}]
+
+    A share over the units where both counts are known (the second unit's immigrants are suppressed):
+
+    >>> stats = pd.DataFrame({"grunnkrets": ["03010101", "03010102"], "immigrants": [300, None],
+    ...                       "persons": [3000, 2000]})
+    >>> paired = build_areas(units, {"03010101": "A", "03010102": "A"}, stats=stats,
+    ...                      pairs={"immigrant_share": ("immigrants", "persons")})
+    >>> paired[["immigrant_share", "immigrant_share_n_left_out", "immigrant_share_persons_left_out"]].values.tolist()
+    [[0.1, 1, 2000.0]]
     """
-    if not tolerance >= 0:
-        raise InputError(f"tolerance must be a distance in metres >= 0, not {tolerance!r}")
-    kind = _code_kind(key, kind)
-    column = find_column(units, key, source="units")
+    key, by, kind = _names(key, by, kind)
+    tolerance = arguments.number(tolerance, "tolerance", what="a distance in metres >= 0")
+    stats = inputs.optional_frame(stats, "stats")
+    sum_columns = inputs.names(sum_columns, "sum_columns", allow_none=True)
+    pairs = _check_pairs(pairs) if pairs is not None else {}
+    population = inputs.optional_name(population, "population")
+    band = _band(band)
+    column = find_column(units, key, source="units") if isinstance(units, pd.DataFrame) else key
     units = to_working_crs(units, source="units")
     require_geometries(units, kinds=("Polygon", "MultiPolygon"), source="units")
     codes = _codes(units[column], kind, column=column, source="units")
     _refuse_repeated(codes, column)
     table = _mapping_table(mapping, key=key, by=by, kind=kind)
     report = _report(codes, table, kind=kind)
-    _warn_report(report)
+    _warn_report(report, codes, kind)
 
     lookup = table.dropna(subset=["area"]).set_index("unit")["area"]
     unit_area = codes.map(lookup)
@@ -457,22 +743,53 @@ def build_areas(
 
     parts = _contiguity_parts(geometries, group_codes, tolerance)
     result = _area_table(area_index, group_codes, parts)
+    positions = pd.RangeIndex(len(area_index))
+    not_in_units = 0
     if stats is not None:
         columns = _sum_columns(stats, key, sum_columns)
-        values = _unit_stats(stats, codes[inside], key=key, kind=kind, sum_columns=columns)
-        result = result.join(_sum_by_area(values, group_codes, pd.RangeIndex(len(area_index))))
+        counters = [name for c in columns for name in (c, f"{c}_n_missing")]
+        _refuse_clashes([by, *result.columns, *counters, *_pair_columns(pairs)])
+        needed = list(dict.fromkeys([*columns, *(c for pair in pairs.values() for c in pair)]))
+        values = _unit_stats(stats, codes, key=key, kind=kind, columns=needed)
+        not_in_units = len(set(values.index) - set(codes))
+        inside_values = values.reindex(codes[inside].to_numpy())
+        result = result.join(_sum_by_area(inside_values[columns], group_codes, positions))
+        if pairs:
+            result = result.join(_paired_sums(inside_values, group_codes, positions, pairs))
         if population is not None and population in columns:
             result["population_band"] = population_band(result, population, *band)
-    elif sum_columns:
-        raise InputError(f"sum_columns {format_values(sum_columns)} were given without stats; pass stats=")
+    elif sum_columns or pairs:
+        given = "sum_columns" if sum_columns else "pairs"
+        raise InputError(f"{given} were given without stats; pass stats=")
 
+    computed = [by, column, *result.columns, "geometry"]
+    kept = _constant_attributes(
+        units, np.flatnonzero(inside), group_codes, area_index, keep=keep, skip=computed
+    )
     dissolved = _dissolve(geometries, group_codes, len(area_index))
-    areas = gpd.GeoDataFrame(result, geometry=dissolved, crs=units.crs)
+    areas = gpd.GeoDataFrame(pd.concat([kept, result], axis=1), geometry=dissolved, crs=units.crs)
     areas.insert(0, by, area_index.to_numpy())
     areas.attrs["unmapped"] = _problem_counts(report)
+    areas.attrs["stats_not_in_units"] = not_in_units
     _warn_non_contiguous(areas, by)
     logger.info("built %d analysis areas from %d units", len(areas), int(inside.sum()))
     return areas
+
+
+def _band(band: object) -> tuple[float, float]:
+    if not (isinstance(band, tuple | list) and len(band) == 2):
+        raise InputError(f"band must be two numbers (low, high), e.g. (5000, 10000), not {band!r}")
+    return arguments.number(band[0], "band[0]"), arguments.number(band[1], "band[1]")
+
+
+def _refuse_clashes(names: list[str]) -> None:
+    """A sum, a pair column and the area column must not share a name (one would hide the other)."""
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ColumnError(
+            f"the result would hold column(s) {format_values(repeated)} twice (from by=, sum_columns, pairs "
+            "and their counters); give the pairs other names"
+        )
 
 
 def _sum_columns(stats: pd.DataFrame, key: str, sum_columns: Sequence[str] | None) -> list[str]:
@@ -489,7 +806,7 @@ def _refuse_repeated(codes: pd.Series, unit: str) -> None:
         raise InputError(
             f"units has several rows for {len(repeated)} code(s) in column {unit!r}: "
             f"{format_values(repeated)}; "
-            "dissolve them to one polygon per unit first (units.dissolve(by=...))"
+            "dissolve them to one polygon per unit first (gk.dissolve_units(units, by=...))"
         )
 
 
@@ -528,13 +845,15 @@ def _dissolve(geometries: np.ndarray, group_codes: np.ndarray, n_areas: int) -> 
     return dissolved
 
 
-def _warn_report(report: pd.DataFrame) -> None:
+def _warn_report(report: pd.DataFrame, unit_codes: pd.Series, kind: str | None) -> None:
     if report.empty:
         return
-    lines = [
-        f"{len(group)} {problem}: {format_values(group['code'])}"
-        for problem, group in report.groupby("problem")
-    ]
+    lines = []
+    for problem, group in report.groupby("problem"):
+        line = f"{len(group)} {problem}: {format_values(group['code'])}"
+        if problem == PROBLEM_NOT_IN_UNITS:
+            line += _reform_hint(group["code"], unit_codes, kind)
+        lines.append(line)
     warn(
         "some units take no part in an analysis area (unmapped_report(units, mapping) lists them): "
         + "; ".join(lines)
@@ -557,6 +876,202 @@ def _warn_non_contiguous(areas: gpd.GeoDataFrame, area: str) -> None:
             f"{len(empty)} analysis area(s) have no unit polygon and an empty geometry: "
             f"{format_values(empty)}"
         )
+
+
+# ---------------------------------------------------------------- clean outlines
+
+
+def dissolve_units(
+    units: gpd.GeoDataFrame,
+    by: str,
+    *,
+    gap: float = GAP_M,
+    min_area: float = SLIVER_AREA_M2,
+    keep: str | Sequence[str] | None = KEEP_CONSTANT,
+) -> gpd.GeoDataFrame:
+    """Dissolve units by one of their columns into clean outlines: kommuner from grunnkretser, and the like.
+
+    Real unit layers do not quite meet: the 2018 grunnkretser of Bærum leave over 1 000 sliver rings
+    when dissolved by kommune. Here each unit is grown by ``gap`` before the union and the union shrunk
+    back (mitred joins keep the corners square), so cracks narrower than ``2 * gap`` close; then holes
+    and parts smaller than ``min_area`` are dropped (the largest part always stays). A real lake or
+    island larger than ``min_area`` is kept.
+
+    Parameters
+    ----------
+    units
+        Polygons in any CRS with a column ``by`` (aliases such as ``kommunenummer`` are recognised).
+    by
+        The column to dissolve by, and the code column of the result. Units with no value in it are
+        left out (counted in a warning).
+    gap
+        Metres: cracks narrower than ``2 * gap`` between units of one group are closed; 0 gives the plain
+        union (``GeoDataFrame.dissolve``).
+    min_area
+        Square metres: holes and parts smaller than this are dropped (with ``gap > 0``).
+    keep
+        Unit attributes to carry over, as for :func:`build_areas` (by default every column that is
+        constant within each group, such as a kommune's name).
+
+    Returns
+    -------
+    GeoDataFrame in EPSG:25833, one row per value of ``by``, sorted by it, with a fresh RangeIndex:
+    ``by``, the kept attributes, ``n_units`` and ``geometry``.
+
+    See Also
+    --------
+    build_areas : units dissolved by a mapping, with contiguity and sums.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> cracked = gpd.GeoDataFrame({"kommune": ["0301", "0301"], "name": ["Oslo", "Oslo"]},
+    ...     geometry=[box(0, 0, 1000, 1000), box(1000.5, 0, 2000, 1000)], crs="EPSG:25833")  # a 0.5 m crack
+    >>> outlines = dissolve_units(cracked, "kommune")
+    >>> outlines[["kommune", "name", "n_units"]].values.tolist(), outlines.geometry.iloc[0].geom_type
+    ([['0301', 'Oslo', 2]], 'Polygon')
+    """
+    by = inputs.name(by, "by")
+    gap = arguments.number(gap, "gap", what="a distance in metres >= 0")
+    min_area = arguments.number(min_area, "min_area", what="an area in m² >= 0")
+    column = find_column(units, by, source="units") if isinstance(units, pd.DataFrame) else by
+    units = to_working_crs(units, source="units")
+    require_geometries(units, kinds=("Polygon", "MultiPolygon"), source="units")
+    values = units[column]
+    present = values.notna().to_numpy()
+    if not present.all():
+        rows = np.flatnonzero(~present)
+        warn(
+            f"{len(rows)} unit(s) have no value in column {column!r} and are left out of the dissolved "
+            f"outlines: row(s) {format_values(rows.tolist())}"
+        )
+    group_codes, keys = pd.factorize(values[present], sort=True)
+    geometries = _valid(units.geometry.to_numpy()[present], values[present].astype(str).to_numpy())
+    outlines = _dissolve_clean(geometries, group_codes, len(keys), gap, min_area)
+    kept = _constant_attributes(
+        units, np.flatnonzero(present), group_codes, keys, keep=keep, skip=[by, column, "n_units", "geometry"]
+    )
+    kept["n_units"] = np.bincount(group_codes, minlength=len(keys))
+    result = gpd.GeoDataFrame(kept, geometry=outlines, crs=units.crs)
+    result.insert(0, by, keys.to_numpy() if keys.dtype == object else keys.array)
+    return result
+
+
+def _polygonal(geometries: np.ndarray) -> np.ndarray:
+    kinds = shapely.get_type_id(geometries)
+    return np.isin(
+        kinds, [shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON]
+    ) & ~shapely.is_empty(geometries)
+
+
+def drop_small(geometry: Any, min_area: float) -> Any:
+    """``geometry`` without holes and parts smaller than ``min_area``; the largest part always stays.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> drop_small(box(0, 0, 10, 10).difference(box(4, 4, 5, 5)), min_area=2).equals(box(0, 0, 10, 10))
+    True
+    """
+    if geometry is None or geometry.is_empty or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        return geometry
+    parts = list(getattr(geometry, "geoms", [geometry]))
+    kept = [p for p in parts if p.area >= min_area] or [max(parts, key=lambda p: p.area)]
+    cleaned = [
+        shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= min_area])
+        for p in kept
+    ]
+    return cleaned[0] if len(cleaned) == 1 else shapely.MultiPolygon(cleaned)
+
+
+def _close(geometries: np.ndarray, gap: float) -> np.ndarray:
+    """Morphological closing: grow by ``gap``, shrink back; mitred joins keep the corners square."""
+    grown = shapely.buffer(geometries, gap, join_style="mitre")
+    return shapely.make_valid(shapely.buffer(grown, -gap, join_style="mitre"))
+
+
+def clean_polygons(
+    geometries: np.ndarray, gap: float = GAP_M, min_area: float = SLIVER_AREA_M2
+) -> np.ndarray:
+    """Each polygon with cracks narrower than ``2 * gap`` closed and slivers below ``min_area`` dropped.
+
+    Only polygons with holes or several parts are touched (a simple polygon has no slivers to
+    draw); other geometries pass unchanged. ``gap=0`` returns the geometries as they are. The maps
+    draw every polygon layer through this.
+
+    See Also
+    --------
+    dissolve_units : units dissolved into clean outlines.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> holed = box(0, 0, 100, 100).difference(box(50, 10, 50.2, 90))  # a 20 cm sliver hole
+    >>> count_rings(np.array([holed])), count_rings(clean_polygons(np.array([holed])))
+    (2, 1)
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    if gap <= 0 or len(geometries) == 0:
+        return geometries
+    todo = _polygonal(geometries)
+    todo[todo] = (shapely.get_num_interior_rings(geometries[todo]) > 0) | (
+        shapely.get_num_geometries(geometries[todo]) > 1
+    )
+    result = geometries.copy()
+    if todo.any():
+        result[todo] = [drop_small(g, min_area) for g in _close(geometries[todo], gap)]
+    return result
+
+
+def _dissolve_clean(
+    geometries: np.ndarray, group_codes: np.ndarray, n_groups: int, gap: float, min_area: float
+) -> np.ndarray:
+    """The clean outline of each group (positions 0..n_groups-1); an empty polygon for a group with none."""
+    usable = _polygonal(geometries)
+    grown = np.asarray(geometries, dtype=object).copy()
+    if gap > 0:
+        grown[usable] = shapely.buffer(grown[usable], gap, join_style="mitre")
+    outlines = []
+    for position in range(n_groups):
+        members = grown[(group_codes == position) & usable]
+        union = shapely.union_all(members) if len(members) else shapely.Polygon()
+        if gap > 0 and not union.is_empty:
+            union = shapely.make_valid(shapely.buffer(union, -gap, join_style="mitre"))
+            union = drop_small(union, min_area)
+        outlines.append(union)
+    return np.array(outlines, dtype=object)
+
+
+def dissolve_geometries(
+    geometries: np.ndarray, groups: np.ndarray, gap: float = GAP_M, min_area: float = SLIVER_AREA_M2
+) -> tuple[np.ndarray, np.ndarray]:
+    """The clean outline of each group of ``geometries`` (as :func:`dissolve_units`): the group keys (sorted,
+    as text) and their outlines. The array form, for the maps' ``boundaries_by``.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> two = np.array([box(0, 0, 1000, 1000), box(1000.5, 0, 2000, 1000)])  # a 0.5 m crack between them
+    >>> keys, outlines = dissolve_geometries(two, np.array(["a", "a"]))
+    >>> keys.tolist(), count_rings(outlines)
+    (['a'], 1)
+    """
+    keys, inverse = np.unique(np.asarray(groups).astype(str), return_inverse=True)
+    return keys, _dissolve_clean(np.asarray(geometries, dtype=object), inverse, len(keys), gap, min_area)
+
+
+def count_rings(geometries: Sequence[Any] | np.ndarray) -> int:
+    """The number of rings (exteriors and holes) of the polygons among ``geometries``.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> count_rings([box(0, 0, 3, 3).difference(box(1, 1, 2, 2)), None])
+    2
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    polygons = shapely.get_parts(geometries[_polygonal(geometries)])
+    return int(len(polygons) + shapely.get_num_interior_rings(polygons).sum())
 
 
 # ---------------------------------------------------------------- labelling with fallback
@@ -626,14 +1141,24 @@ def label_units(
     >>> labelled.values.tolist()
     [['03010101', 'Grorud nord', 'area'], ['03010201', '030102', 'bydel'], ['30240101', '3024', 'kommune']]
     """
-    kind = _code_kind(key, kind)
+    units = inputs.frame(units, "units")
+    key, by, kind = _names(key, by, kind)
+    levels = inputs.names(levels, "levels") or []
+    keep_input = arguments.flag(keep_input, "keep_input")
+    if isinstance(big_cities, str):
+        big_cities = [big_cities]
+    elif big_cities is not None and not isinstance(big_cities, Iterable):
+        raise InputError(f"big_cities must be a list of kommune codes (or None), not {big_cities!r}")
     column = find_column(units, key, source="units")
     codes = _codes(units[column], kind, column=column, source="units")
     table = _mapping_table(mapping, key=key, by=by, kind=kind)
     report = _report(codes, table, kind=kind)
     missing = report[report["problem"].isin([PROBLEM_NOT_IN_UNITS, PROBLEM_UNKNOWN_GRUNNKRETS])]
     if len(missing):
-        warn(f"{len(missing)} unit code(s) of the mapping are not in units: {format_values(missing['code'])}")
+        warn(
+            f"{len(missing)} unit code(s) of the mapping are not in units: {format_values(missing['code'])}"
+            + _reform_hint(missing["code"], codes, kind)
+        )
 
     lookup = table.dropna(subset=["area"]).set_index("unit")["area"]
     counted_in = codes.map(lookup).astype("string").set_axis(units.index)

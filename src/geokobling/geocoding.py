@@ -46,6 +46,8 @@ import pandas as pd
 from pyproj import Transformer
 from rapidfuzz import fuzz, process
 
+from . import _arguments as arguments
+from . import _inputs as inputs
 from .checks import WORKING_CRS, per_row_result, require_columns, to_working_crs
 from .codes import normalize_codes
 from .errors import ColumnError, InputError, format_values
@@ -97,6 +99,8 @@ def coordinate_status(lat: pd.Series, lon: pd.Series) -> pd.Series:
     """
     lat = pd.to_numeric(pd.Series(lat), errors="coerce").astype(float).to_numpy()
     lon = pd.to_numeric(pd.Series(lon), errors="coerce").astype(float).to_numpy()
+    if len(lat) != len(lon):
+        raise InputError(f"lat and lon must be as long as each other; got {len(lat)} and {len(lon)} values")
     status = np.full(len(lat), "outside_norway", dtype=object)
     status[_in_norway(lon, lat)] = "swapped"
     status[_in_norway(lat, lon)] = "ok"
@@ -130,6 +134,8 @@ def street_key(street: str) -> str:
     >>> street_key("Kirkevegen"), street_key("Åsveien"), street_key("Aasvei")
     ('kirkevei', 'aasvei', 'aasvei')
     """
+    if not isinstance(street, str):
+        raise InputError(f"street must be a street name (text), not {street!r} (a {type(street).__name__})")
     words = re.sub(r"[^a-z0-9]+", " ", street.lower().translate(_FOLD)).split()
     return "".join(_VEI.sub("vei", _GATE.sub("gate", word)) for word in words)
 
@@ -194,14 +200,20 @@ def geocode_addresses(
     >>> geocode_addresses(units, empty).loc[0, "location_source"]
     'coordinates'
     """
+    register = inputs.frame(register, "register")
+    addresses = inputs.optional_frame(addresses, "addresses")
+    key = inputs.key(key)
+    keep_input = arguments.flag(keep_input, "keep_input")
     require_columns(
         register, ["lat", "lon", "kommune", "street", "house_number", "letter"], source="the register"
     )
-    if not 0 <= fuzzy_threshold <= 100:
+    fuzzy_threshold = arguments.number(fuzzy_threshold, "fuzzy_threshold", what="a similarity from 0 to 100")
+    if fuzzy_threshold > 100:
         raise InputError(f"fuzzy_threshold is a similarity from 0 to 100, not {fuzzy_threshold!r}")
-    if max_number_gap is not None and not max_number_gap >= 0:
+    whole = isinstance(max_number_gap, int | np.integer) and not isinstance(max_number_gap, bool)
+    if max_number_gap is not None and not (whole and max_number_gap >= 0):
         raise InputError(
-            f"max_number_gap must be a number of house numbers >= 0 (or None), not {max_number_gap!r}"
+            f"max_number_gap must be a whole number of house numbers >= 0 (or None), not {max_number_gap!r}"
         )
     status = coordinate_status(register["lat"], register["lon"]).to_numpy()
     x, y = _TO_WORKING.transform(

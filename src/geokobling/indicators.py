@@ -8,7 +8,9 @@ with the computed columns added. Shares are fractions (0.25 means 25 %), and eve
 parameter whose default is the one in the specification.
 
 Missing data is never read as "no": a rule whose input is NA gives ``<NA>`` (pandas nullable
-boolean), and combined rules use Kleene logic (``True | NA`` is True, ``False & NA`` is False).
+boolean), and combined rules use Kleene logic (``True | NA`` is True, ``False & NA`` is False). The
+SES index of a row with a missing share, and the accumulation class of a row whose unknown flags
+could change it, are ``<NA>``, and a warning says how many rows and which inputs.
 
 Comparisons with a threshold treat values within a relative 1e-9 of it as equal to it, so that a
 share computed as 3 × 0.01 meets "at least 0.03" whatever the rounding of the last bit.
@@ -32,7 +34,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .checks import find_column, per_row_result, require_columns
+from . import _arguments as arguments
+from . import _inputs as inputs
+from .checks import find_column, non_negative_numbers, per_row_result, require_columns
 from .codes import CODE_LENGTHS, normalize_codes
 from .errors import ColumnError, InputError, format_values, warn
 
@@ -81,7 +85,16 @@ def _reference(frame: pd.DataFrame, reference: float | str | pd.Series | None) -
         require_columns(frame, [reference], source="the frame")
         return _numbers(frame, reference)
     if isinstance(reference, pd.Series):
-        return pd.to_numeric(reference.reindex(frame.index)).astype("Float64")
+        try:
+            return pd.to_numeric(reference.reindex(frame.index)).astype("Float64")
+        except (TypeError, ValueError) as error:
+            raise InputError(f"the reference Series must hold numbers: {error}") from error
+    real = isinstance(reference, int | float | np.integer | np.floating) and not isinstance(reference, bool)
+    if not real:
+        raise InputError(
+            f"a reference must be a number, a column name or a Series, not {reference!r} "
+            f"(a {type(reference).__name__})"
+        )
     return pd.Series(float(reference), index=frame.index, dtype="Float64")
 
 
@@ -108,6 +121,19 @@ def _unknown(index: pd.Index) -> pd.Series:
 
 def _result(frame: pd.DataFrame, computed: pd.DataFrame, key: Key, keep_input: bool) -> pd.DataFrame:
     return per_row_result(frame, computed, key=key, keep_input=keep_input, source="the frame")
+
+
+def _common(frame: Any, key: Any, keep_input: Any, name: str = "frame") -> tuple[pd.DataFrame, Key, bool]:
+    """The arguments every indicator takes, checked: the table, ``key`` and ``keep_input``."""
+    return inputs.frame(frame, name), inputs.key(key), arguments.flag(keep_input, "keep_input")
+
+
+def _pair(pair: Any, argument: str) -> Pair | None:
+    if pair is None:
+        return None
+    if isinstance(pair, tuple | list) and len(pair) == 2 and all(isinstance(c, str) and c for c in pair):
+        return pair[0], pair[1]
+    raise InputError(f"{argument} must be two column names (numerator, denominator) or None, not {pair!r}")
 
 
 # ---------------------------------------------------------------- SES
@@ -160,7 +186,10 @@ def ses_shares(
     >>> ses_shares(frame).iloc[0].tolist()
     [0.25, 0.1, <NA>, 0.1]
     """
-    pairs = dict(zip(SES_SHARES, (immigrants, low_income, single_parents, low_education), strict=True))
+    frame, key, keep_input = _common(frame, key, keep_input)
+    given = {"immigrants": immigrants, "low_income": low_income, "single_parents": single_parents}
+    given["low_education"] = low_education
+    pairs = dict(zip(SES_SHARES, (_pair(pair, name) for name, pair in given.items()), strict=True))
     require_columns(frame, [c for pair in pairs.values() if pair for c in pair], source="the frame")
     shares = {}
     for name, pair in pairs.items():
@@ -176,7 +205,10 @@ def ses_index(
 ) -> pd.DataFrame:
     """The SES index: the mean of the SES shares, ``<NA>`` when any of them is NA.
 
-    A mean over fewer shares would not be comparable with the others, so it is not computed.
+    A mean over fewer shares would not be comparable with the others, so it is not computed; a
+    warning counts the rows left without an index and names the shares missing there (a share that
+    is missing in every row, such as an indicator passed as ``None`` to :func:`ses_shares`, leaves
+    every row without one).
 
     Parameters
     ----------
@@ -198,16 +230,47 @@ def ses_index(
     --------
     ses_shares : the four shares.
 
+    Warns
+    -----
+    GeokoblingWarning
+        When a share is missing in some rows, which then have no index.
+
     Examples
     --------
-    >>> shares = pd.DataFrame({"a": [0.1, 0.2], "b": [0.3, None]})
-    >>> ses_index(shares, ["a", "b"])["ses_index"].tolist()
-    [0.2, <NA>]
+    >>> import warnings
+    >>> shares = pd.DataFrame({"a": [0.1, 0.2, 0.4], "b": [0.3, None, 0.2]})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     index = ses_index(shares, ["a", "b"])["ses_index"]
+    >>> index.round(6).tolist(), str(caught[0].message)[:52]
+    ([0.2, <NA>, 0.3], 'ses_index is <NA> in 1 of 3 row(s), where a share is')
     """
+    frame, key, keep_input = _common(frame, key, keep_input)
+    columns = inputs.names(columns, "columns") or []
+    if not columns:
+        raise InputError("columns must name at least one share column")
     require_columns(frame, columns, source="the frame")
     values = pd.DataFrame({c: _numbers(frame, c) for c in columns}, index=frame.index)
     index = values.mean(axis=1, skipna=False).astype("Float64")
+    _warn_missing_shares(values)
     return _result(frame, pd.DataFrame({"ses_index": index}), key, keep_input)
+
+
+def _warn_missing_shares(values: pd.DataFrame) -> None:
+    missing = values.isna()
+    rows = int(missing.any(axis=1).sum())
+    if not rows:
+        return
+    counts = missing.sum()
+    shown = [
+        f"{column!r} in every row" if n == len(values) else f"{column!r} in {n} row(s)"
+        for column, n in counts[counts > 0].items()
+    ]
+    warn(
+        f"ses_index is <NA> in {rows} of {len(values)} row(s), where a share is missing: {', '.join(shown)}. "
+        "A mean over fewer shares would not be comparable; compute the missing shares or leave them out "
+        "of columns= for every row"
+    )
 
 
 # ---------------------------------------------------------------- accumulation
@@ -262,17 +325,27 @@ def top_quartile_flags(
     >>> top_quartile_flags(frame, ["x"])["x_top"].tolist()
     [True, True, True, False, False, False, False, False, <NA>]
     """
-    if not 0 < share <= 1:
+    frame, key, keep_input = _common(frame, key, keep_input)
+    share = arguments.number(share, "share", positive=True, what="a share in (0, 1]")
+    if share > 1:
         raise InputError(f"share must be in (0, 1], got {share!r}")
-    columns = list(columns)
-    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
+    columns = inputs.names(columns, "columns") or []
+    keys = inputs.names(by, "by", allow_none=True) or []
     require_columns(frame, columns + keys, source="the frame")
     groups = _comparison_sets(frame, keys)
     flags = {}
+    unknown = []
     for column in columns:
         values = _numbers(frame, column)
+        if len(values) and values.isna().all():
+            unknown.append(column)
         thresholds = values.groupby(groups).transform(lambda v: _kth_largest(v, share))
         flags[f"{column}_top"] = _at_least(values, thresholds)
+    if unknown:
+        warn(
+            f"column(s) {format_values(unknown)} have no known value, so all their flags are <NA> "
+            "(unknown, not False)"
+        )
     return _result(frame, pd.DataFrame(flags, index=frame.index), key, keep_input)
 
 
@@ -304,16 +377,21 @@ def accumulation_class(
 ) -> pd.DataFrame:
     """Count the True flags of each row into the classes "0", "1", "2-3" and "4".
 
-    NA flags are unknown: the row gets the class its count would have whatever the unknown flags
-    are, when that class is the same for all of them, else ``NaN``. For example True, True, False,
-    NA counts 2 or 3, class "2-3"; True, False, False, NA counts 1 or 2 and has no class.
+    NA flags are unknown, never False: the row gets the class its count would have whatever the
+    unknown flags are, when that class is the same for all of them, else ``NaN``. For example True,
+    True, False, NA counts 2 or 3, class "2-3"; True, False, False, NA counts 1 or 2 and has no
+    class. The classes are defined over four indicators: with fewer flag columns the absent ones
+    are unknown too (three True flags of three count 3 or 4, and have no class). A warning counts
+    the rows left without a class.
 
     Parameters
     ----------
     flags
-        Boolean (nullable) flag columns, at most four, e.g. from :func:`top_quartile_flags`.
+        Flag columns, at most four, e.g. from :func:`top_quartile_flags`: True, False or missing
+        (``<NA>``, ``None``, ``NaN``), in a boolean, nullable boolean or object column.
     columns
-        The flag columns; default every boolean column of ``flags``.
+        The flag columns; default every column of ``flags`` that holds only True, False and missing
+        values (and at least one True or False).
     key
         The input's code column(s) copied into the result; by default the first of
         :data:`~geokobling.checks.ROW_KEYS` the input has (``analysis_area``, ``grunnkrets``, ...).
@@ -329,28 +407,93 @@ def accumulation_class(
     --------
     top_quartile_flags : the flags.
 
+    Warns
+    -----
+    GeokoblingWarning
+        When rows have no class (their unknown flags could change it), and when fewer than four flag
+        columns are given.
+
+    Raises
+    ------
+    InputError
+        With more than four flag columns, or none.
+    ColumnError
+        When a flag column holds something other than True, False or a missing value.
+
     Examples
     --------
-    >>> flags = pd.DataFrame({"a": [True, True, True], "b": [True, False, None], "c": [False, None, None]},
-    ...                      dtype="boolean")
-    >>> accumulation_class(flags)["accumulation"].astype(object).tolist()
-    ['2-3', nan, nan]
+    >>> import warnings
+    >>> flags = pd.DataFrame({"a": [True, True, True], "b": [True, False, None], "c": [False, None, None],
+    ...                       "d": [False, False, False]}, dtype="boolean")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     classes = accumulation_class(flags)["accumulation"].astype(object).tolist()
+    >>> classes, str(caught[0].message)[:48]
+    (['2-3', nan, nan], '2 of 3 row(s) have no accumulation class: their ')
     """
-    columns = list(_boolean_columns(flags) if columns is None else columns)
+    flags, key, keep_input = _common(flags, key, keep_input, name="flags")
+    columns = _flag_columns(flags) if columns is None else inputs.names(columns, "columns") or []
     if len(columns) > 4:
         raise InputError(f"accumulation counts at most 4 flags; got {len(columns)}: {format_values(columns)}")
+    if not columns:
+        raise InputError(
+            "accumulation_class found no flag columns (True/False/<NA>) in flags; its columns are "
+            f"{list(flags.columns)}. Pass columns= (e.g. the <share>_top columns of top_quartile_flags)"
+        )
     require_columns(flags, columns, source="the flags")
-    values = flags[columns].astype("boolean")
+    values = pd.DataFrame({c: _flags(flags[c], c) for c in columns}, index=flags.index)
+    absent = 4 - len(columns)
+    if absent:
+        warn(
+            f"accumulation_class got {len(columns)} flag column(s), {format_values(columns)}; the classes "
+            f"are defined over four indicators, so the {absent} absent one(s) count as unknown"
+        )
     least = values.fillna(False).sum(axis=1).to_numpy(dtype=int)
-    most = least + values.isna().sum(axis=1).to_numpy(dtype=int)
+    most = least + values.isna().sum(axis=1).to_numpy(dtype=int) + absent
     low, high = _count_class(least), _count_class(most)
     labels = np.where(low == high, low, np.full(len(low), None, dtype=object))
+    unclassed = int((low != high).sum())
+    if unclassed:
+        warn(
+            f"{unclassed} of {len(flags)} row(s) have no accumulation class: their unknown (<NA>) flags "
+            "could change it"
+        )
     classes = pd.Categorical(labels, categories=list(ACCUMULATION_CLASSES), ordered=True)
     return _result(flags, pd.DataFrame({"accumulation": classes}), key, keep_input)
 
 
-def _boolean_columns(flags: pd.DataFrame) -> list[Any]:
-    return [c for c in flags.columns if pd.api.types.is_bool_dtype(flags[c])]
+def _is_flag_value(value: object) -> bool:
+    return (
+        value is None
+        or value is pd.NA
+        or isinstance(value, bool | np.bool_)
+        or (isinstance(value, float) and np.isnan(value))
+    )
+
+
+def _flag_columns(flags: pd.DataFrame) -> list[str]:
+    """The columns that hold only True, False and missing values, with at least one True or False."""
+    return [column for column in flags.columns if _holds_flags(flags[column])]
+
+
+def _holds_flags(values: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(values):
+        return True
+    return values.dtype == object and bool(values.notna().any()) and bool(values.map(_is_flag_value).all())
+
+
+def _flags(values: pd.Series, column: str) -> pd.Series:
+    """A flag column as nullable booleans; anything but True, False and missing values is refused."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype("boolean")
+    bad = ~values.map(_is_flag_value).to_numpy(dtype=bool)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise ColumnError(
+            f"flag column {column!r} must hold True, False or a missing value; row(s) "
+            f"{format_values(rows.tolist())} hold {format_values(values.iloc[rows].tolist())}"
+        )
+    return values.astype(object).where(values.notna(), None).astype("boolean")
 
 
 def _count_class(counts: np.ndarray) -> np.ndarray:
@@ -413,7 +556,14 @@ def saerskilt_hoye(
     >>> saerskilt_hoye(frame).astype(object).values.tolist()
     [[True, False, False, True], [False, <NA>, False, <NA>]]
     """
-    named = [c for c in (outside_30_59, outside_20_29, no_upper_secondary, low_education) if c]
+    frame, key, keep_input = _common(frame, key, keep_input)
+    given = {"outside_30_59": outside_30_59, "outside_20_29": outside_20_29}
+    given |= {"no_upper_secondary": no_upper_secondary, "low_education": low_education}
+    named = [column for name, c in given.items() if (column := inputs.optional_name(c, name))]
+    thresholds = {"min_outside_30_59": min_outside_30_59, "min_outside_20_29": min_outside_20_29}
+    thresholds |= {"min_no_upper_secondary": min_no_upper_secondary, "min_low_education": min_low_education}
+    for name, value in thresholds.items():
+        arguments.number(value, name, what="a share >= 0")
     require_columns(frame, named, source="the frame")
 
     def level(column: str | None, threshold: float) -> pd.Series:
@@ -504,7 +654,17 @@ def danish_criteria(
     >>> danish_criteria(frame, conviction_rate=None)[["n_met", "utsatt", "getto"]].astype(object).values.tolist()
     [[2, True, True], [1, <NA>, <NA>], [0, False, False]]
     """
-    named = [c for c in (outside, conviction_rate, basic_education, low_income, non_western) if c]
+    frame, key, keep_input = _common(frame, key, keep_input)
+    given = {"outside": outside, "conviction_rate": conviction_rate, "basic_education": basic_education}
+    given |= {"low_income": low_income, "non_western": non_western}
+    named = [column for name, c in given.items() if (column := inputs.optional_name(c, name))]
+    thresholds = {"max_outside": max_outside, "max_basic_education": max_basic_education}
+    thresholds |= {"max_non_western": max_non_western, "conviction_factor": conviction_factor}
+    for name, value in thresholds.items():
+        arguments.number(value, name)
+    arguments.number(income_ratio, "income_ratio", positive=True)
+    if not (isinstance(min_met, int | np.integer) and not isinstance(min_met, bool) and 0 <= min_met <= 4):
+        raise InputError(f"min_met must be a whole number of criteria from 0 to 4, not {min_met!r}")
     require_columns(frame, named, source="the frame")
 
     def values(column: str | None) -> pd.Series | None:
@@ -553,7 +713,11 @@ def relative_to_reference(frame: pd.DataFrame, column: str, reference: float | s
     >>> relative_to_reference(frame, "share", "kommune").round(6).tolist()
     [50.0, -50.0]
     """
+    frame = inputs.frame(frame, "frame")
+    column = inputs.name(column, "column")
     require_columns(frame, [column], source="the frame")
+    if reference is None:
+        raise InputError("reference must be a number, a column name or a Series, not None")
     levels = _reference(frame, reference)
     return (100 * (_share(_numbers(frame, column), levels) - 1)).rename(f"{column}_relative_pct")
 
@@ -623,8 +787,21 @@ def group_counts(
     >>> group_counts(centres, stats, {"immigrants": "persons"}).values.tolist()
     [['03010101', 50.0, 150.0], ['03010102', 5.0, 45.0]]
     """
+    frame, _, keep_input = _common(frame, None, keep_input)
+    stats = inputs.frame(stats, "stats")
+    key, population = inputs.name(key, "key"), inputs.name(population, "population")
+    rest = inputs.optional_name(rest, "rest")
+    if not isinstance(groups, Mapping) or not groups:
+        raise InputError(
+            f"groups must be a dict of group count column → total column, e.g. {{'immigrants': 'persons'}}, "
+            f"not {groups!r}"
+        )
+    for group, total in groups.items():
+        inputs.name(group, "groups")
+        inputs.name(total, f"groups[{group!r}]")
     frame_key = find_column(frame, key, source="the frame")
-    people = pd.to_numeric(frame[find_column(frame, population, source="the frame")]).to_numpy(dtype=float)
+    people_column = find_column(frame, population, source="the frame")
+    people = non_negative_numbers(frame[people_column], column=people_column, source="the frame")
     shares = _group_shares(frame[frame_key], stats, groups, key=key)
     unknown = shares.isna().any(axis=1).to_numpy() & (people > 0)
     if unknown.any():

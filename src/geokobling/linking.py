@@ -28,6 +28,16 @@ Rules, deterministic and independent of row order:
 * ``unmatched``: farther than ``max_distance`` (the reason gives the nearest polygon and its
   distance), or no location (reason ``"no location"``).
 
+The default ``max_distance`` depends on the kind of layer (:func:`default_max_distance`). Kommuner,
+fylker, grunnkretser and delområder tile the land, so a point just outside all of them is on the
+shore, on a quay or in a sliver, and goes to the nearest within :data:`NEAREST_DISTANCE_M` (250 m).
+Every other layer (analysis areas, catchments, and bydeler and delbydeler, which only the big cities
+have) covers part of the land: a point outside it is outside, however close (``max_distance`` 0).
+
+Polygon codes of a kind of unit (the layer's name or code column is ``grunnkrets``, ``kommune``, ...
+or an alias) are zero-padded as :func:`~geokobling.codes.normalize_codes` does (integer codes such as
+``3010101`` come out as ``'03010101'``), and malformed ones are refused; other codes are kept as text.
+
 Examples
 --------
 >>> import geopandas as gpd
@@ -52,13 +62,27 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .checks import find_column, per_row_result, require_columns, require_geometries, to_working_crs
+from . import _arguments as arguments
+from . import _inputs as inputs
+from .checks import (
+    COLUMN_ALIASES,
+    alias_of,
+    find_column,
+    per_row_result,
+    require_columns,
+    require_geometries,
+    to_working_crs,
+)
+from .codes import CODE_LENGTHS, normalize_codes
 from .errors import ColumnError, GeometryError, InputError, format_values, warn
 from .geocoding import COORDINATE_PROBLEMS, coordinate_status
 
 __all__ = [
     "BORDER_TOLERANCE",
     "MATCHES",
+    "NEAREST_DISTANCE_M",
+    "TILING_KINDS",
+    "default_max_distance",
     "link_units",
     "link_layers",
     "check_register",
@@ -75,7 +99,48 @@ BORDER_TOLERANCE = 1e-3
 MATCHES = ("inside", "border", "nearest", "unmatched")
 """The values of a ``<name>_match`` column."""
 
+NEAREST_DISTANCE_M = 250.0
+"""Default ``max_distance`` (metres) of the layers that tile the land (:data:`TILING_KINDS`)."""
+
+TILING_KINDS = ("kommune", "fylke", "grunnkrets", "delomrade")
+"""Kinds of unit whose layers tile the land: a point outside them all goes to the nearest polygon."""
+
 _SUFFIXES = ("_match", "_distance_m", "_reason")
+
+
+def default_max_distance(name: str, column: str | None = None) -> float:
+    """The default ``max_distance`` of a layer: 250 m for layers that tile the land, else 0.
+
+    A layer tiles the land when its name or its code column names a kind of :data:`TILING_KINDS`
+    (or an alias of one, such as ``kommunenummer``). Analysis areas, catchments, bydeler and
+    delbydeler (only the big cities have them) and any other layer cover part of the land, and a
+    point outside them is outside, however close.
+
+    See Also
+    --------
+    link_units : uses it when ``max_distance`` is None.
+
+    Examples
+    --------
+    >>> default_max_distance("kommune"), default_max_distance("analysis_area"), default_max_distance("bydel")
+    (250.0, 0.0, 0.0)
+    >>> default_max_distance("gk", "grunnkretsnummer")
+    250.0
+    """
+    return NEAREST_DISTANCE_M if _layer_kind(name, column) in TILING_KINDS else 0.0
+
+
+def _layer_kind(name: str, column: str | None) -> str | None:
+    """The kind of code of a layer: its name when that is a kind, else the kind its code column names."""
+    for candidate in (name, column):
+        if candidate is None:
+            continue
+        if candidate in CODE_LENGTHS:
+            return str(candidate)
+        for kind in CODE_LENGTHS:
+            if alias_of([candidate], kind) is not None and kind in COLUMN_ALIASES:
+                return kind
+    return None
 
 
 def link_units(
@@ -84,7 +149,7 @@ def link_units(
     *,
     by: str = "grunnkrets",
     key: str | Sequence[str] | None = None,
-    max_distance: float = 250,
+    max_distance: float | None = None,
     executor: Any = None,
     chunk_size: int = 100_000,
     keep_input: bool = False,
@@ -105,7 +170,9 @@ def link_units(
         The points' code column(s) copied into the result; by default the first of
         :data:`~geokobling.checks.ROW_KEYS` the points have (``organisasjonsnummer``, ...).
     max_distance
-        Metres: a point outside every polygon goes to the nearest one up to this distance.
+        Metres: a point outside every polygon goes to the nearest one up to this distance. None (the
+        default): by the kind of layer, 250 m for kommuner, fylker, grunnkretser and delområder, which
+        tile the land, and 0 for every other layer (:func:`default_max_distance`).
     executor, chunk_size
         A ``concurrent.futures`` executor or a ``dask.distributed.Client`` links chunks of
         ``chunk_size`` points in parallel (the polygons are sent once to each dask worker); the
@@ -130,15 +197,25 @@ def link_units(
     >>> far = gpd.GeoDataFrame(geometry=[Point(500, 0)], crs="EPSG:25833")
     >>> link_units(far, kommuner, by="kommune").loc[0, "kommune_reason"]
     "nearest polygon '0301' is 499 m away, beyond max_distance=250 m"
+
+    An analysis area covers part of the land: a point 5 m outside it is outside.
+
+    >>> areas = gpd.GeoDataFrame({"analysis_area": ["Sentrum"]}, geometry=[box(0, 0, 10, 10)], crs="EPSG:25833")
+    >>> near = gpd.GeoDataFrame(geometry=[Point(15, 5)], crs="EPSG:25833")
+    >>> link_units(near, areas, by="analysis_area")[["analysis_area", "analysis_area_match"]].values.tolist()
+    [[<NA>, 'unmatched']]
     """
-    column = find_column(polygons, by, source="the polygon layer")
+    by = inputs.name(by, "by")
+    key = inputs.key(key)
+    keep_input = arguments.flag(keep_input, "keep_input")
+    column = find_column(inputs.frame(polygons, "polygons"), by, source="the polygon layer")
     block = _link(
         points,
         polygons,
         column=column,
         name=by,
         max_distance=max_distance,
-        executor=executor,
+        executor=arguments.executor(executor),
         chunk_size=chunk_size,
     )
     return per_row_result(points, block, key=key, keep_input=keep_input, source="the points")
@@ -150,24 +227,36 @@ def _link(
     *,
     column: str,
     name: str,
-    max_distance: float,
+    max_distance: float | None,
     executor: Any = None,
     chunk_size: int = 100_000,
 ) -> pd.DataFrame:
     """The column block of one layer, one row per point in order (RangeIndex)."""
-    if not max_distance >= 0:
-        raise InputError(f"max_distance must be a distance in metres >= 0, not {max_distance!r}")
+    if max_distance is None:
+        max_distance = default_max_distance(name, column)
+    max_distance = arguments.number(max_distance, "max_distance", what="a distance in metres >= 0 (or None)")
+    options: dict[str, Any] = {
+        "column": column,
+        "name": name,
+        "max_distance": max_distance,
+        "kind": _layer_kind(name, column),
+    }
     if executor is not None:
-        options = {"column": column, "name": name, "max_distance": max_distance}
         return _link_in_chunks(points, polygons, executor, chunk_size, **options)
-    return _link_block(points, polygons, column=column, name=name, max_distance=max_distance)
+    return _link_block(points, polygons, **options)
 
 
 def _link_block(
-    points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, *, column: str, name: str, max_distance: float
+    points: gpd.GeoDataFrame,
+    polygons: gpd.GeoDataFrame,
+    *,
+    column: str,
+    name: str,
+    max_distance: float,
+    kind: str | None,
 ) -> pd.DataFrame:
     xy = _points(points)
-    shapes, codes = _polygons(polygons, column)
+    shapes, codes = _polygons(polygons, column, kind=kind, name=name)
     n = len(xy)
     chosen = np.full(n, -1)
     distance = np.full(n, np.nan)
@@ -211,8 +300,10 @@ def _link_in_chunks(
     points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, executor: Any, chunk_size: int, **options: Any
 ) -> pd.DataFrame:
     """Run :func:`_link_block` on chunks of the points through an executor, in order."""
-    if chunk_size < 1:
-        raise InputError(f"chunk_size must be a positive number of points, not {chunk_size!r}")
+    if not (
+        isinstance(chunk_size, int | np.integer) and not isinstance(chunk_size, bool) and chunk_size >= 1
+    ):
+        raise InputError(f"chunk_size must be a positive whole number of points, not {chunk_size!r}")
     chunks = [points.iloc[i : i + chunk_size] for i in range(0, len(points), chunk_size)] or [points]
     if all(hasattr(executor, verb) for verb in ("scatter", "map", "gather")) and not isinstance(
         executor, Executor
@@ -236,8 +327,9 @@ def _points(units: gpd.GeoDataFrame) -> np.ndarray:
     wrong = np.flatnonzero((kinds != shapely.GeometryType.POINT) & (kinds != shapely.GeometryType.MISSING))
     wrong = wrong[~shapely.is_empty(points[wrong])]
     if len(wrong):
+        found = sorted({shape.geom_type for shape in points[wrong]})
         raise GeometryError(
-            f"only points can be linked; row(s) {format_values(wrong.tolist())} hold other geometries. "
+            f"only points can be linked; row(s) {format_values(wrong.tolist())} hold {', '.join(found)}. "
             "Use a representative point of each (GeoSeries.representative_point()) first."
         )
     return points
@@ -259,18 +351,30 @@ def _codes_at(codes: np.ndarray, chosen: np.ndarray) -> np.ndarray:
     return result
 
 
-def _polygons(polygons: gpd.GeoDataFrame, code: str) -> tuple[np.ndarray, np.ndarray]:
-    polygons = to_working_crs(polygons, source="the polygon layer")
-    require_columns(polygons, [code], source="the polygon layer")
-    require_geometries(polygons, kinds=("Polygon", "MultiPolygon"), source="the polygon layer")
+def _polygons(
+    polygons: gpd.GeoDataFrame, code: str, *, kind: str | None, name: str
+) -> tuple[np.ndarray, np.ndarray]:
+    source = f"the polygon layer {name!r}"
+    polygons = to_working_crs(polygons, source=source)
+    require_columns(polygons, [code], source=source)
+    require_geometries(polygons, kinds=("Polygon", "MultiPolygon"), source=source)
     codes = polygons[code]
     if codes.isna().any():
         rows = np.flatnonzero(codes.isna().to_numpy())
         raise ColumnError(
-            f"column {code!r} of the polygon layer has no code at row(s) {format_values(rows.tolist())}; "
+            f"column {code!r} of {source} has no code at row(s) {format_values(rows.tolist())}; "
             "every polygon needs a code"
         )
-    return polygons.geometry.to_numpy(), codes.astype(str).to_numpy(dtype=object)
+    plain = kind is None
+    text = _plain_codes(codes) if plain else normalize_codes(codes, str(kind), column=code, source=source)
+    return polygons.geometry.to_numpy(), text.to_numpy(dtype=object)
+
+
+def _plain_codes(codes: pd.Series) -> pd.Series:
+    """Codes of a layer that is no kind of unit, as text; whole numbers without a trailing ``.0``."""
+    if pd.api.types.is_float_dtype(codes) and (codes % 1 == 0).all():
+        return codes.astype("Int64").astype(str)
+    return codes.astype(str).str.strip()
 
 
 def _code_rank(codes: np.ndarray) -> np.ndarray:
@@ -340,7 +444,7 @@ def link_layers(
     points: gpd.GeoDataFrame,
     layers: Mapping[str, gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, str]],
     *,
-    max_distance: float | Mapping[str, float] = 250,
+    max_distance: float | Mapping[str, float] | None = None,
     key: str | Sequence[str] | None = None,
     keep_input: bool = False,
 ) -> pd.DataFrame:
@@ -354,7 +458,9 @@ def link_layers(
         Layer name → polygons whose code column has the layer's name (or an alias of it, such as
         ``kommunenummer`` for ``kommune``), or → ``(polygons, code column)``.
     max_distance
-        One tolerance for all layers, or one per layer name (missing names get 250 m).
+        One tolerance for all layers, or one per layer name; None (the default, and for the names a
+        mapping leaves out): by the kind of layer, 250 m for kommuner, fylker, grunnkretser and
+        delområder, 0 for every other layer (:func:`default_max_distance`).
     key, keep_input
         As for :func:`link_units`.
 
@@ -383,10 +489,19 @@ def link_layers(
             f"layers must be a mapping of layer name to polygons, e.g. {{'grunnkrets': grunnkretser}}, "
             f"not {type(layers).__name__}"
         )
+    key = inputs.key(key)
+    keep_input = arguments.flag(keep_input, "keep_input")
+    if isinstance(max_distance, Mapping):
+        unknown = sorted(set(map(str, max_distance)) - set(map(str, layers)))
+        if unknown:
+            raise InputError(
+                f"max_distance names layer(s) {format_values(unknown)} that are not among the layers "
+                f"{format_values(list(layers))}"
+            )
     blocks = []
     for name, layer in layers.items():
         polygons, column = _layer(layer, name)
-        tolerance = max_distance.get(name, 250) if isinstance(max_distance, Mapping) else max_distance
+        tolerance = max_distance.get(name) if isinstance(max_distance, Mapping) else max_distance
         blocks.append(_link(points, polygons, column=column, name=name, max_distance=tolerance))
     computed = pd.concat(blocks, axis=1) if blocks else pd.DataFrame(index=pd.RangeIndex(len(points)))
     return per_row_result(points, computed, key=key, keep_input=keep_input, source="the points")
@@ -394,9 +509,15 @@ def link_layers(
 
 def _layer(layer: gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, str], name: str) -> tuple[gpd.GeoDataFrame, str]:
     """A layer's polygons and code column: given, else the column named after the layer (or an alias)."""
+    inputs.name(name, "layers")
     if isinstance(layer, tuple):
+        if not (len(layer) == 2 and isinstance(layer[0], pd.DataFrame) and isinstance(layer[1], str)):
+            raise InputError(
+                f"layers[{name!r}] must be polygons or (polygons, code column), not a tuple of "
+                f"{', '.join(type(item).__name__ for item in layer)}"
+            )
         return layer
-    return layer, find_column(layer, name, source=f"layer {name!r}")
+    return layer, find_column(inputs.frame(layer, f"layers[{name!r}]"), name, source=f"layer {name!r}")
 
 
 def check_register(
@@ -435,7 +556,8 @@ def check_register(
     :data:`geokobling.geocoding.NORWAY_BOXES`), ``lat_fixed``, ``lon_fixed``, ``point_kommune``
     (``<NA>`` without ``kommuner`` or when the point is in none), ``kommune_mismatch`` (boolean,
     ``<NA>`` when unknown), ``duplicate_orgnr`` (every row of a repeated organisasjonsnummer) and
-    ``flags`` (the problems as ``", "``-joined words, ``""`` when none).
+    ``flags`` (the problems as ``", "``-joined words; ``<NA>`` when none, as in the ``problems`` of
+    :func:`geokobling.read_register`).
 
     See Also
     --------
@@ -449,6 +571,8 @@ def check_register(
     >>> check_register(register)["flags"].tolist()
     ['coordinates swapped, duplicate organisasjonsnummer', 'coordinates (0, 0), duplicate organisasjonsnummer']
     """
+    register = inputs.frame(register, "register")
+    keep_input = arguments.flag(keep_input, "keep_input")
     require_columns(register, ["organisasjonsnummer", "kommune", "lat", "lon"], source="the register")
     status = coordinate_status(register["lat"], register["lon"]).to_numpy()
     lat = pd.to_numeric(register["lat"], errors="coerce").astype("Float64").reset_index(drop=True)
@@ -458,14 +582,16 @@ def check_register(
     checked["lat_fixed"] = lat.where(status == "ok", lon.where(swapped))
     checked["lon_fixed"] = lon.where(status == "ok", lat.where(swapped))
     checked["point_kommune"] = _point_kommune(checked, kommuner)
-    given = register["kommune"].reset_index(drop=True)
+    given = normalize_codes(
+        register["kommune"], "kommune", column="kommune", source="the register", allow_missing=True
+    ).reset_index(drop=True)
     known = checked["point_kommune"].notna() & given.notna()
     mismatch = checked["point_kommune"].astype(object) != given.astype(object)
     checked["kommune_mismatch"] = pd.array(mismatch.where(known, None), dtype="boolean")
     orgnr = register["organisasjonsnummer"]
     checked["duplicate_orgnr"] = (orgnr.duplicated(keep=False) & orgnr.notna()).to_numpy(dtype=bool)
     checked["flags"] = _flags(checked)
-    flagged = int((checked["flags"] != "").sum())
+    flagged = int(checked["flags"].notna().sum())
     if flagged:
         logger.info("check_register: %d of %d rows flagged", flagged, len(register))
     return per_row_result(
@@ -483,7 +609,7 @@ def _flags(checked: pd.DataFrame) -> pd.Series:
             row.append("point in another kommune")
         if duplicate:
             row.append("duplicate organisasjonsnummer")
-        words.append(", ".join(row))
+        words.append(", ".join(row) if row else None)
     return pd.Series(words, index=checked.index, dtype="string")
 
 
@@ -553,8 +679,10 @@ def catchment_share(
     >>> catchment_share(kretser, zones, threshold=0.7).values.tolist()
     [['Eik', 'A', 0.6, False, 2], ['Ask', 'A', 0.6, False, 2]]
     """
-    if not 0 < threshold <= 1:
+    threshold = arguments.number(threshold, "threshold", positive=True, what="a share in (0, 1]")
+    if threshold > 1:
         raise InputError(f"threshold must be a share in (0, 1], not {threshold!r}")
+    keep_input = arguments.flag(keep_input, "keep_input")
     table = _overlaps(catchments, zones, key=key, by=by)
     n_zones = table.loc[table["overlap_m2"] > 0].groupby("position").size()
     largest = table.drop_duplicates("position").set_index("position").sort_index()
@@ -614,6 +742,7 @@ def catchment_overlaps(
 
 def _overlaps(catchments: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, key: str, by: str) -> pd.DataFrame:
     """The overlap table with each catchment's position, largest share first within a catchment."""
+    key, by = inputs.name(key, "key"), inputs.name(by, "by")
     catchments = to_working_crs(catchments, source="the catchments")
     zones = to_working_crs(zones, source="the zones")
     require_columns(catchments, [key], source="the catchments")
@@ -689,6 +818,10 @@ def unit_table(
     0           974760673       Sentrum              True
     1           974760674          <NA>             False
     """
+    register, links = inputs.frame(register, "register"), inputs.frame(links, "links")
+    areas = inputs.name(areas, "areas")
+    if year is not None and not (isinstance(year, int | np.integer) and not isinstance(year, bool)):
+        raise InputError(f"year must be a whole number such as 2024 (or None), not {year!r}")
     if not register.index.equals(links.index):
         raise InputError(
             "the register and the links must have the same index (link the register's own rows); "

@@ -133,8 +133,13 @@ def read_register(path_or_frame: str | Path | pd.DataFrame, kind: str = "skole")
     >>> read_register(raw, kind="barnehage").loc[0, "problems"]
     "organisasjonsnummer is not 9 digits: '97476067'"
     """
-    if kind not in KINDS:
+    if not (isinstance(kind, str) and kind in KINDS):
         raise InputError(f"kind must be one of {KINDS}, not {kind!r}")
+    if not isinstance(path_or_frame, str | Path | pd.DataFrame):
+        raise InputError(
+            "path_or_frame must be a path to a CSV or JSON register or a DataFrame, not a "
+            f"{type(path_or_frame).__name__}"
+        )
     raw, source = _load(path_or_frame)
     columns = _match_columns(raw, kind, source)
     problems: list[list[str]] = [[] for _ in range(len(raw))]

@@ -41,6 +41,8 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from . import _arguments as arguments
+from . import _inputs as inputs
 from .checks import non_negative_numbers, require_columns, require_geometries, to_working_crs
 from .codes import kommune_of, normalize_codes
 from .errors import InputError, MappingError, format_values, warn
@@ -72,7 +74,7 @@ def build_zones(
         mapped exactly once; zones that are not contiguous or span several kommuner are warned about
         and flagged in ``sone_status``.
     tolerance
-        Polygons closer than this (metres) count as neighbours.
+        Polygons closer than this (metres, >= 0) count as neighbours.
 
     Returns
     -------
@@ -87,7 +89,8 @@ def build_zones(
     MappingError
         A given table leaves grunnkretser unmapped or maps them twice.
     InputError
-        Missing or negative populations, duplicate codes, ``min_population <= 0``.
+        Missing or negative populations, duplicate codes, ``min_population <= 0``, a negative
+        ``tolerance``, or an argument of the wrong type (``tolerance="1"``).
 
     See Also
     --------
@@ -102,8 +105,14 @@ def build_zones(
     >>> build_zones(units, zones={"03010001": "a", "03010002": "a"})[["sone_centre", "sone_status"]].values.tolist()
     [['03010002', 'ok'], ['03010002', 'ok']]
     """
-    if not min_population > 0:
-        raise InputError(f"min_population must be positive, not {min_population!r}")
+    min_population = arguments.number(min_population, "min_population", positive=True)
+    tolerance = arguments.number(tolerance, "tolerance", what="a distance in metres >= 0")
+    population = inputs.name(population, "population")
+    if zones is not None and not isinstance(zones, pd.DataFrame | pd.Series | Mapping):
+        raise InputError(
+            "zones must be a table [grunnkrets, sone], a Series or a dict (grunnkrets → sone), not a "
+            f"{type(zones).__name__}"
+        )
     codes, kommune, people, geometries = _units(grunnkretser, population)
     pairs = _neighbour_pairs(geometries, kommune, tolerance)
     if zones is None:
@@ -242,7 +251,13 @@ def _given(zones: pd.DataFrame | pd.Series | Mapping[object, object], codes: np.
         require_columns(zones, ["grunnkrets", "sone"], source="zones")
         table = zones[["grunnkrets", "sone"]]
     given = normalize_codes(table["grunnkrets"], "grunnkrets", column="grunnkrets", source="zones")
-    pairs = pd.DataFrame({"grunnkrets": given.to_numpy(), "sone": table["sone"].astype(str).to_numpy()})
+    missing = table["sone"].isna().to_numpy()
+    if missing.any():
+        raise MappingError(
+            f"zones gives no sone for {int(missing.sum())} grunnkrets(er): "
+            f"{format_values(given[missing].tolist())}; give every grunnkrets a sone"
+        )
+    pairs = pd.DataFrame({"grunnkrets": given.to_numpy(), "sone": _zone_names(table["sone"]).to_numpy()})
     pairs = pairs.drop_duplicates()
     doubly = sorted(pairs["grunnkrets"][pairs["grunnkrets"].duplicated()].unique())
     if doubly:
@@ -263,6 +278,14 @@ def _given(zones: pd.DataFrame | pd.Series | Mapping[object, object], codes: np.
             f"{format_values(unknown)}"
         )
     return lookup.reindex(codes).to_numpy(dtype=object)
+
+
+def _zone_names(values: pd.Series) -> pd.Series:
+    """Zone names as text; whole numbers (read as floats from a CSV) without a trailing ``.0``."""
+    values = pd.Series(values.to_numpy(dtype=object))
+    numbers = pd.to_numeric(values, errors="coerce")
+    whole = numbers.notna() & (numbers % 1 == 0) & values.map(lambda v: not isinstance(v, str | bool))
+    return values.astype(str).where(~whole, numbers.where(whole).astype("Int64").astype(str))
 
 
 def _check_given(zone: np.ndarray, kommune: np.ndarray, pairs: np.ndarray) -> np.ndarray:
