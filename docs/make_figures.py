@@ -86,7 +86,7 @@ def categories(region) -> gk.GeoDataFrame:
     fictitious(areas)
     ax = plot(
         areas,
-        "area",
+        "analysis_area",
         land=region.land,
         boundaries=region.bydeler,
         title="Analyseområder i Fjordby",
@@ -102,8 +102,10 @@ def points_layers(region, areas) -> None:
         warnings.simplefilter("ignore", gk.GeokoblingWarning)
         registers = (("Skoler", "skole", region.schools), ("Barnehager", "barnehage", region.kindergartens))
         for label, kind, rows in registers:
-            register = gk.check_register(gk.read_register(rows, kind=kind), kommuner=region.kommuner)
-            located[label] = gk.geocode_addresses(register, region.addresses)
+            register = gk.check_register(
+                gk.read_register(rows, kind=kind), kommuner=region.kommuner, keep_input=True
+            )
+            located[label] = gk.geocode_addresses(register, region.addresses, keep_input=True)
     kommuner = region.kommuner.assign(kommune=region.kommuner["name"])
     fictitious(kommuner)
     ax = plot(
@@ -129,7 +131,7 @@ def accumulation(region) -> None:
     }
     shares = indicators.ses_shares(stats, **pairs)
     flags = indicators.top_quartile_flags(shares, list(indicators.SES_SHARES))
-    stats["accumulation"] = indicators.accumulation_class(flags)
+    stats["accumulation"] = indicators.accumulation_class(flags)["accumulation"]
     fictitious(stats)
     ax = plot(
         stats,
@@ -232,10 +234,10 @@ def clean_boundaries(region) -> None:
         areas = gk.build_areas(cracked, region.area_mapping)
     fictitious(areas)
     figure, axes = plt.subplots(1, 2, figsize=(13, 6.2))
-    rings = gk._cartography.count_rings(areas.geometry.to_numpy())
+    rings = gk.areas.count_rings(areas.geometry.to_numpy())
     plot(
         areas,
-        "area",
+        "analysis_area",
         ax=axes[0],
         gap=0,
         legend=False,
@@ -243,15 +245,15 @@ def clean_boundaries(region) -> None:
         boundaries_by="bydel",
         title=f"Som oppløst: {rings} ringer (gap=0)",
     )
-    cleaned = gk._cartography.clean_polygons(areas.geometry.to_numpy())
+    cleaned = gk.areas.clean_polygons(areas.geometry.to_numpy())
     plot(
         areas,
-        "area",
+        "analysis_area",
         ax=axes[1],
         boundaries=cracked,
         boundaries_by="bydel",
         legend_title="Analyseområde",
-        title=f"Renset (gap=10 m): {gk._cartography.count_rings(cleaned)} ringer",
+        title=f"Renset (gap=10 m): {gk.areas.count_rings(cleaned)} ringer",
     )
     figure.subplots_adjust(wspace=0.05)
     save(axes[1], "rene_grenser.png")

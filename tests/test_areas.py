@@ -540,11 +540,12 @@ def test_dissolve_units_closes_cracks_and_keeps_a_lake():
     assert count_rings(raw.geometry.to_numpy()) == 9  # eight separate squares and the lake
 
 
-def test_reform_period_of_kommune_codes_by_their_fylke():
-    from geokobling.areas import _reform_period
+def test_reform_hint_only_when_the_years_do_not_overlap():
+    from geokobling.areas import _reform_hint
 
-    assert _reform_period(["0219", "0220"]) == (1977, 2019)
-    assert _reform_period(["3024", "3025"]) == (2020, 2023)
-    assert _reform_period(["3201", "0301"]) == (2024, 9999)
-    assert _reform_period(["0301", "1103"]) is None  # Oslo and Stavanger kept their codes
-    assert _reform_period(["0219", "3024"]) is None  # mixed years: no period
+    units = pd.Series(["0219", "0220"])
+    hint = _reform_hint(pd.Series(["3024", "3025"]), units, "kommune")
+    assert "They look like kommune codes of 2020-2023; the codes of the units are of 2015-2019" in hint
+    assert _reform_hint(pd.Series(["0301"]), units, "kommune") == ""  # Oslo kept its code: no hint
+    assert _reform_hint(pd.Series(["9999"]), units, "kommune") == ""  # a code of no year
+    assert _reform_hint(pd.Series(["3024"]), units, None) == ""

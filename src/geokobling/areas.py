@@ -55,7 +55,7 @@ from .checks import (
     require_geometries,
     to_working_crs,
 )
-from .codes import CODE_LENGTHS, normalize_codes
+from .codes import CODE_LENGTHS, kommune_years, normalize_codes, reform_year_hint
 from .errors import ColumnError, InputError, MappingError, format_values, warn
 
 __all__ = [
@@ -537,56 +537,19 @@ def _one_value(values: pd.Series) -> pd.Series | None:
 
 
 # ---------------------------------------------------------------- codes of another reform year
-# A small private stand-in: codes.py is getting the real "which reform years are these kommune codes
-# valid in" (from the national crosswalk); swap _reform_period for it when it lands. This one knows only
-# the years each fylke number existed in, which already tells the 2020 and 2024 county reforms apart.
-
-_EARLY, _LATE = 1977, 9999
-_FYLKE_YEARS: dict[str, tuple[int, int]] = {
-    **dict.fromkeys(
-        ["01", "02", "04", "05", "06", "07", "08", "09", "10", "12", "14", "19", "20"], (_EARLY, 2019)
-    ),
-    **dict.fromkeys(["03", "11", "15", "18"], (_EARLY, _LATE)),
-    **dict.fromkeys(["16", "17"], (_EARLY, 2017)),
-    "50": (2018, _LATE),
-    **dict.fromkeys(["30", "38", "54"], (2020, 2023)),
-    **dict.fromkeys(["34", "42", "46"], (2020, _LATE)),
-    **dict.fromkeys(["31", "32", "33", "39", "40", "55", "56"], (2024, _LATE)),
-}
-
-
-def _reform_period(codes: Iterable[str]) -> tuple[int, int] | None:
-    """The years in which every fylke of these kommune (or finer) codes existed; None when that says nothing."""
-    first, last = _EARLY, _LATE
-    for fylke in {str(code)[:2] for code in codes}:
-        years = _FYLKE_YEARS.get(fylke)
-        if years is not None:
-            first, last = max(first, years[0]), min(last, years[1])
-    if first > last or (first, last) == (_EARLY, _LATE):
-        return None
-    return first, last
-
-
-def _years_text(period: tuple[int, int]) -> str:
-    first, last = period
-    if first == _EARLY:
-        return f"{last} or earlier"
-    if last == _LATE:
-        return f"{first} or later"
-    return f"{first}–{last}"
 
 
 def _reform_hint(strangers: pd.Series, codes: pd.Series, kind: str | None) -> str:
     """A note when codes that match no unit look like kommune codes of another reform year than the units'."""
     if kind not in ("kommune", "delomrade", "grunnkrets", "bydel", "delbydel"):
         return ""
-    theirs, ours = _reform_period(strangers), _reform_period(codes)
-    if theirs is None or (ours is not None and theirs[0] <= ours[1] and ours[0] <= theirs[1]):
+    theirs, ours = kommune_years(strangers), kommune_years(codes)
+    if not theirs or set(theirs) & set(ours):
         return ""
-    units = f", the units' like codes of {_years_text(ours)}" if ours is not None else ""
+    hint = reform_year_hint(strangers, codes, name="they", reference_name="the units")
     return (
-        f". They look like kommune codes of {_years_text(theirs)}{units}: carry them to the units' year first "
-        "(geokobling.apply_crosswalk) or use units of their year"
+        f". {hint[0].upper()}{hint[1:]}: carry them to the units' year first (geokobling.carry_values) "
+        "or use units of their year"
     )
 
 

@@ -161,13 +161,11 @@ def _linking_step(region: Any, areas: gpd.GeoDataFrame, steps: _Steps) -> dict[s
         "bydel": region.bydeler,
         "kommune": region.kommuner,
     }
-    # a unit counts in an analysis area only when it lies inside one; other layers tolerate 250 m
-    max_distance = {"analysis_area": 0, "grunnkrets": 250, "bydel": 250, "kommune": 250}
     located_by_kind = {}
     for kind, rows in (("skole", region.schools), ("barnehage", region.kindergartens)):
         register = check_register(read_register(rows, kind=kind), kommuner=region.kommuner, keep_input=True)
         located = geocode_addresses(register, region.addresses, keep_input=True)
-        links = link_layers(located, layers, max_distance=max_distance)
+        links = link_layers(located, layers)  # nearest within 250 m only for layers that tile the land
         table = unit_table(located, links, year=2024)
         steps.write(table, f"{kind}_units", parquet=False)
         sources = located["location_source"].value_counts().to_dict()
