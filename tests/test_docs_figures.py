@@ -15,6 +15,7 @@ def test_make_figures_draws_every_committed_figure(tmp_path, monkeypatch, capsys
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    (tmp_path / "docs").mkdir()
     monkeypatch.setattr(module, "FIGURES", tmp_path / "docs" / "figures")
     assert module.main() == 0
     drawn = sorted(p.name for p in (tmp_path / "docs" / "figures").glob("*.png"))
