@@ -24,6 +24,7 @@ True
 
 from ._job import DemoResult, run_demo
 from ._region import DEFAULT_SEED, REGISTER_KINDS, DemoRegion, make_demo_region, write_demo
+from ._scenario import island_bridge
 
 __all__ = [
     "DemoRegion",
@@ -31,6 +32,7 @@ __all__ = [
     "write_demo",
     "run_demo",
     "DemoResult",
+    "island_bridge",
     "DEFAULT_SEED",
     "REGISTER_KINDS",
 ]

@@ -63,7 +63,8 @@ the edges they cover within ``cover_tolerance``."""
 
 JOIN_KINDS = ("node", "edge", "added", "none")
 """How an end of an added line joined: an existing node, a point on an existing edge (which is cut
-there), only other added lines, or nothing (a dead end, warned)."""
+there), only other added lines, or nothing (a dead end). Added lines that join the network nowhere
+are warned about."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -115,7 +116,9 @@ class NetworkChanges:
             f"{len(self.to_road)} to road",
             f"{len(self.to_ferry)} to ferry",
         ]
-        return f"NetworkChanges({', '.join(counts)})"
+        dead = int((self.joins["joined"] == "none").sum())
+        ends = f"; {_count(dead, 'dead end')}" if dead else ""
+        return f"NetworkChanges({', '.join(counts)}{ends})"
 
     @property
     def changed_in_base(self) -> np.ndarray:
@@ -483,6 +486,7 @@ def _join(p: EdgeArrays, lines: EdgeArrays | None, joinable: np.ndarray, toleran
     edge = np.full(n, -1, np.int64)
     distance = np.zeros(n)
     at = xy.copy()
+    joinable = joinable & _near_points(p.geometry, xy, tolerance)
     candidates = np.unique(np.concatenate([p.u[joinable], p.v[joinable]]))
     if len(candidates):
         d, i = cKDTree(p.node_xy[candidates]).query(xy, distance_upper_bound=tolerance)
@@ -516,7 +520,7 @@ def _join(p: EdgeArrays, lines: EdgeArrays | None, joinable: np.ndarray, toleran
     dangling = np.flatnonzero(kind == "none")
     kind[dangling[degree[dangling] > 1]] = "added"
     node[dangling] = n_base + len(unique) + np.arange(len(dangling))
-    _warn_dead_ends(lines, kind, tolerance)
+    _warn_unjoined(lines, kind, tolerance)
     split_edge = unique["edge"].to_numpy(np.int64)
     split_offset = unique["offset"].to_numpy(float)
     split_xy = shapely.get_coordinates(shapely.line_interpolate_point(p.geometry[split_edge], split_offset))
@@ -533,6 +537,30 @@ def _join(p: EdgeArrays, lines: EdgeArrays | None, joinable: np.ndarray, toleran
         split_xy.reshape(-1, 2),
         n_base + len(unique) + len(dangling),
     )
+
+
+MANY_ENDS = 64
+"""Above this many ends of added lines, the edges near them are found with a tree, not end by end."""
+
+
+def _near_points(lines: np.ndarray, xy: np.ndarray, tolerance: float) -> np.ndarray:
+    """Which lines have a bounding box within ``tolerance`` of some point: all that can lie that near.
+
+    Nodes within the tolerance are ends of such lines too. A national network holds millions of
+    lines and a plan a few ends: boxes are compared end by end, without building a tree.
+    """
+    if len(xy) > MANY_ENDS:
+        tree = shapely.STRtree(lines)
+        _, near = tree.query(shapely.buffer(shapely.points(xy), max(tolerance, 1e-9)), predicate="intersects")
+        mask = np.zeros(len(lines), bool)
+        mask[near] = True
+        return mask
+    box = shapely.bounds(lines)
+    mask = np.zeros(len(lines), bool)
+    for x, y in xy:
+        rows = np.flatnonzero((box[:, 0] - tolerance <= x) & (x <= box[:, 2] + tolerance))
+        mask[rows[(box[rows, 1] - tolerance <= y) & (y <= box[rows, 3] + tolerance)]] = True
+    return mask
 
 
 def _join_edge_ends(
@@ -553,15 +581,26 @@ def _join_edge_ends(
         edge[rows] = -1
 
 
-def _warn_dead_ends(lines: EdgeArrays, kind: np.ndarray, tolerance: float) -> None:
-    ends = np.concatenate([lines.u, lines.v])
-    dead = np.flatnonzero(kind[ends] == "none") % len(lines.u)
-    if len(dead):
-        labels = pd.unique(lines.source[dead])
+def _warn_unjoined(lines: EdgeArrays, kind: np.ndarray, tolerance: float) -> None:
+    """Warn about added lines that join the network nowhere (not through other added lines either).
+
+    A dead end (one end joined) is an ordinary new road and only recorded; a line, or group of added
+    lines, that joins nothing cannot be reached, and is most likely drawn a little off the roads.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(kind)
+    links = coo_matrix((np.ones(len(lines.u)), (lines.u, lines.v)), shape=(n, n))
+    _, group = connected_components(links, directed=False)
+    joined_groups = np.unique(group[np.isin(kind, ("node", "edge"))])
+    alone = ~np.isin(group[lines.u], joined_groups)
+    if alone.any():
+        labels = pd.unique(lines.source[alone])
         warn(
-            f"{len(dead)} end(s) of the added roads join no road within join_tolerance={tolerance:g} m and end "
-            f"there (dead ends): line(s) {format_values(labels.tolist())}. Move the ends onto the roads they "
-            "should join, or raise join_tolerance; NetworkChanges.joins shows where each end joined"
+            f"{alone.sum()} added line(s) join no road at either end within join_tolerance={tolerance:g} m, so "
+            f"no search can reach them: line(s) {format_values(labels.tolist())}. Move their ends onto the roads "
+            "they should join, or raise join_tolerance; NetworkChanges.joins shows where each end joined"
         )
 
 

@@ -323,8 +323,9 @@ class RoadNetwork:
 
         Removals and turns come first. Each end of an added line then joins the nearest node within
         ``join_tolerance`` metres, else the nearest road within it (cutting that edge in two pieces
-        there), else it is a dead end (warned); ends of added lines join one another within the same
-        tolerance. Every join is in :attr:`NetworkChanges.joins`.
+        there), else it is a dead end; ends of added lines join one another within the same
+        tolerance. Every join is in :attr:`NetworkChanges.joins`; added lines that join the network
+        nowhere are warned about.
 
         Parameters
         ----------
