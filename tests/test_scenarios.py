@@ -218,6 +218,18 @@ def test_changes_from_files(tmp_path, two_roads):
     assert changes.network.edges.iloc[changes.added]["time_fw"].tolist() == [3.0]
 
 
+def test_many_ends_join_as_a_few_do(two_roads, monkeypatch):
+    from geokobling.network import _changes
+
+    spurs = lines(*[[(x, 3), (x, 300)] for x in range(50, 1000, 100)], [(3300, -4), (3300, -90)])
+    few = two_roads.with_changes(add=spurs, speed_kmh=40.0)
+    monkeypatch.setattr(_changes, "MANY_ENDS", 2)  # found with a tree instead of end by end
+    many = two_roads.with_changes(add=spurs, speed_kmh=40.0)
+    pd.testing.assert_frame_equal(few.joins, many.joins)
+    assert few.joins["joined"].value_counts().to_dict() == {"edge": 11, "none": 11}
+    assert few.split.tolist() == [0, 1] and len(few.pieces) == 11 + 2
+
+
 def test_node_ids_of_new_nodes_are_missing():
     graph = nx.MultiDiGraph(crs=CRS)
     graph.add_node("a", x=0.0, y=0.0)
@@ -409,7 +421,7 @@ def random_changes(
     return quiet(lambda: network.with_changes(**options))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 2**32 - 1),
     directed=st.booleans(),
@@ -417,6 +429,7 @@ def random_changes(
     fallback_factor=st.sampled_from([None, 1.5, 1.2]),
     ferry_factor=st.sampled_from([1.0, 3.0, 0.5]),
     share=st.floats(0.05, 0.7),
+    with_base=st.booleans(),
     snapping=st.sampled_from([{}, {"max_snap_distance": 400.0}, {"largest_component": True}]),
     counts=st.fixed_dictionaries(
         {
@@ -428,7 +441,7 @@ def random_changes(
     ),
 )
 def test_incremental_equals_full_recomputation_on_random_graphs(
-    seed, directed, timed, fallback_factor, ferry_factor, share, snapping, counts
+    seed, directed, timed, fallback_factor, ferry_factor, share, with_base, snapping, counts
 ):
     rng = np.random.default_rng(seed)
     network, centres, islands = random_roads(rng, directed, timed)
@@ -440,11 +453,37 @@ def test_incremental_equals_full_recomputation_on_random_graphs(
         "weight": "time" if timed else "length",
         **snapping,
     }
-    result = quiet(lambda: strukturkriteriet_scenario(centres, changes, progress=False, **options))
+    base = (
+        quiet(lambda: gk.strukturkriteriet(centres, network, progress=False, **options))
+        if with_base
+        else None
+    )
+    result = quiet(lambda: strukturkriteriet_scenario(centres, changes, base=base, progress=False, **options))
     assert_same_as_full(result, centres, changes, unit="min" if timed else "km", **options)
     assert result.attrs["recomputed_centres"] == int(result["recomputed"].sum())
     assert result.attrs["recomputed_centres"] <= result.attrs["searched_centres"] == len(centres)
     assert sum(result.attrs["recomputed_because"].values()) == result.attrs["recomputed_centres"]
+    for roads in (network, changes.network):
+        assert_components_of_points_are_the_routing_graphs(roads, centres, options)
+
+
+def assert_components_of_points_are_the_routing_graphs(network, centres, options):
+    """The components the rule reads off the network group the centres as the routing graph's do."""
+    from geokobling._search import SearchOptions, prepare_centres, search_setup
+    from geokobling.scenarios import _point_components
+
+    checked = SearchOptions(**{k: v for k, v in options.items() if k != "n"} | {"fallback_factor": 1.5})
+    found = prepare_centres(centres, "population")
+    setup = search_setup(found.xy, network, checked)
+    assert setup.fallback is not None and setup.snap is not None
+    pairs = pd.DataFrame(
+        {
+            "graph": setup.fallback.component[setup.point_nodes[found.located]],
+            "network": _point_components(network, setup.snap, found.located)[found.located],
+        }
+    )
+    assert (pairs.groupby("graph")["network"].nunique() == 1).all()
+    assert (pairs.groupby("network")["graph"].nunique() == 1).all()
 
 
 # --- the kommune effect -------------------------------------------------------------------------

@@ -90,6 +90,11 @@ _EXPORTS: dict[str, str] = {
     "gradert_basiskriterium": "basiskriterium",
     # zones
     "build_zones": "zones",
+    # scenarios
+    "NetworkChanges": "scenarios",
+    "strukturkriteriet_scenario": "scenarios",
+    "kommune_effect": "scenarios",
+    "write_scenario": "scenarios",
     # neighbourhoods
     "population_neighbourhoods": "neighbourhoods",
     "dissimilarity_index": "neighbourhoods",
@@ -120,6 +125,7 @@ _SUBMODULES = frozenset(
         "plotting",
         "reaggregation",
         "registers",
+        "scenarios",
         "zones",
     }
 )
@@ -164,6 +170,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
         plotting,
         reaggregation,
         registers,
+        scenarios,
         zones,
     )
     from .areas import build_areas, label_units, population_band, rate, unmapped_report
@@ -213,4 +220,5 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
     from .plotting import explore, plot, plot_pair
     from .reaggregation import reaggregate
     from .registers import read_register
+    from .scenarios import NetworkChanges, kommune_effect, strukturkriteriet_scenario, write_scenario
     from .zones import build_zones

@@ -432,10 +432,11 @@ class _Joins:
     split_edge: np.ndarray  # per cut: its base edge
     split_offset: np.ndarray  # per cut: along the edge's line
     split_xy: np.ndarray
-    n_nodes: int  # nodes of the changed network
 
     def table(self, lines: EdgeArrays | None) -> pd.DataFrame:
-        columns = {"line": [], "end": [], "joined": [], "node": [], "base_edge": [], "distance_m": []}
+        columns: dict[str, list] = {
+            name: [] for name in ("line", "end", "joined", "node", "base_edge", "distance_m")
+        }
         if lines is None:
             return pd.DataFrame(columns).astype(
                 {"node": np.int64, "base_edge": np.int64, "distance_m": float}
@@ -477,7 +478,6 @@ def _join(p: EdgeArrays, lines: EdgeArrays | None, joinable: np.ndarray, toleran
             empty,
             nothing,
             np.zeros((0, 2)),
-            n_base,
         )
     xy = lines.node_xy
     n = len(xy)
@@ -535,7 +535,6 @@ def _join(p: EdgeArrays, lines: EdgeArrays | None, joinable: np.ndarray, toleran
         split_edge,
         split_offset,
         split_xy.reshape(-1, 2),
-        n_base + len(unique) + len(dangling),
     )
 
 
