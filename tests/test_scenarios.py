@@ -622,3 +622,20 @@ def test_write_scenario_on_the_demo(demo, tmp_path):
     assert kommuner["kommune"].tolist() == ["9901", "9902", "9903"]
     assert abs(pd.to_numeric(kommuner["net_change"]).sum()) < 1e-3
     assert gpd.read_file(tmp_path / "road_changes.geojson")["change"].tolist() == ["added"]
+
+
+@pytest.mark.realdata
+def test_scenario_on_central_oslo_equals_a_full_recomputation(shared_data):
+    grunnkretser = gk.read_grunnkretser(shared_data / "grunnkretser_oslo_uten_hav.geojson")
+    grid = gk.read_population_grid(shared_data / "befolkning_oslo_1km_2019.gml")
+    centres = quiet(lambda: gk.population_centres(grunnkretser, grid=grid))
+    network = RoadNetwork.from_osm(shared_data / "oslo_sentrum_2025.osm.pbf")
+    rng = np.random.default_rng(1)
+    xy = network.nodes[["x", "y"]].to_numpy()
+    closed = rng.choice(network.n_edges, 5, replace=False)
+    link = lines([tuple(xy[rng.integers(len(xy))]), tuple(xy[rng.integers(len(xy))])])
+    changes = quiet(lambda: network.with_changes(remove=closed, add=link))
+    base = quiet(lambda: gk.strukturkriteriet(centres, network, progress=False))
+    result = quiet(lambda: strukturkriteriet_scenario(centres, changes, base=base, progress=False))
+    assert_same_as_full(result, centres, changes)
+    assert 0 < result.attrs["recomputed_centres"] < result.attrs["searched_centres"]
