@@ -639,3 +639,21 @@ def test_scenario_on_central_oslo_equals_a_full_recomputation(shared_data):
     result = quiet(lambda: strukturkriteriet_scenario(centres, changes, base=base, progress=False))
     assert_same_as_full(result, centres, changes)
     assert 0 < result.attrs["recomputed_centres"] < result.attrs["searched_centres"]
+
+
+def test_base_read_back_from_csv(tmp_path):
+    roads = lines([(0, 0), (20000, 0)], [(50000, 0), (51000, 0)])
+    centres = points([(0, 0), (1000, 0), (20000, 0), (9000, 0), (50500, 0)], [3000, 3000, 3000, 1000, 500])
+    changes = RoadNetwork.from_lines(roads).with_changes(add=lines([(20000, 0), (20000, 800)]))
+    options = {"n": 7000, "fallback_factor": None, "progress": False}
+    base = quiet(lambda: gk.strukturkriteriet(centres, changes.base, **options))
+    read = gk.read_table(gk.write_table(base, tmp_path / "strukturkriteriet_grunnkrets.csv"))
+    again = quiet(lambda: strukturkriteriet_scenario(centres, changes, **options))
+    as_text = read.assign(reached=read["reached"].astype(str).str.lower())  # as other readers give it back
+    for table in (read, as_text):
+        result = quiet(
+            lambda table=table: strukturkriteriet_scenario(centres, changes, base=table, **options)
+        )
+        pd.testing.assert_frame_equal(result, again)
+    with pytest.raises(InputError, match="column 'reached' of base must be True/False"):
+        strukturkriteriet_scenario(centres, changes, base=read.assign(reached="ja"), **options)

@@ -384,7 +384,23 @@ def _matched_base(base: pd.DataFrame, codes: pd.Series, unit: str) -> pd.DataFra
             f"base lacks {len(lacking)} grunnkrets(er) of the centres: {format_values(lacking.tolist())}; give "
             "strukturkriteriet of these centres on the network before the change, or leave base=None"
         )
-    return base.iloc[position].reset_index(drop=True)
+    matched = base.iloc[position].reset_index(drop=True)
+    return matched.assign(reached=_flags(matched["reached"]))
+
+
+def _flags(values: pd.Series) -> np.ndarray:
+    """True/False from a bool column, or from its text in a table read back from CSV ("True", "false", 1)."""
+    if values.dtype == bool:
+        return values.to_numpy()
+    text = values.astype("string").str.strip().str.lower()
+    known = text.isin(["true", "false", "1", "0", "1.0", "0.0"]).fillna(False).to_numpy()
+    if not known.all():
+        rows = np.flatnonzero(~known)
+        raise InputError(
+            f"column 'reached' of base must be True/False; row(s) {format_values(rows.tolist())} hold "
+            f"{format_values(values.iloc[rows].tolist())}"
+        )
+    return text.isin(["true", "1", "1.0"]).to_numpy()
 
 
 def _refuse_mismatch(
