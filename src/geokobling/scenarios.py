@@ -24,11 +24,12 @@ the *changed base edges* (removed, cut where an added road joined them, ferry fl
 *changed new edges* (added roads, the pieces of cut edges, the turned edges), and the centres that
 *moved*: whose place on the network differs (another edge, or an edge that changed, another
 offset or connector, snapped or not), as when an added road is now the nearest or the nearest was
-removed. A centre ``c`` with radius ``F`` before is searched again when
+removed; a centre that joins the network at a node keeps its place while it joins that node with
+the same connector. A centre ``c`` with radius ``F`` before is searched again when
 
 1. **moved**: ``c`` moved;
-2. **same edge**: ``c`` lies, before or after, on the edge of a centre with people that moved,
-   before or after;
+2. **same edge**: ``c`` lies inside an edge (not at its end), before or after, inside which a
+   centre with people that moved lies, before or after (the two reach each other along it);
 3. **near a change**: ``D(c) ≤ F``, where ``D(c)`` is the least ``d(c, a) + w`` on the base network
    over the *entries* ``(a, w)``: each driving direction of a changed base edge from its tail, ``w``
    its weight that way; each driving direction of a changed new edge from its tail where that is a
