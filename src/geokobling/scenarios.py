@@ -48,14 +48,14 @@ the same connector. A centre ``c`` with radius ``F`` before is searched again wh
 people keeps its relation to ``c`` (in its component or not) unless it lies beyond ``F`` in both
 states; fallback items keep their distances, as the centres do not move. Take a road item ``x``
 that did not move. Suppose ``d(c, x) ≤ F`` along a shortest path ``P``. Neither ``c`` nor ``x``
-moved, so neither lies on a changed edge, and ``P`` uses any changed base edge whole; if it used one
+moved, so neither lies inside a changed edge, and ``P`` uses any changed base edge whole; if it used one
 from ``a``, with weight ``w``, then ``d(c, a) + w ≤ F``, which 3 excludes. So ``P`` exists after the
 change: ``d'(c, x) ≤ d(c, x)``. Conversely, suppose ``d'(c, x) ≤ F`` along a shortest path ``Q``
 that uses an arc the base lacks; the first one belongs to a changed new edge used whole (it does not
 hold ``c`` or ``x``), and the part of ``Q`` before it lies in the base network, so its tail ``a`` is
 a node of the base and ``d(c, a) + w ≤ F``, which 3 excludes. So ``d(c, x) ≤ d'(c, x)``, and
 ``d(c, x) ≤ F`` exactly when ``d'(c, x) ≤ F``, with the same distance. A road item ``x`` that
-moved is reached from ``c``, which is not on its edges (by 2), through an end ``a`` of its edge:
+moved is reached from ``c``, which is not inside its edges (by 2), through an end ``a`` of its edge:
 before, ``d(c, x) ≥ d(c, a) + w``; after, a shortest path either uses an arc the base lacks before
 reaching an end of the new edge (excluded as above) or reaches an end ``a``, a node of the base,
 along base roads: ``d'(c, x) ≥ d(c, a) + w``; 3 excludes both being ``≤ F``. So the items within
@@ -1098,7 +1098,7 @@ def _map_of_changes(
         vmin=-largest,
         vmax=largest,
         legend=True,
-        missing_kwds={"color": "#eeeeee"},
+        missing_kwds={"color": "#eeeeee", "label": "no value"},
         **({"edgecolor": "white", "linewidth": 0.2} if polygons else {"markersize": 12}),
     )
     changes.network.edges.plot(ax=ax, color="#555555", linewidth=0.3)
@@ -1107,7 +1107,7 @@ def _map_of_changes(
         drawn = edges[edges["change"] == kind]
         if len(drawn):
             drawn.plot(ax=ax, label=kind.replace("_", " "), **style)
-    ax.set_title(f"{change} (after − before) and the changed roads")
+    ax.set_title(f"{value}: after − before, and the changed roads", fontsize=10)
     if len(edges):
         ax.legend(loc="lower left")
     ax.set_axis_off()
