@@ -97,6 +97,11 @@ _EXPORTS: dict[str, str] = {
     "gradert_basiskriterium": "basiskriterium",
     # zones
     "build_zones": "zones",
+    # scenarios
+    "NetworkChanges": "scenarios",
+    "strukturkriteriet_scenario": "scenarios",
+    "kommune_effect": "scenarios",
+    "write_scenario": "scenarios",
     # neighbourhoods
     "population_neighbourhoods": "neighbourhoods",
     "dissimilarity_index": "neighbourhoods",
@@ -127,6 +132,7 @@ _SUBMODULES = frozenset(
         "plotting",
         "reaggregation",
         "registers",
+        "scenarios",
         "zones",
     }
 )
@@ -171,6 +177,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
         plotting,
         reaggregation,
         registers,
+        scenarios,
         zones,
     )
     from .areas import build_areas, dissolve_units, label_units, population_band, rate, unmapped_report
@@ -230,4 +237,5 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
     from .plotting import explore, plot, plot_pair
     from .reaggregation import carry_values, reaggregate
     from .registers import read_register
+    from .scenarios import NetworkChanges, kommune_effect, strukturkriteriet_scenario, write_scenario
     from .zones import build_zones

@@ -7,7 +7,8 @@ About 170 grunnkretser tile the land, denser in the city, which is split into 5 
 delbydeler. There is a road network (city grid with one-way streets, villages, a motorway, a
 bridge and a road round the fjord), one ferry to the island Nordøy (9902), and the small island
 Holmen (9901) whose few roads no ferry reaches: its road nodes are the only ones not reachable
-from the rest of the network, so that straight-line fallbacks get exercised.
+from the rest of the network, so that straight-line fallbacks get exercised; :func:`island_bridge`
+gives a bridge that joins it, for what-if scenarios (:mod:`geokobling.scenarios`).
 
 Everything is generated from a seed with ``numpy.random.default_rng``; no downloads. The same
 seed gives the same region, to the centimetre. ``python -m geokobling.demo [folder]`` writes the
@@ -24,6 +25,7 @@ True
 
 from ._job import DemoResult, run_demo
 from ._region import DEFAULT_SEED, REGISTER_KINDS, DemoRegion, make_demo_region, write_demo
+from ._scenario import island_bridge
 
 __all__ = [
     "DemoRegion",
@@ -31,6 +33,7 @@ __all__ = [
     "write_demo",
     "run_demo",
     "DemoResult",
+    "island_bridge",
     "DEFAULT_SEED",
     "REGISTER_KINDS",
 ]

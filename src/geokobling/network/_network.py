@@ -18,6 +18,7 @@ from .. import _arguments as arguments
 from ..checks import WORKING_CRS
 from ..errors import FileReadError, InputError, NetworkError, format_values, warn
 from ..paths import CSRGraph, distances_to_targets
+from ._changes import COVER_TOLERANCE_M, JOIN_TOLERANCE_M, EdgeSelection, NetworkChanges, apply_changes
 from ._graph import component_labels, routable_edges, to_networkx
 from ._readers import (
     ROAD_FORMATS,
@@ -411,6 +412,84 @@ class RoadNetwork:
         RoadNetwork(2 nodes, 1 edges, 2 arcs, 1 weak component)
         """
         return cls(networkx_to_edges(graph), source="the networkx graph")
+
+    def with_changes(
+        self,
+        *,
+        add: gpd.GeoDataFrame | str | Path | None = None,
+        remove: EdgeSelection = None,
+        to_road: EdgeSelection = None,
+        to_ferry: EdgeSelection = None,
+        by: Literal["edge", "source"] = "edge",
+        oneway: str | None = None,
+        ferry: str | None = None,
+        time: str | None = None,
+        speed_kmh: float | None = None,
+        join_tolerance: float = JOIN_TOLERANCE_M,
+        cover_tolerance: float = COVER_TOLERANCE_M,
+    ) -> NetworkChanges:
+        """A new network with roads added, edges removed or ferries turned into roads (or back); this one is kept.
+
+        Removals and turns come first. Each end of an added line then joins the nearest node within
+        ``join_tolerance`` metres, else the nearest road within it (cutting that edge in two pieces
+        there), else it is a dead end; ends of added lines join one another within the same
+        tolerance. Every join is in :attr:`NetworkChanges.joins`; added lines that join the network
+        nowhere are warned about.
+
+        Parameters
+        ----------
+        add
+            Road lines to add (GeoDataFrame in any CRS, or the path of a line layer), read as by
+            :meth:`from_lines`: ``oneway``, ``ferry`` and ``time`` name their columns (``oneway`` and
+            ``ferry`` by default when the layer has them).
+        remove, to_road, to_ferry
+            Edges to remove, ferries to turn into roads, roads to turn into ferries: edge numbers (rows
+            of :attr:`edges`; with ``by="source"`` their ``source`` labels), or lines (GeoDataFrame,
+            GeoSeries, a shapely geometry in EPSG:25833, or a line layer's path) selecting the edges
+            they cover within ``cover_tolerance`` metres.
+        speed_kmh
+            For a network with travel times and added lines without ``time``: their minutes at this speed.
+
+        Returns
+        -------
+        NetworkChanges
+            ``.network`` is the changed network; the record says which edges were added, removed,
+            split and turned, for :func:`geokobling.scenarios.strukturkriteriet_scenario`.
+
+        See Also
+        --------
+        geokobling.scenarios.strukturkriteriet_scenario : strukturkriteriet after the changes, searching
+            again only the centres they can change.
+
+        Examples
+        --------
+        >>> from shapely.geometry import LineString
+        >>> roads = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (100, 0)]), LineString([(300, 0), (400, 0)])],
+        ...                          crs="EPSG:25833")
+        >>> base = RoadNetwork.from_lines(roads)
+        >>> bridge = gpd.GeoDataFrame(geometry=[LineString([(100, 0), (300, 0)])], crs="EPSG:25833")
+        >>> changes = base.with_changes(add=bridge)
+        >>> changes.network
+        RoadNetwork(4 nodes, 3 edges, 6 arcs, 1 weak component)
+        >>> changes, base.n_edges
+        (NetworkChanges(1 edge added, 0 removed, 0 split, 0 to road, 0 to ferry), 2)
+        >>> base.with_changes(remove=[0]).network.n_edges
+        1
+        """
+        return apply_changes(
+            self,
+            add=add,
+            remove=remove,
+            to_road=to_road,
+            to_ferry=to_ferry,
+            by=by,
+            oneway=oneway,
+            ferry=ferry,
+            time=time,
+            speed_kmh=speed_kmh,
+            join_tolerance=join_tolerance,
+            cover_tolerance=cover_tolerance,
+        )
 
     # --- what it holds ------------------------------------------------------------------------
 
