@@ -418,6 +418,10 @@ def time_command(argv: list[str], output: Path, *, show_warnings: bool) -> tuple
             say(f"  {line[:300]}")
     kommuner = _table(output, "strukturkriteriet_kommune")
     say(f"command: {wall:.2f} s wall, {run.cpu_s:.1f} s CPU, peak {peak:.0f} MB, {len(kommuner)} kommuner")
+    report = output / "run.json"  # the command's own account of its steps, where it writes one
+    if report.is_file():
+        steps = json.loads(report.read_text()).get("steps", [])
+        say("  steps: " + ", ".join(f"{s['step']} {s['seconds']:.1f} s" for s in steps))
     return wall, run.cpu_s, peak
 
 

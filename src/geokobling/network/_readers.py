@@ -733,10 +733,7 @@ def _nvdb_lines(geometry: np.ndarray, *, source: str) -> np.ndarray:
         )
     coordinates, row = shapely.get_coordinates(geometry, return_index=True)
     _refuse_non_finite(geometry, blank, source=source, coordinates=(coordinates, row))
-    simple = _simple_lines(geometry, coordinates, row)
-    merged = np.empty(len(geometry), dtype=object)
-    # line_merge gives a simple line's coordinates back as they are: build those lines directly
-    merged[simple] = shapely.linestrings(coordinates[simple[row]], indices=row[simple[row]])
+    merged, simple = _simple_2d_lines(geometry, coordinates, row)
     other = np.flatnonzero(~simple)
     merged[other] = shapely.line_merge(shapely.force_2d(geometry[other]))
     multi = other[shapely.get_type_id(merged[other]) == shapely.GeometryType.MULTILINESTRING]
@@ -747,6 +744,41 @@ def _nvdb_lines(geometry: np.ndarray, *, source: str) -> np.ndarray:
         )
         merged[multi] = [shapely.LineString(shapely.get_coordinates(g)) for g in merged[multi]]
     return merged
+
+
+def _simple_2d_lines(
+    geometry: np.ndarray, coordinates: np.ndarray | None = None, row: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The 2-D LineString ``line_merge(force_2d(g))`` gives for every simple row (see :func:`_simple_lines`).
+
+    Returns the lines (None where a row is not simple) and which rows are simple. Rows that are
+    2-D LineStrings already are returned as they are; the others are built from their coordinates,
+    which line_merge would give back unchanged. ``coordinates``/``row``: ``get_coordinates`` of the
+    rows with their index, when already known. Rows must be lines, not missing or empty.
+
+    Examples
+    --------
+    >>> rows = np.array([shapely.from_wkt("MULTILINESTRING Z ((0 0 5, 3 4 6))"),
+    ...                  shapely.from_wkt("LINESTRING (0 0, 1 0, 0 0)")])
+    >>> lines, simple = _simple_2d_lines(rows)
+    >>> lines[0].wkt, simple.tolist()
+    ('LINESTRING (0 0, 3 4)', [True, False])
+    """
+    if coordinates is None or row is None:
+        coordinates, row = shapely.get_coordinates(geometry, return_index=True)
+    simple = _simple_lines(geometry, coordinates, row)
+    lines = np.full(len(geometry), None, dtype=object)
+    ready = simple & (shapely.get_type_id(geometry) == shapely.GeometryType.LINESTRING)
+    ready &= ~shapely.has_z(geometry)
+    lines[ready] = geometry[ready]
+    build = simple & ~ready
+    if build.all():
+        lines[:] = shapely.linestrings(coordinates, indices=row)
+    elif build.any():
+        take = build[row]
+        renumbered = (np.cumsum(build) - 1)[row[take]]  # the lines to build, numbered without gaps
+        lines[build] = shapely.linestrings(coordinates[take], indices=renumbered)
+    return lines, simple
 
 
 def _simple_lines(geometry: np.ndarray, coordinates: np.ndarray, row: np.ndarray) -> np.ndarray:
@@ -815,14 +847,63 @@ def read_road_layer(path: Path, layer: str | None) -> gpd.GeoDataFrame:
             f"the road file {path} has no layer {layer!r}; its layers are {format_values(layers)}"
         )
     try:
-        columns = road_columns([str(name) for name in pyogrio.read_info(path, layer=layer)["fields"]])
+        info = pyogrio.read_info(path, layer=layer)
+        columns = road_columns([str(name) for name in info["fields"]])
         if columns is None:
             return gpd.read_file(path, layer=layer)
-        return pyogrio.read_dataframe(path, layer=layer, columns=columns, use_arrow=True)
+        return _read_nvdb_layer(path, layer, columns, int(info["features"]))
     except Exception as error:
         raise FileReadError(
             f"cannot read layer {layer or layers[0]!r} of the road file {path}: {error}"
         ) from error
+
+
+ROAD_ROWS_PER_READ = 250_000
+"""Rows of an NVDB layer read at a time: the MultiLineStrings of one read are made 2-D lines before the next."""
+
+
+def _read_nvdb_layer(path: Path, layer: str | None, columns: list[str], n_rows: int) -> gpd.GeoDataFrame:
+    """The NVDB fields the reader uses, read a part at a time, each part's simple lines made 2-D at once.
+
+    ``n_rows`` is the layer's feature count (-1 when the driver does not know it: read at once).
+    """
+    starts = range(0, n_rows, ROAD_ROWS_PER_READ) if n_rows > ROAD_ROWS_PER_READ else [0]
+    size = ROAD_ROWS_PER_READ if len(starts) > 1 else None
+    parts = [
+        _with_simple_2d_lines(
+            pyogrio.read_dataframe(
+                path, layer=layer, columns=columns, use_arrow=True, skip_features=start, max_features=size
+            )
+        )
+        for start in starts
+    ]
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def _with_simple_2d_lines(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The layer with its simple lines as the 2-D LineStrings the NVDB reader makes of them, in place.
+
+    An NVDB file holds single-part MultiLineString Z rows: a million of them take a gigabyte. The
+    reader would make a 2-D LineString of each and keep both until it returns; made here, part by
+    part as the layer is read, it makes none, and the MultiLineStrings are freed at once. Other rows
+    stay as they are.
+    """
+    geometry = frame.geometry.to_numpy()
+    usable = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
+    usable &= np.isin(
+        shapely.get_type_id(geometry), [shapely.GeometryType.LINESTRING, shapely.GeometryType.MULTILINESTRING]
+    )
+    coordinates, row = shapely.get_coordinates(geometry[usable], return_index=True)
+    if not np.isfinite(coordinates).all():  # the reader names the rows with NaN coordinates
+        return frame
+    lines, simple = _simple_2d_lines(geometry[usable], coordinates, row)
+    replace_at = np.flatnonzero(usable)[simple]
+    if len(replace_at) == 0:
+        return frame
+    geometry = geometry.copy()
+    geometry[replace_at] = lines[simple]
+    frame[frame.geometry.name] = gpd.GeoSeries(geometry, index=frame.index, crs=frame.crs)
+    return frame
 
 
 _LINE_COLUMNS = ("oneway", "ferry", "osm_id")
