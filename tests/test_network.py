@@ -860,7 +860,7 @@ def test_road_columns_keep_every_field_an_nvdb_name_matches_and_read_other_layer
     ]
     assert _readers.road_columns(nvdb + ["GATENAVN"]) == nvdb[1:]
     lower = ["fromnode", "tonode", "oneway", "drivetime_fw", "drivetime_bw", "linkid", "isferry"]
-    assert _readers.road_columns(lower) == lower[:5]
+    assert _readers.road_columns(lower) == [*lower[:5], "isferry"]
     assert (
         _readers.road_columns(["FromNodeID", "ToNodeID", "ONEWAY", "FT_MINUTES"]) is None
     )  # TF_MINUTES missing
@@ -894,14 +894,16 @@ def _nvdb_file_rows() -> gpd.GeoDataFrame:
     )
 
 
-def test_read_nvdb_in_parts_gives_the_network_of_the_whole_layer(tmp_path, monkeypatch):
+@pytest.mark.parametrize("suffix", ["gpkg", "geojson"], ids=["in parts", "at once"])
+def test_read_nvdb_in_parts_gives_the_network_of_the_whole_layer(tmp_path, monkeypatch, suffix):
     rows = _nvdb_file_rows()
-    rows.to_file(tmp_path / "ruteplan.gpkg")
+    path = tmp_path / f"ruteplan.{suffix}"
+    rows.to_file(path)
     with pytest.warns(GeokoblingWarning):
-        whole = RoadNetwork.from_nvdb(gpd.read_file(tmp_path / "ruteplan.gpkg"))
+        whole = RoadNetwork.from_nvdb(gpd.read_file(path))
     monkeypatch.setattr(_readers, "ROAD_ROWS_PER_READ", 2)
     with pytest.warns(GeokoblingWarning) as found:
-        read = RoadNetwork.read(tmp_path / "ruteplan.gpkg")
+        read = RoadNetwork.read(path)
     assert any("no node id" in str(w.message) for w in found)
     assert read.nodes.equals(whole.nodes)
     assert read.edges.drop(columns="geometry").equals(whole.edges.drop(columns="geometry"))
@@ -910,6 +912,6 @@ def test_read_nvdb_in_parts_gives_the_network_of_the_whole_layer(tmp_path, monke
         == shapely.to_wkb(whole.edges.geometry.to_numpy()).tolist()
     )
     assert read.report.drop(columns="geometry").equals(whole.report.drop(columns="geometry"))
-    layer = _readers.read_road_layer(tmp_path / "ruteplan.gpkg", None)
+    layer = _readers.read_road_layer(path, None)
     assert list(layer.columns) == [*rows.columns[1:7], "geometry"]  # not ROUTEID, GATENAVN
     assert layer.drop(columns="geometry").equals(rows.iloc[:, 1:7])

@@ -851,12 +851,16 @@ def read_road_layer(path: Path, layer: str | None) -> gpd.GeoDataFrame:
         columns = road_columns([str(name) for name in info["fields"]])
         if columns is None:
             return gpd.read_file(path, layer=layer)
-        return _read_nvdb_layer(path, layer, columns, int(info["features"]))
+        in_parts = info.get("driver") in _SEEKING_DRIVERS
+        return _read_nvdb_layer(path, layer, columns, int(info["features"]) if in_parts else -1)
     except Exception as error:
         raise FileReadError(
             f"cannot read layer {layer or layers[0]!r} of the road file {path}: {error}"
         ) from error
 
+
+_SEEKING_DRIVERS = frozenset({"GPKG", "OpenFileGDB", "FileGDB", "ESRI Shapefile", "FlatGeobuf"})
+"""Drivers that start reading at a row without reading the rows before it (GeoJSON parses the whole file)."""
 
 ROAD_ROWS_PER_READ = 250_000
 """Rows of an NVDB layer read at a time: the MultiLineStrings of one read are made 2-D lines before the next."""
@@ -865,7 +869,8 @@ ROAD_ROWS_PER_READ = 250_000
 def _read_nvdb_layer(path: Path, layer: str | None, columns: list[str], n_rows: int) -> gpd.GeoDataFrame:
     """The NVDB fields the reader uses, read a part at a time, each part's simple lines made 2-D at once.
 
-    ``n_rows`` is the layer's feature count (-1 when the driver does not know it: read at once).
+    ``n_rows`` is the layer's feature count; -1 reads it at once (for drivers that do not know the
+    count, or cannot start at a row without reading the rows before it: see ``_SEEKING_DRIVERS``).
     """
     starts = range(0, n_rows, ROAD_ROWS_PER_READ) if n_rows > ROAD_ROWS_PER_READ else [0]
     size = ROAD_ROWS_PER_READ if len(starts) > 1 else None
@@ -909,13 +914,17 @@ def _with_simple_2d_lines(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 _LINE_COLUMNS = ("oneway", "ferry", "osm_id")
 """The columns :meth:`RoadNetwork.read` uses in a line layer (also kept for an NVDB layer read as lines)."""
 
+_FERRY_COLUMNS = ("isferry", "ferry")
+"""Ferry markers of NVDB ruteplan layers (the current dataset's ``isferry``), kept for ``ferry=``."""
+
 
 def road_columns(fields: list[str]) -> list[str] | None:
     """The fields of an NVDB ruteplan layer that the readers use; None (read every field) for other layers.
 
-    An NVDB layer has some 45 fields and its reader needs 6 of them: reading only those (through
-    Arrow) takes a fifth of the time and half the memory. A layer that lacks one of the NVDB fields
-    is read whole, so that an error still lists all its fields, and so are plain line layers.
+    An NVDB layer has some 45 fields and its reader needs 6 of them (and a ferry marker, when
+    there is one): reading only those (through Arrow) takes a fifth of the time and half the
+    memory. A layer that lacks one of the NVDB fields is read whole, so that an error still lists
+    all its fields, and so are plain line layers.
 
     Examples
     --------
@@ -929,7 +938,7 @@ def road_columns(fields: list[str]) -> list[str] | None:
         if key != "length" and not any(name in fields or name.lower() in lower for name in names):
             return None
     # every field any NVDB name matches in any case, so that _find_column picks the same one
-    wanted = {name.lower() for names in _NVDB_COLUMNS.values() for name in names}
+    wanted = {name.lower() for names in _NVDB_COLUMNS.values() for name in names} | set(_FERRY_COLUMNS)
     return [name for name in fields if name.lower() in wanted or name in _LINE_COLUMNS]
 
 
