@@ -12,7 +12,8 @@ Generates, once, three national-size input files into a cache folder (``--cache`
     marker ``isferry`` (0/1), as the current NVDB ruteplan dataset names it: the 2021 upper-case
     schema has no ferry field, and its extract no ferry rows. The roads are
     ``synthetic_norway.generate(size)``: its 2-point segments, chains of rural and farm roads joined
-    into links between junctions, interior vertices added to the rest; 1.47 million links at size 1.
+    into links between junctions, interior vertices added to the rest: 1 441 896 links with 7.2
+    million vertices at size 1.
 ``grunnkretser.gpkg``
     One polygon per synthetic grunnkrets centre (14 000 at size 1): the Voronoi cells of the
     centres, cut to a disc around each and segmentised every 100 m; ``grunnkretsnummer`` (8 digits),
@@ -25,18 +26,26 @@ Then it times, each in a child process of its own, the command a planner runs::
 
     geokobling strukturkriteriet compute --grunnkretser GK --addresses A --roads R --output DIR
 
-(wall time and the child's peak RSS from ``os.wait4``), and plain reads of the same three files
-(``geopandas.read_file`` of both GeoPackages with every column, ``geopandas.read_parquet``).
-``--profile`` also runs the command under pyinstrument in a third child and prints the time of
-each phase and the profile's top entries. The last line is::
+(wall time, CPU time and the child's peak RSS from ``os.wait4``), and plain reads of the same
+three files (``geopandas.read_file`` of both GeoPackages with every column, ``geopandas.read_parquet``),
+after a child that compiles the numba kernels (or loads them from numba's cache). ``--repeat N``
+alternates the two N times and keeps the best of each. When the command writes a ``run.json``, its
+steps are printed. ``--profile`` also runs the command under pyinstrument in a third child and
+prints the time of each phase and the profile's top self times. The last line is::
 
-    total_s=<command> io_s=<reading the three files> ratio_to_io=<total_s / io_s> peak_mb=<command's peak RSS>
+    total_s=<command> io_s=<reading the three files> ratio_to_io=<total_s / io_s>
+    peak_mb=<command's peak RSS> cpu_s=<command's CPU seconds> io_cpu_s=<reading's CPU seconds>
 
 Targets (issue 15): ``ratio_to_io <= 3`` and ``peak_mb <= 2500`` at size 1. ``--compare A B``
 compares the kommune and grunnkrets tables of two output folders (exactly equal, or the largest
-difference in km), to check that a speed change leaves every value as it was.
+difference), to check that a speed change leaves every value as it was; ``--src DIR`` runs the
+children on the package in another source tree (a checkout before a change).
 
-Run: ``python benchmarks/files_national.py [--size 1.0] [--cache DIR] [--profile] [--keep-output DIR]``.
+The command must read GeoParquet ``--addresses``: a command that reads them with
+``geopandas.read_file`` fails where GDAL has no Parquet driver, and the script exits with its error.
+
+Run: ``python benchmarks/files_national.py [--size 1.0] [--cache DIR] [--repeat N] [--profile]
+[--keep-output DIR] [--src DIR]``; ``--size 0.05`` gives a run of a few seconds.
 """
 
 from __future__ import annotations
