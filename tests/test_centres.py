@@ -10,10 +10,13 @@ import pandas as pd
 import pytest
 import rasterio
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 from conftest import assert_per_row, with_index
 from geokobling import CRSError, GeokoblingWarning, InputError, polygon_centres, population_centres
+from geokobling import centres as centres_module
 
 CRS = "EPSG:25833"
 
@@ -321,3 +324,30 @@ def test_duplicate_grunnkretser_index_labels_are_refused_naming_them():
         population_centres(units, addresses=_HOMES)
     with pytest.raises(InputError, match="duplicate index labels 'x'"):
         polygon_centres(units.assign(population=1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(1, 6), st.integers(1, 6)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.lists(st.tuples(st.integers(-2, 16), st.integers(-2, 16)), min_size=1, max_size=40),
+)
+def test_first_containing_polygon_is_the_tree_predicate_query(boxes, xy):
+    """Overlapping boxes, a ring with a hole and points on borders and corners, in batches of 3."""
+    polygons = [box(x, y, x + w, y + h) for x, y, w, h in boxes]
+    polygons.append(box(0, 0, 12, 12).difference(box(4, 4, 8, 8)))  # a hole the points may fall in
+    geometries = np.array(polygons, dtype=object)
+    points = shapely.points(np.array(xy, dtype=float) / 2)
+    tree = shapely.STRtree(geometries)
+    point_index, unit_index = tree.query(points, predicate="intersects")
+    expected = np.full(len(points), -1)
+    for p, u in zip(point_index, unit_index, strict=True):
+        expected[p] = u if expected[p] < 0 else min(expected[p], u)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(centres_module, "POINTS_PER_BATCH", 3)
+        found = centres_module._first_containing(points, geometries)
+    assert found.tolist() == expected.tolist()
+    assert not shapely.is_prepared(geometries).any()  # the caller's polygons are left as they were

@@ -26,7 +26,7 @@ from geokobling.errors import (
     InputError,
     NetworkError,
 )
-from geokobling.network import RoadNetwork
+from geokobling.network import RoadNetwork, _readers
 from geokobling.network._readers import DRIVE_HIGHWAYS, split_at_shared_vertices
 
 CRS = "EPSG:25833"
@@ -761,3 +761,157 @@ def test_read_osm_by_its_suffix_and_nvdb_from_the_real_extract(shared_data):
     with pytest.warns(GeokoblingWarning, match="no node id"):
         nvdb = RoadNetwork.read(shared_data / "nvdb_vegnett_ruteplan_oslo_utdrag_2021.gpkg")
     assert nvdb.has_time and nvdb.n_edges == 1000
+
+
+# --- the fast paths of the NVDB reader against their plain versions -----------------------------
+
+
+def _merged_by_line_merge(geometry: np.ndarray) -> np.ndarray:
+    """The NVDB reader's lines as it made them before its fast path: line_merge of every 2-D row."""
+    merged = shapely.line_merge(shapely.force_2d(geometry))
+    multi = shapely.get_type_id(merged) == shapely.GeometryType.MULTILINESTRING
+    merged[multi] = [LineString(shapely.get_coordinates(g)) for g in merged[multi]]
+    return merged
+
+
+NVDB_ROW_KINDS = [
+    "MULTILINESTRING Z ((0 0 5, 3 4 6, 6 0 7))",  # the usual row: one part, with heights
+    "LINESTRING (10 0, 20 0)",  # already a 2-D line
+    "LINESTRING Z (10 0 1, 20 5 2)",
+    "LINESTRING (0 0, 5 0, 5 5, 0 0)",  # closed
+    "LINESTRING (0 0, 1 0, 1 0, 2 0)",  # a repeated vertex
+    "LINESTRING (0 0, 1 0, 1 1, 0 0, 0 -3)",  # passes its own start
+    "MULTILINESTRING ((0 0, 1 0), (1 0, 2 0))",  # two parts that join
+    "MULTILINESTRING ((0 0, 1 0), (5 5, 6 6))",  # two parts that do not
+    "MULTILINESTRING Z ((7 7 0, 7 7 1, 8 8 2))",  # a repeat in 2-D only
+]
+
+
+def test_nvdb_lines_are_those_line_merge_gives_for_every_kind_of_row():
+    rows = np.array([shapely.from_wkt(w) for w in NVDB_ROW_KINDS * 3], dtype=object)
+    with pytest.warns(GeokoblingWarning, match=r"parts of 3 MultiLineString row\(s\) do not join"):
+        fast = _readers._nvdb_lines(rows, source="x")
+    expected = _merged_by_line_merge(rows)
+    assert shapely.to_wkb(fast).tolist() == shapely.to_wkb(expected).tolist()
+    assert set(shapely.get_type_id(fast)) == {shapely.GeometryType.LINESTRING}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=2, max_size=6),
+            st.booleans(),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_nvdb_lines_equal_line_merge_on_random_rows(rows):
+    """Random lines on a small grid: repeats, closed lines, crossings, Z and MultiLineString rows."""
+    geometry = []
+    for coords, as_multi, with_z in rows:
+        if len(set(coords)) < 2:
+            coords = [*coords, (coords[0][0] + 1, coords[0][1])]
+        points = [(x, y, float(i)) for i, (x, y) in enumerate(coords)] if with_z else coords
+        line = LineString(points)
+        geometry.append(MultiLineString([line]) if as_multi else line)
+    geometry = np.array(geometry, dtype=object)
+    fast = _readers._nvdb_lines(geometry, source="x")
+    assert shapely.to_wkb(fast).tolist() == shapely.to_wkb(_merged_by_line_merge(geometry)).tolist()
+
+
+def _old_normalise_node_ids(ids: pd.Series) -> pd.Series:
+    text = ids.astype("string").str.strip()
+    integer = text.str.extract(r"^\+?(-?)0*(\d+?)(?:\.0*)?$")
+    return text.mask(integer[1].notna(), integer[0] + integer[1])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.one_of(st.text(alphabet="0123456789+-. a١", max_size=6), st.integers(-50, 10**9), st.none()))
+)
+def test_normalised_node_ids_equal_the_regex_on_every_value(values):
+    ids = pd.Series(values, dtype=object, index=np.arange(len(values))[::-1])
+    assert _readers.normalise_node_ids(ids).equals(_old_normalise_node_ids(ids))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=4), max_size=30))
+def test_sorted_unique_text_is_np_unique(keys):
+    keys = np.array(keys, dtype=object)
+    unique, first, inverse = _readers.sorted_unique_text(keys)
+    expected, expected_first, expected_inverse = np.unique(keys, return_index=True, return_inverse=True)
+    assert unique.tolist() == expected.tolist()
+    assert first.tolist() == expected_first.tolist() and inverse.tolist() == expected_inverse.tolist()
+
+
+def test_road_columns_keep_every_field_an_nvdb_name_matches_and_read_other_layers_whole():
+    nvdb = [
+        "ROUTEID",
+        "FromNodeID",
+        "ToNodeID",
+        "ONEWAY",
+        "oneway",
+        "FT_MINUTES",
+        "TF_MINUTES",
+        "Shape_Length",
+    ]
+    assert _readers.road_columns(nvdb + ["GATENAVN"]) == nvdb[1:]
+    lower = ["fromnode", "tonode", "oneway", "drivetime_fw", "drivetime_bw", "linkid", "isferry"]
+    assert _readers.road_columns(lower) == [*lower[:5], "isferry"]
+    assert (
+        _readers.road_columns(["FromNodeID", "ToNodeID", "ONEWAY", "FT_MINUTES"]) is None
+    )  # TF_MINUTES missing
+
+
+def _nvdb_file_rows() -> gpd.GeoDataFrame:
+    """Seven rows of every kind: heights, a closed link, two parts, a blank node id, an extra field."""
+    geometry = [
+        "MULTILINESTRING Z ((0 0 1, 50 0 2, 100 0 3))",
+        "MULTILINESTRING Z ((100 0 3, 200 0 4))",
+        "MULTILINESTRING Z ((200 0 4, 200 100 5, 300 100 5, 200 0 4))",
+        "MULTILINESTRING Z ((200 0 4, 250 -50 4), (250 -50 4, 300 -100 4))",
+        "MULTILINESTRING Z ((300 -100 4, 300 -100 4, 400 -100 4))",
+        "MULTILINESTRING Z ((400 -100 4, 500 -100 4))",
+        "MULTILINESTRING Z ((500 -100 4, 600 -100 4))",
+    ]
+    lines = shapely.from_wkt(geometry)
+    return gpd.GeoDataFrame(
+        {
+            "ROUTEID": ["r1", "r1", "r2", "r3", "r3", "r4", "r4"],
+            "FromNodeID": ["1", "2", "3", "3", "4", "", "6"],
+            "ToNodeID": ["2", "3", "3", "4", "5", "6", "7"],
+            "ONEWAY": ["B", "FT", "B", "TF", "B", "B", "N"],
+            "FT_MINUTES": [0.1, 0.1, 0.3, 0.2, 0.1, 0.1, 0.1],
+            "TF_MINUTES": [0.1, 0.1, 0.3, 0.2, 0.1, 0.1, 0.1],
+            "SHAPE_Length": shapely.length(lines),
+            "GATENAVN": ["a", "b", "c", "d", "e", "f", "g"],
+        },
+        geometry=lines,
+        crs=CRS,
+    )
+
+
+@pytest.mark.parametrize("suffix", ["gpkg", "geojson"], ids=["in parts", "at once"])
+def test_read_nvdb_in_parts_gives_the_network_of_the_whole_layer(tmp_path, monkeypatch, suffix):
+    rows = _nvdb_file_rows()
+    path = tmp_path / f"ruteplan.{suffix}"
+    rows.to_file(path)
+    with pytest.warns(GeokoblingWarning):
+        whole = RoadNetwork.from_nvdb(gpd.read_file(path))
+    monkeypatch.setattr(_readers, "ROAD_ROWS_PER_READ", 2)
+    with pytest.warns(GeokoblingWarning) as found:
+        read = RoadNetwork.read(path)
+    assert any("no node id" in str(w.message) for w in found)
+    assert read.nodes.equals(whole.nodes)
+    assert read.edges.drop(columns="geometry").equals(whole.edges.drop(columns="geometry"))
+    assert (
+        shapely.to_wkb(read.edges.geometry.to_numpy()).tolist()
+        == shapely.to_wkb(whole.edges.geometry.to_numpy()).tolist()
+    )
+    assert read.report.drop(columns="geometry").equals(whole.report.drop(columns="geometry"))
+    layer = _readers.read_road_layer(path, None)
+    assert list(layer.columns) == [*rows.columns[1:7], "geometry"]  # not ROUTEID, GATENAVN
+    assert layer.drop(columns="geometry").equals(rows.iloc[:, 1:7])

@@ -293,15 +293,39 @@ def _counts(values: pd.Series, column: str, source: str) -> np.ndarray:
     return non_negative_numbers(values, column=column, source=source, advice="use 0 for no people")
 
 
+POINTS_PER_BATCH = 500_000
+"""Points tested against the polygons at a time in :func:`_first_containing` (bounds its memory)."""
+
+
 def _first_containing(points: np.ndarray, geometries: np.ndarray) -> np.ndarray:
-    """Index of the first polygon (in input order) holding each point, -1 where none does."""
+    """Index of the first polygon (in input order) holding each point, -1 where none does.
+
+    Candidates come from the polygons' bounding boxes; each is then tested against the polygon,
+    prepared (an index on its edges), polygon by polygon: the tree's own predicate query walks
+    round every candidate's border instead, four times slower. "Holding" includes the border.
+    """
     tree = shapely.STRtree(geometries)
-    point_index, unit_index = tree.query(points, predicate="intersects")
-    order = np.lexsort((unit_index, point_index))
-    point_index, unit_index = point_index[order], unit_index[order]
+    unprepared = ~shapely.is_prepared(geometries)
+    shapely.prepare(geometries)
     first = np.full(len(points), -1)
-    seen, position = np.unique(point_index, return_index=True)
-    first[seen] = unit_index[position]
+    try:
+        for start in range(0, len(points), POINTS_PER_BATCH):
+            batch = points[start : start + POINTS_PER_BATCH]
+            point_index, unit_index = tree.query(batch)
+            x, y = shapely.get_x(batch), shapely.get_y(batch)
+            # one polygon's tests one after the other keep its index in the cache: 8 times faster
+            by_unit = np.argsort(unit_index, kind="stable")
+            holds = np.empty(len(unit_index), bool)
+            holds[by_unit] = shapely.intersects_xy(
+                geometries[unit_index[by_unit]], x[point_index[by_unit]], y[point_index[by_unit]]
+            )
+            point_index, unit_index = point_index[holds], unit_index[holds]
+            order = np.lexsort((unit_index, point_index))
+            point_index, unit_index = point_index[order], unit_index[order]
+            seen, position = np.unique(point_index, return_index=True)
+            first[start + seen] = unit_index[position]
+    finally:
+        shapely.destroy_prepared(geometries[unprepared])
     return first
 
 
