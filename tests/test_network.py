@@ -915,3 +915,60 @@ def test_read_nvdb_in_parts_gives_the_network_of_the_whole_layer(tmp_path, monke
     layer = _readers.read_road_layer(path, None)
     assert list(layer.columns) == [*rows.columns[1:7], "geometry"]  # not ROUTEID, GATENAVN
     assert layer.drop(columns="geometry").equals(rows.iloc[:, 1:7])
+
+
+def _nvdb_two_links(**columns):
+    from shapely.geometry import LineString
+
+    lines = [LineString([(0, 0), (100, 0)]), LineString([(100, 0), (1100, 0)])]
+    base = {
+        "FromNodeID": [1, 2],
+        "ToNodeID": [2, 3],
+        "ONEWAY": ["B", "B"],
+        "FT_MINUTES": [0.1, 5.0],
+        "TF_MINUTES": [0.1, 5.0],
+        "SHAPE_Length": [100.0, 1000.0],
+    }
+    return gpd.GeoDataFrame({**base, **columns}, geometry=lines, crs="EPSG:25833")
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [{"isferry": [0, 1]}, {"IsFerry": [False, True]}, {"RoadClass": [0, 4]}, {"ROADCLASS": [3, 4]}],
+)
+def test_nvdb_ferry_links_are_recognised_by_isferry_or_road_class_4(columns):
+    network = RoadNetwork.from_nvdb(_nvdb_two_links(**columns))
+    assert network.edges["ferry"].tolist() == [False, True]
+
+
+def test_nvdb_without_a_ferry_marker_has_no_ferries_and_a_named_column_wins():
+    assert not RoadNetwork.from_nvdb(_nvdb_two_links()).edges["ferry"].any()
+    named = RoadNetwork.from_nvdb(_nvdb_two_links(isferry=[0, 1], ferge=[True, False]), ferry="ferge")
+    assert named.edges["ferry"].tolist() == [True, False]
+
+
+@pytest.mark.realdata
+def test_osm_ways_get_minutes_from_maxspeed_or_their_class(shared_data):
+    """Each piece drives at its way's maxspeed, else its highway class's speed (OSM_SPEEDS_KMH)."""
+    import pyogrio
+
+    from geokobling.network._readers import OSM_SPEEDS_KMH, osm_minutes
+
+    path = shared_data / "oslo_operaen_2025.osm.pbf"
+    network = RoadNetwork.from_osm(path)
+    assert network.has_time
+    ways = pyogrio.read_dataframe(path, layer="lines", columns=["osm_id", "highway", "other_tags"])
+    ways = ways.set_index(ways["osm_id"].astype("int64"))
+    edges = network.edges
+    speed = edges["length"] / 1000 / (edges["time_fw"] / 60)
+    for osm_id, kmh in zip(edges["source"], speed, strict=True):
+        tags = ways.loc[osm_id, "other_tags"] or ""
+        expected = osm_minutes(
+            np.array([ways.loc[osm_id, "highway"]]), pd.Series([tags]), np.array([1000.0]), np.array([False])
+        )[0]
+        assert kmh == pytest.approx(60 / expected)
+    tagged = edges["source"].map(lambda way: '"maxspeed"=>"40"' in (ways.loc[way, "other_tags"] or ""))
+    assert tagged.any() and speed[tagged.to_numpy()].round(9).eq(40.0).all()
+    residential = edges["source"].map(lambda way: ways.loc[way, "highway"] == "residential").to_numpy()
+    untagged = ~edges["source"].map(lambda way: "maxspeed" in (ways.loc[way, "other_tags"] or "")).to_numpy()
+    assert (speed[residential & untagged].round(9) == OSM_SPEEDS_KMH["residential"]).all()

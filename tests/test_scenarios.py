@@ -634,7 +634,7 @@ def test_scenario_on_central_oslo_equals_a_full_recomputation(shared_data):
     xy = network.nodes[["x", "y"]].to_numpy()
     closed = rng.choice(network.n_edges, 5, replace=False)
     link = lines([tuple(xy[rng.integers(len(xy))]), tuple(xy[rng.integers(len(xy))])])
-    changes = quiet(lambda: network.with_changes(remove=closed, add=link))
+    changes = quiet(lambda: network.with_changes(remove=closed, add=link, speed_kmh=30))
     base = quiet(lambda: gk.strukturkriteriet(centres, network, progress=False))
     result = quiet(lambda: strukturkriteriet_scenario(centres, changes, base=base, progress=False))
     assert_same_as_full(result, centres, changes)

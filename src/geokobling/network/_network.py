@@ -213,7 +213,9 @@ class RoadNetwork:
         coordinates. ``ONEWAY`` is ``B`` (both ways), ``FT`` (from→to), ``TF`` (to→from) or ``N``
         (closed: kept, but never driven or snapped to); ``FT_MINUTES``/``TF_MINUTES`` (or
         ``drivetime_fw``/``drivetime_bw``) are the minutes each way; ``SHAPE_Length`` (or the line
-        length when absent) the length. ``ferry`` names a boolean ferry column, if any.
+        length when absent) the length. Ferry links: the boolean column ``ferry`` names; without it,
+        the dataset's ``isferry`` column, or in older vintages without that ``RoadClass == 4`` (as SSB's
+        GISSB reads them); else none.
 
         Node ids are compared as one kind of text: ``123``, ``123.0`` and ``" 123"`` are one node
         (one file's ids may be text and another's floats). A line end without id joins the node at
@@ -253,7 +255,10 @@ class RoadNetwork:
         living_street, service, unclassified, road), or every highway with ``"all"``; areas
         (``area=yes``) are dropped and ferry routes (``route=ferry``) kept as ferry edges. Ways are
         split where they share OSM nodes (identical coordinates) and at their ends. ``oneway=yes``,
-        ``true``, ``1`` and roundabouts are one-way along the way, ``oneway=-1`` against it.
+        ``true``, ``1`` and roundabouts are one-way along the way, ``oneway=-1`` against it. Travel
+        times (for ``weight="time"``) come from each way's ``maxspeed`` (km/h, mph or ``NO:urban``/
+        ``NO:rural``), else its class's speed in :data:`geokobling.network._readers.OSM_SPEEDS_KMH`
+        (motorway 100 … residential 30 km/h); a ferry takes its ``duration`` tag, else 20 km/h.
 
         Raises
         ------

@@ -567,7 +567,7 @@ def nvdb_to_edges(
         backward=(code == "B") | (code == "TF"),
         time_fw=_weights(roads[minutes_fw], source=source, column=minutes_fw),
         time_bw=_weights(roads[minutes_bw], source=source, column=minutes_bw),
-        ferry=_flags(roads[ferry], source=source, column=ferry) if ferry else np.zeros(len(roads), bool),
+        ferry=_nvdb_ferry(roads, ferry, source=source),
         source=roads.index.to_numpy(),
         report=report,
     )
@@ -914,8 +914,28 @@ def _with_simple_2d_lines(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 _LINE_COLUMNS = ("oneway", "ferry", "osm_id")
 """The columns :meth:`RoadNetwork.read` uses in a line layer (also kept for an NVDB layer read as lines)."""
 
-_FERRY_COLUMNS = ("isferry", "ferry")
-"""Ferry markers of NVDB ruteplan layers (the current dataset's ``isferry``), kept for ``ferry=``."""
+_FERRY_COLUMNS = ("isferry", "ferry", "roadclass")
+"""Ferry markers of NVDB ruteplan layers: the current dataset's ``isferry``, or ``RoadClass`` 4 (older
+vintages, as SSB's GISSB reads them); kept when reading so that the reader can recognise ferries."""
+
+NVDB_FERRY_ROAD_CLASS = 4
+"""``RoadClass`` of ferry links in NVDB vegnett ruteplan vintages without an ``isferry`` column."""
+
+
+def _nvdb_ferry(roads: pd.DataFrame, ferry: str | None, *, source: str) -> np.ndarray:
+    """Ferry flags: the ``ferry`` column when given, else ``isferry``, else ``RoadClass == 4``, else none."""
+    if ferry:
+        return _flags(roads[ferry], source=source, column=ferry)
+    marker = _find_column(roads, ("isferry", "IsFerry", "ISFERRY"))
+    if marker is not None:
+        logger.info("%s: ferry links from its column %r", source, marker)
+        return _flags(roads[marker], source=source, column=marker)
+    road_class = _find_column(roads, ("RoadClass", "ROADCLASS", "roadclass"))
+    if road_class is not None:
+        classes = pd.to_numeric(roads[road_class], errors="coerce").to_numpy()
+        logger.info("%s: ferry links are those of %s == %d", source, road_class, NVDB_FERRY_ROAD_CLASS)
+        return classes == NVDB_FERRY_ROAD_CLASS
+    return np.zeros(len(roads), bool)
 
 
 def road_columns(fields: list[str]) -> list[str] | None:
@@ -960,6 +980,66 @@ def path_argument(value: Any, name: str = "path") -> Path:
 
 
 # --- OpenStreetMap --------------------------------------------------------------------------
+
+
+OSM_SPEEDS_KMH: dict[str, float] = {
+    "motorway": 100.0,
+    "trunk": 80.0,
+    "primary": 70.0,
+    "secondary": 60.0,
+    "tertiary": 50.0,
+    "unclassified": 50.0,
+    "road": 50.0,
+    "residential": 30.0,
+    "living_street": 8.0,
+    "service": 20.0,
+    "motorway_link": 60.0,
+    "trunk_link": 50.0,
+    "primary_link": 50.0,
+    "secondary_link": 40.0,
+    "tertiary_link": 40.0,
+}
+"""Speed (km/h) of an OSM way without a usable ``maxspeed``, by ``highway`` class: Norway's general limits
+(80 km/h outside and 50 km/h inside built-up areas; motorways up to 110) taken down where real speeds are lower.
+Other highway types (tracks, paths, with ``network_type="all"``) drive at :data:`OSM_OTHER_SPEED_KMH`."""
+
+OSM_OTHER_SPEED_KMH = 20.0
+"""Speed (km/h) of OSM highway types without an entry in :data:`OSM_SPEEDS_KMH`."""
+
+OSM_FERRY_SPEED_KMH = 20.0
+"""Speed (km/h) of an OSM ferry route without a ``duration`` tag (about 11 knots)."""
+
+_MAXSPEED_WORDS = {"no:urban": 50.0, "no:rural": 80.0, "no:motorway": 110.0, "walk": 6.0}
+
+
+def osm_minutes(highway: np.ndarray, tags: pd.Series, length_m: np.ndarray, ferry: np.ndarray) -> np.ndarray:
+    """Minutes to drive each OSM way: its ``maxspeed``, else its class's speed; ferries by ``duration``.
+
+    ``maxspeed`` may be a number in km/h, ``"60 mph"``, or ``NO:urban``/``NO:rural``/``NO:motorway``;
+    a ferry's ``duration`` is ``HH:MM`` or minutes.
+
+    Examples
+    --------
+    >>> tags = pd.Series(['"maxspeed"=>"60"', '', '"maxspeed"=>"NO:urban"', '"duration"=>"00:30"'])
+    >>> osm_minutes(np.array(["primary", "residential", "tertiary", ""]), tags,
+    ...             np.array([1000.0, 1000.0, 1000.0, 5000.0]), np.array([False, False, False, True])).round(2).tolist()
+    [1.0, 2.0, 1.2, 30.0]
+    """
+    words = tags.str.extract(r'"maxspeed"=>"([^"]*)"', expand=False).str.strip().str.lower()
+    number = pd.to_numeric(words.str.extract(r"^(\d+(?:\.\d+)?)", expand=False), errors="coerce")
+    mph = words.str.endswith("mph").fillna(False).to_numpy()
+    speed = number.to_numpy(dtype=float) * np.where(mph, 1.609344, 1.0)
+    speed = np.where(np.isnan(speed), words.map(_MAXSPEED_WORDS).to_numpy(dtype=float), speed)
+    by_class = pd.Series(highway).map(OSM_SPEEDS_KMH).fillna(OSM_OTHER_SPEED_KMH).to_numpy(dtype=float)
+    speed = np.where(np.isfinite(speed) & (speed > 0), speed, by_class)
+    speed = np.where(ferry, OSM_FERRY_SPEED_KMH, speed)
+    minutes = length_m / 1000.0 / speed * 60.0
+    duration = tags.str.extract(r'"duration"=>"(?:(\d+):)?(\d+)(?::\d+)?"', expand=True)
+    given = pd.to_numeric(duration[0], errors="coerce").fillna(0).to_numpy() * 60 + pd.to_numeric(
+        duration[1], errors="coerce"
+    ).to_numpy(dtype=float)
+    use = ferry & np.isfinite(given) & (given > 0)
+    return np.where(use, given, minutes)
 
 
 def osm_to_edges(path: str | Path, *, network_type: str = "drive") -> EdgeArrays:
@@ -1013,17 +1093,24 @@ def osm_to_edges(path: str | Path, *, network_type: str = "drive") -> EdgeArrays
         ]
     )
     first = np.unique(node_of, return_index=True)[1]
+    length = shapely.length(lines_25833)
+    # a way's minutes spread over its pieces by length (a ferry's duration covers the whole route)
+    way_length = np.bincount(way, weights=length, minlength=len(ways))
+    way_minutes = osm_minutes(ways["highway"].fillna("").to_numpy(), tags, way_length, ferry)
+    minutes = way_minutes[way] * np.divide(
+        length, way_length[way], out=np.zeros_like(length), where=way_length[way] > 0
+    )
     return EdgeArrays(
         node_xy=ends_25833[first],
         node_id=None,
         u=node_of[: len(lines)],
         v=node_of[len(lines) :],
         geometry=lines_25833,
-        length=shapely.length(lines_25833),
+        length=length,
         forward=~reverse[way],
         backward=~(yes & ~reverse)[way],
-        time_fw=None,
-        time_bw=None,
+        time_fw=minutes,
+        time_bw=minutes.copy(),
         ferry=ferry[way],
         source=ways["osm_id"].astype("int64").to_numpy()[way],
     )
