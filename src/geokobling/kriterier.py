@@ -72,6 +72,7 @@ import numpy as np
 import pandas as pd
 
 from . import _arguments as arguments
+from ._explain import explain
 from ._search import (
     DEFAULT_FALLBACK_FACTOR,
     DEFAULT_FALLBACK_SPEED_KMH,
@@ -114,6 +115,7 @@ __all__ = [
     "nearest_facility_distance",
     "sonekriteriet",
     "nabokriteriet",
+    "explain",
 ]
 
 logger = logging.getLogger("geokobling")
