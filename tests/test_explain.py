@@ -411,3 +411,36 @@ def test_demo_travel_time_explained_adds_up_to_its_value(demo):
 
 def test_explain_is_exported():
     assert gk.explain is explain
+
+
+@pytest.mark.realdata
+def test_central_oslo_explained_adds_up_to_its_values(shared_data):
+    """Real OSM streets (one-ways, fragments cut by the extract's edge) and grid centres of real grunnkretser."""
+    from shapely.geometry import box
+
+    from geokobling.centres import population_centres
+    from geokobling.io import read_grunnkretser, read_population_grid
+
+    grunnkretser = read_grunnkretser(shared_data / "grunnkretser_oslo_uten_hav.geojson")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        centres = population_centres(
+            grunnkretser, grid=read_population_grid(shared_data / "befolkning_oslo_1km_2019.gml")
+        )
+    extract = gpd.GeoSeries([box(10.72, 59.90, 10.78, 59.94)], crs=4326).to_crs(CRS).iloc[0]
+    centres = centres[
+        centres["grunnkrets"].isin(grunnkretser.loc[grunnkretser.within(extract), "grunnkrets"])
+    ]
+    network = RoadNetwork.from_osm(shared_data / "oslo_sentrum_2025.osm.pbf")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        values = strukturkriteriet(centres, network, progress=False)
+        rows = explain(centres, network, centres["grunnkrets"], routes=True, progress=False)
+    assert_rows_are_a_search(rows, 5000)
+    assert_sums_are_the_values(rows, values)
+    road = rows[rows["via"] == "road"]
+    np.testing.assert_allclose(road.geometry.length, road["distance_km"] * 1000, rtol=1e-9, atol=1e-6)
+    # the centres on fragments reach most of their people by straight line, as strukturkriteriet says
+    mostly = values.loc[values["status"] == "mostly_straight_line", "grunnkrets"]
+    straight = rows[rows["via"] == "straight_line"].groupby("grunnkrets")["persons_taken"].sum()
+    assert len(mostly) and (straight.reindex(mostly, fill_value=0) > 2500).all()

@@ -275,6 +275,14 @@ class _Search:
     routes: bool
 
     def __post_init__(self) -> None:
+        edge, ferry, span = self.routing.arc_edge, self.routing.arc_ferry, self.routing.arc_span
+        assert edge is not None and ferry is not None and span is not None  # explain_setup asks for them
+        self.arc_edge, self.arc_ferry, self.arc_span = edge, ferry, span
+        on_edge = edge >= 0
+        self.arc_length = np.zeros(len(edge))  # geometric length (m) of the arcs along edges
+        self.arc_length[on_edge] = (
+            np.abs(span[on_edge, 1] - span[on_edge, 0]) * self.network._geometry_length[edge[on_edge]]
+        )
         self.matrix = self.setup.csr.to_scipy()
         located = np.flatnonzero(self.setup.located)
         self.point_of_node = np.full(self.setup.csr.n_nodes, -1, np.int64)
@@ -298,9 +306,9 @@ class _Search:
         taken = self._taken(self.mass[nodes])
         used = len(taken)
         nodes, found, by_road = nodes[:used], found[:used], by_road[:used]
-        ferry_km, lines = self._routes(node, nodes, by_road, predecessor)
+        ferry, ferry_km, lines = self._routes(node, nodes, by_road, predecessor)
         points = self.point_of_node[nodes]
-        via = np.where(by_road, np.where(ferry_km > 0, "ferry", "road"), "straight_line")
+        via = np.where(by_road, np.where(ferry, "ferry", "road"), "straight_line")
         via[points == source] = "own"
         return pd.DataFrame(
             {
@@ -343,31 +351,19 @@ class _Search:
 
     def _routes(
         self, source_node: int, nodes: np.ndarray, by_road: np.ndarray, predecessor: np.ndarray
-    ) -> tuple[np.ndarray, list[Any]]:
-        """Ferry km of each route, and with ``routes`` its line (None off the roads and for the own row)."""
+    ) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+        """Per route: whether it uses a ferry, the km of ferry on it, with ``routes`` its line (else None)."""
+        ferry = np.zeros(len(nodes), bool)
         ferry_km = np.zeros(len(nodes))
         lines: list[Any] = [None] * len(nodes)
-        arc_length = self._arc_lengths()
         for i in np.flatnonzero(by_road & (nodes != source_node)):
             arcs = self._path(source_node, int(nodes[i]), predecessor)
-            ferry = self.routing.arc_ferry[arcs]  # type: ignore[index]
-            ferry_km[i] = float(arc_length[arcs][ferry].sum()) / 1000.0
+            on_ferry = arcs[self.arc_ferry[arcs]]
+            ferry[i] = len(on_ferry) > 0
+            ferry_km[i] = float(self.arc_length[on_ferry].sum()) / 1000.0
             if self.routes:
                 lines[i] = self._line(arcs)
-        return ferry_km, lines
-
-    def _arc_lengths(self) -> np.ndarray:
-        """Geometric length of each arc (m): its part of its edge's line, or its connector."""
-        if not hasattr(self, "_lengths"):
-            edge, span = self.routing.arc_edge, self.routing.arc_span
-            assert edge is not None and span is not None  # explain_setup asks for them
-            on_edge = edge >= 0
-            length = np.zeros(len(edge))
-            length[on_edge] = (
-                np.abs(span[on_edge, 1] - span[on_edge, 0]) * self.network._geometry_length[edge[on_edge]]
-            )
-            self._lengths = length
-        return self._lengths
+        return ferry, ferry_km, lines
 
     def _path(self, source_node: int, target: int, predecessor: np.ndarray) -> np.ndarray:
         """The arcs of the shortest-path tree from the source to ``target``, in driving order."""
@@ -386,8 +382,7 @@ class _Search:
         """The route as one line: each arc along its edge's geometry, or its connector."""
         from shapely.ops import substring
 
-        edge, span = self.routing.arc_edge, self.routing.arc_span
-        assert edge is not None and span is not None
+        edge, span = self.arc_edge, self.arc_span
         tails = np.searchsorted(self.setup.csr.indptr, arcs, side="right") - 1
         heads = self.setup.csr.indices[arcs]
         pieces = []
@@ -416,8 +411,12 @@ def _table(
 ) -> pd.DataFrame:
     """The rows of every explained grunnkrets, sorted by grunnkrets and order."""
     unit = options.unit
-    columns = ["source", "point", "distance", "persons_taken", "via", "ferry_km", "geometry"]
-    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    integers, floats, objects = (np.zeros(0, t) for t in (np.int64, float, object))
+    none = pd.DataFrame(
+        {"source": integers, "point": integers, "distance": floats, "persons_taken": floats}
+        | {"via": objects, "ferry_km": floats, "geometry": objects}
+    )
+    rows = pd.concat(frames, ignore_index=True) if frames else none
     codes = centres["grunnkrets"].to_numpy()
     source = rows["source"].to_numpy(dtype=np.int64)
     point = rows["point"].to_numpy(dtype=np.int64)

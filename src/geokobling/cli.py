@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import os
@@ -465,7 +466,7 @@ def _cmd_sk_compute(run: _Run) -> int:
 EXPLAIN_MAPS = 12
 """At most this many explained grunnkretser get a map each (explain.png per grunnkrets)."""
 
-_VIA_STYLE = {
+_VIA_STYLE: dict[str, dict[str, Any]] = {
     "road": {"color": "#1d4e89", "linestyle": "-", "linewidth": 1.7},
     "ferry": {"color": "#1d4e89", "linestyle": (0, (4, 2.5)), "linewidth": 1.7},
     "connector": {"color": "#1d4e89", "linestyle": "-", "linewidth": 0.8},
@@ -552,10 +553,8 @@ def _cmd_sk_explain(run: _Run) -> int:
     explained = list(dict.fromkeys(rows["grunnkrets"].tolist()))
     for code in explained[:EXPLAIN_MAPS]:
         one = rows[rows["grunnkrets"] == code]
-        run.write_map(
-            lambda path, one=one: _map_explanation(one, points, grunnkretser, network, path, run),
-            f"explain_map_{code}",
-        )
+        draw = functools.partial(_map_explanation, one, points, grunnkretser, network, run=run)
+        run.write_map(draw, f"explain_map_{code}")
     if len(explained) > EXPLAIN_MAPS:
         run.report.lines.append(f"maps of the first {EXPLAIN_MAPS} explained grunnkretser only")
     for line in _explanation_lines(rows):
@@ -653,7 +652,7 @@ def _explanation_lines(rows: Any) -> list[str]:
     return lines
 
 
-def _map_explanation(one: Any, points: Any, grunnkretser: Any, network: Any, path: Path, run: _Run) -> Any:
+def _map_explanation(one: Any, points: Any, grunnkretser: Any, network: Any, path: Path, *, run: _Run) -> Any:
     """A map of one explained grunnkrets: the centres taken sized by people taken, the routes, roads, ferries."""
     import matplotlib.pyplot as plt
     import numpy as np
@@ -738,13 +737,14 @@ def _explanation_base(one: Any, code: str, grunnkretser: Any, view: Any, run: _R
         np.where(base["grunnkrets"].isin(one["taken"]), roles[1], roles[2]),
     )
     base["rolle"] = pd.Categorical(role, categories=roles, ordered=True)
-    colours = ListedColormap(["#f2a65a", "#fbe3c6", "#efeee9"])
+    fills = ["#f2a65a", "#fbe3c6", "#efeee9"]
+    colours = ListedColormap(fills)
     ax = plot(
         base, "rolle", cmap=colours, legend=False, title="", source=source, edgecolor="white", linewidth=0.6
     )
     entries: list[Any] = [
         (Patch(facecolor=c, edgecolor="0.6", linewidth=0.3), label)
-        for c, label in zip(colours.colors, roles, strict=True)
+        for c, label in zip(fills, roles, strict=True)
     ]
     if "kommune" in polygons.columns:
         borders = _kommune_borders(polygons, view)
