@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
@@ -22,6 +23,7 @@ SUBCOMMANDS = [
     ["strukturkriteriet"],
     ["strukturkriteriet", "compute"],
     ["strukturkriteriet", "recompute"],
+    ["strukturkriteriet", "explain"],
     ["basiskriterium"],
     ["areas"],
     ["link"],
@@ -100,6 +102,7 @@ def test_verbose_and_quiet_work_before_and_after_every_subcommand(words, flag):
     required = {
         "compute": ["--roads", "r.gpkg"],
         "recompute": ["--values", "v.csv"],
+        "explain": ["--roads", "r.gpkg", "--explain", "03010101"],
         "basiskriterium": ["--values", "v.csv"],
         "areas": ["--units", "u.gpkg", "--mapping", "m.csv"],
         "link": ["--register", "r.csv", "--year", "2024"],
@@ -559,3 +562,118 @@ def test_link_writes_a_run_report_a_layer_and_a_map(tmp_path):
     assert run["inputs"]["--layer grunnkrets"]["rows"] == len(region.grunnkretser)
     assert run["results"]["rows"] == len(register)
     assert f"grunnkrets={(tmp_path / 'gk.gpkg').resolve()}" in run["rerun_argv"]
+
+
+# --- strukturkriteriet explain ------------------------------------------------------------------------
+
+NORDOY, HOLMEN = "99020301", "99010604"  # a grunnkrets on the ferry island, one on the island without a link
+
+
+def _explain(files: dict[str, Path], output: Path, *extra: str) -> list[str]:
+    words = _compute(files, output, *extra)
+    return ["strukturkriteriet", "explain", *words[2:]]
+
+
+def test_explain_writes_the_rows_routes_maps_and_prints_the_largest_contributions(
+    demo_files, tmp_path, capsys
+):
+    from geokobling.centres import polygon_centres
+    from geokobling.kriterier import explain
+    from geokobling.network import RoadNetwork
+
+    words = _explain(demo_files, tmp_path, "--explain", f"{NORDOY},{HOLMEN}", "--ferry-factor", "2")
+    assert main(words) == EXIT_OK
+    out = capsys.readouterr().out
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "explain.csv",
+        "explain_routes.gpkg",
+        f"explain_map_{NORDOY}.png",
+        f"explain_map_{HOLMEN}.png",
+        "run.json",
+        "summary.txt",
+    }
+    written = pd.read_csv(
+        tmp_path / "explain.csv", dtype={"grunnkrets": str, "taken": str, "taken_kommune": str}
+    )
+    region = make_demo_region()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        network = RoadNetwork.from_lines(region.roads, oneway="oneway", ferry="ferry")
+        api = explain(
+            polygon_centres(region.grunnkretser), network, [NORDOY, HOLMEN], ferry_factor=2.0, progress=False
+        )
+    pd.testing.assert_frame_equal(
+        written, pd.DataFrame(api).astype(written.dtypes.to_dict()), check_exact=False
+    )
+    assert "556.0" not in (tmp_path / "explain.csv").read_text()  # people as whole numbers
+    values = _api_values(ferry_factor=2.0).set_index("grunnkrets")["strukturkriteriet_km"]
+    sums = written.groupby("grunnkrets")["contribution_km"].sum()
+    np.testing.assert_allclose(sums, values[sums.index], atol=1e-9)
+    # the value and the three largest contributions of each, rounded
+    for code in (NORDOY, HOLMEN):
+        assert f"{code}: strukturkriteriet {values[code]:.2f} km" in out
+        largest = written[written["grunnkrets"] == code].nlargest(3, "contribution_km")
+        for row in largest.itertuples():
+            assert f"{row.contribution_km:6.2f} km  {row.taken} (kommune {row.taken_kommune})" in out
+    assert "by ferry" in out and "straight line" in out
+    layer = gpd.read_file(tmp_path / "explain_routes.gpkg")
+    assert layer.crs == "EPSG:25833" and len(layer) == len(written)
+    assert layer.geometry[layer["via"] == "own"].isna().all()
+    lines = layer[layer["via"] != "own"]
+    assert (lines.geom_type == "LineString").all()
+    straight = lines[lines["via"] == "straight_line"]
+    np.testing.assert_allclose(straight.length / 1000 * 1.5, straight["distance_km"], rtol=1e-9)
+    run = json.loads((tmp_path / "run.json").read_text())
+    assert run["command"] == "strukturkriteriet explain"
+    assert run["parameters"]["explain"] == f"{NORDOY},{HOLMEN}" and run["parameters"]["ferry_factor"] == 2.0
+    explained = run["results"]["explained"]
+    assert explained[NORDOY]["strukturkriteriet_km"] == pytest.approx(values[NORDOY], abs=1e-4)
+    assert explained[NORDOY]["via"]["ferry"] > 0 and explained[HOLMEN]["via"]["straight_line"] > 0
+    assert f"{HOLMEN}: strukturkriteriet" in (tmp_path / "summary.txt").read_text()
+
+
+def test_explain_from_centres_in_geoparquet_and_reruns_the_same(demo_files, tmp_path):
+    from geokobling.centres import polygon_centres
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        polygon_centres(make_demo_region().grunnkretser).to_file(tmp_path / "centres.gpkg")
+    words = [
+        "strukturkriteriet",
+        "explain",
+        "--centres",
+        str(tmp_path / "centres.gpkg"),
+        "--roads",
+        str(demo_files["roads"]),
+        "--explain",
+        NORDOY,
+        "--format",
+        "parquet",
+        "--output",
+        str(tmp_path / "a"),
+        "--quiet",
+    ]
+    assert main(words) == EXIT_OK
+    assert {p.suffix for p in (tmp_path / "a").iterdir()} == {".parquet", ".png", ".json", ".txt"}
+    layer = gpd.read_parquet(tmp_path / "a" / "explain_routes.parquet")
+    assert (layer.loc[layer["via"] == "ferry", "ferry_km"] > 0).all()
+    assert main(["rerun", str(tmp_path / "a" / "run.json"), "--output", str(tmp_path / "b"), "-q"]) == EXIT_OK
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "a" / "explain.parquet"),
+        pd.read_parquet(tmp_path / "b" / "explain.parquet"),
+    )
+
+
+def test_explain_refuses_unknown_codes_too_many_and_time_without_times(demo_files, tmp_path, capsys):
+    assert main(_explain(demo_files, tmp_path, "--explain", f"{NORDOY},99019999")) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "--explain: 1 code(s) are not among the grunnkretser" in err and "'99019999'" in err
+    assert main(_explain(demo_files, tmp_path, "--explain", " , ")) == EXIT_USAGE
+    assert "--explain takes grunnkrets codes" in capsys.readouterr().err
+    many = ",".join(f"9901{i:04d}" for i in range(1001))
+    assert main(_explain(demo_files, tmp_path, "--explain", many)) == EXIT_USAGE
+    assert "at most 1000" in capsys.readouterr().err
+    assert main(_explain(demo_files, tmp_path, "--explain", "123")) == EXIT_DATA
+    assert "--explain" in capsys.readouterr().err
+    assert main(_explain(demo_files, tmp_path, "--explain", NORDOY, "--weight", "time")) == EXIT_DATA
+    assert "--weight time needs travel times" in capsys.readouterr().err

@@ -88,6 +88,7 @@ _EXPORTS: dict[str, str] = {
     "nabokriteriet": "kriterier",
     "nearest_facility_distance": "kriterier",
     "kommune_values": "kriterier",
+    "explain": "kriterier",
     # reaggregation
     "reaggregate": "reaggregation",
     "carry_values": "reaggregation",
@@ -218,6 +219,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
         write_table,
     )
     from .kriterier import (
+        explain,
         kommune_values,
         nabokriteriet,
         nearest_facility_distance,

@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import os
@@ -460,6 +461,456 @@ def _cmd_sk_compute(run: _Run) -> int:
     return EXIT_OK
 
 
+# --- strukturkriteriet explain ------------------------------------------------------------------------
+
+EXPLAIN_MAPS = 12
+"""At most this many explained grunnkretser get a map each (explain.png per grunnkrets)."""
+
+_VIA_STYLE: dict[str, dict[str, Any]] = {
+    "road": {"color": "#1d4e89", "linestyle": "-", "linewidth": 1.7},
+    "ferry": {"color": "#1d4e89", "linestyle": (0, (4, 2.5)), "linewidth": 1.7},
+    "connector": {"color": "#1d4e89", "linestyle": "-", "linewidth": 0.8},
+    "straight_line": {"color": "#b5562a", "linestyle": (0, (1, 2)), "linewidth": 0.9},
+}
+"""How the legs of the routes are drawn on the explain maps."""
+
+
+def _explain_codes(text: str) -> list[str]:
+    """The codes of --explain (comma-separated), refused as a usage error when empty or too many."""
+    from ._explain import MAX_EXPLAINED
+
+    codes = list(dict.fromkeys(c.strip() for c in text.split(",") if c.strip()))
+    if not codes:
+        raise UsageError(
+            "--explain takes grunnkrets codes separated by commas, e.g. --explain 03010101,03010102"
+        )
+    if len(codes) > MAX_EXPLAINED:
+        raise UsageError(
+            f"--explain names {len(codes)} grunnkretser; at most {MAX_EXPLAINED} are explained at once. "
+            "Use 'geokobling strukturkriteriet compute' for the values of all, and explain the few to understand"
+        )
+    return codes
+
+
+def _cmd_sk_explain(run: _Run) -> int:
+    from .codes import normalize_codes
+    from .errors import MappingError, format_values
+    from .kriterier import explain
+
+    args = run.args
+    wanted = _explain_codes(args.explain)
+    _population_source(args)
+    run.check_paths(
+        {
+            "--roads": args.roads,
+            "--centres": args.centres,
+            "--grunnkretser": args.grunnkretser,
+            "--addresses": args.addresses,
+            "--raster": args.raster,
+            "--grid": args.grid,
+            "--population": args.population,
+        },
+        folders=["--roads"],
+    )
+    with _reading("--explain"):
+        codes = normalize_codes(wanted, "grunnkrets", source="--explain").tolist()
+    network = _read_network(run)
+    if args.weight == "time" and not network.has_time:
+        raise GeokoblingError(
+            "--weight time needs travel times on the roads, and --roads has none: NVDB vegnett ruteplan "
+            "(--roads-format nvdb) carries minutes each way. Use --weight length for these roads"
+        )
+    centres, grunnkretser = _read_centres(run)
+    with _reading("--centres" if args.centres else "--grunnkretser"):
+        known = set(normalize_codes(centres["grunnkrets"], "grunnkrets", source="the centres"))
+    missing = [c for c in codes if c not in known]
+    if missing:
+        raise MappingError(
+            f"--explain: {len(missing)} code(s) are not among the grunnkretser with a population centre: "
+            f"{format_values(missing)}; check the codes (8 digits, kommune + 4)"
+        )
+    with run.step("explain"):
+        rows = explain(
+            centres,
+            network,
+            codes,
+            n=args.n,
+            weight=args.weight,
+            ferry_factor=args.ferry_factor,
+            fallback_factor=None if args.no_fallback else args.fallback_factor,
+            fallback_speed_kmh=args.fallback_speed_kmh,
+            max_snap_distance=args.max_snap_distance,
+            largest_component=args.largest_component,
+            clip_to_roads=args.clip_to_roads,
+            routes=True,
+            progress=run.progress,
+        )
+    points = _centre_points(centres)
+    run.report.results["explained"] = _explained_results(rows)
+    rows = _whole_people(rows)
+    run.write_table(rows, "explain")
+    run.write_layer(_route_layer(rows, points), "explain_routes")
+    explained = list(dict.fromkeys(rows["grunnkrets"].tolist()))
+    for code in explained[:EXPLAIN_MAPS]:
+        one = rows[rows["grunnkrets"] == code]
+        draw = functools.partial(_map_explanation, one, points, grunnkretser, network, run=run)
+        run.write_map(draw, f"explain_map_{code}")
+    if len(explained) > EXPLAIN_MAPS:
+        run.report.lines.append(f"maps of the first {EXPLAIN_MAPS} explained grunnkretser only")
+    for line in _explanation_lines(rows):
+        run.report.lines.append(line)
+        run.say(line)
+    run.finish()
+    return EXIT_OK
+
+
+def _centre_points(centres: Any) -> Any:
+    """The centres as points in EPSG:25833, indexed by their normalised grunnkrets code."""
+    from .checks import to_working_crs
+    from .codes import normalize_codes
+
+    points = to_working_crs(centres, source="the centres")
+    codes = normalize_codes(points["grunnkrets"], "grunnkrets", source="the centres").to_numpy()
+    return points.set_axis(codes, axis=0)
+
+
+def _whole_people(rows: Any) -> Any:
+    """The people columns as whole numbers where every value is one (``556``, not ``556.0``) for the files."""
+    import numpy as np
+
+    rows = rows.copy()
+    for column in ("persons", "persons_taken", "cumulative"):
+        values = rows[column].to_numpy(dtype=float)
+        if np.all(values == np.round(values)):
+            rows[column] = rows[column].round().astype("Int64")
+    return rows
+
+
+def _unit_of(rows: Any) -> str:
+    return str(rows.attrs.get("unit", "km"))
+
+
+def _explained_results(rows: Any) -> dict[str, Any]:
+    """Per explained grunnkrets: its value, the centres and people taken, how they were reached (run.json)."""
+    unit = _unit_of(rows)
+    results: dict[str, Any] = {}
+    for code, one in rows.groupby("grunnkrets", sort=True):
+        value = rows.attrs.get("value", {}).get(code)
+        results[str(code)] = {
+            f"strukturkriteriet_{unit}": None if value is None else round(float(value), 4),
+            "centres_taken": len(one),
+            "persons_taken": round(float(one["persons_taken"].sum())),
+            "via": {str(k): int(v) for k, v in one["via"].value_counts().sort_index().items()},
+        }
+    return results
+
+
+def _route_layer(rows: Any, points: Any) -> Any:
+    """The explanation with each route as a line; straight-line legs as straight lines between the centres."""
+    import geopandas as gpd
+    import shapely
+
+    layer = rows.copy()
+    straight = (layer["via"] == "straight_line").to_numpy()
+    if straight.any():
+        start = points.geometry.loc[layer.loc[straight, "grunnkrets"].to_numpy()].to_numpy()
+        end = points.geometry.loc[layer.loc[straight, "taken"].to_numpy()].to_numpy()
+        legs = shapely.linestrings(
+            [
+                [shapely.get_coordinates(a)[0], shapely.get_coordinates(b)[0]]
+                for a, b in zip(start, end, strict=True)
+            ]
+        )
+        geometry = layer.geometry.to_numpy().copy()
+        geometry[straight] = legs
+        layer = gpd.GeoDataFrame(layer.drop(columns=layer.geometry.name), geometry=geometry, crs=rows.crs)
+    return layer
+
+
+def _explanation_lines(rows: Any) -> list[str]:
+    """On screen and in summary.txt: per explained grunnkrets its value and its three largest contributions."""
+    unit = _unit_of(rows)
+    lines: list[str] = []
+    for code, one in rows.groupby("grunnkrets", sort=True):
+        value = rows.attrs.get("value", {}).get(code)
+        via = one["via"].value_counts()
+        shown = "not reached" if value is None else f"{value:.2f} {unit}"
+        own = "its own, " if via.get("own", 0) else ""
+        lines.append(
+            f"{code}: strukturkriteriet {shown}; {one['persons_taken'].sum():.0f} people from {len(one)} "
+            f"centre(s): {own}{int(via.get('road', 0))} by road, {int(via.get('ferry', 0))} by ferry, "
+            f"{int(via.get('straight_line', 0))} by straight line"
+        )
+        largest = one.sort_values(f"contribution_{unit}", ascending=False, kind="stable").head(3)
+        for row in largest.itertuples(index=False):
+            row = row._asdict()
+            part = f"{row['persons_taken']:.0f} of {row['persons']:.0f}"
+            lines.append(
+                f"  {row[f'contribution_{unit}']:6.2f} {unit}  {row['taken']} (kommune {row['taken_kommune']}): "
+                f"{part} people at {row[f'distance_{unit}']:.2f} {unit}, {str(row['via']).replace('_', ' ')}"
+            )
+    return lines
+
+
+def _map_explanation(one: Any, points: Any, grunnkretser: Any, network: Any, path: Path, *, run: _Run) -> Any:
+    """A map of one explained grunnkrets: the centres taken sized by people taken, the routes, roads, ferries."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import shapely
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    code = str(one["grunnkrets"].iloc[0])
+    origin = points.geometry.loc[code]
+    taken = points.geometry.loc[one["taken"].to_numpy()]
+    routes = one.geometry[one.geometry.notna()].to_numpy()
+    x0, y0, x1, y1 = shapely.total_bounds(np.array([origin, *taken.to_numpy(), *routes], dtype=object))
+    pad = max(0.06 * max(x1 - x0, y1 - y0), 400.0)
+    view = shapely.box(x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+    ax, entries = _explanation_base(one, code, grunnkretser, view, run)
+    edges = network.edges.iloc[network.edges.sindex.query(view, predicate="intersects")]
+    clipped = edges.assign(geometry=shapely.intersection(edges.geometry.to_numpy(), view))
+    clipped[~clipped["ferry"]].plot(ax=ax, color="0.6", linewidth=0.35, zorder=2)
+    entries.append((Line2D([], [], color="0.6", linewidth=0.6), "vei"))
+    if clipped["ferry"].any():
+        clipped[clipped["ferry"]].plot(ax=ax, color="0.6", linewidth=0.6, linestyle=(0, (3, 2)), zorder=2)
+        entries.append((Line2D([], [], color="0.6", linewidth=0.6, linestyle=(0, (3, 2))), "ferjestrekning"))
+    drawn = _draw_routes(ax, one, edges, origin, taken)
+    labels = {
+        "road": "rute langs vei",
+        "ferry": "rute med ferje",
+        "connector": "fra sentrum til nærmeste vei",
+        "straight_line": "rett linje (ingen veiforbindelse)",
+    }
+    entries += [
+        (Line2D([], [], **_VIA_STYLE[kind]), label) for kind, label in labels.items() if kind in drawn
+    ]
+    entries += _draw_centres(ax, one, origin, taken)
+    neat = Rectangle((x0 - pad, y0 - pad), x1 - x0 + 2 * pad, y1 - y0 + 2 * pad, fill=False, edgecolor="0.4")
+    neat.set(linewidth=0.6, zorder=8)
+    ax.add_patch(neat)
+    ax.set_title(_explanation_title(one, code, run.args), fontsize=11)
+    ax.legend(
+        [h for h, _ in entries],
+        [t for _, t in entries],
+        loc="upper left",
+        bbox_to_anchor=(1.03, 1.0),
+        frameon=False,
+        fontsize=8.5,
+        handlelength=2.2,
+        labelspacing=0.9,
+        borderpad=0.2,
+    )
+    figure = ax.get_figure(root=True)
+    assert isinstance(figure, plt.Figure)
+    figure.savefig(path, dpi=130, bbox_inches="tight", facecolor="white")
+    return ax
+
+
+def _explanation_base(one: Any, code: str, grunnkretser: Any, view: Any, run: _Run) -> tuple[Any, list[Any]]:
+    """The base map through geokobling.plot: grunnkretser in the view by role, kommune borders; legend entries."""
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+    from matplotlib.colors import ListedColormap
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from .plotting import plot
+
+    source = f"geokobling {run.report.command}"
+    if grunnkretser is None:  # centres only: the view as the map's frame
+        frame = gpd.GeoDataFrame(geometry=[view], crs="EPSG:25833")
+        return plot(frame, None, legend=False, title="", source=source, edgecolor="none"), []
+    polygons = _centre_points(grunnkretser)  # EPSG:25833, by normalised code
+    near = polygons.iloc[polygons.sindex.query(view, predicate="intersects")]
+    base = gpd.GeoDataFrame(
+        {"grunnkrets": near.index.to_numpy()},
+        geometry=shapely.intersection(near.geometry.to_numpy(), view),
+        crs="EPSG:25833",
+    )
+    roles = ["forklart grunnkrets", "grunnkrets med sentrum tatt med", "andre grunnkretser"]
+    role = np.where(
+        base["grunnkrets"] == code,
+        roles[0],
+        np.where(base["grunnkrets"].isin(one["taken"]), roles[1], roles[2]),
+    )
+    base["rolle"] = pd.Categorical(role, categories=roles, ordered=True)
+    fills = ["#f2a65a", "#fbe3c6", "#efeee9"]
+    colours = ListedColormap(fills)
+    ax = plot(
+        base, "rolle", cmap=colours, legend=False, title="", source=source, edgecolor="white", linewidth=0.6
+    )
+    entries: list[Any] = [
+        (Patch(facecolor=c, edgecolor="0.6", linewidth=0.3), label)
+        for c, label in zip(fills, roles, strict=True)
+    ]
+    if "kommune" in polygons.columns:
+        borders = _kommune_borders(polygons, view)
+        if len(borders):
+            gpd.GeoSeries(borders, crs="EPSG:25833").plot(ax=ax, color="0.15", linewidth=1.1, zorder=3)
+            entries.append((Line2D([], [], color="0.15", linewidth=1.1), "kommunegrense"))
+    return ax, entries
+
+
+def _kommune_borders(polygons: Any, view: Any) -> Any:
+    """The lines between kommuner inside the view (not the coast, not the view's edge)."""
+    import numpy as np
+    import shapely
+
+    near = polygons.iloc[polygons.sindex.query(shapely.buffer(view, 10.0), predicate="intersects")]
+    kommuner = near.geometry.groupby(near["kommune"].astype(str).to_numpy()).agg(
+        lambda shapes: shapely.union_all(shapes.to_numpy())
+    )
+    if len(kommuner) < 2:
+        return np.zeros(0, dtype=object)
+    shapes = kommuner.to_numpy()
+    borders = []
+    for i, shape in enumerate(shapes):
+        others = shapely.buffer(shapely.union_all(np.delete(shapes, i)), 1.0)  # cracks between kommuner
+        line = shapely.intersection(shapely.intersection(shapely.boundary(shape), others), view)
+        if not line.is_empty:
+            borders.append(line)
+    return np.array(borders, dtype=object)
+
+
+def _explanation_title(one: Any, code: str, args: argparse.Namespace) -> str:
+    """Two lines: the value; the people, centres and how far, and the factors where they count."""
+    from ._cartography import format_number
+
+    unit = _unit_of(one)
+    value = one.attrs.get("value", {}).get(code)
+    value_text = "nås ikke" if value is None else f"{format_number(value, 2)} {unit}"
+    farthest = float(one[f"distance_{unit}"].max())
+    second = (
+        f"{format_number(float(one['persons_taken'].sum()), 0)} personer fra {len(one)} sentre innen "
+        f"{format_number(farthest, 2)} {unit}"
+    )
+    ferry = int((one["via"] == "ferry").sum())
+    straight = int((one["via"] == "straight_line").sum())
+    if ferry:
+        second += f"; {ferry} via ferje (ferjefaktor {format_number(args.ferry_factor, 1)})"
+    if straight:
+        second += f"; {straight} i rett linje (× {format_number(args.fallback_factor, 1)})"
+    return f"Grunnkrets {code}: strukturkriteriet {value_text}\n{second}"
+
+
+def _draw_routes(ax: Any, one: Any, edges: Any, origin: Any, taken: Any) -> list[str]:
+    """Road legs solid, ferry legs dashed, connectors thin, straight-line legs dotted; the kinds drawn."""
+    import shapely
+
+    drawn = []
+    routes = one.geometry[one.geometry.notna()].to_numpy()
+    if len(routes):
+        lines = shapely.union_all(routes)  # shared stretches drawn once
+        ferry = edges["ferry"].to_numpy()
+        on_road = shapely.buffer(shapely.union_all(edges.geometry.to_numpy()[~ferry]), 0.5)
+        on_ferry = shapely.buffer(shapely.union_all(edges.geometry.to_numpy()[ferry]), 0.5)
+        legs = {
+            "ferry": shapely.intersection(lines, on_ferry),
+            "road": shapely.difference(shapely.intersection(lines, on_road), on_ferry),
+            "connector": shapely.difference(lines, shapely.union(on_road, on_ferry)),
+        }
+        for kind, geometry in legs.items():
+            if _plot_lines(ax, geometry, _VIA_STYLE[kind]):
+                drawn.append(kind)
+    straight = (one["via"] == "straight_line").to_numpy()
+    for target in taken.to_numpy()[straight]:
+        ax.plot([origin.x, target.x], [origin.y, target.y], zorder=4, **_VIA_STYLE["straight_line"])
+    return drawn + (["straight_line"] if straight.any() else [])
+
+
+def _plot_lines(ax: Any, geometry: Any, style: dict[str, Any]) -> bool:
+    """Draw the line parts of ``geometry`` longer than a metre; whether any was drawn."""
+    import shapely
+
+    merged = shapely.line_merge(geometry) if geometry.geom_type == "MultiLineString" else geometry
+    drawn = False
+    for part in shapely.get_parts(merged):
+        if part.geom_type == "LineString" and part.length > 1.0:
+            x, y = part.xy
+            ax.plot(x, y, zorder=4, solid_capstyle="round", **style)
+            drawn = True
+    return drawn
+
+
+_CENTRE_COLOUR = "#2a7f62"
+
+
+def _draw_centres(ax: Any, one: Any, origin: Any, taken: Any) -> list[tuple[Any, str]]:
+    """Discs by people taken (a ring by all the people of the one taken in part); the largest contributions labelled."""
+    import matplotlib.patheffects as effects
+    import numpy as np
+    from matplotlib.lines import Line2D
+
+    from ._cartography import format_number
+
+    unit = _unit_of(one)
+    people = one["persons"].to_numpy(dtype=float)
+    part = one["persons_taken"].to_numpy(dtype=float)
+    largest = max(float(people.max()), 1.0)
+
+    def size(count: Any) -> Any:  # marker area (points²) by people, small ones kept visible
+        return 10.0 + 300.0 * np.asarray(count, dtype=float) / largest
+
+    x, y = taken.x.to_numpy(), taken.y.to_numpy()
+    partly = part < people
+    ax.scatter(
+        x[partly], y[partly], s=size(people[partly]), facecolors="white", edgecolors=_CENTRE_COLOUR, zorder=5
+    )
+    ax.scatter(x, y, s=size(part), c=_CENTRE_COLOUR, edgecolors="white", linewidths=0.6, zorder=5, alpha=0.9)
+    ax.scatter(
+        [origin.x], [origin.y], s=170, marker="*", c="black", edgecolors="white", linewidths=0.8, zorder=6
+    )
+    entries: list[tuple[Any, str]] = [
+        (
+            Line2D([], [], marker="*", color="none", markerfacecolor="black", markersize=12),
+            "sentrum, forklart grunnkrets",
+        )
+    ]
+    for count in _size_keys(largest):
+        marker = Line2D(
+            [], [], marker="o", color="none", markerfacecolor=_CENTRE_COLOUR, markeredgecolor="white"
+        )
+        marker.set_markersize(float(np.sqrt(size(count))))
+        entries.append((marker, f"{format_number(count, 0)} personer tatt med"))
+    if partly.any():
+        ring = Line2D(
+            [], [], marker="o", color="none", markerfacecolor="white", markeredgecolor=_CENTRE_COLOUR
+        )
+        ring.set_markersize(10.0)
+        entries.append((ring, "ring: alle i det siste sentret,\nbare delvis tatt med"))
+    contribution = one[f"contribution_{unit}"].to_numpy(dtype=float)
+    halo = [effects.withStroke(linewidth=2.5, foreground="white")]
+    for i in np.argsort(-contribution, kind="stable")[:3]:
+        if contribution[i] > 0:
+            ax.annotate(
+                f"+{format_number(contribution[i], 2)} {unit}",
+                (x[i], y[i]),
+                xytext=(7, 5),
+                textcoords="offset points",
+                fontsize=8,
+                color="0.1",
+                zorder=7,
+                path_effects=halo,
+            )
+    return entries
+
+
+def _size_keys(largest: float) -> list[float]:
+    """Two round numbers of people for the size key: about the largest and a fifth of it."""
+    import math
+
+    def nice(value: float) -> float:
+        power = 10 ** math.floor(math.log10(value))
+        return max(m * power for m in (1, 2, 5) if m * power <= value)
+
+    top = nice(largest) if largest >= 1 else 1.0
+    small = nice(top / 5) if top >= 5 else top
+    return sorted({small, top}, reverse=True)
+
+
 def _grunnkrets_layer(values: Any, centres: Any, grunnkretser: Any) -> Any:
     """The values with geometry: the grunnkrets polygons, or the centres when only they were given."""
     import geopandas as gpd
@@ -893,11 +1344,14 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
         epilog="examples:\n"
         "  geokobling strukturkriteriet compute --grunnkretser gk.geojson --grid befolkning_1km_norge_2015.csv "
         "--roads vegnett.gdb --roads-layer ruteplan\n"
-        "  geokobling strukturkriteriet recompute --values strukturkriteriet_2015.csv --to-year 2024",
+        "  geokobling strukturkriteriet recompute --values strukturkriteriet_2015.csv --to-year 2024\n"
+        "  geokobling strukturkriteriet explain --grunnkretser gk.geojson --grid befolkning_1km_norge_2015.csv "
+        "--roads vegnett.gdb --explain 18560101",
     )
-    actions = p.add_subparsers(dest="action", required=True, metavar="{compute,recompute}")
+    actions = p.add_subparsers(dest="action", required=True, metavar="{compute,recompute,explain}")
     _add_compute(actions)
     _add_recompute(actions)
+    _add_explain(actions)
 
 
 def _add_compute(actions: argparse._SubParsersAction) -> None:
@@ -988,6 +1442,114 @@ def _add_compute(actions: argparse._SubParsersAction) -> None:
         help="centres farther from every road (m) are reached by straight line only",
     )
     compute.set_defaults(func=_cmd_sk_compute)
+
+
+def _add_explain(actions: argparse._SubParsersAction) -> None:
+    explain = _subparser(
+        actions,
+        "explain",
+        help="why grunnkretser have their values: the centres taken, in order, with routes and a map",
+        description="Explain strukturkriteriet for the grunnkretser of --explain: the centres each one's search "
+        "takes, in order (its own people at 0, then the nearest until --n people are reached, the last one in "
+        "part), with the distance, the people taken, what each adds to the value, and whether the way uses a "
+        "ferry or the straight-line fallback. The inputs and options are those of 'compute', so that the values "
+        "are the same.\n\n"
+        "The folder gets explain (one row per grunnkrets and centre taken), explain_routes (the routes as lines "
+        "along the roads, straight-line legs as straight lines), explain_map_<grunnkrets>.png for each "
+        f"(at most {EXPLAIN_MAPS}), summary.txt and run.json.",
+        epilog="examples:\n  geokobling strukturkriteriet explain --grunnkretser grunnkretser.geojson "
+        "--addresses adresser.gpkg --roads vegnett.gpkg --explain 03010101,03010102 --output why\n"
+        "  geokobling strukturkriteriet explain --centres sentre.gpkg --roads vegnettRuteplan.gdb "
+        "--roads-layer ruteplan --weight time --explain 18560101 --output why-roest",
+    )
+    explain.add_argument(
+        "--explain",
+        required=True,
+        metavar="CODES",
+        help="the grunnkrets code(s) to explain, separated by commas (at most 1000)",
+    )
+    explain.add_argument(
+        "--roads",
+        required=True,
+        help="road lines (GeoPackage, Shapefile, GeoJSON, a FileGDB folder .gdb; NVDB vegnett ruteplan) or .osm.pbf",
+    )
+    explain.add_argument(
+        "--roads-layer", help="the layer of --roads to read, for files with several (FileGDB, GeoPackage)"
+    )
+    explain.add_argument(
+        "--roads-format",
+        choices=["auto", "lines", "nvdb", "osm"],
+        default="auto",
+        help="reader of --roads (default: auto)",
+    )
+    explain.add_argument(
+        "--split-at-vertices",
+        action="store_true",
+        help="split road lines at the vertices they share (whole OSM ways exported as a line layer)",
+    )
+    explain.add_argument(
+        "--snap-tolerance",
+        type=float,
+        default=0.0,
+        metavar="M",
+        help="join road line ends closer than M metres (default 0: only identical ends)",
+    )
+    explain.add_argument(
+        "--largest-component",
+        action="store_true",
+        help="snap centres onto the largest road component only (extracts with cut roads)",
+    )
+    explain.add_argument(
+        "--clip-to-roads",
+        action="store_true",
+        help="leave centres outside the road layer's coverage out of the routing (as with compute)",
+    )
+    explain.add_argument("--centres", help="population centres (points with grunnkrets, kommune, population)")
+    explain.add_argument("--grunnkretser", help="grunnkrets polygons")
+    source = explain.add_mutually_exclusive_group()
+    source.add_argument("--addresses", help="address points with a 'residents' column")
+    source.add_argument("--raster", help="population raster (GeoTIFF)")
+    source.add_argument(
+        "--grid",
+        help="SSB population grid: polygons (GML, GeoPackage) or a CSV of cell ids (ru250m, ssbid_1000m)",
+    )
+    source.add_argument(
+        "--population",
+        help="population per grunnkrets (CSV or JSON: grunnkrets, population; SSB statistikkbanken tables)",
+    )
+    explain.add_argument("--year", type=_year, help="the year to read from a --population table with several")
+    explain.add_argument("--n", type=_positive, default=5000, help="people to reach (default: 5000)")
+    explain.add_argument(
+        "--weight",
+        choices=["length", "time"],
+        default="length",
+        help="what the search minimises: road length (km) or travel time (minutes; NVDB ruteplan) "
+        "(default: length)",
+    )
+    explain.add_argument(
+        "--ferry-factor", type=_not_negative, default=1.0, help="ferry length multiplier (default: 1.0)"
+    )
+    explain.add_argument(
+        "--fallback-factor",
+        type=_positive,
+        default=1.5,
+        help="straight-line multiplier where no road connects (default: 1.5)",
+    )
+    explain.add_argument(
+        "--fallback-speed-kmh",
+        type=_positive,
+        default=50.0,
+        metavar="KMH",
+        help="with --weight time, the speed on the straight-line fallback (default: 50)",
+    )
+    explain.add_argument("--no-fallback", action="store_true", help="count only people reachable by road")
+    explain.add_argument(
+        "--max-snap-distance",
+        type=_not_negative,
+        default=None,
+        help="centres farther from every road (m) are reached by straight line only",
+    )
+    explain.set_defaults(func=_cmd_sk_explain)
 
 
 def _add_recompute(actions: argparse._SubParsersAction) -> None:

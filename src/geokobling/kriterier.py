@@ -72,6 +72,7 @@ import numpy as np
 import pandas as pd
 
 from . import _arguments as arguments
+from ._explain import explain
 from ._search import (
     DEFAULT_FALLBACK_FACTOR,
     DEFAULT_FALLBACK_SPEED_KMH,
@@ -114,6 +115,7 @@ __all__ = [
     "nearest_facility_distance",
     "sonekriteriet",
     "nabokriteriet",
+    "explain",
 ]
 
 logger = logging.getLogger("geokobling")
@@ -222,6 +224,7 @@ def strukturkriteriet(
     See Also
     --------
     kommune_values : the kommune table, with people by road, by straight line and not routed.
+    explain : why a grunnkrets has its value: the centres its search takes, in order, and their routes.
     sonekriteriet, nabokriteriet : the other two distance criteria of the income system.
     nearest_facility_distance : road distance to the nearest school or kindergarten.
     population_neighbourhoods : the same search for the ``k`` nearest people, with group counts.

@@ -31,7 +31,7 @@ from ._readers import (
     read_road_layer,
     road_format,
 )
-from ._routing import join_points, nearest_edges, point_coordinates, with_straight_lines
+from ._routing import arc_origins, join_points, nearest_edges, point_coordinates, with_straight_lines
 
 __all__ = ["RoadNetwork", "RoutingGraph", "CONNECTOR_SPEED_KMH"]
 
@@ -59,12 +59,20 @@ class RoutingGraph:
     xy : float64 array (n_nodes, 2)
         Coordinates of every graph node (a point's node lies at the point itself), for straight-line
         fallbacks.
+    arc_edge, arc_ferry, arc_span : arrays per arc, or None
+        Only when asked for (``_routing_graph_xy(arcs=True)``, to draw routes): the edge number each
+        arc runs along (-1 for connectors), whether it is a ferry arc, and the fractions of the edge's
+        geometry where it starts and ends (NaN for connectors); see
+        :func:`geokobling.network._routing.arc_origins`.
     """
 
     csr: CSRGraph
     point_nodes: np.ndarray
     snap: pd.DataFrame
     xy: np.ndarray
+    arc_edge: np.ndarray | None = None
+    arc_ferry: np.ndarray | None = None
+    arc_span: np.ndarray | None = None
 
 
 class RoadNetwork:
@@ -886,8 +894,12 @@ class RoadNetwork:
         largest_component: bool = False,
         routable: bool = False,
         connector_speed_kmh: float = CONNECTOR_SPEED_KMH,
+        arcs: bool = False,
     ) -> RoutingGraph:
-        """:meth:`routing_graph` of checked coordinates (NaN where not located) and options, without warnings."""
+        """:meth:`routing_graph` of checked coordinates (NaN where not located) and options, without warnings.
+
+        ``arcs=True`` adds where each arc comes from (``arc_edge``, ``arc_ferry``, ``arc_span``).
+        """
         weight_fw, weight_bw = self._weights(weight, ferry_factor)
         snapped = self._snap_xy(
             xy, index, max_distance=max_distance, largest_component=largest_component, routable=routable
@@ -896,7 +908,12 @@ class RoadNetwork:
         csr, point_nodes, node_xy = join_points(
             self._parts, self._geometry_length, weight_fw, weight_bw, snapped, xy, connector_per_m
         )
-        return RoutingGraph(csr=csr, point_nodes=point_nodes, snap=snapped, xy=node_xy)
+        if not arcs:
+            return RoutingGraph(csr=csr, point_nodes=point_nodes, snap=snapped, xy=node_xy)
+        edge, span = arc_origins(self._parts, self._geometry_length, snapped, xy, csr)
+        ferry = np.zeros(len(edge), bool)
+        ferry[edge >= 0] = self._parts.ferry[edge[edge >= 0]]
+        return RoutingGraph(csr, point_nodes, snapped, node_xy, edge, ferry, span)
 
     def distances(
         self,

@@ -272,3 +272,86 @@ def join_points(
     indptr = np.concatenate([csr.indptr, np.full(isolated.sum(), csr.indptr[-1])])
     csr = CSRGraph(indptr, csr.indices, csr.weights)
     return csr, point_nodes, np.concatenate([ordered_xy, point_xy[isolated]])
+
+
+def arc_origins(
+    p: EdgeArrays,
+    geometry_length: np.ndarray,
+    snapped: pd.DataFrame,
+    point_xy: np.ndarray,
+    csr: CSRGraph,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each arc of :func:`join_points`'s graph comes from, in the graph's arc order.
+
+    Returns (edge, span): the edge number each arc runs along (-1 for a connector) and, per arc,
+    the fractions of that edge's geometry where it starts and ends (``[0, 1]`` for a whole edge
+    driven u→v, ``[1, 0]`` against it, a part of it for a piece of a split edge; NaN for
+    connectors). Computed on request only (the criteria do not need it), by building the arcs in
+    :func:`join_points`'s order again; an arc list that no longer matches the graph is an error.
+
+    Examples
+    --------
+    >>> from ._readers import lines_to_edges
+    >>> lines = gpd.GeoDataFrame(geometry=[shapely.LineString([(0, 0), (100, 0)])], crs="EPSG:25833")
+    >>> p = lines_to_edges(lines)
+    >>> xy = np.array([[25.0, 3.0]])
+    >>> snapped = pd.DataFrame({"status": ["snapped"], "edge": [0], "offset_m": [25.0], "snap_distance_m": [3.0]})
+    >>> csr, _, _ = join_points(p, np.array([100.0]), p.length, p.length, snapped, xy, 1.0)
+    >>> edge, span = arc_origins(p, np.array([100.0]), snapped, xy, csr)
+    >>> sorted(zip(edge.tolist(), span[:, 0].round(2).tolist(), span[:, 1].round(2).tolist()))[2:]
+    [(0, 0.0, 0.25), (0, 0.25, 0.0), (0, 0.25, 1.0), (0, 1.0, 0.25)]
+    """
+    n_nodes, n_edges = len(p.node_xy), len(p.u)
+    ok = (snapped["status"] == "snapped").to_numpy()
+    joins, split_edge, split_fraction = attach_points(
+        edge=snapped["edge"].to_numpy()[ok],
+        offset=snapped["offset_m"].to_numpy()[ok],
+        edge_length=geometry_length,
+        u=p.u,
+        v=p.v,
+        n_nodes=n_nodes,
+    )
+    piece_tail, piece_head, piece_edge, _ = split_edges(
+        u=p.u, v=p.v, split_edge=split_edge, split_fraction=split_fraction, n_nodes=n_nodes
+    )
+    whole = np.ones(n_edges, bool)
+    whole[split_edge] = False
+    whole_edge = np.flatnonzero(whole)
+
+    def fraction_at(
+        node: np.ndarray, end: float
+    ) -> np.ndarray:  # a split node's fraction, else the edge's end
+        inside = node >= n_nodes
+        return np.where(inside, split_fraction[np.where(inside, node - n_nodes, 0)], end)
+
+    tails, heads, edges, starts, ends = [], [], [], [], []
+    for t, h, e, start, end in (
+        (p.u[whole], p.v[whole], whole_edge, np.zeros(len(whole_edge)), np.ones(len(whole_edge))),
+        (piece_tail, piece_head, piece_edge, fraction_at(piece_tail, 0.0), fraction_at(piece_head, 1.0)),
+    ):
+        forward, backward = p.forward[e], p.backward[e]  # the order of directed_arcs: forward, then backward
+        tails += [t[forward], h[backward]]
+        heads += [h[forward], t[backward]]
+        edges += [e[forward], e[backward]]
+        starts += [start[forward], end[backward]]
+        ends += [end[forward], start[backward]]
+    point_node = n_nodes + len(split_edge) + np.arange(ok.sum())
+    tails += [point_node, joins]
+    heads += [joins, point_node]
+    edges += [np.full(2 * len(joins), -1, np.int64)]
+    starts += [np.full(2 * len(joins), np.nan)]
+    ends += [np.full(2 * len(joins), np.nan)]
+    split_xy = shapely.get_coordinates(
+        shapely.line_interpolate_point(p.geometry[split_edge], split_fraction * geometry_length[split_edge])
+    )
+    new_id = spatial_order(np.concatenate([p.node_xy, split_xy.reshape(-1, 2), point_xy[ok]]))
+    new_tails = new_id[np.concatenate(tails)]
+    order = np.argsort(new_tails, kind="stable")  # CSRGraph.from_arcs's order
+    same_tails = np.array_equal(
+        np.bincount(new_tails, minlength=csr.n_nodes)[: csr.n_nodes], np.diff(csr.indptr)
+    )
+    if not (same_tails and np.array_equal(new_id[np.concatenate(heads)][order], csr.indices)):
+        raise AssertionError("arc_origins no longer builds the arcs of join_points in its order")
+    edge = np.concatenate(edges)[order]
+    span = np.column_stack([np.concatenate(starts), np.concatenate(ends)])[order]
+    return edge, span
