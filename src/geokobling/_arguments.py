@@ -99,6 +99,24 @@ def choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     raise InputError(f"{name} must be one of {format_values(choices)}, not {value!r}")
 
 
+def column_name(value: Any, name: str, *, hint: str = "") -> str:
+    """``value`` if it is a column name (a string); else an InputError naming ``name``.
+
+    Examples
+    --------
+    >>> column_name("personer", "population")
+    'personer'
+    >>> column_name(pd.DataFrame(), "population", hint="a table goes in population_table")
+    Traceback (most recent call last):
+    ...
+    geokobling.errors.InputError: population must be the name of a column, not a DataFrame; a table goes in ...
+    """
+    if isinstance(value, str) and value:
+        return value
+    advice = f"; {hint}" if hint else ""
+    raise InputError(f"{name} must be the name of a column, not a {type(value).__name__}{advice}")
+
+
 def engine(value: Any) -> str:
     """``"auto"`` or an engine that runs here (:func:`geokobling.paths.available_engines`).
 

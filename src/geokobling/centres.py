@@ -216,6 +216,9 @@ def polygon_centres(
     [[120.0, 'polygon']]
     """
     keep_input = arguments.flag(keep_input, "keep_input")
+    population = arguments.column_name(
+        population, "population", hint="pass the population table as population_table"
+    )
     units = _units(grunnkretser)
     geometries = _valid(units.geometry.to_numpy())
     if population_table is None:
@@ -227,6 +230,7 @@ def polygon_centres(
         codes = normalize_codes(
             population_table["grunnkrets"], "grunnkrets", column="grunnkrets", source="the population table"
         )
+        _refuse_repeated_codes(codes, population)
         by_position = pd.Series(np.arange(len(units)), index=units["grunnkrets"].to_numpy())
         unit = codes.map(by_position).fillna(-1).to_numpy(dtype=int)
         people = _counts(population_table[population], population, "the population table")
@@ -244,6 +248,19 @@ def polygon_centres(
     )
     result = _centres(units, pieces, np.full(len(units), "polygon", dtype=object))
     return _on_grunnkretser(result, grunnkretser, keep_input)
+
+
+def _refuse_repeated_codes(codes: pd.Series, population: str) -> None:
+    """One row per grunnkrets: a long table (per age group, per year) would be summed silently."""
+    repeated = codes.duplicated(keep=False).to_numpy()
+    if repeated.any():
+        rows = np.flatnonzero(repeated)
+        raise InputError(
+            f"the population table has {len(rows)} rows for {codes[repeated].nunique()} grunnkrets code(s) "
+            f"that occur more than once ({format_values(codes[repeated].unique())}, rows "
+            f"{format_values(rows.tolist())}); give one row per grunnkrets: filter one year, or sum the "
+            f"groups first, e.g. table.groupby('grunnkrets', as_index=False)[{population!r}].sum()"
+        )
 
 
 def _on_grunnkretser(

@@ -45,7 +45,7 @@ from ._search import (
     warn_statuses,
     warn_straight_line,
 )
-from .checks import require_columns
+from .checks import non_negative_numbers, require_columns
 from .errors import ColumnError, InputError, format_values
 from .network import RoadNetwork
 
@@ -216,7 +216,8 @@ def dissimilarity_index(neighbourhoods: pd.DataFrame, group: str, other: str) ->
     """
     require_columns(neighbourhoods, [group, other], source="the neighbourhoods")
     rows = neighbourhoods[[group, other]].dropna()
-    a, b = rows[group].to_numpy(dtype=float), rows[other].to_numpy(dtype=float)
+    a = non_negative_numbers(rows[group], column=group, source="the neighbourhoods", advice="counts are ≥ 0")
+    b = non_negative_numbers(rows[other], column=other, source="the neighbourhoods", advice="counts are ≥ 0")
     if a.sum() <= 0 or b.sum() <= 0:
         raise InputError(
             f"both groups need people in the neighbourhoods; {group!r} has {a.sum()}, {other!r} {b.sum()}"

@@ -11,9 +11,11 @@ import json
 import re
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+from shapely.geometry import box
 
 import geokobling as gk
 from geokobling.codes import (
@@ -611,3 +613,49 @@ def test_every_table_row_has_its_test():
     assert not missing, f"rows no longer in README: {missing}"
     for name in TABLE_ROWS:
         assert callable(globals().get(name)), name
+
+
+# ---------------------------------------------------------------- long population tables, counts
+
+
+def _two_grunnkretser() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"grunnkrets": ["03010101", "03010102"]},
+        geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100)],
+        crs="EPSG:25833",
+    )
+
+
+def test_a_long_population_table_is_refused_not_summed():
+    long = pd.DataFrame(
+        {
+            "grunnkrets": ["03010101", "03010101", "03010102"],
+            "alder": ["0-5", "6-10", "0-5"],
+            "personer": [10, 20, 30],
+        }
+    )
+    with pytest.raises(
+        InputError, match=r"2 rows for 1 grunnkrets code\(s\) .*'03010101', rows 0, 1.*groupby"
+    ):
+        gk.polygon_centres(_two_grunnkretser(), long, population="personer")
+
+
+def test_the_summed_table_gives_each_grunnkrets_its_people():
+    long = pd.DataFrame({"grunnkrets": ["03010101", "03010101", "03010102"], "personer": [10, 20, 30]})
+    summed = long.groupby("grunnkrets", as_index=False)["personer"].sum()
+    centres = gk.polygon_centres(_two_grunnkretser(), summed, population="personer")
+    assert centres["population"].tolist() == [30.0, 30.0]
+
+
+def test_a_table_given_as_the_population_column_name_is_refused():
+    table = pd.DataFrame({"grunnkrets": ["03010101"], "population": [5]})
+    with pytest.raises(InputError, match="population must be the name of a column, not a DataFrame"):
+        gk.polygon_centres(_two_grunnkretser(), population=table)
+
+
+def test_negative_counts_are_refused_by_the_dissimilarity_index():
+    hoods = pd.DataFrame({"a": [10, -5, 3], "b": [1, 2, 3]})
+    with pytest.raises(
+        InputError, match=r"column 'a' of the neighbourhoods has 1 .* negative value\(s\) at row\(s\) 1"
+    ):
+        gk.dissimilarity_index(hoods, "a", "b")
