@@ -1117,7 +1117,9 @@ def write_scenario(
         The run report, plain values for ``run.json``: ``recomputed_centres``, ``searched_centres``,
         ``recomputed_because``, ``changed_grunnkretser`` (how many have another value), ``edges``
         (how many added, removed, split, turned), ``joins`` (how the added roads' ends joined),
-        ``grenseverdi``, ``seconds`` and ``files`` (their names).
+        ``grenseverdi``, ``kommuner`` (per kommune: ``kommune``, ``population`` and the value,
+        ``basiskriterium`` and with a base amount ``net`` before, after and the change), ``seconds``
+        and ``files`` (their names).
 
     See Also
     --------
@@ -1180,9 +1182,22 @@ def write_scenario(
             "before": float(effect["grenseverdi_before"].iloc[0]),
             "after": float(effect["grenseverdi_after"].iloc[0]),
         },
+        "kommuner": _kommune_records(effect),
         "seconds": round(time.perf_counter() - started, 3),
         "files": [p.name for p in files],
     }
+
+
+def _kommune_records(effect: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each kommune's value, basiskriterium and net effect before, after and the change, as plain values."""
+    columns = ["kommune", "population"] + [
+        c
+        for c in effect.columns
+        if c.endswith(("_before", "_after", "_change"))
+        and not c.startswith(("status", "grenseverdi", "loss", "refund"))
+    ]
+    records: list[dict[str, Any]] = json.loads(effect[columns].to_json(orient="records", double_precision=15))
+    return records
 
 
 CHANGED = 1e-9
@@ -1242,10 +1257,14 @@ def _map_of_changes(
         title=title,
         legend_title=f"Endring ({unit}), etter − før",
         source=source,
-        edgecolor="0.75",
-        linewidth=0.25,
+        edgecolor="0.65",
+        linewidth=0.3,
     )
     entries = _draw_roads(ax, changes, edges, _drawn_area(shown))
+    if "kommune" in shown.columns:
+        from matplotlib.lines import Line2D
+
+        entries.append((Line2D([], [], color="0.1", linewidth=1.0), "kommunegrense"))
     _label_changes(ax, shown)
     _merge_legend(ax, entries)
     figure = ax.get_figure(root=True)
