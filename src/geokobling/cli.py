@@ -1003,17 +1003,23 @@ def _road_ids_table(run: _Run) -> Any:
     """The --by column of --roads, on the rows as the network was read from them."""
     import pyogrio
 
-    from .errors import FileReadError
+    from .errors import ColumnError, FileReadError, format_values
 
     args = run.args
     try:
-        return pyogrio.read_dataframe(
+        fields = [str(f) for f in pyogrio.read_info(args.roads, layer=args.roads_layer)["fields"]]
+        table = pyogrio.read_dataframe(
             args.roads, layer=args.roads_layer, columns=[args.by], read_geometry=False
         )
     except Exception as error:  # pyogrio raises several kinds; all mean the same to the user
         raise FileReadError(
             f"--roads: cannot read the column {args.by!r} (--by) of {args.roads}: {error}"
         ) from error
+    if args.by not in fields:
+        raise ColumnError(
+            f"--by: --roads {args.roads} has no column {args.by!r}; its columns are {format_values(fields)}"
+        )
+    return table
 
 
 def _changes_of(run: _Run, network: Any, paths: dict[str, str], ids: dict[str, list[str]]) -> Any:
@@ -1028,10 +1034,7 @@ def _changes_of(run: _Run, network: Any, paths: dict[str, str], ids: dict[str, l
             selections[argument] = paths[flag]
             run.add_input(flag, paths[flag])
         elif flag in ids:
-            with _reading(flag):
-                selections[argument] = source_labels(
-                    network, ids[flag], layer=layer, column=args.by, name=flag
-                )
+            selections[argument] = source_labels(network, ids[flag], layer=layer, column=args.by, name=flag)
     if args.add_roads is not None:
         run.add_input("--add-roads", args.add_roads)
     tolerance = {} if args.join_tolerance is None else {"join_tolerance": args.join_tolerance}

@@ -1055,7 +1055,7 @@ def _rows_by_number(network: RoadNetwork, wanted: list[str], name: str) -> list[
             "first row), or name the roads' id column for these ids"
         )
     labels = sorted(int(i) for i in wanted)
-    return _labels_with_edges(network, labels, {label: label for label in labels}, name)
+    return _labels_with_edges(network, labels, {label: str(label) for label in labels}, name)
 
 
 def _labels_with_edges(network: RoadNetwork, labels: list[Any], ids: dict[Any, Any], name: str) -> list[Any]:
