@@ -1204,8 +1204,8 @@ CHANGED = 1e-9
 """A grunnkrets whose value moves by more than this (km or minutes) counts as changed (the map, the report)."""
 
 CHANGE_STYLES: Mapping[str, dict[str, Any]] = {
-    "removed": {"color": "#b2182b", "linewidth": 2.4, "linestyle": (0, (3, 1.5))},
-    "to_ferry": {"color": "#e08214", "linewidth": 2.4, "linestyle": (0, (1, 1.2))},
+    "removed": {"color": "#7b3294", "linewidth": 2.4, "linestyle": (0, (3, 1.5))},
+    "to_ferry": {"color": "#b35806", "linewidth": 2.4, "linestyle": (0, (1, 1.2))},
     "to_road": {"color": "#1b7837", "linewidth": 3.0, "linestyle": "-"},
     "added": {"color": "#111111", "linewidth": 3.0, "linestyle": "-"},
 }
@@ -1248,7 +1248,7 @@ def _map_of_changes(
     ax = plot(
         shown,
         "change",
-        cmap="RdBu_r",
+        cmap=_change_colours(),
         vmin=-largest,
         vmax=largest,
         population="population",
@@ -1272,6 +1272,15 @@ def _map_of_changes(
     figure.savefig(path, dpi=130, bbox_inches="tight", facecolor="white")
     plt.close(figure)
     return path
+
+
+def _change_colours() -> Any:
+    """Blue (shorter) through light grey (no change, apart from the white of *ingen innbyggere*) to red (longer)."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list(
+        "endring", ["#2166ac", "#92c5de", "#dcdcdc", "#f4a582", "#b2182b"]
+    )
 
 
 def _change_layer(values: pd.DataFrame, units: gpd.GeoDataFrame, value: str) -> gpd.GeoDataFrame:
@@ -1319,13 +1328,21 @@ LABELLED_CHANGES = 15
 
 
 def _label_changes(ax: Any, shown: gpd.GeoDataFrame) -> None:
+    """The change written on the changed grunnkretser, largest first, leaving out labels that would overlap."""
     from ._cartography import format_number
 
     changed = shown[shown["change"].abs() > CHANGED]
     if not 0 < len(changed) <= LABELLED_CHANGES:
         return
+    changed = changed.iloc[np.argsort(-changed["change"].abs().to_numpy(), kind="stable")]
+    x0, x1 = ax.get_xlim()
+    spacing = LABEL_SPACING * (x1 - x0)
+    placed: list[tuple[float, float]] = []
     points = shapely.point_on_surface(changed.geometry.to_numpy())
     for point, change in zip(points, changed["change"], strict=True):
+        if any(abs(point.x - x) < spacing and abs(point.y - y) < spacing / 2.5 for x, y in placed):
+            continue
+        placed.append((point.x, point.y))
         text = ("+" if change > 0 else "") + format_number(float(change), 2)
         ax.annotate(
             text,
@@ -1334,8 +1351,16 @@ def _label_changes(ax: Any, shown: gpd.GeoDataFrame) -> None:
             va="center",
             fontsize=8,
             zorder=8,
-            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.75},
         )
+
+
+LABEL_SPACING = 0.07
+"""Labels of changes closer than this share of the map's width (and 1/2.5 of it in height) are left out."""
+
+SMALL_CHANGE = 0.02
+"""Changed roads shorter than this share of the map's width also get a ring (one per stretch of them), so that
+they can be found."""
 
 
 def _draw_roads(
@@ -1360,8 +1385,15 @@ def _draw_roads(
     for kind, style in CHANGE_STYLES.items():
         drawn = edges[edges["change"] == kind]
         if len(drawn):
-            drawn.plot(ax=ax, zorder=6, **style)
+            drawn.plot(ax=ax, zorder=6, path_effects=_halo(style["linewidth"]), **style)
             entries.append((Line2D([], [], **style), CHANGE_LABELS[kind]))
+            small = drawn[drawn.length.to_numpy() < SMALL_CHANGE * (x1 - x0)]
+            stretches = shapely.get_parts(shapely.line_merge(shapely.union_all(small.geometry.to_numpy())))
+            middle = shapely.line_interpolate_point(stretches, 0.5, normalized=True)
+            xy = shapely.get_coordinates(middle)
+            ring = {"s": 160, "facecolor": "none", "zorder": 6}
+            ax.scatter(xy[:, 0], xy[:, 1], edgecolor="white", linewidth=3.2, **ring)
+            ax.scatter(xy[:, 0], xy[:, 1], edgecolor=style["color"], linewidth=1.5, **ring)
     joined = changes.joins[changes.joins["joined"].isin(["node", "edge"])]
     if len(joined):
         xy = changes.network.nodes.loc[joined["node"].to_numpy(), ["x", "y"]].to_numpy()
@@ -1371,6 +1403,13 @@ def _draw_roads(
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     return entries
+
+
+def _halo(linewidth: float) -> list[Any]:
+    """A white edge round a changed road, so that it stands out on every fill of the scale."""
+    from matplotlib import patheffects
+
+    return [patheffects.Stroke(linewidth=linewidth + 2.2, foreground="white"), patheffects.Normal()]
 
 
 def _merge_legend(ax: Any, entries: list[tuple[Any, str]]) -> None:
