@@ -252,3 +252,29 @@ def test_compute_explain_and_scenario_share_their_options():
     assert shared <= set(explain) and shared <= set(scenario_options)
     for flag in shared:
         assert compute[flag] == explain[flag] == scenario_options[flag], flag
+
+
+def test_join_tolerance_reaches_the_joins_of_the_added_road(files, tmp_path):
+    bridge = gpd.read_file(files["bridge"])
+    line = bridge.geometry.iloc[0]
+    shorter = (
+        gpd.GeoSeries([line], crs=bridge.crs)
+        .interpolate(5.0)
+        .union(gpd.GeoSeries([line], crs=bridge.crs).interpolate(line.length - 5.0))
+    )
+    from shapely.geometry import LineString
+
+    ends = [(p.x, p.y) for p in shorter.iloc[0].geoms]
+    bridge.geometry = [LineString(ends)]  # 5 m short of the junctions at both ends
+    bridge.to_file(tmp_path / "short.gpkg")
+    joined = {}
+    for tolerance in ("10", "1"):
+        words = scenario(files, tmp_path / tolerance, "--add-roads", str(tmp_path / "short.gpkg"), "-q")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", GeokoblingWarning)
+            assert main([*words, "--join-tolerance", tolerance]) == EXIT_OK
+        run = json.loads((tmp_path / tolerance / "run.json").read_text())
+        joined[tolerance] = [j["joined"] for j in run["results"]["joins"]]
+        assert run["parameters"]["join_tolerance"] == float(tolerance)
+    assert joined == {"10": ["node", "node"], "1": ["none", "none"]}
+    assert any("join no road at either end" in w for w in run["warnings"])

@@ -1549,8 +1549,8 @@ def _add_search_inputs(
         p.add_argument(
             "--clip-to-roads",
             action="store_true",
-            help="leave out of the routing, and report with their people, grunnkretser whose centre lies outside "
-            "the convex hull of the road nodes buffered by --max-snap-distance (or 1000 m)",
+            help="leave out of the routing (status outside_roads), and report with their people, grunnkretser "
+            "whose centre lies outside the convex hull of the roads it can snap to and more than 1000 m from them",
         )
     p.add_argument("--centres", help="population centres (points with grunnkrets, kommune, population)")
     p.add_argument("--grunnkretser", help="grunnkrets polygons")
