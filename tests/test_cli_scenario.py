@@ -207,6 +207,9 @@ def test_unknown_ids_are_refused_with_exit_1_naming_them(files, tmp_path, capsys
     err = capsys.readouterr().err
     assert "--remove-roads: 2 id(s) are not in the column 'road_id' of the roads" in err
     assert "'999998'" in err and "'999999'" in err and f"'{FERRY_ROAD_ID}'" not in err
+    many = ",".join(str(i) for i in range(900_000, 900_400))  # longer than a file name can be
+    assert main(scenario(files, tmp_path, "--remove-roads", many, "--by", "road_id")) == EXIT_DATA
+    assert "400 id(s) are not in the column 'road_id'" in capsys.readouterr().err
     assert main(scenario(files, tmp_path, "--ferry-to-road", "99999")) == EXIT_DATA
     err = capsys.readouterr().err
     assert "--ferry-to-road: 1 road(s) give no edge of the network (ids '99999')" in err
@@ -278,3 +281,58 @@ def test_join_tolerance_reaches_the_joins_of_the_added_road(files, tmp_path):
         assert run["parameters"]["join_tolerance"] == float(tolerance)
     assert joined == {"10": ["node", "node"], "1": ["none", "none"]}
     assert any("join no road at either end" in w for w in run["warnings"])
+
+
+# --- real data: central Oslo without its trunk roads -----------------------------------------------------
+
+
+@pytest.mark.realdata
+def test_central_oslo_without_its_trunk_roads_equals_the_api_and_a_full_recomputation(shared_data, tmp_path):
+    import pyogrio
+
+    from geokobling.scenarios import source_labels
+
+    roads = shared_data / "oslo_sentrum_2025_veger.gpkg"
+    table = pyogrio.read_dataframe(roads, read_geometry=False)
+    trunk = table.loc[table["highway"].isin(["trunk", "trunk_link"]), "osm_id"].astype(str).tolist()
+    words = [
+        "strukturkriteriet",
+        "scenario",
+        "--grunnkretser",
+        str(shared_data / "grunnkretser_oslo_uten_hav.geojson"),
+        "--grid",
+        str(shared_data / "befolkning_oslo_1km_2019.gml"),
+        "--roads",
+        str(roads),
+        "--largest-component",
+        "--remove-roads",
+        ",".join(trunk),
+        "--by",
+        "osm_id",
+        "--min-routed-share",
+        "0",  # the extract covers the centre of Oslo only
+        "--output",
+        str(tmp_path),
+        "-q",
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        assert main(words) == EXIT_OK
+        grunnkretser = gk.read_grunnkretser(shared_data / "grunnkretser_oslo_uten_hav.geojson")
+        grid = gk.read_population_grid(shared_data / "befolkning_oslo_1km_2019.gml")
+        centres = gk.population_centres(grunnkretser, grid=grid)
+        network = RoadNetwork.read(roads)
+        removed = source_labels(network, trunk, layer=table, column="osm_id")
+        changes = network.with_changes(remove=removed, by="source")
+        options = {"largest_component": True, "progress": False}
+        expected = strukturkriteriet_scenario(centres, changes, **options)
+        full = gk.strukturkriteriet(centres, changes.network, **options)
+    assert_rows_equal_the_api(tmp_path, expected)
+    written = read_values(tmp_path / "strukturkriteriet_grunnkrets.csv")
+    np.testing.assert_allclose(
+        written["strukturkriteriet_km"], full["strukturkriteriet_km"], rtol=0, atol=1e-9, equal_nan=True
+    )
+    results = json.loads((tmp_path / "run.json").read_text())["results"]
+    assert results["edges"]["removed"] == len(changes.removed) > len(trunk)  # ways split at their vertices
+    assert 0 < results["recomputed_centres"] < results["searched_centres"]
+    assert results["changed_grunnkretser"] > 0

@@ -968,8 +968,12 @@ _CHANGE_RENAMES = {
 def _looks_like_path(value: str) -> bool:
     """A layer's path rather than ids: it exists, has a folder part, or ends like a vector file."""
     path = Path(value)
-    suffix = path.suffix.lower()
-    return path.exists() or "/" in value or "\\" in value or suffix in (*_FILE_SUFFIXES, ".gdb", ".gml")
+    if "/" in value or "\\" in value or path.suffix.lower() in (*_FILE_SUFFIXES, ".gdb", ".gml"):
+        return True
+    try:
+        return path.exists()
+    except OSError:  # a list of ids longer than a file name can be
+        return False
 
 
 def _change_selections(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -1065,6 +1069,7 @@ def _cmd_sk_scenario(run: _Run) -> int:
             grunnkretser=grunnkretser,
             grenseverdi=grenseverdi,
             base_amount=args.base_amount,
+            min_routed_share=args.min_routed_share,
             table_format=run.format,
             source=f"geokobling {run.report.command}",
             progress=run.progress,
@@ -1669,6 +1674,14 @@ def _add_scenario(actions: argparse._SubParsersAction) -> None:
         default=None,
         metavar="NOK",
         help="the full base amount per kommune: adds the loss, the refund per inhabitant and the net effect",
+    )
+    money.add_argument(
+        "--min-routed-share",
+        type=_not_negative,
+        default=0.5,
+        metavar="SHARE",
+        help="a kommune gets a value when at least this share of its people are reached along the roads; 0 gives "
+        "every kommune the value of its routed grunnkretser (extracts that cover part of a kommune) (default: 0.5)",
     )
     scenario.set_defaults(func=_cmd_sk_scenario)
 

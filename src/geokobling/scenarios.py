@@ -1082,6 +1082,7 @@ def write_scenario(
     grunnkretser: gpd.GeoDataFrame | None = None,
     grenseverdi: float | str = 25.4,
     base_amount: float | None = None,
+    min_routed_share: float = 0.5,
     table_format: str = "csv",
     source: str | None = None,
     **options: Any,
@@ -1102,7 +1103,7 @@ def write_scenario(
         The output folder (made if missing).
     grunnkretser
         Grunnkrets polygons for the map (else the centres are drawn as points).
-    grenseverdi, base_amount
+    grenseverdi, base_amount, min_routed_share
         As for :func:`kommune_effect`.
     table_format
         ``"csv"``, ``"parquet"`` or ``"gpkg"``: the suffix of the two tables.
@@ -1152,7 +1153,9 @@ def write_scenario(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     values = strukturkriteriet_scenario(centres, changes, base=base, **options)
-    effect = kommune_effect(values, grenseverdi=grenseverdi, base_amount=base_amount)
+    effect = kommune_effect(
+        values, grenseverdi=grenseverdi, base_amount=base_amount, min_routed_share=min_routed_share
+    )
     files = [
         write_table(tidy_for_file(values), folder / f"strukturkriteriet_grunnkrets.{table_format}"),
         write_table(tidy_for_file(effect), folder / f"strukturkriteriet_kommune_changes.{table_format}"),
@@ -1238,7 +1241,7 @@ def _map_of_changes(
     unit = value.rsplit("_", 1)[-1]
     layer = _change_layer(values, to_working_crs(units, source="the map's units"), value)
     edges = changes.edges[changes.edges["change"].isin(list(CHANGE_STYLES))]
-    shown = layer.iloc[layer.sindex.query(_view(layer, edges), predicate="intersects")]
+    shown = _clipped(layer, _view(layer, edges))
     largest = float(np.nanmax(np.abs(shown["change"].to_numpy(dtype=float)), initial=0.0)) or 1.0
     changed = int((shown["change"].abs() > CHANGED).sum())
     title = (
@@ -1310,6 +1313,17 @@ def _view(layer: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> Any:
     return shapely.box(x0 - pad, y0 - pad, x1 + pad, y1 + pad)
 
 
+def _clipped(layer: gpd.GeoDataFrame, view: Any) -> gpd.GeoDataFrame:
+    """The units in ``view``; polygons cut at its edge, so that a large grunnkrets does not widen the map."""
+    near = layer.iloc[layer.sindex.query(view, predicate="intersects")]
+    geometry = near.geometry.to_numpy()
+    if not len(near) or shapely.get_type_id(geometry).min() < 3:
+        return near
+    cut = shapely.intersection(geometry, view)
+    keep = shapely.area(cut) > 0
+    return near.assign(geometry=cut)[keep]
+
+
 def _signed_largest(change: pd.Series) -> float:
     known = change.dropna()
     return 0.0 if known.empty else float(known.loc[known.abs().idxmax()])
@@ -1355,12 +1369,18 @@ def _label_changes(ax: Any, shown: gpd.GeoDataFrame) -> None:
         )
 
 
+DENSE_ROADS = 3000
+"""With more roads than this in the view they are drawn thinner and lighter, so that the fills stay readable."""
+
 LABEL_SPACING = 0.07
 """Labels of changes closer than this share of the map's width (and 1/2.5 of it in height) are left out."""
 
 SMALL_CHANGE = 0.02
-"""Changed roads shorter than this share of the map's width also get a ring (one per stretch of them), so that
-they can be found."""
+"""Stretches of changed roads shorter than this share of the map's width also get a ring, so that they can be
+found (up to :data:`MAX_RINGS` of a kind)."""
+
+MAX_RINGS = 8
+"""More small stretches of one kind of change than this get no rings."""
 
 
 def _draw_roads(
@@ -1374,7 +1394,8 @@ def _draw_roads(
     roads = changes.network.edges
     near = roads.iloc[roads.sindex.query(area, predicate="intersects")]
     near = near.assign(geometry=shapely.intersection(near.geometry.to_numpy(), area))
-    road_style: dict[str, Any] = {"color": "0.35", "linewidth": 0.5}
+    dense = len(near) > DENSE_ROADS
+    road_style: dict[str, Any] = {"color": "0.5" if dense else "0.35", "linewidth": 0.25 if dense else 0.5}
     ferry_style: dict[str, Any] = {"color": "0.35", "linewidth": 0.7, "linestyle": (0, (4, 2.5))}
     entries: list[tuple[Any, str]] = []
     for flag, style, label in ((False, road_style, "vei"), (True, ferry_style, "ferjestrekning")):
@@ -1387,9 +1408,13 @@ def _draw_roads(
         if len(drawn):
             drawn.plot(ax=ax, zorder=6, path_effects=_halo(style["linewidth"]), **style)
             entries.append((Line2D([], [], **style), CHANGE_LABELS[kind]))
-            small = drawn[drawn.length.to_numpy() < SMALL_CHANGE * (x1 - x0)]
-            stretches = shapely.get_parts(shapely.line_merge(shapely.union_all(small.geometry.to_numpy())))
-            middle = shapely.line_interpolate_point(stretches, 0.5, normalized=True)
+            stretches = shapely.get_parts(shapely.line_merge(shapely.union_all(drawn.geometry.to_numpy())))
+            small = stretches[shapely.length(stretches) < SMALL_CHANGE * (x1 - x0)]
+            if (
+                len(small) > MAX_RINGS
+            ):  # many small pieces: the lines themselves show where, rings would hide it
+                continue
+            middle = shapely.line_interpolate_point(small, 0.5, normalized=True)
             xy = shapely.get_coordinates(middle)
             ring = {"s": 160, "facecolor": "none", "zorder": 6}
             ax.scatter(xy[:, 0], xy[:, 1], edgecolor="white", linewidth=3.2, **ring)
