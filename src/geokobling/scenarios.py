@@ -1223,8 +1223,11 @@ CHANGE_LABELS: Mapping[str, str] = {
 }
 """The legend's Norwegian names of the kinds of changed edges."""
 
-VIEW_PAD = 0.15
-"""The map shows the changed roads and grunnkretser, with this share of the view's size around them."""
+VIEW_PAD = 0.3
+"""The map shows the changed roads and grunnkretser, with this share of their extent around them."""
+
+MIN_PAD_M = 1500.0
+"""At least this much (metres) is shown around them."""
 
 
 def _map_of_changes(
@@ -1241,7 +1244,8 @@ def _map_of_changes(
     unit = value.rsplit("_", 1)[-1]
     layer = _change_layer(values, to_working_crs(units, source="the map's units"), value)
     edges = changes.edges[changes.edges["change"].isin(list(CHANGE_STYLES))]
-    shown = _clipped(layer, _view(layer, edges))
+    view = _view(layer, edges)
+    shown = _clipped(layer, view)
     largest = float(np.nanmax(np.abs(shown["change"].to_numpy(dtype=float)), initial=0.0)) or 1.0
     changed = int((shown["change"].abs() > CHANGED).sum())
     title = (
@@ -1255,8 +1259,6 @@ def _map_of_changes(
         vmin=-largest,
         vmax=largest,
         population="population",
-        boundaries=shown if "kommune" in shown.columns else None,
-        boundaries_by="kommune" if "kommune" in shown.columns else None,
         title=title,
         legend_title=f"Endring ({unit}), etter − før",
         source=source,
@@ -1264,10 +1266,10 @@ def _map_of_changes(
         linewidth=0.3,
     )
     entries = _draw_roads(ax, changes, edges, _drawn_area(shown))
-    if "kommune" in shown.columns:
-        from matplotlib.lines import Line2D
-
-        entries.append((Line2D([], [], color="0.1", linewidth=1.0), "kommunegrense"))
+    entries += _draw_kommune_borders(ax, layer, view)
+    x0, y0, x1, y1 = shapely.bounds(view)
+    ax.set_xlim(x0, x1)  # the frame: the view, sea included
+    ax.set_ylim(y0, y1)
     _label_changes(ax, shown)
     _merge_legend(ax, entries)
     figure = ax.get_figure(root=True)
@@ -1309,8 +1311,31 @@ def _view(layer: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> Any:
     bounds = np.array(parts)
     x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
     x1, y1 = bounds[:, 2].max(), bounds[:, 3].max()
-    pad = max(VIEW_PAD * max(x1 - x0, y1 - y0), 1000.0)
+    pad = max(VIEW_PAD * max(x1 - x0, y1 - y0), MIN_PAD_M)
     return shapely.box(x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+
+
+def _draw_kommune_borders(ax: Any, layer: gpd.GeoDataFrame, view: Any) -> list[tuple[Any, str]]:
+    """The kommune borders (and coasts) of the whole grunnkretser inside the view, not the view's edge; a frame."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    x0, y0, x1, y1 = shapely.bounds(view)
+    frame = Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="0.45", linewidth=0.8, zorder=8)
+    ax.add_patch(frame)
+    geometry = layer.geometry.to_numpy()
+    if "kommune" not in layer.columns or not len(layer) or shapely.get_type_id(geometry).min() < 3:
+        return []
+    near = layer.iloc[layer.sindex.query(view, predicate="intersects")]
+    outlines = [
+        shapely.intersection(
+            shapely.boundary(shapely.union_all(shapely.buffer(part.geometry.to_numpy(), 1.0))), view
+        )
+        for _, part in near.groupby("kommune")
+    ]
+    borders = gpd.GeoSeries(outlines, crs=layer.crs)
+    borders[~borders.is_empty].plot(ax=ax, color="0.1", linewidth=1.0, zorder=3)
+    return [(Line2D([], [], color="0.1", linewidth=1.0), "kommunegrense")]
 
 
 def _clipped(layer: gpd.GeoDataFrame, view: Any) -> gpd.GeoDataFrame:
