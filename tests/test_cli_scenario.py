@@ -336,3 +336,33 @@ def test_central_oslo_without_its_trunk_roads_equals_the_api_and_a_full_recomput
     assert results["edges"]["removed"] == len(changes.removed) > len(trunk)  # ways split at their vertices
     assert 0 < results["recomputed_centres"] < results["searched_centres"]
     assert results["changed_grunnkretser"] > 0
+
+
+def test_many_kommuner_show_only_the_changed_on_screen_and_all_in_the_summary():
+    from geokobling.cli import _scenario_lines
+
+    kommuner = [
+        {
+            "kommune": f"{1000 + i}",
+            "population": 100.0,
+            "strukturkriteriet_km_before": 10.0,
+            "strukturkriteriet_km_after": 10.0 - (i == 3),
+            "strukturkriteriet_km_change": -1.0 * (i == 3),
+            "basiskriterium_after": 0.4,
+            "basiskriterium_change": -0.04 * (i == 3),
+            "net_change": 5.0,
+        }
+        for i in range(50)
+    ]
+    report = {
+        "recomputed_centres": 3,
+        "searched_centres": 700,
+        "recomputed_because": {"moved": 0, "near_a_change": 3},
+        "changed_grunnkretser": 2,
+        "kommuner": kommuner,
+    }
+    screen = _scenario_lines(report, max_rows=40)
+    assert screen[0] == "searched again: 3 of 700 centres (near a change 3)"
+    assert "the 1 of 50 kommuner whose value changed" in screen[2]
+    assert len(screen[-1].splitlines()) == 2 and "1003" in screen[-1] and "-1.000" in screen[-1]
+    assert len(_scenario_lines(report, max_rows=None)[-1].splitlines()) == 51

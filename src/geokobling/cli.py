@@ -1078,15 +1078,19 @@ def _cmd_sk_scenario(run: _Run) -> int:
     for name in report.pop("files"):
         run.report.output(run.folder / name)
     run.report.results.update(report)
-    for line in _scenario_lines(report):
-        run.report.lines.append(line)
+    run.report.lines += _scenario_lines(report, max_rows=None)
+    for line in _scenario_lines(report, max_rows=SCREEN_KOMMUNER):
         run.say(line)
     run.finish()
     return EXIT_OK
 
 
-def _scenario_lines(report: dict[str, Any]) -> list[str]:
-    """On screen and in summary.txt: how many centres were searched again, and each kommune's change."""
+SCREEN_KOMMUNER = 40
+"""With more kommuner than this, the screen shows only those whose value changed (summary.txt has all)."""
+
+
+def _scenario_lines(report: dict[str, Any], *, max_rows: int | None) -> list[str]:
+    """How many centres were searched again, and each kommune's change (with ``max_rows``: the changed ones)."""
     import pandas as pd
 
     because = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in report["recomputed_because"].items() if v)
@@ -1094,11 +1098,19 @@ def _scenario_lines(report: dict[str, Any]) -> list[str]:
         f"searched again: {report['recomputed_centres']} of {report['searched_centres']} centres"
         + (f" ({because})" if because else ""),
         f"grunnkretser with another value: {report['changed_grunnkretser']}",
-        "kommune changes:",
     ]
     effect = pd.DataFrame(report["kommuner"])
     value = next(c.removesuffix("_before") for c in effect.columns if c.startswith("strukturkriteriet_"))
     unit = value.rsplit("_", 1)[-1]
+    if max_rows is not None and len(effect) > max_rows:
+        changed = effect[effect[f"{value}_change"].abs() > 1e-9]
+        lines.append(
+            f"kommune changes: the {len(changed)} of {len(effect)} kommuner whose value changed (every kommune's "
+            "money moves with the refund: see strukturkriteriet_kommune_changes)"
+        )
+        effect = changed.head(max_rows)
+    else:
+        lines.append("kommune changes:")
     shown = {
         "kommune": effect["kommune"].astype(str),
         "population": effect["population"].map(lambda v: f"{v:.0f}"),
