@@ -1629,8 +1629,8 @@ def _add_scenario(actions: argparse._SubParsersAction) -> None:
         "(--road-to-ferry). Only the centres whose result can change are searched again; the values after "
         "equal a full 'compute' on the changed roads. The inputs and search options are those of 'compute'.\n\n"
         "Roads to remove or turn are given as a line layer (the edges it covers) or as ids separated by "
-        "commas: the values of --by COLUMN of --roads (e.g. --by linkid), or without --by the row numbers "
-        "of --roads (0 for the first row).\n\n"
+        "commas: the values of --by COLUMN of --roads (e.g. --by ROUTEID, of NVDB ruteplan), or without --by "
+        "the row numbers of --roads (0 for the first row).\n\n"
         "The folder gets strukturkriteriet_grunnkrets (the values after, with _before and _change columns), "
         "strukturkriteriet_kommune_changes (strukturkriteriet, basiskriterium and, with --base-amount, the "
         "money before and after per kommune), road_changes.geojson (the changed roads), road_changes.png (a "
@@ -1638,7 +1638,7 @@ def _add_scenario(actions: argparse._SubParsersAction) -> None:
         epilog="examples:\n  geokobling strukturkriteriet scenario --grunnkretser gk.gpkg --population folkemengde.csv "
         "--roads vegnett.gpkg --add-roads ny_bru.gpkg --base-amount 13000000 --output bru\n"
         "  geokobling strukturkriteriet scenario --grunnkretser gk.gpkg --grid befolkning_250m_norge_2015.csv "
-        "--roads vegnettRuteplan.gdb --roads-layer ruteplan --ferry-to-road 1183745,1183746 --by linkid "
+        "--roads vegnettRuteplan.gdb --roads-layer ruteplan --ferry-to-road 1183745,1183746 --by ROUTEID "
         "--speed-kmh 80 --output ferjefri",
     )
     _add_search_inputs(scenario, clip_to_roads=False)
