@@ -624,6 +624,33 @@ def test_write_scenario_on_the_demo(demo, tmp_path):
     assert gpd.read_file(tmp_path / "road_changes.geojson")["change"].tolist() == ["added"]
 
 
+def test_write_scenario_map_is_drawn_by_plot_in_norwegian_around_the_change(demo, tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    region, centres, network = demo
+    kept = []
+    monkeypatch.setattr(plt, "close", kept.append)  # keep the figure to look at it
+    closed = int(np.flatnonzero(~network.edges["ferry"].to_numpy())[0])  # a mainland road, closed
+    changes = network.with_changes(add=gk.demo.island_bridge(region), remove=[closed])
+    quiet(
+        lambda: write_scenario(centres, changes, tmp_path, grunnkretser=region.grunnkretser, progress=False)
+    )
+    (figure,) = kept
+    texts = {t.get_text() for t in figure.findobj(Text) if t.get_text()}
+    ax = figure.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"vei", "ny vei", "stengt vei", "tilkobling til veinettet", "kommunegrense"} <= set(legend)
+    assert ax.get_title().startswith("Endring i strukturkriteriet etter endringen i veinettet")
+    assert "Endring (km), etter − før" in texts and "km" in texts  # the colour bar and the scale bar
+    assert not {"added", "removed", "piece", "no value"} & texts  # no English left
+    values = gk.read_table(tmp_path / "strukturkriteriet_grunnkrets.csv")
+    change = pd.to_numeric(values["strukturkriteriet_km_change"])
+    largest = change.loc[change.abs().idxmax()]
+    assert ("+" if largest > 0 else "") + gk._cartography.format_number(largest, 2) in texts  # written on it
+    plt.close(figure)
+
+
 @pytest.mark.realdata
 def test_scenario_on_central_oslo_equals_a_full_recomputation(shared_data):
     grunnkretser = gk.read_grunnkretser(shared_data / "grunnkretser_oslo_uten_hav.geojson")

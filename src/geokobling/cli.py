@@ -404,13 +404,8 @@ def _population_source(args: argparse.Namespace) -> None:
         raise UsageError("--year chooses the year of a --population table; give it with --population")
 
 
-# --- strukturkriteriet compute ------------------------------------------------------------------------
-
-
-def _cmd_sk_compute(run: _Run) -> int:
-    from ._search import FAR_FROM_ROAD_M
-    from .kriterier import kommune_values, strukturkriteriet
-
+def _check_search_inputs(run: _Run, extra: dict[str, str | None] | None = None) -> None:
+    """The population source given right, and every input path of compute, explain or scenario checked."""
     args = run.args
     _population_source(args)
     run.check_paths(
@@ -422,23 +417,51 @@ def _cmd_sk_compute(run: _Run) -> int:
             "--raster": args.raster,
             "--grid": args.grid,
             "--population": args.population,
+            **(extra or {}),
         },
-        folders=["--roads"],
+        folders=["--roads", *(extra or {})],
     )
+
+
+def _search_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The search options of the command line, as keywords of strukturkriteriet, explain and the scenario."""
+    options = {
+        "n": args.n,
+        "ferry_factor": args.ferry_factor,
+        "fallback_factor": None if args.no_fallback else args.fallback_factor,
+        "max_snap_distance": args.max_snap_distance,
+        "largest_component": args.largest_component,
+    }
+    for name in ("weight", "fallback_speed_kmh", "clip_to_roads"):
+        if hasattr(args, name):
+            options[name] = getattr(args, name)
+    return options
+
+
+def _grenseverdi(args: argparse.Namespace) -> float | str:
+    """--grenseverdi as km, or 'auto'; anything else is a usage error."""
+    limit: float | str = args.grenseverdi
+    if limit == "auto":
+        return limit
+    try:
+        return _positive(str(limit))
+    except argparse.ArgumentTypeError:
+        raise UsageError(f"--grenseverdi takes a distance in km or 'auto', not {limit!r}") from None
+
+
+# --- strukturkriteriet compute ------------------------------------------------------------------------
+
+
+def _cmd_sk_compute(run: _Run) -> int:
+    from ._search import FAR_FROM_ROAD_M
+    from .kriterier import kommune_values, strukturkriteriet
+
+    args = run.args
+    _check_search_inputs(run)
     network = _read_network(run)
     centres, grunnkretser = _read_centres(run)
     with run.step("strukturkriteriet"):
-        values = strukturkriteriet(
-            centres,
-            network,
-            n=args.n,
-            ferry_factor=args.ferry_factor,
-            fallback_factor=None if args.no_fallback else args.fallback_factor,
-            max_snap_distance=args.max_snap_distance,
-            largest_component=args.largest_component,
-            clip_to_roads=args.clip_to_roads,
-            progress=run.progress,
-        )
+        values = strukturkriteriet(centres, network, progress=run.progress, **_search_options(args))
     if args.clip_to_roads:
         outside = values["status"] == "outside_roads"
         run.report.results["clip_to_roads"] = {
@@ -499,19 +522,7 @@ def _cmd_sk_explain(run: _Run) -> int:
 
     args = run.args
     wanted = _explain_codes(args.explain)
-    _population_source(args)
-    run.check_paths(
-        {
-            "--roads": args.roads,
-            "--centres": args.centres,
-            "--grunnkretser": args.grunnkretser,
-            "--addresses": args.addresses,
-            "--raster": args.raster,
-            "--grid": args.grid,
-            "--population": args.population,
-        },
-        folders=["--roads"],
-    )
+    _check_search_inputs(run)
     with _reading("--explain"):
         codes = normalize_codes(wanted, "grunnkrets", source="--explain").tolist()
     network = _read_network(run)
@@ -530,21 +541,7 @@ def _cmd_sk_explain(run: _Run) -> int:
             f"{format_values(missing)}; check the codes (8 digits, kommune + 4)"
         )
     with run.step("explain"):
-        rows = explain(
-            centres,
-            network,
-            codes,
-            n=args.n,
-            weight=args.weight,
-            ferry_factor=args.ferry_factor,
-            fallback_factor=None if args.no_fallback else args.fallback_factor,
-            fallback_speed_kmh=args.fallback_speed_kmh,
-            max_snap_distance=args.max_snap_distance,
-            largest_component=args.largest_component,
-            clip_to_roads=args.clip_to_roads,
-            routes=True,
-            progress=run.progress,
-        )
+        rows = explain(centres, network, codes, routes=True, progress=run.progress, **_search_options(args))
     points = _centre_points(centres)
     run.report.results["explained"] = _explained_results(rows)
     rows = _whole_people(rows)
@@ -950,6 +947,185 @@ def _show_kommuner(run: _Run, kommuner: Any, value: str) -> None:
         run.say(coverage_line(run.report.coverage))
 
 
+# --- strukturkriteriet scenario -----------------------------------------------------------------------
+
+_CHANGE_FLAGS = {"remove_roads": "remove", "ferry_to_road": "to_road", "road_to_ferry": "to_ferry"}
+"""The flags of roads to remove or turn (their dest) and the argument of RoadNetwork.with_changes they fill."""
+
+_CHANGE_RENAMES = {
+    "remove names": "--remove-roads names",
+    "to_road names": "--ferry-to-road names",
+    "to_ferry names": "--road-to-ferry names",
+    "the remove line": "the --remove-roads line",
+    "the to_road line": "the --ferry-to-road line",
+    "the to_ferry line": "the --road-to-ferry line",
+    "cover_tolerance=": "a tolerance of ",
+    "speed_kmh": "--speed-kmh",
+    "join_tolerance": "--join-tolerance",
+}
+
+
+def _looks_like_path(value: str) -> bool:
+    """A layer's path rather than ids: it exists, has a folder part, or ends like a vector file."""
+    path = Path(value)
+    if "/" in value or "\\" in value or path.suffix.lower() in (*_FILE_SUFFIXES, ".gdb", ".gml"):
+        return True
+    try:
+        return path.exists()
+    except OSError:  # a list of ids longer than a file name can be
+        return False
+
+
+def _change_selections(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The roads to remove or turn, by flag: layer paths, and id lists; refused when none is given."""
+    paths: dict[str, str] = {}
+    ids: dict[str, list[str]] = {}
+    for dest in _CHANGE_FLAGS:
+        value = getattr(args, dest)
+        if value is None:
+            continue
+        flag = "--" + dest.replace("_", "-")
+        if _looks_like_path(value):
+            paths[flag] = value
+            continue
+        ids[flag] = list(dict.fromkeys(i.strip() for i in value.split(",") if i.strip()))
+        if not ids[flag]:
+            raise UsageError(
+                f"{flag} takes a line layer or ids separated by commas, e.g. {flag} 1183745,1183746"
+            )
+    if args.add_roads is None and not paths and not ids:
+        raise UsageError("give the change: --add-roads, --remove-roads, --ferry-to-road or --road-to-ferry")
+    if args.by is not None and not ids:
+        raise UsageError(
+            "--by names the id column of --roads for ids given to --remove-roads, --ferry-to-road "
+            "or --road-to-ferry; give the ids, or leave --by out"
+        )
+    return paths, ids
+
+
+def _road_ids_table(run: _Run) -> Any:
+    """The --by column of --roads, on the rows as the network was read from them."""
+    import pyogrio
+
+    from .errors import ColumnError, FileReadError, format_values
+
+    args = run.args
+    try:
+        fields = [str(f) for f in pyogrio.read_info(args.roads, layer=args.roads_layer)["fields"]]
+        table = pyogrio.read_dataframe(
+            args.roads, layer=args.roads_layer, columns=[args.by], read_geometry=False
+        )
+    except Exception as error:  # pyogrio raises several kinds; all mean the same to the user
+        raise FileReadError(
+            f"--roads: cannot read the column {args.by!r} (--by) of {args.roads}: {error}"
+        ) from error
+    if args.by not in fields:
+        raise ColumnError(
+            f"--by: --roads {args.roads} has no column {args.by!r}; its columns are {format_values(fields)}"
+        )
+    return table
+
+
+def _changes_of(run: _Run, network: Any, paths: dict[str, str], ids: dict[str, list[str]]) -> Any:
+    from .scenarios import source_labels
+
+    args = run.args
+    layer = _road_ids_table(run) if args.by is not None and ids else None
+    selections: dict[str, Any] = {}
+    for dest, argument in _CHANGE_FLAGS.items():
+        flag = "--" + dest.replace("_", "-")
+        if flag in paths:
+            selections[argument] = paths[flag]
+            run.add_input(flag, paths[flag])
+        elif flag in ids:
+            selections[argument] = source_labels(network, ids[flag], layer=layer, column=args.by, name=flag)
+    if args.add_roads is not None:
+        run.add_input("--add-roads", args.add_roads)
+    tolerance = {} if args.join_tolerance is None else {"join_tolerance": args.join_tolerance}
+    first = "--add-roads" if args.add_roads is not None else next(iter({**paths, **ids}))
+    with run.step("changes"), _reading(first, _CHANGE_RENAMES):
+        changes = network.with_changes(
+            add=args.add_roads, by="source", speed_kmh=args.speed_kmh, **tolerance, **selections
+        )
+    run.say(f"changes: {changes!r}")
+    return changes
+
+
+def _cmd_sk_scenario(run: _Run) -> int:
+    from .scenarios import write_scenario
+
+    args = run.args
+    grenseverdi = _grenseverdi(args)
+    paths, ids = _change_selections(args)
+    _check_search_inputs(run, {"--add-roads": args.add_roads, **paths})
+    network = _read_network(run)
+    changes = _changes_of(run, network, paths, ids)
+    centres, grunnkretser = _read_centres(run)
+    with run.step("scenario"):
+        report = write_scenario(
+            centres,
+            changes,
+            run.folder,
+            grunnkretser=grunnkretser,
+            grenseverdi=grenseverdi,
+            base_amount=args.base_amount,
+            min_routed_share=args.min_routed_share,
+            table_format=run.format,
+            source=f"geokobling {run.report.command}",
+            progress=run.progress,
+            **_search_options(args),
+        )
+    for name in report.pop("files"):
+        run.report.output(run.folder / name)
+    run.report.results.update(report)
+    run.report.lines += _scenario_lines(report, max_rows=None)
+    for line in _scenario_lines(report, max_rows=SCREEN_KOMMUNER):
+        run.say(line)
+    run.finish()
+    return EXIT_OK
+
+
+SCREEN_KOMMUNER = 40
+"""With more kommuner than this, the screen shows only those whose value changed (summary.txt has all)."""
+
+
+def _scenario_lines(report: dict[str, Any], *, max_rows: int | None) -> list[str]:
+    """How many centres were searched again, and each kommune's change (with ``max_rows``: the changed ones)."""
+    import pandas as pd
+
+    because = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in report["recomputed_because"].items() if v)
+    lines = [
+        f"searched again: {report['recomputed_centres']} of {report['searched_centres']} centres"
+        + (f" ({because})" if because else ""),
+        f"grunnkretser with another value: {report['changed_grunnkretser']}",
+    ]
+    effect = pd.DataFrame(report["kommuner"])
+    value = next(c.removesuffix("_before") for c in effect.columns if c.startswith("strukturkriteriet_"))
+    unit = value.rsplit("_", 1)[-1]
+    if max_rows is not None and len(effect) > max_rows:
+        changed = effect[effect[f"{value}_change"].abs() > 1e-9]
+        lines.append(
+            f"kommune changes: the {len(changed)} of {len(effect)} kommuner whose value changed (every kommune's "
+            "money moves with the refund: see strukturkriteriet_kommune_changes)"
+        )
+        effect = changed.head(max_rows)
+    else:
+        lines.append("kommune changes:")
+    shown = {
+        "kommune": effect["kommune"].astype(str),
+        "population": effect["population"].map(lambda v: f"{v:.0f}"),
+        f"before_{unit}": effect[f"{value}_before"].map(lambda v: f"{v:.2f}"),
+        f"after_{unit}": effect[f"{value}_after"].map(lambda v: f"{v:.2f}"),
+        f"change_{unit}": effect[f"{value}_change"].map(lambda v: f"{v:+.3f}"),
+        "basiskriterium_after": effect["basiskriterium_after"].map(lambda v: f"{v:.4f}"),
+        "basiskriterium_change": effect["basiskriterium_change"].map(lambda v: f"{v:+.5f}"),
+    }
+    if "net_change" in effect.columns:
+        shown["net_change"] = effect["net_change"].map(lambda v: f"{v:+.0f}")
+    lines.append(pd.DataFrame(shown).to_string(index=False))
+    return lines
+
+
 # --- strukturkriteriet recompute ----------------------------------------------------------------------
 
 
@@ -1060,12 +1236,7 @@ def _cmd_basiskriterium(run: _Run) -> int:
     from .io import read_values
 
     args = run.args
-    limit: float | str = args.grenseverdi
-    if limit != "auto":
-        try:
-            limit = _positive(str(limit))
-        except argparse.ArgumentTypeError:
-            raise UsageError(f"--grenseverdi takes a distance in km or 'auto', not {limit!r}") from None
+    limit = _grenseverdi(args)
     run.check_paths({"--values": args.values, "--kommuner": args.kommuner})
     with run.step("read --values"), _reading("--values", {"year=": "--year"}):
         values = read_values(args.values, year=args.year)
@@ -1348,10 +1519,183 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
         "  geokobling strukturkriteriet explain --grunnkretser gk.geojson --grid befolkning_1km_norge_2015.csv "
         "--roads vegnett.gdb --explain 18560101",
     )
-    actions = p.add_subparsers(dest="action", required=True, metavar="{compute,recompute,explain}")
+    actions = p.add_subparsers(dest="action", required=True, metavar="{compute,recompute,explain,scenario}")
     _add_compute(actions)
     _add_recompute(actions)
     _add_explain(actions)
+    _add_scenario(actions)
+
+
+def _add_search_inputs(
+    p: argparse.ArgumentParser, *, clip_to_roads: bool = True, weight: bool = False
+) -> None:
+    """The roads, the population centres and the search options that compute, explain and scenario share."""
+    p.add_argument(
+        "--roads",
+        required=True,
+        help="road lines (GeoPackage, Shapefile, GeoJSON, a FileGDB folder .gdb; NVDB vegnett ruteplan) or .osm.pbf",
+    )
+    p.add_argument(
+        "--roads-layer", help="the layer of --roads to read, for files with several (FileGDB, GeoPackage)"
+    )
+    p.add_argument(
+        "--roads-format",
+        choices=["auto", "lines", "nvdb", "osm"],
+        default="auto",
+        help="reader of --roads (default: auto)",
+    )
+    p.add_argument(
+        "--split-at-vertices",
+        action="store_true",
+        help="split road lines at the vertices they share (whole OSM ways exported as a line layer)",
+    )
+    p.add_argument(
+        "--snap-tolerance",
+        type=float,
+        default=0.0,
+        metavar="M",
+        help="join road line ends closer than M metres (default 0: only identical ends; every join is "
+        "reported)",
+    )
+    p.add_argument(
+        "--largest-component",
+        action="store_true",
+        help="snap centres onto the largest road component only (extracts with cut roads)",
+    )
+    if clip_to_roads:
+        p.add_argument(
+            "--clip-to-roads",
+            action="store_true",
+            help="leave out of the routing (status outside_roads), and report with their people, grunnkretser "
+            "whose centre lies outside the convex hull of the roads it can snap to and more than 1000 m from them",
+        )
+    p.add_argument("--centres", help="population centres (points with grunnkrets, kommune, population)")
+    p.add_argument("--grunnkretser", help="grunnkrets polygons")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--addresses", help="address points with a 'residents' column")
+    source.add_argument("--raster", help="population raster (GeoTIFF)")
+    source.add_argument(
+        "--grid",
+        help="SSB population grid: polygons (GML, GeoPackage) or a CSV of cell ids (ru250m, ssbid_1000m)",
+    )
+    source.add_argument(
+        "--population",
+        help="population per grunnkrets (CSV or JSON: grunnkrets, population; SSB statistikkbanken tables); "
+        "centres then lie at a point inside each grunnkrets",
+    )
+    p.add_argument("--year", type=_year, help="the year to read from a --population table with several")
+    p.add_argument("--n", type=_positive, default=5000, help="people to reach (default: 5000)")
+    if weight:
+        p.add_argument(
+            "--weight",
+            choices=["length", "time"],
+            default="length",
+            help="what the search minimises: road length (km) or travel time (minutes; NVDB ruteplan) "
+            "(default: length)",
+        )
+    p.add_argument(
+        "--ferry-factor", type=_not_negative, default=1.0, help="ferry length multiplier (default: 1.0)"
+    )
+    p.add_argument(
+        "--fallback-factor",
+        type=_positive,
+        default=1.5,
+        help="straight-line multiplier where no road connects (default: 1.5)",
+    )
+    if weight:
+        p.add_argument(
+            "--fallback-speed-kmh",
+            type=_positive,
+            default=50.0,
+            metavar="KMH",
+            help="with --weight time, the speed on the straight-line fallback (default: 50)",
+        )
+    p.add_argument("--no-fallback", action="store_true", help="count only people reachable by road")
+    p.add_argument(
+        "--max-snap-distance",
+        type=_not_negative,
+        default=None,
+        help="centres farther from every road (m) are reached by straight line only",
+    )
+
+
+def _add_scenario(actions: argparse._SubParsersAction) -> None:
+    scenario = _subparser(
+        actions,
+        "scenario",
+        help="what a new bridge, a closed road or a ferry replaced does to strukturkriteriet and the money",
+        description="Strukturkriteriet before and after a change to the roads: roads added (--add-roads), "
+        "removed (--remove-roads), ferries turned into roads (--ferry-to-road) or the reverse "
+        "(--road-to-ferry). Only the centres whose result can change are searched again; the values after "
+        "equal a full 'compute' on the changed roads. The inputs and search options are those of 'compute'.\n\n"
+        "Roads to remove or turn are given as a line layer (the edges it covers) or as ids separated by "
+        "commas: the values of --by COLUMN of --roads (e.g. --by ROUTEID, of NVDB ruteplan), or without --by "
+        "the row numbers of --roads (0 for the first row).\n\n"
+        "The folder gets strukturkriteriet_grunnkrets (the values after, with _before and _change columns), "
+        "strukturkriteriet_kommune_changes (strukturkriteriet, basiskriterium and, with --base-amount, the "
+        "money before and after per kommune), road_changes.geojson (the changed roads), road_changes.png (a "
+        "map of the change), summary.txt and run.json (with recomputed_centres).",
+        epilog="examples:\n  geokobling strukturkriteriet scenario --grunnkretser gk.gpkg --population folkemengde.csv "
+        "--roads vegnett.gpkg --add-roads ny_bru.gpkg --base-amount 13000000 --output bru\n"
+        "  geokobling strukturkriteriet scenario --grunnkretser gk.gpkg --grid befolkning_250m_norge_2015.csv "
+        "--roads vegnettRuteplan.gdb --roads-layer ruteplan --ferry-to-road 1183745,1183746 --by ROUTEID "
+        "--speed-kmh 80 --output ferjefri",
+    )
+    _add_search_inputs(scenario, clip_to_roads=False)
+    changes = scenario.add_argument_group("the changes (at least one)")
+    changes.add_argument(
+        "--add-roads", metavar="PATH", help="road lines to add (oneway, ferry columns are used)"
+    )
+    for flag, what in (
+        ("--remove-roads", "roads to remove"),
+        ("--ferry-to-road", "ferry links that become roads (a bridge or tunnel)"),
+        ("--road-to-ferry", "roads that become ferry links"),
+    ):
+        changes.add_argument(
+            flag, metavar="PATH|IDS", help=f"{what}: a line layer, or ids separated by commas"
+        )
+    changes.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="the id column of --roads that the IDS are values of (default: row numbers)",
+    )
+    changes.add_argument(
+        "--join-tolerance",
+        type=_not_negative,
+        default=None,
+        metavar="M",
+        help="an end of an added road joins the nearest road node, or road, within M metres (default: 10)",
+    )
+    changes.add_argument(
+        "--speed-kmh",
+        type=_positive,
+        default=None,
+        metavar="KMH",
+        help="for roads with travel times (NVDB ruteplan): the speed on added roads without their own minutes",
+    )
+    money = scenario.add_argument_group("the money")
+    money.add_argument(
+        "--grenseverdi",
+        default="25.4",
+        help="the limit of the graded basiskriterium in km, or 'auto' (before and after each from its own "
+        "values) (default: 25.4)",
+    )
+    money.add_argument(
+        "--base-amount",
+        type=_not_negative,
+        default=None,
+        metavar="NOK",
+        help="the full base amount per kommune: adds the loss, the refund per inhabitant and the net effect",
+    )
+    money.add_argument(
+        "--min-routed-share",
+        type=_not_negative,
+        default=0.5,
+        metavar="SHARE",
+        help="a kommune gets a value when at least this share of its people are reached along the roads; 0 gives "
+        "every kommune the value of its routed grunnkretser (extracts that cover part of a kommune) (default: 0.5)",
+    )
+    scenario.set_defaults(func=_cmd_sk_scenario)
 
 
 def _add_compute(actions: argparse._SubParsersAction) -> None:
@@ -1371,76 +1715,7 @@ def _add_compute(actions: argparse._SubParsersAction) -> None:
         "  geokobling strukturkriteriet compute --grunnkretser gk.gpkg --grid befolkning_250m_norge_2015.csv "
         "--roads vegnettRuteplan.gdb --roads-layer ruteplan --clip-to-roads --output results",
     )
-    compute.add_argument(
-        "--roads",
-        required=True,
-        help="road lines (GeoPackage, Shapefile, GeoJSON, a FileGDB folder .gdb; NVDB vegnett ruteplan) or .osm.pbf",
-    )
-    compute.add_argument(
-        "--roads-layer", help="the layer of --roads to read, for files with several (FileGDB, GeoPackage)"
-    )
-    compute.add_argument(
-        "--roads-format",
-        choices=["auto", "lines", "nvdb", "osm"],
-        default="auto",
-        help="reader of --roads (default: auto)",
-    )
-    compute.add_argument(
-        "--split-at-vertices",
-        action="store_true",
-        help="split road lines at the vertices they share (whole OSM ways exported as a line layer)",
-    )
-    compute.add_argument(
-        "--snap-tolerance",
-        type=float,
-        default=0.0,
-        metavar="M",
-        help="join road line ends closer than M metres (default 0: only identical ends; every join is "
-        "reported)",
-    )
-    compute.add_argument(
-        "--largest-component",
-        action="store_true",
-        help="snap centres onto the largest road component only (extracts with cut roads)",
-    )
-    compute.add_argument(
-        "--clip-to-roads",
-        action="store_true",
-        help="leave out of the routing (status outside_roads), and report with their people, grunnkretser "
-        "whose centre lies outside the convex hull of the roads it can snap to and more than 1000 m from them",
-    )
-    compute.add_argument("--centres", help="population centres (points with grunnkrets, kommune, population)")
-    compute.add_argument("--grunnkretser", help="grunnkrets polygons")
-    source = compute.add_mutually_exclusive_group()
-    source.add_argument("--addresses", help="address points with a 'residents' column")
-    source.add_argument("--raster", help="population raster (GeoTIFF)")
-    source.add_argument(
-        "--grid",
-        help="SSB population grid: polygons (GML, GeoPackage) or a CSV of cell ids (ru250m, ssbid_1000m)",
-    )
-    source.add_argument(
-        "--population",
-        help="population per grunnkrets (CSV or JSON: grunnkrets, population; SSB statistikkbanken tables); "
-        "centres then lie at a point inside each grunnkrets",
-    )
-    compute.add_argument("--year", type=_year, help="the year to read from a --population table with several")
-    compute.add_argument("--n", type=_positive, default=5000, help="people to reach (default: 5000)")
-    compute.add_argument(
-        "--ferry-factor", type=_not_negative, default=1.0, help="ferry length multiplier (default: 1.0)"
-    )
-    compute.add_argument(
-        "--fallback-factor",
-        type=_positive,
-        default=1.5,
-        help="straight-line multiplier where no road connects (default: 1.5)",
-    )
-    compute.add_argument("--no-fallback", action="store_true", help="count only people reachable by road")
-    compute.add_argument(
-        "--max-snap-distance",
-        type=_not_negative,
-        default=None,
-        help="centres farther from every road (m) are reached by straight line only",
-    )
+    _add_search_inputs(compute)
     compute.set_defaults(func=_cmd_sk_compute)
 
 
@@ -1468,87 +1743,7 @@ def _add_explain(actions: argparse._SubParsersAction) -> None:
         metavar="CODES",
         help="the grunnkrets code(s) to explain, separated by commas (at most 1000)",
     )
-    explain.add_argument(
-        "--roads",
-        required=True,
-        help="road lines (GeoPackage, Shapefile, GeoJSON, a FileGDB folder .gdb; NVDB vegnett ruteplan) or .osm.pbf",
-    )
-    explain.add_argument(
-        "--roads-layer", help="the layer of --roads to read, for files with several (FileGDB, GeoPackage)"
-    )
-    explain.add_argument(
-        "--roads-format",
-        choices=["auto", "lines", "nvdb", "osm"],
-        default="auto",
-        help="reader of --roads (default: auto)",
-    )
-    explain.add_argument(
-        "--split-at-vertices",
-        action="store_true",
-        help="split road lines at the vertices they share (whole OSM ways exported as a line layer)",
-    )
-    explain.add_argument(
-        "--snap-tolerance",
-        type=float,
-        default=0.0,
-        metavar="M",
-        help="join road line ends closer than M metres (default 0: only identical ends)",
-    )
-    explain.add_argument(
-        "--largest-component",
-        action="store_true",
-        help="snap centres onto the largest road component only (extracts with cut roads)",
-    )
-    explain.add_argument(
-        "--clip-to-roads",
-        action="store_true",
-        help="leave centres outside the road layer's coverage out of the routing (as with compute)",
-    )
-    explain.add_argument("--centres", help="population centres (points with grunnkrets, kommune, population)")
-    explain.add_argument("--grunnkretser", help="grunnkrets polygons")
-    source = explain.add_mutually_exclusive_group()
-    source.add_argument("--addresses", help="address points with a 'residents' column")
-    source.add_argument("--raster", help="population raster (GeoTIFF)")
-    source.add_argument(
-        "--grid",
-        help="SSB population grid: polygons (GML, GeoPackage) or a CSV of cell ids (ru250m, ssbid_1000m)",
-    )
-    source.add_argument(
-        "--population",
-        help="population per grunnkrets (CSV or JSON: grunnkrets, population; SSB statistikkbanken tables)",
-    )
-    explain.add_argument("--year", type=_year, help="the year to read from a --population table with several")
-    explain.add_argument("--n", type=_positive, default=5000, help="people to reach (default: 5000)")
-    explain.add_argument(
-        "--weight",
-        choices=["length", "time"],
-        default="length",
-        help="what the search minimises: road length (km) or travel time (minutes; NVDB ruteplan) "
-        "(default: length)",
-    )
-    explain.add_argument(
-        "--ferry-factor", type=_not_negative, default=1.0, help="ferry length multiplier (default: 1.0)"
-    )
-    explain.add_argument(
-        "--fallback-factor",
-        type=_positive,
-        default=1.5,
-        help="straight-line multiplier where no road connects (default: 1.5)",
-    )
-    explain.add_argument(
-        "--fallback-speed-kmh",
-        type=_positive,
-        default=50.0,
-        metavar="KMH",
-        help="with --weight time, the speed on the straight-line fallback (default: 50)",
-    )
-    explain.add_argument("--no-fallback", action="store_true", help="count only people reachable by road")
-    explain.add_argument(
-        "--max-snap-distance",
-        type=_not_negative,
-        default=None,
-        help="centres farther from every road (m) are reached by straight line only",
-    )
+    _add_search_inputs(explain, weight=True)
     explain.set_defaults(func=_cmd_sk_explain)
 
 

@@ -89,7 +89,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,13 @@ from .network import RoadNetwork
 from .network._changes import NetworkChanges
 from .paths import Accumulation, CSRGraph, distances_to_targets
 
-__all__ = ["NetworkChanges", "strukturkriteriet_scenario", "kommune_effect", "write_scenario"]
+__all__ = [
+    "NetworkChanges",
+    "strukturkriteriet_scenario",
+    "kommune_effect",
+    "write_scenario",
+    "source_labels",
+]
 
 logger = logging.getLogger("geokobling")
 
@@ -957,6 +963,113 @@ def _effect_table(before: pd.DataFrame, after: pd.DataFrame, value: str, *, mone
     return table.reset_index(drop=True)
 
 
+# --- which edges the road layer's ids name ----------------------------------------------------
+
+
+def source_labels(
+    network: RoadNetwork,
+    ids: Sequence[Any],
+    *,
+    layer: pd.DataFrame | None = None,
+    column: str | None = None,
+    name: str = "ids",
+) -> list[Any]:
+    """The ``source`` labels of the road layer's rows that ``ids`` name, for ``with_changes(..., by="source")``.
+
+    A planner names roads by an id of the road layer (NVDB's link id, a ``road_id``), or by the
+    row number of the layer; :meth:`geokobling.RoadNetwork.with_changes` takes the rows' labels
+    (``network.edges["source"]``: the index of the layer the network was read from).
+
+    Parameters
+    ----------
+    network
+        The network read from the road layer.
+    ids
+        The ids: values of ``column`` of ``layer``, or with ``column=None`` row numbers of the layer
+        (0 for the first row, as ``network.edges["source"]`` of a file read holds them).
+    layer, column
+        The road layer's attribute table (the rows in the order read, on the index the network
+        was read with) and its id column.
+    name
+        What the ids are called in messages (e.g. ``"--remove-roads"``).
+
+    Returns
+    -------
+    list
+        The labels, in the order of the layer's rows.
+
+    Raises
+    ------
+    InputError
+        Ids that no row has, or rows that give no edge of the network (each named).
+    ColumnError
+        A ``column`` that ``layer`` lacks.
+
+    See Also
+    --------
+    geokobling.RoadNetwork.with_changes : removes or turns the edges of these labels.
+    strukturkriteriet_scenario : strukturkriteriet after the change.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> roads = gpd.GeoDataFrame({"road_id": [71, 72]}, geometry=[LineString([(0, 0), (100, 0)]),
+    ...     LineString([(100, 0), (200, 0)])], crs="EPSG:25833")
+    >>> network = RoadNetwork.from_lines(roads)
+    >>> source_labels(network, ["72"], layer=roads, column="road_id")
+    [1]
+    >>> source_labels(network, ["0"])
+    [0]
+    """
+    wanted = list(dict.fromkeys(str(i).strip() for i in ids))
+    if column is None:
+        return _rows_by_number(network, wanted, name)
+    if layer is None or column not in layer.columns:
+        have = [] if layer is None else [str(c) for c in layer.columns if c != "geometry"]
+        raise ColumnError(
+            f"{name}: the roads have no id column {column!r}; their columns are {format_values(have)}"
+        )
+    held = layer[column].map(_id_text)
+    missing = [i for i in wanted if not (held == i).any()]
+    if missing:
+        raise InputError(
+            f"{name}: {len(missing)} id(s) are not in the column {column!r} of the roads: "
+            f"{format_values(missing)}; check the ids and the column"
+        )
+    labels = layer.index[held.isin(wanted).to_numpy()].tolist()
+    return _labels_with_edges(network, labels, layer[column].to_dict(), name)
+
+
+def _id_text(value: Any) -> str:
+    """An id as text: ``72`` and ``72.0`` (an integer column read as float) both as ``"72"``."""
+    if isinstance(value, float | np.floating) and np.isfinite(value) and value == round(value):
+        return str(int(value))
+    return str(value).strip()
+
+
+def _rows_by_number(network: RoadNetwork, wanted: list[str], name: str) -> list[Any]:
+    bad = [i for i in wanted if not i.isdigit()]
+    if bad:
+        raise InputError(
+            f"{name}: {format_values(bad)} are not row numbers of the roads; give row numbers (0 for the "
+            "first row), or name the roads' id column for these ids"
+        )
+    labels = sorted(int(i) for i in wanted)
+    return _labels_with_edges(network, labels, {label: str(label) for label in labels}, name)
+
+
+def _labels_with_edges(network: RoadNetwork, labels: list[Any], ids: dict[Any, Any], name: str) -> list[Any]:
+    sources = set(pd.Series(network.edges["source"], dtype=object).tolist())
+    without = [label for label in labels if label not in sources]
+    if without:
+        raise InputError(
+            f"{name}: {len(without)} road(s) give no edge of the network (ids "
+            f"{format_values([ids.get(label, label) for label in without])}): they are not among its rows, or "
+            "were left out when it was read (no geometry, closed links)"
+        )
+    return labels
+
+
 # --- all of it to a folder --------------------------------------------------------------------
 
 
@@ -969,6 +1082,9 @@ def write_scenario(
     grunnkretser: gpd.GeoDataFrame | None = None,
     grenseverdi: float | str = 25.4,
     base_amount: float | None = None,
+    min_routed_share: float = 0.5,
+    table_format: str = "csv",
+    source: str | None = None,
     **options: Any,
 ) -> dict[str, Any]:
     """Run the scenario and write its tables and a map of the changes to ``folder``; return the run report.
@@ -976,7 +1092,8 @@ def write_scenario(
     Writes ``strukturkriteriet_grunnkrets.csv`` (:func:`strukturkriteriet_scenario`: the values
     after, with before and change columns), ``strukturkriteriet_kommune_changes.csv``
     (:func:`kommune_effect`), ``road_changes.geojson`` (:attr:`NetworkChanges.edges`) and
-    ``road_changes.png`` (the changed roads over the network, grunnkretser coloured by the change).
+    ``road_changes.png``: a map (:func:`geokobling.plot`, Norwegian labels) of the change per
+    grunnkrets around the changed roads, with the roads, the changed ones drawn by kind.
 
     Parameters
     ----------
@@ -986,8 +1103,12 @@ def write_scenario(
         The output folder (made if missing).
     grunnkretser
         Grunnkrets polygons for the map (else the centres are drawn as points).
-    grenseverdi, base_amount
+    grenseverdi, base_amount, min_routed_share
         As for :func:`kommune_effect`.
+    table_format
+        ``"csv"``, ``"parquet"`` or ``"gpkg"``: the suffix of the two tables.
+    source
+        The source line under the map (by default from the inputs' ``attrs``, as :func:`geokobling.plot`).
     **options
         The search options of :func:`strukturkriteriet_scenario` (``n``, ``ferry_factor``, …).
 
@@ -995,8 +1116,11 @@ def write_scenario(
     -------
     dict
         The run report, plain values for ``run.json``: ``recomputed_centres``, ``searched_centres``,
-        ``recomputed_because``, ``edges`` (how many added, removed, split, turned), ``joins`` (how
-        the added roads' ends joined), ``grenseverdi``, ``seconds`` and ``files``.
+        ``recomputed_because``, ``changed_grunnkretser`` (how many have another value), ``edges``
+        (how many added, removed, split, turned), ``joins`` (how the added roads' ends joined),
+        ``grenseverdi``, ``kommuner`` (per kommune: ``kommune``, ``population`` and the value,
+        ``basiskriterium`` and with a base amount ``net`` before, after and the change), ``seconds``
+        and ``files`` (their names).
 
     See Also
     --------
@@ -1021,31 +1145,33 @@ def write_scenario(
     >>> sorted(report["files"])[-2:]
     ['strukturkriteriet_grunnkrets.csv', 'strukturkriteriet_kommune_changes.csv']
     """
+    from ._report import tidy_for_file
+    from .io import write_table
+
     started = time.perf_counter()
+    table_format = arguments.choice(table_format, "table_format", ("csv", "parquet", "gpkg"))
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     values = strukturkriteriet_scenario(centres, changes, base=base, **options)
-    effect = kommune_effect(values, grenseverdi=grenseverdi, base_amount=base_amount)
-    from .io import write_table
-
+    effect = kommune_effect(
+        values, grenseverdi=grenseverdi, base_amount=base_amount, min_routed_share=min_routed_share
+    )
     files = [
-        write_table(values, folder / "strukturkriteriet_grunnkrets.csv"),
-        write_table(effect, folder / "strukturkriteriet_kommune_changes.csv"),
+        write_table(tidy_for_file(values), folder / f"strukturkriteriet_grunnkrets.{table_format}"),
+        write_table(tidy_for_file(effect), folder / f"strukturkriteriet_kommune_changes.{table_format}"),
     ]
     edges = changes.edges
     edges_path = folder / "road_changes.geojson"
     edges_path.unlink(missing_ok=True)
     edges.assign(source=edges["source"].astype(str)).to_file(edges_path, driver="GeoJSON")
-    files += [
-        edges_path,
-        _map_of_changes(
-            values, changes, centres if grunnkretser is None else grunnkretser, folder / "road_changes.png"
-        ),
-    ]
+    units = centres if grunnkretser is None else grunnkretser
+    files += [edges_path, _map_of_changes(values, changes, units, folder / "road_changes.png", source=source)]
+    change = values[f"{_value_of(values)}_change"].to_numpy(dtype=float)
     return {
         "recomputed_centres": values.attrs["recomputed_centres"],
         "searched_centres": values.attrs["searched_centres"],
         "recomputed_because": values.attrs["recomputed_because"],
+        "changed_grunnkretser": int((np.abs(np.nan_to_num(change)) > CHANGED).sum()),
         "edges": {
             "added": int(len(changes.added)),
             "removed": int(len(changes.removed)),
@@ -1059,58 +1185,297 @@ def write_scenario(
             "before": float(effect["grenseverdi_before"].iloc[0]),
             "after": float(effect["grenseverdi_after"].iloc[0]),
         },
+        "kommuner": _kommune_records(effect),
         "seconds": round(time.perf_counter() - started, 3),
         "files": [p.name for p in files],
     }
 
 
+def _kommune_records(effect: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each kommune's value, basiskriterium and net effect before, after and the change, as plain values."""
+    columns = ["kommune", "population"] + [
+        c
+        for c in effect.columns
+        if c.endswith(("_before", "_after", "_change"))
+        and not c.startswith(("status", "grenseverdi", "loss", "refund"))
+    ]
+    records: list[dict[str, Any]] = json.loads(effect[columns].to_json(orient="records", double_precision=15))
+    return records
+
+
+CHANGED = 1e-9
+"""A grunnkrets whose value moves by more than this (km or minutes) counts as changed (the map, the report)."""
+
 CHANGE_STYLES: Mapping[str, dict[str, Any]] = {
-    "removed": {"color": "#d7301f", "linewidth": 2.0, "linestyle": "--"},
-    "split": {"color": "#999999", "linewidth": 0.8, "linestyle": "-"},
-    "to_road": {"color": "#1a9850", "linewidth": 2.5, "linestyle": "-"},
-    "to_ferry": {"color": "#fc8d59", "linewidth": 2.0, "linestyle": ":"},
-    "piece": {"color": "#2166ac", "linewidth": 1.2, "linestyle": "-"},
-    "added": {"color": "#2166ac", "linewidth": 2.5, "linestyle": "-"},
+    "removed": {"color": "#7b3294", "linewidth": 2.4, "linestyle": (0, (3, 1.5))},
+    "to_ferry": {"color": "#b35806", "linewidth": 2.4, "linestyle": (0, (1, 1.2))},
+    "to_road": {"color": "#1b7837", "linewidth": 3.0, "linestyle": "-"},
+    "added": {"color": "#111111", "linewidth": 3.0, "linestyle": "-"},
 }
-"""How each kind of changed edge is drawn on the map of :func:`write_scenario`."""
+"""How each kind of changed edge is drawn on the map of :func:`write_scenario` (split edges and their
+pieces are the same road as before, and are drawn as roads)."""
+
+CHANGE_LABELS: Mapping[str, str] = {
+    "added": "ny vei",
+    "removed": "stengt vei",
+    "to_road": "ferjestrekning blir vei",
+    "to_ferry": "vei blir ferjestrekning",
+}
+"""The legend's Norwegian names of the kinds of changed edges."""
+
+VIEW_PAD = 0.3
+"""The map shows the changed roads and grunnkretser, with this share of their extent around them."""
+
+MIN_PAD_M = 1500.0
+"""At least this much (metres) is shown around them."""
 
 
 def _map_of_changes(
-    values: pd.DataFrame, changes: NetworkChanges, units: gpd.GeoDataFrame, path: Path
+    values: pd.DataFrame, changes: NetworkChanges, units: gpd.GeoDataFrame, path: Path, *, source: str | None
 ) -> Path:
-    """The changed roads over the changed network, with ``units`` (polygons or centres) coloured by the change."""
+    """The change per grunnkrets (``units``: polygons or centres) around the changed roads, through plot."""
     import matplotlib.pyplot as plt
 
+    from ._cartography import format_number
+    from .checks import to_working_crs
+    from .plotting import plot
+
     value = _value_of(values)
-    change = f"{value}_change"
-    layer = units[["grunnkrets", "geometry"]].copy()
-    layer["grunnkrets"] = normalize_codes(layer["grunnkrets"], "grunnkrets", source="the map's units")
-    layer = layer.merge(
-        values[["grunnkrets", change]].astype({"grunnkrets": str}), on="grunnkrets", how="left"
+    unit = value.rsplit("_", 1)[-1]
+    layer = _change_layer(values, to_working_crs(units, source="the map's units"), value)
+    edges = changes.edges[changes.edges["change"].isin(list(CHANGE_STYLES))]
+    view = _view(layer, edges)
+    shown = _clipped(layer, view)
+    largest = float(np.nanmax(np.abs(shown["change"].to_numpy(dtype=float)), initial=0.0)) or 1.0
+    changed = int((shown["change"].abs() > CHANGED).sum())
+    title = (
+        f"Endring i strukturkriteriet etter endringen i veinettet\n{changed} grunnkretser endret, "
+        f"største endring {format_number(_signed_largest(shown['change']), 2)} {unit}"
     )
-    largest = float(np.nanmax(np.abs(layer[change].to_numpy(dtype=float)), initial=0.0)) or 1.0
-    figure, ax = plt.subplots(figsize=(8, 8))
-    polygons = bool(shapely.get_type_id(layer.geometry.to_numpy()).max(initial=0) >= 3)
-    layer.to_crs(changes.network.crs).plot(
-        column=change,
-        ax=ax,
-        cmap="RdBu_r",
+    ax = plot(
+        shown,
+        "change",
+        cmap=_change_colours(),
         vmin=-largest,
         vmax=largest,
-        legend=True,
-        missing_kwds={"color": "#eeeeee", "label": "no value"},
-        **({"edgecolor": "white", "linewidth": 0.2} if polygons else {"markersize": 12}),
+        population="population",
+        title=title,
+        legend_title=f"Endring ({unit}), etter − før",
+        source=source,
+        edgecolor="0.65",
+        linewidth=0.3,
     )
-    changes.network.edges.plot(ax=ax, color="#555555", linewidth=0.3)
-    edges = changes.edges
+    entries = _draw_roads(ax, changes, edges, _drawn_area(shown))
+    entries += _draw_kommune_borders(ax, layer, view)
+    x0, y0, x1, y1 = shapely.bounds(view)
+    ax.set_xlim(x0, x1)  # the frame: the view, sea included
+    ax.set_ylim(y0, y1)
+    _label_changes(ax, shown)
+    _merge_legend(ax, entries)
+    figure = ax.get_figure(root=True)
+    assert figure is not None
+    figure.savefig(path, dpi=130, bbox_inches="tight", facecolor="white")
+    plt.close(figure)
+    return path
+
+
+def _change_colours() -> Any:
+    """Blue (shorter) through light grey (no change, apart from the white of *ingen innbyggere*) to red (longer)."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list(
+        "endring", ["#2166ac", "#92c5de", "#dcdcdc", "#f4a582", "#b2182b"]
+    )
+
+
+def _change_layer(values: pd.DataFrame, units: gpd.GeoDataFrame, value: str) -> gpd.GeoDataFrame:
+    """``units`` with the change and the population of their grunnkrets (NaN where it has no value)."""
+    columns = ["grunnkrets", "geometry"] + (["kommune"] if "kommune" in units.columns else [])
+    layer = units[columns].copy()
+    layer["grunnkrets"] = normalize_codes(layer["grunnkrets"], "grunnkrets", source="the map's units")
+    if "kommune" in layer.columns:
+        layer["kommune"] = layer["kommune"].astype(str)
+    table = values[["grunnkrets", "population", f"{value}_change"]].astype({"grunnkrets": str})
+    table = table.rename(columns={f"{value}_change": "change"}).drop_duplicates("grunnkrets")
+    merged = layer.merge(table, on="grunnkrets", how="left")
+    merged["population"] = merged["population"].fillna(0.0)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=units.crs)
+
+
+def _view(layer: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> Any:
+    """A box round the grunnkretser that changed and the changed roads, padded; all of ``layer`` if none."""
+    changed = layer[layer["change"].abs() > CHANGED]
+    parts = [frame.total_bounds for frame in (changed, edges) if len(frame)]
+    if not parts:
+        return shapely.box(*layer.total_bounds)
+    bounds = np.array(parts)
+    x0, y0 = bounds[:, 0].min(), bounds[:, 1].min()
+    x1, y1 = bounds[:, 2].max(), bounds[:, 3].max()
+    pad = max(VIEW_PAD * max(x1 - x0, y1 - y0), MIN_PAD_M)
+    return shapely.box(x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+
+
+def _draw_kommune_borders(ax: Any, layer: gpd.GeoDataFrame, view: Any) -> list[tuple[Any, str]]:
+    """The kommune borders (and coasts) of the whole grunnkretser inside the view, not the view's edge; a frame."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    x0, y0, x1, y1 = shapely.bounds(view)
+    frame = Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="0.45", linewidth=0.8, zorder=8)
+    ax.add_patch(frame)
+    geometry = layer.geometry.to_numpy()
+    if "kommune" not in layer.columns or not len(layer) or shapely.get_type_id(geometry).min() < 3:
+        return []
+    near = layer.iloc[layer.sindex.query(view, predicate="intersects")]
+    outlines = [
+        shapely.intersection(
+            shapely.boundary(shapely.union_all(shapely.buffer(part.geometry.to_numpy(), 1.0))), view
+        )
+        for _, part in near.groupby("kommune")
+    ]
+    borders = gpd.GeoSeries(outlines, crs=layer.crs)
+    borders[~borders.is_empty].plot(ax=ax, color="0.1", linewidth=1.0, zorder=3)
+    return [(Line2D([], [], color="0.1", linewidth=1.0), "kommunegrense")]
+
+
+def _clipped(layer: gpd.GeoDataFrame, view: Any) -> gpd.GeoDataFrame:
+    """The units in ``view``; polygons cut at its edge, so that a large grunnkrets does not widen the map."""
+    near = layer.iloc[layer.sindex.query(view, predicate="intersects")]
+    geometry = near.geometry.to_numpy()
+    if not len(near) or shapely.get_type_id(geometry).min() < 3:
+        return near
+    cut = shapely.intersection(geometry, view)
+    keep = shapely.area(cut) > 0
+    return near.assign(geometry=cut)[keep]
+
+
+def _signed_largest(change: pd.Series) -> float:
+    known = change.dropna()
+    return 0.0 if known.empty else float(known.loc[known.abs().idxmax()])
+
+
+def _drawn_area(shown: gpd.GeoDataFrame) -> Any:
+    """Where the roads are drawn: inside the grunnkretser shown (polygons), else their box (centres)."""
+    geometry = shown.geometry.to_numpy()
+    if len(geometry) and shapely.get_type_id(geometry).min() >= 3:
+        return shapely.buffer(shapely.union_all(geometry), 1.0)
+    return shapely.box(*shown.total_bounds)
+
+
+LABELLED_CHANGES = 15
+"""The map writes the change on each changed grunnkrets when at most this many changed."""
+
+
+def _label_changes(ax: Any, shown: gpd.GeoDataFrame) -> None:
+    """The change written on the changed grunnkretser, largest first, leaving out labels that would overlap."""
+    from ._cartography import format_number
+
+    changed = shown[shown["change"].abs() > CHANGED]
+    if not 0 < len(changed) <= LABELLED_CHANGES:
+        return
+    changed = changed.iloc[np.argsort(-changed["change"].abs().to_numpy(), kind="stable")]
+    x0, x1 = ax.get_xlim()
+    spacing = LABEL_SPACING * (x1 - x0)
+    placed: list[tuple[float, float]] = []
+    points = shapely.point_on_surface(changed.geometry.to_numpy())
+    for point, change in zip(points, changed["change"], strict=True):
+        if any(abs(point.x - x) < spacing and abs(point.y - y) < spacing / 2.5 for x, y in placed):
+            continue
+        placed.append((point.x, point.y))
+        text = ("+" if change > 0 else "") + format_number(float(change), 2)
+        ax.annotate(
+            text,
+            (point.x, point.y),
+            ha="center",
+            va="center",
+            fontsize=8,
+            zorder=8,
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.75},
+        )
+
+
+DENSE_ROADS = 3000
+"""With more roads than this in the view they are drawn thinner and lighter, so that the fills stay readable."""
+
+LABEL_SPACING = 0.07
+"""Labels of changes closer than this share of the map's width (and 1/2.5 of it in height) are left out."""
+
+SMALL_CHANGE = 0.02
+"""Stretches of changed roads shorter than this share of the map's width also get a ring, so that they can be
+found (up to :data:`MAX_RINGS` of a kind)."""
+
+MAX_RINGS = 8
+"""More small stretches of one kind of change than this get no rings."""
+
+
+def _draw_roads(
+    ax: Any, changes: NetworkChanges, edges: gpd.GeoDataFrame, area: Any
+) -> list[tuple[Any, str]]:
+    """The roads after the change (thin; ferries dashed), the changed ones by kind, the joins; legend entries."""
+    from matplotlib.lines import Line2D
+
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    roads = changes.network.edges
+    near = roads.iloc[roads.sindex.query(area, predicate="intersects")]
+    near = near.assign(geometry=shapely.intersection(near.geometry.to_numpy(), area))
+    dense = len(near) > DENSE_ROADS
+    road_style: dict[str, Any] = {"color": "0.5" if dense else "0.35", "linewidth": 0.25 if dense else 0.5}
+    ferry_style: dict[str, Any] = {"color": "0.35", "linewidth": 0.7, "linestyle": (0, (4, 2.5))}
+    entries: list[tuple[Any, str]] = []
+    for flag, style, label in ((False, road_style, "vei"), (True, ferry_style, "ferjestrekning")):
+        drawn = near[near["ferry"].to_numpy() == flag]
+        if len(drawn):
+            drawn.plot(ax=ax, zorder=4, **style)
+            entries.append((Line2D([], [], **style), label))
     for kind, style in CHANGE_STYLES.items():
         drawn = edges[edges["change"] == kind]
         if len(drawn):
-            drawn.plot(ax=ax, label=kind.replace("_", " "), **style)
-    ax.set_title(f"{value}: after − before, and the changed roads", fontsize=10)
-    if len(edges):
-        ax.legend(loc="lower left")
-    ax.set_axis_off()
-    figure.savefig(path, dpi=150, bbox_inches="tight")
-    plt.close(figure)
-    return path
+            drawn.plot(ax=ax, zorder=6, path_effects=_halo(style["linewidth"]), **style)
+            entries.append((Line2D([], [], **style), CHANGE_LABELS[kind]))
+            stretches = shapely.get_parts(shapely.line_merge(shapely.union_all(drawn.geometry.to_numpy())))
+            small = stretches[shapely.length(stretches) < SMALL_CHANGE * (x1 - x0)]
+            if (
+                len(small) > MAX_RINGS
+            ):  # many small pieces: the lines themselves show where, rings would hide it
+                continue
+            middle = shapely.line_interpolate_point(small, 0.5, normalized=True)
+            xy = shapely.get_coordinates(middle)
+            ring = {"s": 160, "facecolor": "none", "zorder": 6}
+            ax.scatter(xy[:, 0], xy[:, 1], edgecolor="white", linewidth=3.2, **ring)
+            ax.scatter(xy[:, 0], xy[:, 1], edgecolor=style["color"], linewidth=1.5, **ring)
+    joined = changes.joins[changes.joins["joined"].isin(["node", "edge"])]
+    if len(joined):
+        xy = changes.network.nodes.loc[joined["node"].to_numpy(), ["x", "y"]].to_numpy()
+        ax.scatter(xy[:, 0], xy[:, 1], s=22, facecolor="white", edgecolor="#111111", linewidth=1.2, zorder=7)
+        marker = Line2D([], [], marker="o", linestyle="", markerfacecolor="white", markeredgecolor="#111111")
+        entries.append((marker, "tilkobling til veinettet"))
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    return entries
+
+
+def _halo(linewidth: float) -> list[Any]:
+    """A white edge round a changed road, so that it stands out on every fill of the scale."""
+    from matplotlib import patheffects
+
+    return [patheffects.Stroke(linewidth=linewidth + 2.2, foreground="white"), patheffects.Normal()]
+
+
+def _merge_legend(ax: Any, entries: list[tuple[Any, str]]) -> None:
+    """The roads' entries after those plot drew (symbols such as *ingen innbyggere*), in one legend."""
+    old = ax.get_legend()
+    handles = list(old.legend_handles) if old is not None else []
+    labels = [t.get_text() for t in old.get_texts()] if old is not None else []
+    if old is not None:
+        old.remove()
+    ax.legend(
+        handles + [h for h, _ in entries],
+        labels + [t for _, t in entries],
+        loc="upper left",
+        bbox_to_anchor=(1.03, 0.4),
+        frameon=False,
+        fontsize=8.5,
+        handlelength=2.4,
+        alignment="left",
+    )
