@@ -414,6 +414,7 @@ def _known(frame: pd.DataFrame, column: str | None, kinds: np.ndarray) -> pd.Ser
 # of their parts), but built from shapely's coordinate arrays at once, without a patch per polygon,
 # and without the full redraw of the figure that ``GeoSeries.plot`` makes after each layer.
 _SCALAR_STYLES = ("marker", "path_effects", "hatch", "gid", "zorder", "label")
+_NOT_STYLES = ("figsize", "aspect", "autolim", "marker", "markersize")
 _COLLECTION = int(shapely.GeometryType.GEOMETRYCOLLECTION)
 _MULTI_LINE = int(shapely.GeometryType.MULTILINESTRING)
 
@@ -496,6 +497,8 @@ def _add_polygons(ax: Axes, geometries: np.ndarray, **style: Any) -> PathCollect
     """Draw polygons in one collection (``color`` fills, as in ``GeoSeries.plot``)."""
     if "color" in style:
         style["facecolor"] = style.pop("color")
+    for unused in _NOT_STYLES:  # keywords of GeoSeries.plot that are no collection property
+        style.pop(unused, None)
     paths, rows = _polygon_paths(geometries)
     collection = PathCollection(paths, **_per_part(style, rows, len(geometries)))
     ax.add_collection(collection, autolim=True)
@@ -887,8 +890,8 @@ def plot(
     path
         Save the figure there as PNG (folders are made).
     **kwargs
-        Passed to ``GeoSeries.plot`` for the polygons of ``frame``, e.g. ``edgecolor``, ``linewidth``,
-        ``alpha``.
+        Style of the polygons of ``frame``, as for ``GeoSeries.plot`` (matplotlib collection
+        properties), e.g. ``edgecolor``, ``linewidth``, ``alpha``.
 
     Returns
     -------
@@ -1155,7 +1158,7 @@ north_arrow, language, gap
     **options
         Further keywords of :func:`plot` for both maps; ``boundaries``, ``boundaries_by``, ``points``,
         ``land``, ``population`` and ``suppressed`` may also be a pair ``(for_left, for_right)``.
-        Other keywords go to ``GeoSeries.plot`` as in :func:`plot`.
+        Other keywords style the polygons as in :func:`plot`.
 
     Returns
     -------
