@@ -261,14 +261,15 @@ def _link_block(
     chosen = np.full(n, -1)
     distance = np.full(n, np.nan)
     match = np.full(n, MATCHES.index("unmatched"))
-    reason = np.full(n, None, dtype=object)
+    reasons = ["no location", "coordinates are not numbers (NaN or infinite)"]
+    reason = np.full(n, -1)  # position in reasons; -1 for none
     located = ~(shapely.is_missing(xy) | shapely.is_empty(xy))
-    reason[~located] = "no location"
+    reason[~located] = 0
     coordinates = np.full((n, 2), np.nan)
     coordinates[located] = shapely.get_coordinates(xy[located])
     not_finite = located & ~np.isfinite(coordinates).all(axis=1)
     located &= ~not_finite
-    reason[not_finite] = "coordinates are not numbers (NaN or infinite)"
+    reason[not_finite] = 1
     rank = _code_rank(codes)
     tree = shapely.STRtree(shapes)
     todo = np.flatnonzero(located)
@@ -284,14 +285,15 @@ def _link_block(
         chosen[found], match[found] = pick, MATCHES.index(step)
         distance[found] = shapely.distance(xy[found], shapes[pick])
         todo = todo[~hit]
-    reason[todo] = _beyond_reasons(tree, xy[todo], codes, max_distance)
+    reason[todo] = len(reasons) + np.arange(len(todo))
+    reasons += _beyond_reasons(tree, xy[todo], codes, max_distance)
 
     result = pd.DataFrame(
         {
             name: _strings_at(codes, chosen),
             f"{name}_match": _strings_at(np.array(MATCHES, dtype=object), match),
             f"{name}_distance_m": distance,
-            f"{name}_reason": pd.array(reason, dtype="string"),
+            f"{name}_reason": _strings_at(np.array(reasons, dtype=object), reason),
         }
     )
     _log_counts(result[f"{name}_match"], name)
