@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import fallback_reference  # noqa: E402
 import geokobling  # noqa: E402
-from geokobling import kriterier, paths  # noqa: E402
+from geokobling import _search, paths  # noqa: E402
 from geokobling.errors import GeokoblingWarning  # noqa: E402
 from geokobling.network import RoadNetwork  # noqa: E402
 
@@ -108,10 +108,11 @@ def synthetic_codes(points: gpd.GeoDataFrame, kommuner: gpd.GeoDataFrame) -> tup
 
 
 class Spy:
-    """Wraps kriterier's accumulate_until to keep the arguments and the result of its last call."""
+    """Wraps ``geokobling._search.accumulate_until`` (what strukturkriteriet calls) to keep the
+    arguments and the result of its last call."""
 
     def __init__(self) -> None:
-        self.original = kriterier.accumulate_until
+        self.original = _search.accumulate_until
         self.call: tuple[tuple[Any, ...], dict[str, Any]] | None = None
         self.result: paths.Accumulation | None = None
 
@@ -123,14 +124,14 @@ class Spy:
 
 def timed(centres: gpd.GeoDataFrame, network: RoadNetwork, spy: Spy, **options: Any) -> tuple[float, float]:
     """Wall and CPU seconds of strukturkriteriet for all centres, the network in memory."""
-    kriterier.accumulate_until = spy
+    _search.accumulate_until = spy
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         with warnings.catch_warnings():  # centres far from roads or not reached: expected, per row
             warnings.simplefilter("ignore", GeokoblingWarning)
             geokobling.strukturkriteriet(centres, network, n=N_PEOPLE, progress=False, **options)
     finally:
-        kriterier.accumulate_until = spy.original
+        _search.accumulate_until = spy.original
     return time.perf_counter() - wall, time.process_time() - cpu
 
 

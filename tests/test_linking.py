@@ -574,3 +574,20 @@ def test_chunks_through_an_executor_give_the_same_links():
         chunked = link_units(points, cells, executor=pool, chunk_size=77)
     pd.testing.assert_frame_equal(whole, chunked)
     assert {"inside", "nearest", "unmatched"} <= set(whole["grunnkrets_match"])
+
+
+def test_the_callers_polygons_are_left_unprepared_and_the_inside_rule_holds_on_holes():
+    # a square with a hole, and its neighbour; points in the hole are in no interior
+    ring = shapely.Polygon(box(0, 0, 300, 300).exterior.coords, [box(100, 100, 200, 200).exterior.coords])
+    polygons = gpd.GeoDataFrame(
+        {"grunnkrets": ["03010002", "03010001"]}, geometry=[ring, box(300, 0, 600, 300)], crs=CRS
+    )
+    xy = np.random.default_rng(8).uniform(-50, 650, (2, 5000))
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(*xy), crs=CRS)
+    result = link_units(points, polygons, max_distance=0)
+    assert not shapely.is_prepared(polygons.geometry.to_numpy()).any()
+    inside = shapely.contains_xy(polygons.geometry.to_numpy()[:, None], xy[0], xy[1])
+    expected = np.where(inside[1], "03010001", np.where(inside[0], "03010002", None))
+    is_inside = (result["grunnkrets_match"] == "inside").to_numpy()
+    np.testing.assert_array_equal(is_inside, inside.any(axis=0))
+    assert (result["grunnkrets"][is_inside].to_numpy() == expected[is_inside]).all()

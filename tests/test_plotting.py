@@ -706,3 +706,51 @@ def test_plot_says_how_to_install_mapclassify_when_a_scheme_needs_it(monkeypatch
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         plot(cells([1.0, 2.0]), "value")  # a colour bar needs no mapclassify
+
+
+# ---------------------------------------------------------------- drawing the geometries
+
+
+def pixel_at(ax, x: float, y: float) -> np.ndarray:
+    """The RGBA colour (0–1) the rendered figure has at map point (x, y)."""
+    figure = ax.get_figure()
+    figure.canvas.draw()
+    image = np.asarray(figure.canvas.buffer_rgba())
+    column, row = ax.transData.transform((x, y))
+    return image[image.shape[0] - 1 - int(round(row)), int(round(column))] / 255.0
+
+
+def test_a_hole_stays_empty_whichever_way_its_ring_turns():
+    shell = [(0, 0), (0, 3000), (3000, 3000), (3000, 0)]  # clockwise
+    hole = [(1000, 1000), (1000, 2000), (2000, 2000), (2000, 1000)]  # clockwise as well
+    frame = gpd.GeoDataFrame({"area": ["Sentrum"]}, geometry=[shapely.Polygon(shell, [hole])], crs=CRS)
+    ax = plot(frame, "area", gap=0, legend=False, scale_bar=False, source="")  # gap=0: drawn as given
+    fill = np.asarray(layer(ax).get_facecolor()[0])
+    np.testing.assert_allclose(pixel_at(ax, 500, 1500), fill, atol=0.01)
+    np.testing.assert_allclose(pixel_at(ax, 1500, 1500), to_rgba("white"), atol=0.01)
+    # the rings turn opposite ways (normalised, as geopandas draws them), so that backends filling
+    # by the non-zero rule (SVG, PDF) leave the hole empty too
+    (path,) = layer(ax).get_paths()
+    starts = np.flatnonzero(path.codes == path.MOVETO)
+    turns = [
+        shapely.LinearRing(ring[:-1]).is_ccw for ring in np.split(path.vertices, starts[1:]) if len(ring) > 3
+    ]
+    assert turns == [False, True]
+
+
+def test_a_multipolygon_is_one_path_and_a_collection_is_taken_apart():
+    two = shapely.MultiPolygon([box(0, 0, 1000, 1000), box(2000, 0, 3000, 1000)])
+    mixed = shapely.GeometryCollection([box(4000, 0, 5000, 1000), box(6000, 0, 7000, 1000)])
+    frame = gpd.GeoDataFrame({"value": [1.0, 9.0]}, geometry=[two, mixed], crs=CRS)
+    ax = plot(frame, "value", cmap="viridis")
+    paths = layer(ax).get_paths()
+    assert len(paths) == 3 and rings_drawn(layer(ax)) == 4
+    # the collection's two polygons both take the colour of their row
+    np.testing.assert_allclose(colour_at(ax, 4500, 500), colour_at(ax, 6500, 500))
+    assert not np.allclose(colour_at(ax, 500, 500), colour_at(ax, 4500, 500))
+    np.testing.assert_allclose(colour_at(ax, 500, 500), colour_at(ax, 2500, 500))
+
+
+def test_keywords_of_geoseries_plot_that_style_nothing_are_accepted():
+    ax = plot(cells([1.0, 2.0]), "value", aspect="equal", markersize=3, alpha=0.5, hatch="//")
+    assert layer(ax).get_alpha() == 0.5 and layer(ax).get_hatch() == "//"

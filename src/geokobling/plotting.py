@@ -47,9 +47,11 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
-from matplotlib.colors import Colormap, Normalize
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.colors import Colormap, Normalize, is_color_like
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path as MplPath
 
 from . import _cartography as carto
 from ._labels import (
@@ -405,6 +407,113 @@ def _known(frame: pd.DataFrame, column: str | None, kinds: np.ndarray) -> pd.Ser
     return frame[column][kinds == "value"]
 
 
+# ---------------------------------------------------------------- drawing geometries
+
+# Geometries are drawn as geopandas draws them (normalised; one path per polygon or multipolygon,
+# its rings closed; one line per line part; collections taken apart, per-row styles repeated for each
+# of their parts), but built from shapely's coordinate arrays at once, without a patch per polygon,
+# and without the full redraw of the figure that ``GeoSeries.plot`` makes after each layer.
+_SCALAR_STYLES = ("marker", "path_effects", "hatch", "gid", "zorder", "label")
+_NOT_STYLES = ("figsize", "aspect", "autolim", "marker", "markersize")
+_COLLECTION = int(shapely.GeometryType.GEOMETRYCOLLECTION)
+_MULTI_LINE = int(shapely.GeometryType.MULTILINESTRING)
+
+
+def _parts(
+    geometries: np.ndarray, *, split: tuple[int, ...], keep: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of the geometry types ``keep`` after taking apart those of types ``split``, and the
+    row each came from.
+
+    Normalised first, as geopandas does: exteriors clockwise and holes anticlockwise, which the
+    non-zero fill rule needs to leave the holes empty.
+    """
+    parts, rows = shapely.normalize(np.asarray(geometries, dtype=object)), np.arange(len(geometries))
+    while True:
+        whole = np.isin(shapely.get_type_id(parts), split)
+        if not whole.any():
+            break
+        inner, position = shapely.get_parts(parts[whole], return_index=True)
+        rows = np.concatenate([rows[~whole], rows[whole][position]])
+        parts = np.concatenate([parts[~whole], inner])
+        order = np.argsort(rows, kind="stable")
+        parts, rows = parts[order], rows[order]
+    kept = np.isin(shapely.get_type_id(parts), keep) & ~shapely.is_empty(parts)
+    return parts[kept], rows[kept]
+
+
+def _split_paths(
+    coordinates: np.ndarray, owner: np.ndarray, codes: np.ndarray | None, n: int
+) -> list[MplPath]:
+    """One path per owner 0..n-1 of the (sorted) coordinate rows."""
+    if n == 0:
+        return []
+    ends = np.searchsorted(owner, np.arange(1, n + 1))
+    starts = np.concatenate([[0], ends[:-1]])
+    if codes is None:
+        return [MplPath(coordinates[a:b]) for a, b in zip(starts, ends, strict=True)]
+    return [MplPath(coordinates[a:b], codes[a:b]) for a, b in zip(starts, ends, strict=True)]
+
+
+def _polygon_paths(geometries: np.ndarray) -> tuple[list[MplPath], np.ndarray]:
+    """A path per polygon or multipolygon (closed rings: each part's exterior, then its holes) and
+    the row of each."""
+    kinds = (int(shapely.GeometryType.POLYGON), int(shapely.GeometryType.MULTIPOLYGON))
+    shapes, rows = _parts(geometries, split=(_COLLECTION,), keep=kinds)
+    polygons, shape_of = shapely.get_parts(shapes, return_index=True)
+    rings, polygon_of = shapely.get_rings(polygons, return_index=True)
+    coordinates, ring_of = shapely.get_coordinates(rings, return_index=True)
+    codes = np.full(len(coordinates), MplPath.LINETO, dtype=MplPath.code_type)
+    first = np.ones(len(coordinates), dtype=bool)
+    first[1:] = ring_of[1:] != ring_of[:-1]
+    codes[first] = MplPath.MOVETO
+    codes[np.flatnonzero(first)[1:] - 1] = MplPath.CLOSEPOLY
+    if len(codes):
+        codes[-1] = MplPath.CLOSEPOLY
+    return _split_paths(coordinates, shape_of[polygon_of[ring_of]], codes, len(shapes)), rows
+
+
+def _line_paths(geometries: np.ndarray) -> list[np.ndarray]:
+    """The vertices of each line part (LineCollection segments)."""
+    kinds = (int(shapely.GeometryType.LINESTRING), int(shapely.GeometryType.LINEARRING))
+    parts, _ = _parts(geometries, split=(_COLLECTION, _MULTI_LINE), keep=kinds)
+    coordinates, part_of = shapely.get_coordinates(parts, return_index=True)
+    ends = np.searchsorted(part_of, np.arange(1, len(parts) + 1))
+    return np.split(coordinates, ends[:-1]) if len(parts) else []
+
+
+def _per_part(style: Mapping[str, Any], rows: np.ndarray, n: int) -> dict[str, Any]:
+    """``style`` with each per-row value (a list as long as the rows) repeated for each part of its row."""
+    expanded = dict(style)
+    for name, value in style.items():
+        if name in _SCALAR_STYLES or ("color" in name and is_color_like(value)):
+            continue
+        if pd.api.types.is_list_like(value) and len(value) == n:
+            expanded[name] = np.take(np.asarray(value), rows, axis=0)
+    return expanded
+
+
+def _add_polygons(ax: Axes, geometries: np.ndarray, **style: Any) -> PathCollection:
+    """Draw polygons in one collection (``color`` fills, as in ``GeoSeries.plot``)."""
+    if "color" in style:
+        style["facecolor"] = style.pop("color")
+    for unused in _NOT_STYLES:  # keywords of GeoSeries.plot that are no collection property
+        style.pop(unused, None)
+    paths, rows = _polygon_paths(geometries)
+    collection = PathCollection(paths, **_per_part(style, rows, len(geometries)))
+    ax.add_collection(collection, autolim=True)
+    ax.autoscale_view()
+    return collection
+
+
+def _add_lines(ax: Axes, geometries: np.ndarray, **style: Any) -> LineCollection:
+    """Draw the line parts of ``geometries`` in one collection."""
+    collection = LineCollection(_line_paths(geometries), **style)
+    ax.add_collection(collection, autolim=True)
+    ax.autoscale_view()
+    return collection
+
+
 # ---------------------------------------------------------------- the layers
 
 
@@ -465,7 +574,7 @@ def _draw_polygons(
     located = ~(geometries.isna() | geometries.is_empty).to_numpy()
     if scale.kind == "outline":
         style = {"facecolor": "none", "edgecolor": "0.3", "linewidth": 0.4, **kwargs}
-        geometries[located].plot(ax=ax, zorder=1, gid=_LAYER_GID.format("value"), **style)
+        _add_polygons(ax, geometries[located].to_numpy(), zorder=1, gid=_LAYER_GID.format("value"), **style)
         return drawn
     base = {"linewidth": 0.3, "edgecolor": "white", **kwargs}
     for kind in _ROW_KINDS:
@@ -481,7 +590,7 @@ def _draw_polygons(
             style = {**base, **_style(kind), "linewidth": base["linewidth"]}
             style.pop("color", None)
             drawn.append(kind)
-        geometries[rows].plot(ax=ax, zorder=1, gid=_LAYER_GID.format(kind), **style)
+        _add_polygons(ax, geometries[rows].to_numpy(), zorder=1, gid=_LAYER_GID.format(kind), **style)
     return drawn
 
 
@@ -503,7 +612,9 @@ def _draw_boundaries(boundaries: gpd.GeoDataFrame, by: str | None, gap: float, l
         lines = gpd.GeoSeries(shapely.intersection(lines.boundary.to_numpy(), land), crs=boundaries.crs)
     else:
         lines = lines.boundary
-    lines.plot(ax=ax, color="0.1", linewidth=1.0, zorder=3, gid=_LAYER_GID.format("boundaries"))
+    _add_lines(
+        ax, lines.to_numpy(), color="0.1", linewidth=1.0, zorder=3, gid=_LAYER_GID.format("boundaries")
+    )
 
 
 def _point_layers(points: PointLayers | None, label: str) -> dict[str, gpd.GeoDataFrame]:
@@ -540,15 +651,16 @@ def _draw_points(layers: Mapping[str, gpd.GeoDataFrame], ax: Axes, language: str
     return entries
 
 
-def _draw_background(ax: Axes, view: tuple[float, float, float, float], land: Any, crs: Any) -> None:
+def _draw_background(ax: Axes, view: tuple[float, float, float, float], land: Any) -> None:
     """Water over the whole view, the land over it: the sea is what the land layer leaves."""
     x0, y0, x1, y1 = view
     water = SYMBOLS["water"]["facecolor"]
     frame = Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=water, edgecolor="0.6", linewidth=0.5, zorder=0.1)
     frame.set_gid(_LAYER_GID.format("water"))
     ax.add_patch(frame)
-    gpd.GeoSeries([land], crs=crs).plot(
-        ax=ax,
+    _add_polygons(
+        ax,
+        np.array([land], dtype=object),
         facecolor=SYMBOLS["land"]["facecolor"],
         edgecolor="none",
         zorder=0.2,
@@ -778,8 +890,8 @@ def plot(
     path
         Save the figure there as PNG (folders are made).
     **kwargs
-        Passed to ``GeoSeries.plot`` for the polygons of ``frame``, e.g. ``edgecolor``, ``linewidth``,
-        ``alpha``.
+        Style of the polygons of ``frame``, as for ``GeoSeries.plot`` (matplotlib collection
+        properties), e.g. ``edgecolor``, ``linewidth``, ``alpha``.
 
     Returns
     -------
@@ -963,7 +1075,7 @@ class _Panel:
             )
         if self.land_layer is not None and view is not None:
             self.land = _land_union(self.land_layer, view)
-            _draw_background(ax, view, self.land, self.frame.crs)
+            _draw_background(ax, view, self.land)
         geometries = _drawn_geometries(self.frame, gap, self.land)
         values = None if self.column is None else self.frame[self.column]
         self.symbols = _draw_polygons(geometries, self.kinds, values, scale, ax, dict(kwargs))
@@ -1046,7 +1158,7 @@ north_arrow, language, gap
     **options
         Further keywords of :func:`plot` for both maps; ``boundaries``, ``boundaries_by``, ``points``,
         ``land``, ``population`` and ``suppressed`` may also be a pair ``(for_left, for_right)``.
-        Other keywords go to ``GeoSeries.plot`` as in :func:`plot`.
+        Other keywords style the polygons as in :func:`plot`.
 
     Returns
     -------
