@@ -225,9 +225,16 @@ def write_demo(folder: str | Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
         paths[kind] = _write_csv(register, folder / f"{kind}.csv")
         paths[f"{kind}_json"] = _write_json(_nested_register(register, size_column), folder / f"{kind}.json")
     paths["broken_rows"] = _write_json(region.broken_rows, folder / "broken_rows.json")
+    paths["holmenbrua"] = _write_geojson(_island_bridge(region), folder / "holmenbrua.geojson")
     paths["population_raster"] = region.write_population_raster(folder / "population.tif")
     logger.info("wrote %d demo files to %s", len(paths), folder)
     return paths
+
+
+def _island_bridge(region: DemoRegion) -> gpd.GeoDataFrame:
+    from ._scenario import island_bridge  # the scenario module builds on the region
+
+    return island_bridge(region)
 
 
 def _write_geojson(frame: gpd.GeoDataFrame, path: Path) -> Path:
