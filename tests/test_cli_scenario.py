@@ -131,6 +131,10 @@ def test_the_bridge_gives_the_api_rows_a_full_recomputation_and_the_money(files,
     assert results["changed_grunnkretser"] == int((written["strukturkriteriet_km_change"].abs() > 1e-9).sum())
     assert results["edges"]["added"] == 1 and results["grenseverdi"]["before"] == 25.4
     assert [k["kommune"] for k in results["kommuner"]] == ["9901", "9902", "9903"]
+    kommune_after = quiet(lambda: gk.kommune_values(expected))
+    assert run["coverage"]["people"] == round(kommune_after["population"].sum())
+    assert run["coverage"]["by_straight_line"] == round(kommune_after["people_by_straight_line"].sum())
+    assert run["coverage"]["rows_per_status"] == expected["status"].value_counts().to_dict()
     bridge = run["inputs"]["--add-roads"]
     assert (
         bridge["sha256"] == hashlib.sha256(files["bridge"].read_bytes()).hexdigest() and bridge["rows"] == 1

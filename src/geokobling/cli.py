@@ -1077,6 +1077,7 @@ def _cmd_sk_scenario(run: _Run) -> int:
         )
     for name in report.pop("files"):
         run.report.output(run.folder / name)
+    run.report.coverage = report.pop("coverage")
     run.report.results.update(report)
     run.report.lines += _scenario_lines(report, max_rows=None)
     for line in _scenario_lines(report, max_rows=SCREEN_KOMMUNER):

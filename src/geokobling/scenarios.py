@@ -89,6 +89,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,7 +116,7 @@ from ._search import (
 )
 from .basiskriterium import gradert_basiskriterium
 from .codes import normalize_codes
-from .errors import ColumnError, InputError, format_values
+from .errors import ColumnError, GeokoblingWarning, InputError, format_values
 from .kriterier import VALUE_COLUMNS, _report, _result_table, kommune_values
 from .network import RoadNetwork
 from .network._changes import NetworkChanges
@@ -1186,9 +1187,19 @@ def write_scenario(
             "after": float(effect["grenseverdi_after"].iloc[0]),
         },
         "kommuner": _kommune_records(effect),
+        "coverage": _coverage_after(values),
         "seconds": round(time.perf_counter() - started, 3),
         "files": [p.name for p in files],
     }
+
+
+def _coverage_after(values: pd.DataFrame) -> dict[str, Any] | None:
+    """How the people of the values after the change were reached, as :func:`kommune_values` counts them."""
+    from ._report import coverage
+
+    with warnings.catch_warnings():  # kommune_effect has said what it has to say about these kommuner
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        return coverage(kommune_values(values), values)
 
 
 def _kommune_records(effect: pd.DataFrame) -> list[dict[str, Any]]:
