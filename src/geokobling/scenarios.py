@@ -148,6 +148,7 @@ def strukturkriteriet_scenario(
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
     fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
     fallback_speed_kmh: float = DEFAULT_FALLBACK_SPEED_KMH,
+    road_factor: float = 1.0,
     max_snap_distance: float | None = None,
     largest_component: bool = False,
     executor: Any = None,
@@ -168,7 +169,7 @@ def strukturkriteriet_scenario(
         Population centres, as for :func:`geokobling.strukturkriteriet`.
     changes
         The changed roads: ``network.with_changes(...)`` of the network before.
-    n, population, weight, ferry_factor, fallback_factor, fallback_speed_kmh
+    n, population, weight, ferry_factor, fallback_factor, fallback_speed_kmh, road_factor
         As for :func:`geokobling.strukturkriteriet`; the same for before and after.
     max_snap_distance, largest_component, executor, progress, engine
         As for :func:`geokobling.strukturkriteriet`.
@@ -236,6 +237,7 @@ def strukturkriteriet_scenario(
         engine=engine,
         weight=weight,
         fallback_speed_kmh=fallback_speed_kmh,
+        road_factor=road_factor,
     )
     keep_input = arguments.flag(keep_input, "keep_input")
     if not isinstance(changes, NetworkChanges):
@@ -627,8 +629,8 @@ def _reach_of_changes(
     """``D(c)`` of the rule for every centre: the least ``d(c, a) + w`` over the changes' entries ``(a, w)``."""
     base, network = changes.base, changes.network
     entries = _Entries()
-    old_fw, old_bw = base._weights(options.weight, options.ferry_factor)
-    new_fw, new_bw = network._weights(options.weight, options.ferry_factor)
+    old_fw, old_bw = base._weights(options.weight, options.ferry_factor, options.road_factor)
+    new_fw, new_bw = network._weights(options.weight, options.ferry_factor, options.road_factor)
     entries.add_edges(base._parts, changes.changed_in_base, old_fw, old_bw, base.n_nodes)
     entries.add_edges(network._parts, changes.changed_in_network, new_fw, new_bw, base.n_nodes)
     old_least, new_least = np.minimum(old_fw, old_bw), np.minimum(new_fw, new_bw)

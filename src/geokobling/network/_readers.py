@@ -145,9 +145,14 @@ def lines_to_edges(
     time: str | None = None,
     snap_tolerance: float = 0.0,
     split_at_vertices: bool = False,
+    join_ferry_ends: float | None = None,
     source: str = "the line layer",
 ) -> EdgeArrays:
-    """Edges from a line layer whose lines meet at shared endpoints (see ``RoadNetwork.from_lines``)."""
+    """Edges from a line layer whose lines meet at shared endpoints (see ``RoadNetwork.from_lines``).
+
+    ``join_ferry_ends``: ferry ends with no road within this many metres of a road are joined to it
+    (:func:`geokobling.network._ferry_ends.join_ferry_ends`); None or 0 (the default here) joins none.
+    """
     tolerance = arguments.number(
         snap_tolerance,
         "snap_tolerance",
@@ -196,7 +201,7 @@ def lines_to_edges(
     nodes = join_ends(ends, tolerance, positions=pieces.rows, labels=labels, source=source)
     reports.append(nodes.report)
     n = len(pieces.lines)
-    return EdgeArrays(
+    parts = EdgeArrays(
         node_xy=nodes.xy,
         node_id=None,
         u=nodes.of_end[:n],
@@ -211,6 +216,12 @@ def lines_to_edges(
         source=labels[pieces.rows],
         report=_joined_reports(reports),
     )
+    tolerance_join = arguments.optional_number(join_ferry_ends, "join_ferry_ends")
+    if tolerance_join:
+        from ._ferry_ends import join_ferry_ends as join
+
+        parts, _ = join(parts, tolerance_join, source=source)
+    return parts
 
 
 def _collapse(pieces: _Lines, labels: np.ndarray, *, source: str) -> tuple[_Lines, pd.DataFrame]:
