@@ -1355,6 +1355,8 @@ def _add_strukturkriteriet(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_compute(actions: argparse._SubParsersAction) -> None:
+    from ._search import DEFAULT_FALLBACK_FACTOR, DEFAULT_FERRY_FACTOR  # the API's defaults
+
     compute = _subparser(
         actions,
         "compute",
@@ -1426,13 +1428,16 @@ def _add_compute(actions: argparse._SubParsersAction) -> None:
     compute.add_argument("--year", type=_year, help="the year to read from a --population table with several")
     compute.add_argument("--n", type=_positive, default=5000, help="people to reach (default: 5000)")
     compute.add_argument(
-        "--ferry-factor", type=_not_negative, default=1.0, help="ferry length multiplier (default: 1.0)"
+        "--ferry-factor",
+        type=_not_negative,
+        default=DEFAULT_FERRY_FACTOR,
+        help=f"ferry length multiplier (default: {DEFAULT_FERRY_FACTOR:g})",
     )
     compute.add_argument(
         "--fallback-factor",
         type=_positive,
-        default=1.5,
-        help="straight-line multiplier where no road connects (default: 1.5)",
+        default=DEFAULT_FALLBACK_FACTOR,
+        help=f"straight-line multiplier where no road connects (default: {DEFAULT_FALLBACK_FACTOR:g})",
     )
     compute.add_argument("--no-fallback", action="store_true", help="count only people reachable by road")
     compute.add_argument(
@@ -1445,6 +1450,8 @@ def _add_compute(actions: argparse._SubParsersAction) -> None:
 
 
 def _add_explain(actions: argparse._SubParsersAction) -> None:
+    from ._search import DEFAULT_FALLBACK_FACTOR, DEFAULT_FERRY_FACTOR  # the API's defaults
+
     explain = _subparser(
         actions,
         "explain",
@@ -1527,13 +1534,16 @@ def _add_explain(actions: argparse._SubParsersAction) -> None:
         "(default: length)",
     )
     explain.add_argument(
-        "--ferry-factor", type=_not_negative, default=1.0, help="ferry length multiplier (default: 1.0)"
+        "--ferry-factor",
+        type=_not_negative,
+        default=DEFAULT_FERRY_FACTOR,
+        help=f"ferry length multiplier (default: {DEFAULT_FERRY_FACTOR:g})",
     )
     explain.add_argument(
         "--fallback-factor",
         type=_positive,
-        default=1.5,
-        help="straight-line multiplier where no road connects (default: 1.5)",
+        default=DEFAULT_FALLBACK_FACTOR,
+        help=f"straight-line multiplier where no road connects (default: {DEFAULT_FALLBACK_FACTOR:g})",
     )
     explain.add_argument(
         "--fallback-speed-kmh",

@@ -79,7 +79,7 @@ Three centres along a road; a new road to an island whose one centre was reached
 >>> changes = RoadNetwork.from_lines(roads).with_changes(add=bridge)
 >>> result = strukturkriteriet_scenario(centres, changes, progress=False)
 >>> result[["strukturkriteriet_km_before", "strukturkriteriet_km", "recomputed"]].round(2).to_numpy().tolist()
-[[0.4, 0.4, False], [0.4, 0.4, False], [7.6, 7.6, False], [3.65, 2.6, True]]
+[[0.4, 0.4, False], [0.4, 0.4, False], [7.6, 7.6, False], [7.3, 2.6, True]]
 >>> result.attrs["recomputed_centres"], result.attrs["searched_centres"]
 (1, 4)
 """
@@ -207,7 +207,7 @@ def strukturkriteriet_scenario(
     Examples
     --------
     The island centre (99020001) lies 3 km off the road's end with no road to it: it reaches 80 % of
-    its people by straight line (× 1.5) until a bridge joins it. It alone is searched again: the
+    its people by straight line (× 3, the default fallback factor) until a bridge joins it. It alone is searched again: the
     others reach their 5 000 people within 1 km (the far one within 19 km, 20 km from the bridge).
 
     >>> import geopandas as gpd
@@ -222,7 +222,7 @@ def strukturkriteriet_scenario(
     >>> changes = RoadNetwork.from_lines(roads).with_changes(add=bridge)
     >>> result = strukturkriteriet_scenario(centres, changes, progress=False)
     >>> result[["strukturkriteriet_km_change", "status", "recomputed"]].round(2).to_numpy().tolist()
-    [[0.0, 'ok', False], [0.0, 'ok', False], [0.0, 'ok', False], [-1.05, 'ok', True]]
+    [[0.0, 'ok', False], [0.0, 'ok', False], [0.0, 'ok', False], [-4.7, 'ok', True]]
     >>> result["status_before"].tolist()[3]
     'mostly_straight_line'
     """

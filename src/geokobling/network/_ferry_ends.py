@@ -5,7 +5,9 @@ metres to a few hundred metres before the road it serves. The island behind it t
 unlinked (or is linked by accident when a centre snaps onto the ferry line). A *ferry end* is a
 node where exactly one ferry edge ends and no road edge does; each one within the tolerance of a
 road is joined to the nearest point of the nearest road by a straight, two-way, road-like edge
-(the road edge is cut there when the point lies inside it).
+(the road edge is cut there when the point lies inside it), unless that point lies nearer the
+ferry edge's other end than the ferry end does: such a join would lead back across the water (an
+island quay within 500 m of the mainland road where a short crossing starts).
 
 Only the straight distance is used. A longer join where the gap "runs mostly over land" (a road gap
 rather than a strait, as the national validation also tried up to 5 km) needs a land polygon and
@@ -92,9 +94,11 @@ def join_ferry_ends(p: EdgeArrays, tolerance: float | None, *, source: str) -> t
     )
     first = np.unique(which, return_index=True)[1]  # ties: the first road found
     which, edge, distance = which[first], roads[hit[first]], distance[first]
+    offset = shapely.line_locate_point(p.geometry[edge], points[which])
+    forward = _away_from_the_crossing(p, ends[which], edge, offset)
+    which, edge, distance, offset = which[forward], edge[forward], distance[forward], offset[forward]
     if len(which) == 0:
         return p, 0
-    offset = shapely.line_locate_point(p.geometry[edge], points[which])
     node, cut = _attach(p, edge, offset)
     xy = np.concatenate([p.node_xy, cut.xy])
     join_lines = shapely.linestrings(np.stack([p.node_xy[ends[which]], xy[node]], axis=1).reshape(-1, 2, 2))
@@ -116,6 +120,26 @@ def join_ferry_ends(p: EdgeArrays, tolerance: float | None, *, source: str) -> t
         "switches this off."
     )
     return joined, len(which)
+
+
+def _away_from_the_crossing(
+    p: EdgeArrays, ends: np.ndarray, edge: np.ndarray, offset: np.ndarray
+) -> np.ndarray:
+    """Joins that do not lead back across the water: the road point lies no nearer the ferry edge's other end.
+
+    A quay on an island without roads lies within the tolerance of the mainland road where a short
+    crossing starts; joining it there would bridge the strait.
+    """
+    ferry_edge = np.flatnonzero(p.ferry)
+    other = pd.Series(
+        np.concatenate([p.v[ferry_edge], p.u[ferry_edge]]),
+        index=np.concatenate([p.u[ferry_edge], p.v[ferry_edge]]),
+    )
+    other = other[~other.index.duplicated()].reindex(ends).to_numpy()
+    at = shapely.get_coordinates(shapely.line_interpolate_point(p.geometry[edge], offset)).reshape(-1, 2)
+    crossing = np.hypot(*(p.node_xy[ends] - p.node_xy[other]).T)
+    back = np.hypot(*(at - p.node_xy[other]).T)
+    return back >= crossing
 
 
 class _Cut:
