@@ -206,9 +206,10 @@ def strukturkriteriet_scenario(
 
     Examples
     --------
-    The island centre (99020001) lies 3 km off the road's end with no road to it: it reaches 80 % of
-    its people by straight line (× 3, the default fallback factor) until a bridge joins it. It alone is searched again: the
-    others reach their 5 000 people within 1 km (the far one within 19 km, 20 km from the bridge).
+    The island centre (99020001) lies 3 km off the road's end with no road to it: it reaches most of
+    its people by straight line (× 3, the default fallback factor) until a bridge joins it. It alone
+    is searched again: the others reach their 5 000 people within 1 km (the far one within 19 km,
+    20 km from the bridge).
 
     >>> import geopandas as gpd
     >>> from shapely.geometry import LineString, Point

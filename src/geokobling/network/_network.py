@@ -25,6 +25,7 @@ from ._readers import (
     ROAD_FORMATS,
     EdgeArrays,
     lines_to_edges,
+    n1000_to_edges,
     networkx_to_edges,
     nvdb_to_edges,
     osm_to_edges,
@@ -321,7 +322,9 @@ class RoadNetwork:
 
         With ``format="auto"``: an OpenStreetMap extract by its suffix (``.osm.pbf``, ``.osm``:
         :meth:`from_osm`); NVDB vegnett ruteplan when the layer has the node ids ``FromNodeID`` and
-        ``ToNodeID`` (or ``fromnode`` and ``tonode``; :meth:`from_nvdb`); else a plain line layer
+        ``ToNodeID`` (or ``fromnode`` and ``tonode``; :meth:`from_nvdb`); Kartverket's N1000 road
+        links when it has ``typeVeg`` and ``vegfase`` (car roads that exist and car ferries, split
+        at shared vertices: :func:`geokobling.io.read_n1000_roads`); else a plain line layer
         (:meth:`from_lines`), with its ``oneway`` and ``ferry`` columns used when it has them.
 
         Parameters
@@ -333,7 +336,7 @@ class RoadNetwork:
             The layer to read; needed when the file holds several (a FileGDB folder or a GeoPackage
             often does). Not used for OSM extracts, whose ``lines`` layer is read.
         format
-            ``"auto"``, or the reader to use: ``"osm"``, ``"nvdb"`` or ``"lines"``.
+            ``"auto"``, or the reader to use: ``"osm"``, ``"nvdb"``, ``"n1000"`` or ``"lines"``.
         snap_tolerance
             For a line layer: passed to :meth:`from_lines` (0, the default: identical ends only).
         split_at_vertices
@@ -385,9 +388,13 @@ class RoadNetwork:
             frame = read_road_layer(path, layer)
             kind = road_format(path, frame.columns, format=format)
         if kind != "lines" and (tolerance > 0 or split is not None):
+            how = {
+                "osm": "ways split at shared OSM nodes",
+                "nvdb": "nodes from their ids",
+                "n1000": "lines split at shared vertices",
+            }[kind]
             raise InputError(
-                f"snap_tolerance and split_at_vertices are for line layers; {path} is read as {kind} "
-                f"({'ways split at shared OSM nodes' if kind == 'osm' else 'nodes from their ids'})"
+                f"snap_tolerance and split_at_vertices are for line layers; {path} is read as {kind} ({how})"
             )
         if kind == "osm":
             if layer is not None:
@@ -398,6 +405,8 @@ class RoadNetwork:
         source = path.name if layer is None else f"layer {layer!r} of {path.name}"
         if kind == "nvdb":
             return cls(nvdb_to_edges(frame, source=source), source=source)
+        if kind == "n1000":
+            return cls(n1000_to_edges(frame, join_ferry_ends=join_ferry_ends, source=source), source=source)
         if split is None:
             split = "osm_id" in frame.columns
             if split:
