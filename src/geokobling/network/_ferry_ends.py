@@ -6,7 +6,7 @@ unlinked (or is linked by accident when a centre snaps onto the ferry line). A *
 node where exactly one ferry edge ends and no road edge does; each one within the tolerance of a
 road is joined to the nearest point of the nearest road by a straight, two-way, road-like edge
 (the road edge is cut there when the point lies inside it), unless that point lies nearer the
-ferry edge's other end than the ferry end does: such a join would lead back across the water (an
+crossing's far end than the ferry end: such a join would lead back across the water (an
 island quay within 500 m of the mainland road where a short crossing starts).
 
 Only the straight distance is used. A longer join where the gap "runs mostly over land" (a road gap
@@ -95,7 +95,7 @@ def join_ferry_ends(p: EdgeArrays, tolerance: float | None, *, source: str) -> t
     first = np.unique(which, return_index=True)[1]  # ties: the first road found
     which, edge, distance = which[first], roads[hit[first]], distance[first]
     offset = shapely.line_locate_point(p.geometry[edge], points[which])
-    forward = _away_from_the_crossing(p, ends[which], edge, offset)
+    forward = _away_from_the_crossing(p, ends[which], edge, offset, distance)
     which, edge, distance, offset = which[forward], edge[forward], distance[forward], offset[forward]
     if len(which) == 0:
         return p, 0
@@ -123,23 +123,30 @@ def join_ferry_ends(p: EdgeArrays, tolerance: float | None, *, source: str) -> t
 
 
 def _away_from_the_crossing(
-    p: EdgeArrays, ends: np.ndarray, edge: np.ndarray, offset: np.ndarray
+    p: EdgeArrays, ends: np.ndarray, edge: np.ndarray, offset: np.ndarray, distance: np.ndarray
 ) -> np.ndarray:
-    """Joins that do not lead back across the water: the road point lies no nearer the ferry edge's other end.
+    """Joins that stay on the ferry end's shore: the road point lies nearer the ferry end than the far end.
 
-    A quay on an island without roads lies within the tolerance of the mainland road where a short
-    crossing starts; joining it there would bridge the strait.
+    The far end is the node of the ferry line (its connected ferry edges) farthest from the ferry
+    end. A quay on an island without roads lies within the tolerance of the mainland road where a
+    short crossing starts; joining it there would bridge the strait.
     """
-    ferry_edge = np.flatnonzero(p.ferry)
-    other = pd.Series(
-        np.concatenate([p.v[ferry_edge], p.u[ferry_edge]]),
-        index=np.concatenate([p.u[ferry_edge], p.v[ferry_edge]]),
-    )
-    other = other[~other.index.duplicated()].reindex(ends).to_numpy()
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(p.node_xy)
+    ferry = np.flatnonzero(p.ferry)
+    matrix = coo_matrix((np.ones(len(ferry)), (p.u[ferry], p.v[ferry])), shape=(n, n))
+    line_of = connected_components(matrix, directed=False)[1]
+    on_ferry = np.unique(np.concatenate([p.u[ferry], p.v[ferry]]))
+    back = np.zeros(len(ends))
     at = shapely.get_coordinates(shapely.line_interpolate_point(p.geometry[edge], offset)).reshape(-1, 2)
-    crossing = np.hypot(*(p.node_xy[ends] - p.node_xy[other]).T)
-    back = np.hypot(*(at - p.node_xy[other]).T)
-    return back >= crossing
+    for i, end in enumerate(ends):
+        members = on_ferry[line_of[on_ferry] == line_of[end]]
+        reach = np.hypot(*(p.node_xy[members] - p.node_xy[end]).T)
+        far = p.node_xy[members[np.argmax(reach)]]
+        back[i] = np.hypot(*(at[i] - far))
+    return back > distance
 
 
 class _Cut:
