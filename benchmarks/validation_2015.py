@@ -97,8 +97,12 @@ def read_inputs(data: Path, grid: str = "1km") -> Inputs:
         geometry=cells.geometry.to_numpy(),
         crs=25833,
     )
-    islands = k24[k24["kommunenummer"].astype(str).isin(FROM_2024)].rename(columns={"kommunenummer": "kommunenr"})
-    polygons = pd.concat([k17[["kommunenr", "geometry"]], islands[["kommunenr", "geometry"]]], ignore_index=True)
+    islands = k24[k24["kommunenummer"].astype(str).isin(FROM_2024)].rename(
+        columns={"kommunenummer": "kommunenr"}
+    )
+    polygons = pd.concat(
+        [k17[["kommunenr", "geometry"]], islands[["kommunenr", "geometry"]]], ignore_index=True
+    )
     polygons = gpd.GeoDataFrame(polygons.rename(columns={"kommunenr": "kommune"}), crs=25833)
     return Inputs(network, centres, published_2017(data), polygons, seconds)
 
@@ -137,7 +141,9 @@ def cell_kinds(network: gk.RoadNetwork, centres: gpd.GeoDataFrame) -> np.ndarray
 
 def kommune_kinds(centres: gpd.GeoDataFrame, kinds: np.ndarray) -> pd.DataFrame:
     """Per kommune: the share of people of each kind, its kind (most people) and ``ferry_dependent``."""
-    share = pd.crosstab(centres["kommune"], kinds, values=centres["population"], aggfunc="sum", normalize="index")
+    share = pd.crosstab(
+        centres["kommune"], kinds, values=centres["population"], aggfunc="sum", normalize="index"
+    )
     share = share.reindex(columns=["road", "ferry", "no_link"], fill_value=0.0).fillna(0.0)
     share["kind"] = share[["road", "ferry", "no_link"]].idxmax(axis=1)
     share["ferry_dependent"] = share["kind"] != "road"
@@ -166,7 +172,9 @@ def figures(table: pd.DataFrame) -> dict[str, float]:
     rel = both["rel"]
     return {
         "kommuner": len(both),
-        "spearman": float(spearmanr(both["computed_km"], both["published_km"]).statistic) if len(both) > 2 else np.nan,
+        "spearman": float(spearmanr(both["computed_km"], both["published_km"]).statistic)
+        if len(both) > 2
+        else np.nan,
         "median_rel": float(rel.median()),
         "median_abs_rel": float(rel.abs().median()),
         "within10": float((rel.abs() <= 0.10).mean()),
@@ -177,8 +185,17 @@ def figures(table: pd.DataFrame) -> dict[str, float]:
 def all_figures(table: pd.DataFrame, prefix: str = "") -> dict[str, float]:
     """:func:`figures` on all kommuner, the ferry-dependent ones, and both on the odd kommunenummer."""
     ferry = table["ferry_dependent"].fillna(False).astype(bool)
-    subsets = {"": table, "ferry_": table[ferry], "odd_": table[table["odd"]], "ferry_odd_": table[ferry & table["odd"]]}
-    return {f"{prefix}{name}{key}": value for name, part in subsets.items() for key, value in figures(part).items()}
+    subsets = {
+        "": table,
+        "ferry_": table[ferry],
+        "odd_": table[table["odd"]],
+        "ferry_odd_": table[ferry & table["odd"]],
+    }
+    return {
+        f"{prefix}{name}{key}": value
+        for name, part in subsets.items()
+        for key, value in figures(part).items()
+    }
 
 
 def line(found: dict[str, float]) -> str:
@@ -194,14 +211,18 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     inputs = read_inputs(args.data, args.grid)
     kinds = kommune_kinds(inputs.centres, cell_kinds(inputs.network, inputs.centres))
-    print(f"read: {inputs.network!r}, {len(inputs.centres)} cells, {inputs.centres['population'].sum():,.0f} people "
-          f"({', '.join(f'{k} {s:.1f} s' for k, s in inputs.seconds.items())})")
+    print(
+        f"read: {inputs.network!r}, {len(inputs.centres)} cells, {inputs.centres['population'].sum():,.0f} people "
+        f"({', '.join(f'{k} {s:.1f} s' for k, s in inputs.seconds.items())})"
+    )
     print(f"ferry-dependent kommuner: {int(kinds['ferry_dependent'].sum())}")
     found: dict[str, float] = {}
     tables = []
     for prefix, options in (("", {}), ("n1000_", {"road_factor": N1000_ROAD_FACTOR})):
         t = time.perf_counter()
-        table = compute(inputs, **options).merge(kinds[["kommune", "kind", "ferry_dependent"]], on="kommune", how="left")
+        table = compute(inputs, **options).merge(
+            kinds[["kommune", "kind", "ferry_dependent"]], on="kommune", how="left"
+        )
         print(f"strukturkriteriet {options or 'defaults'}: {time.perf_counter() - t:.1f} s")
         found |= all_figures(table, prefix)
         tables.append(table.assign(configuration=prefix.rstrip("_") or "defaults"))

@@ -15,9 +15,9 @@ import pytest
 
 import geokobling as gk
 from geokobling.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, build_parser, main
-from geokobling.kriterier import DEFAULT_FALLBACK_FACTOR
 from geokobling.demo import make_demo_region
 from geokobling.errors import GeokoblingWarning
+from geokobling.kriterier import DEFAULT_FALLBACK_FACTOR
 
 SUBCOMMANDS = [
     ["demo"],
@@ -623,7 +623,9 @@ def test_explain_writes_the_rows_routes_maps_and_prints_the_largest_contribution
     lines = layer[layer["via"] != "own"]
     assert (lines.geom_type == "LineString").all()
     straight = lines[lines["via"] == "straight_line"]
-    np.testing.assert_allclose(straight.length / 1000 * DEFAULT_FALLBACK_FACTOR, straight["distance_km"], rtol=1e-9)
+    np.testing.assert_allclose(
+        straight.length / 1000 * DEFAULT_FALLBACK_FACTOR, straight["distance_km"], rtol=1e-9
+    )
     run = json.loads((tmp_path / "run.json").read_text())
     assert run["command"] == "strukturkriteriet explain"
     assert run["parameters"]["explain"] == f"{NORDOY},{HOLMEN}" and run["parameters"]["ferry_factor"] == 2.0

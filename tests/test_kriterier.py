@@ -600,7 +600,9 @@ def test_minutes_equal_plain_networkx_on_travel_time(seed, n, ferry_factor):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GeokoblingWarning)
         got = strukturkriteriet(centres, graph, n=n, weight="time", ferry_factor=ferry_factor, progress=False)
-    expected = reference_minutes(graph, xy, centre_nodes, population, n, ferry_factor, DEFAULT_FALLBACK_FACTOR, 50.0)
+    expected = reference_minutes(
+        graph, xy, centre_nodes, population, n, ferry_factor, DEFAULT_FALLBACK_FACTOR, 50.0
+    )
     np.testing.assert_allclose(got["strukturkriteriet_min"].to_numpy(float), expected, rtol=0, atol=1e-9)
 
 
