@@ -68,6 +68,7 @@ class Inputs:
     published: pd.DataFrame  # kommune, name, published_km, published_pop
     kommuner: gpd.GeoDataFrame  # the 2017 polygons (plus Kvitsøy and Træna from 2024), for maps
     seconds: dict[str, float]
+    land: gpd.GeoDataFrame | None = None  # the coastline-clipped 2024 kommuner, valid, for maps
 
 
 def read_inputs(data: Path, grid: str = "1km") -> Inputs:
@@ -82,6 +83,7 @@ def read_inputs(data: Path, grid: str = "1km") -> Inputs:
     cells = gk.grid_centres(gk.io.read_population_grid(data / GRIDS[grid]))
     k17 = gpd.read_file(data / "kommuner_2017_forenklet.geojson").to_crs(25833)
     k24 = gpd.read_file(data / "kommuner_2024_M.geojson").to_crs(25833)
+    k24["geometry"] = k24.geometry.make_valid()
     linked = gk.link_cells(cells, k17, by="kommune", guide=k24, from_guide=FROM_2024)
     seconds["cells"] = time.perf_counter() - start
     kommune = linked["kommune"].astype(str).to_numpy()
@@ -104,7 +106,7 @@ def read_inputs(data: Path, grid: str = "1km") -> Inputs:
         [k17[["kommunenr", "geometry"]], islands[["kommunenr", "geometry"]]], ignore_index=True
     )
     polygons = gpd.GeoDataFrame(polygons.rename(columns={"kommunenr": "kommune"}), crs=25833)
-    return Inputs(network, centres, published_2017(data), polygons, seconds)
+    return Inputs(network, centres, published_2017(data), polygons, seconds, k24)
 
 
 def published_2017(data: Path) -> pd.DataFrame:

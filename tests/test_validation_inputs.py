@@ -238,3 +238,23 @@ def test_cells_of_the_1km_grid_are_centred_on_the_grid(shared_data):
     assert len(cells) == 55_213 and cells["population"].sum() == 5_146_614
     assert ((cells.geometry.x + 2_000_000) % 1000 == 500).all() and (cells.geometry.y % 1000 == 500).all()
     assert math.isclose(cells.geometry.x.min(), -75_500.0, abs_tol=100_000)
+
+
+def test_only_points_on_the_terminals_side_snap_to_it():
+    # a quay 1 078 m from the end of its mainland road (not joined: beyond 500 m); the ferry runs south
+    roads = _lines(
+        [(-1000, 0), (0, 0)],
+        [(1078, 0), (1078, -5000)],
+        [(1078, -5000), (2000, -5000)],
+        ferry=[False, True, False],
+    )
+    net = RoadNetwork.from_lines(roads, ferry="ferry")
+    snapped = net.snap(_points((1078, 300), (1078, 1384)))
+    ferry_edge = int(np.flatnonzero(net.edges["ferry"])[0])
+    # 300 m from the quay, 1 119 m from the road: the quay's
+    assert snapped["edge"].iloc[0] == ferry_edge and snapped["snap_distance_m"].iloc[0] == pytest.approx(
+        300.0
+    )
+    # 1 384 m from the quay, farther from it than the quay is from its road: the road, 1 754 m away
+    assert snapped["edge"].iloc[1] != ferry_edge
+    assert snapped["snap_distance_m"].iloc[1] == pytest.approx(math.hypot(1078, 1384))

@@ -727,11 +727,14 @@ class RoadNetwork:
             drivable &= self._routable_edges()
         return drivable
 
-    def _terminals(self, largest_component: bool, routable: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Ferry ends with no road (after ``join_ferry_ends``) that points may snap to: (node, its ferry edge).
+    def _terminals(
+        self, largest_component: bool, routable: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Ferry ends with no road (after ``join_ferry_ends``) that points may snap to.
 
         Points never snap onto a ferry line (often mid-fjord), but a quay with no road in the
-        layer is the only way onto an island's ferry, so its node is a snap target.
+        layer is the only way onto an island's ferry, so its node is a snap target. Returns
+        (node, its ferry edge, the node's distance to the nearest road it could snap to).
         """
         cache = self.__dict__.setdefault("_terminal_cache", {})
         key = (largest_component, routable)
@@ -745,7 +748,12 @@ class RoadNetwork:
             )
             ends = ends[~ends.index.duplicated()]
             nodes = nodes[np.isin(nodes, ends.index)]
-            cache[key] = (nodes, ends.reindex(nodes).to_numpy(dtype=np.int64))
+            tree, _ = self._tree(largest_component, routable)
+            (which, _), near = tree.query_nearest(
+                shapely.points(p.node_xy[nodes]), return_distance=True, all_matches=False
+            )
+            road_distance = near[np.argsort(which, kind="stable")]
+            cache[key] = (nodes, ends.reindex(nodes).to_numpy(dtype=np.int64), road_distance)
         return cache[key]
 
     def _routable_edges(self) -> np.ndarray:
@@ -770,8 +778,9 @@ class RoadNetwork:
 
         Points never snap onto ferry edges: a centre near a fjord would otherwise join a ferry line
         mid-crossing. The one exception is a ferry terminal with no road (a ferry end that
-        ``join_ferry_ends`` left unjoined): a point nearer such a terminal than any road snaps to
-        it (``offset_m`` 0 or the ferry edge's length), since that quay is the island's only way out.
+        ``join_ferry_ends`` left unjoined): a point nearer such a terminal than any road, and nearer
+        to it than the terminal is to any road, snaps to it (``offset_m`` 0 or the ferry edge's
+        length), since that quay is the island's only way out.
 
         Parameters
         ----------
@@ -872,14 +881,19 @@ class RoadNetwork:
         largest_component: bool,
         routable: bool,
     ) -> None:
-        """Points nearer a ferry terminal (see :meth:`_terminals`) than any road snap to it, in place."""
-        nodes, ferry_edge = self._terminals(largest_component, routable)
+        """Points that belong to a ferry terminal (see :meth:`_terminals`) snap to it, in place.
+
+        A point belongs to a terminal when the terminal is nearer to it than any road, and nearer to
+        it than to any road itself: on the terminal's side (an island quay), not a mainland centre
+        that happens to lie nearer a quay the layer left short of its road than the road itself.
+        """
+        nodes, ferry_edge, road_distance = self._terminals(largest_component, routable)
         if len(nodes) == 0 or len(xy) == 0:
             return
         from scipy.spatial import cKDTree
 
         d, i = cKDTree(self._parts.node_xy[nodes]).query(xy)
-        closer = np.flatnonzero(d < distance)
+        closer = np.flatnonzero((d < distance) & (d < road_distance[i]))
         node, e = nodes[i[closer]], ferry_edge[i[closer]]
         edge[closer] = e
         offset[closer] = np.where(self._parts.u[e] == node, 0.0, self._geometry_length[e])
