@@ -92,7 +92,7 @@ def population_neighbourhoods(
         :func:`geokobling.strukturkriteriet`; ``"time"`` needs a network with travel times.
     ferry_factor, fallback_factor, fallback_speed_kmh, road_factor, max_snap_distance, largest_component
         As for :func:`geokobling.strukturkriteriet`. Without a network every distance is a plain
-        straight line (× 1) and these five are not used.
+        straight line (× 1) and these are not used.
     executor, progress, engine, keep_input
         As for :func:`geokobling.strukturkriteriet`; the searches run once, plus once per group.
 
