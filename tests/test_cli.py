@@ -17,6 +17,7 @@ import geokobling as gk
 from geokobling.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, build_parser, main
 from geokobling.demo import make_demo_region
 from geokobling.errors import GeokoblingWarning
+from geokobling.kriterier import DEFAULT_FALLBACK_FACTOR
 
 SUBCOMMANDS = [
     ["demo"],
@@ -190,7 +191,7 @@ def test_compute_with_a_population_table_equals_the_api_and_reports_the_run(demo
     assert roads["size_bytes"] == demo_files["roads"].stat().st_size
     assert roads["crs"] == "EPSG:25833" and roads["rows"] == len(make_demo_region().roads)
     assert run["inputs"]["--population"]["rows"] == len(written)
-    assert run["parameters"]["n"] == 5000 and run["parameters"]["fallback_factor"] == 1.5
+    assert run["parameters"]["n"] == 5000 and run["parameters"]["fallback_factor"] == DEFAULT_FALLBACK_FACTOR
     assert [s["step"] for s in run["steps"]][:3] == [
         "read --roads",
         "read --grunnkretser",
@@ -624,7 +625,9 @@ def test_explain_writes_the_rows_routes_maps_and_prints_the_largest_contribution
     lines = layer[layer["via"] != "own"]
     assert (lines.geom_type == "LineString").all()
     straight = lines[lines["via"] == "straight_line"]
-    np.testing.assert_allclose(straight.length / 1000 * 1.5, straight["distance_km"], rtol=1e-9)
+    np.testing.assert_allclose(
+        straight.length / 1000 * DEFAULT_FALLBACK_FACTOR, straight["distance_km"], rtol=1e-9
+    )
     run = json.loads((tmp_path / "run.json").read_text())
     assert run["command"] == "strukturkriteriet explain"
     assert run["parameters"]["explain"] == f"{NORDOY},{HOLMEN}" and run["parameters"]["ferry_factor"] == 2.0

@@ -193,8 +193,8 @@ def test_a_straight_line_centre_comes_before_a_road_centre_at_the_same_distance(
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GeokoblingWarning)
-        rows = explain(centres, network, "99010001", n=800, progress=False)
-        values = strukturkriteriet(centres, network, n=800, progress=False)
+        rows = explain(centres, network, "99010001", n=800, fallback_factor=1.5, progress=False)
+        values = strukturkriteriet(centres, network, n=800, fallback_factor=1.5, progress=False)
     assert rows["taken"].tolist() == ["99010001", "99010003", "99010002"]
     np.testing.assert_allclose(rows["persons_taken"], [100, 500, 200])
     assert_sums_are_the_values(rows, values)

@@ -17,6 +17,7 @@ from shapely.geometry import LineString, Point
 from conftest import assert_keyed
 from geokobling.errors import ColumnError, GeokoblingWarning, InputError, MappingError, NetworkError
 from geokobling.kriterier import (
+    DEFAULT_FALLBACK_FACTOR,
     kommune_values,
     nabokriteriet,
     nearest_facility_distance,
@@ -103,7 +104,15 @@ def routable_nodes(graph) -> list:
         pieces = sorted(nx.strongly_connected_components(graph.subgraph(weak)), key=len, reverse=True)
         tied = len(pieces) > 1 and len(pieces[1]) == len(pieces[0])  # which one is main is then arbitrary
         if len(pieces[0]) >= 2 and not tied:
-            nodes.extend(sorted(pieces[0]))
+            piece = pieces[0]
+            # centres never snap onto ferries: a node qualifies only with a road edge inside the piece
+            on_road = {
+                node
+                for u, v, data in graph.subgraph(piece).edges(data=True)
+                if not data.get("ferry")
+                for node in (u, v)
+            }
+            nodes.extend(sorted(on_road))
     return nodes
 
 
@@ -247,9 +256,11 @@ def test_no_grunnkrets_disappears_and_bad_rows_are_flagged():
         values = strukturkriteriet(centres, network, n=1500, max_snap_distance=100, progress=False)
     assert values["grunnkrets"].tolist() == ["99010001", "99010002", "99010003", "99010004"]
     assert values["status"].tolist() == ["ok", "ok", "not_snapped", "no_centre"]
-    # the far centre is reached in a straight line (× 1.5) and reaches the others that way too
+    # the far centre is reached in a straight line (× the fallback factor) and reaches the others that way too
     far = values.iloc[2]
-    assert far["strukturkriteriet_km"] == pytest.approx((500 * 1.5 * math.hypot(500, 9000) * 2) / 1500 / 1000)
+    assert far["strukturkriteriet_km"] == pytest.approx(
+        (500 * DEFAULT_FALLBACK_FACTOR * math.hypot(500, 9000) * 2) / 1500 / 1000
+    )
 
 
 def test_bad_input_gets_clear_errors():
@@ -353,10 +364,10 @@ def test_every_default_centre_in_central_oslo_is_reached(central_oslo):
     centres, network = central_oslo
     values = strukturkriteriet(centres, network, progress=False)
     assert values["reached"].all()
-    # five centres snap onto fragments cut off by the extract's edge and reach most people by straight
-    # line; on the main component every one is ok
+    # three centres snap onto fragments cut off by the extract's edge and reach most people by straight
+    # line (five with the straight line at × 1.5 before 0.x); on the main component every one is ok
     flagged = values[values["status"] != "ok"]
-    assert len(flagged) == 5 and (flagged["status"] == "mostly_straight_line").all()
+    assert len(flagged) == 3 and (flagged["status"] == "mostly_straight_line").all()
     assert (flagged["fallback_share"] > 0.5).all() and (
         values.loc[values["status"] == "ok", "fallback_share"] <= 0.5
     ).all()
@@ -589,7 +600,9 @@ def test_minutes_equal_plain_networkx_on_travel_time(seed, n, ferry_factor):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", GeokoblingWarning)
         got = strukturkriteriet(centres, graph, n=n, weight="time", ferry_factor=ferry_factor, progress=False)
-    expected = reference_minutes(graph, xy, centre_nodes, population, n, ferry_factor, 1.5, 50.0)
+    expected = reference_minutes(
+        graph, xy, centre_nodes, population, n, ferry_factor, DEFAULT_FALLBACK_FACTOR, 50.0
+    )
     np.testing.assert_allclose(got["strukturkriteriet_min"].to_numpy(float), expected, rtol=0, atol=1e-9)
 
 

@@ -45,6 +45,7 @@ OPTIONS = (
     "engine",
     "weight",
     "fallback_speed_kmh",
+    "road_factor",
 )
 
 
@@ -128,6 +129,7 @@ def test_every_search_takes_the_same_keyword_options_with_the_same_defaults():
         "engine": "auto",
         "weight": "length",
         "fallback_speed_kmh": DEFAULT_FALLBACK_SPEED_KMH,
+        "road_factor": 1.0,
         "keep_input": False,
         "population": "population",
     }
@@ -148,7 +150,7 @@ def test_the_default_factors_stay_importable_from_kriterier():
     assert (
         (ferry, fallback, far)
         == (DEFAULT_FERRY_FACTOR, DEFAULT_FALLBACK_FACTOR, FAR_FROM_ROAD_M)
-        == (1.0, 1.5, 1000.0)
+        == (3.25, 3.0, 1000.0)
     )
 
 
@@ -265,16 +267,18 @@ def test_an_unsnapped_centre_is_reported_once_by_the_criterion_not_again_by_the_
         messages
     )  # RoadNetwork.snap's own warning
     not_snapped = [m for m in messages if "too far from every road" in m]
+    # 99020001 lies on the ferry line, 1 500 m from the roads: centres never snap onto a ferry
     assert not_snapped == [
-        "1 grunnkrets(er) are too far from every road and are reached by straight line only: '99010002'"
+        "2 grunnkrets(er) are too far from every road and are reached by straight line only: "
+        "'99010002', '99020001'"
     ]
-    # without 99010002 on the roads, 99010001 and the island reach most of their people by straight line
+    # without them on the roads, the others reach most of their people by straight line
     assert values["status"].tolist() == [
         "mostly_straight_line",
         "not_snapped",
         "no_centre",
-        "ok",
-        "ok",
+        "not_snapped",
+        "mostly_straight_line",
         "mostly_straight_line",
     ]
     # the public snap still warns, naming the caller's line
@@ -294,7 +298,7 @@ def test_the_setup_gives_unsnapped_centres_nodes_of_their_own_and_unlocated_ones
         "snapped",
         "too_far",
         "no_geometry",
-        "snapped",
+        "too_far",  # on the ferry line, 1 500 m from a road: never snapped onto the ferry
         "no_geometry",
         "snapped",
     ]

@@ -77,11 +77,13 @@ _EXPORTS: dict[str, str] = {
     "catchment_share": "linking",
     "catchment_overlaps": "linking",
     "unit_table": "linking",
+    "link_cells": "linking",
     # network
     "RoadNetwork": "network",
     # centres
     "population_centres": "centres",
     "polygon_centres": "centres",
+    "grid_centres": "centres",
     # kriterier
     "strukturkriteriet": "kriterier",
     "sonekriteriet": "kriterier",
@@ -183,7 +185,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
     )
     from .areas import build_areas, dissolve_units, label_units, population_band, rate, unmapped_report
     from .basiskriterium import gradert_basiskriterium, grenseverdi, grenseverdi_basis
-    from .centres import polygon_centres, population_centres
+    from .centres import grid_centres, polygon_centres, population_centres
     from .codes import (
         apply_crosswalk,
         delomrade_of,
@@ -230,6 +232,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names as _EXPORTS (a t
         catchment_overlaps,
         catchment_share,
         check_register,
+        link_cells,
         link_layers,
         link_units,
         unit_table,

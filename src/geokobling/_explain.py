@@ -70,6 +70,7 @@ def explain(
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
     fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
     fallback_speed_kmh: float = DEFAULT_FALLBACK_SPEED_KMH,
+    road_factor: float = 1.0,
     max_snap_distance: float | None = None,
     largest_component: bool = False,
     executor: Any = None,
@@ -92,7 +93,7 @@ def explain(
     grunnkretser
         The grunnkrets code(s) to explain (at most :data:`MAX_EXPLAINED`, 1 000), each one of the
         centres.
-    n, population, weight, ferry_factor, fallback_factor, fallback_speed_kmh, max_snap_distance
+    n, population, weight, ferry_factor, fallback_factor, fallback_speed_kmh, road_factor, max_snap_distance
         As for :func:`strukturkriteriet`; the same values give the same value.
     largest_component, executor, progress, engine, clip_to_roads
         As for :func:`strukturkriteriet`.
@@ -179,6 +180,7 @@ def explain(
         engine=engine,
         weight=weight,
         fallback_speed_kmh=fallback_speed_kmh,
+        road_factor=road_factor,
     )
     clip_to_roads = arguments.flag(clip_to_roads, "clip_to_roads")
     routes = arguments.flag(routes, "routes")
@@ -252,6 +254,7 @@ def explain_setup(
         largest_component=options.largest_component,
         routable=True,
         arcs=True,
+        road_factor=options.road_factor,
     )
     per_metre = options.fallback_per_metre
     straight = None if per_metre is None else Fallback(strong_components(routing.csr), routing.xy, per_metre)

@@ -56,7 +56,7 @@ from .checks import WORKING_CRS, non_negative_numbers, require_columns, require_
 from .codes import kommune_of, normalize_codes
 from .errors import FileReadError, InputError, format_values, warn
 
-__all__ = ["population_centres", "polygon_centres"]
+__all__ = ["population_centres", "polygon_centres", "grid_centres"]
 
 logger = logging.getLogger("geokobling")
 
@@ -597,3 +597,67 @@ def _centres(units: gpd.GeoDataFrame, pieces: _Pieces, method: np.ndarray) -> gp
     result.attrs["unassigned_population"] = pieces.unassigned_population
     result.attrs["unassigned_count"] = pieces.unassigned_count
     return result
+
+
+def grid_centres(grid: gpd.GeoDataFrame, *, cell_size: float | None = None) -> gpd.GeoDataFrame:
+    """The centre point of every cell of an SSB population grid, as centres for the criteria.
+
+    With SSB cell ids in ``cell`` (as :func:`geokobling.io.read_population_grid` gives them) the
+    centre comes from the id: the lower-left corner ``x = id // 10**7 − 2 000 000``,
+    ``y = id % 10**7``, plus half the cell size (from ``cell_size``, else ``grid.attrs["cell_size"]``,
+    else the side of the cell polygons). Without ids, the centroid of each cell polygon.
+
+    Parameters
+    ----------
+    grid
+        Grid cells with a CRS: polygons (or points) and, usually, ``cell`` and ``population``.
+    cell_size
+        The side of a cell in metres, for ids whose grid the frame does not say.
+
+    Returns
+    -------
+    GeoDataFrame in EPSG:25833 on the grid's index and in its order: its columns, the geometry
+    replaced by the centre points. Cells in the sea stay where they are: which kommune a centre
+    belongs to is :func:`geokobling.linking.link_cells`'s rule.
+
+    See Also
+    --------
+    geokobling.io.read_population_grid : reads SSB's grid files and tables of cell ids.
+    geokobling.linking.link_cells : the kommune of each cell.
+    population_centres : centres of grunnkretser from addresses or a grid.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> grid = gpd.GeoDataFrame({"cell": ["22620006649000"], "population": [12]},
+    ...                         geometry=[box(262000, 6649000, 263000, 6650000)], crs="EPSG:25833")
+    >>> grid.attrs["cell_size"] = 1000.0
+    >>> grid_centres(grid).geometry.iloc[0].coords[0]
+    (262500.0, 6649500.0)
+    """
+    if not isinstance(grid, gpd.GeoDataFrame):
+        raise InputError(f"grid must be a GeoDataFrame of grid cells, not {type(grid).__name__}")
+    cells = to_working_crs(grid, source="the grid")
+    size = arguments.optional_number(cell_size, "cell_size", positive=True)
+    geometry = cells.geometry.to_numpy()
+    if size is None:
+        size = cells.attrs.get("cell_size")
+    if size is None and len(cells) and (shapely.get_type_id(geometry) != shapely.GeometryType.POINT).all():
+        bounds = shapely.bounds(geometry)
+        size = float(np.median(bounds[:, 2] - bounds[:, 0]))
+    ids = _ssb_ids(cells["cell"]) if "cell" in cells.columns else None
+    if ids is not None and size is not None:
+        x = ids // 10**7 - 2_000_000 + size / 2.0
+        y = ids % 10**7 + size / 2.0
+        points = shapely.points(np.column_stack([x, y]).astype(float))
+    else:
+        points = shapely.centroid(geometry)
+    return cells.set_geometry(gpd.GeoSeries(points, index=cells.index, crs=WORKING_CRS))
+
+
+def _ssb_ids(values: pd.Series) -> np.ndarray | None:
+    """SSB cell ids as int64 (14 digits), or None when the column holds something else."""
+    text = values.astype("string").str.strip()
+    if not text.str.fullmatch(r"[0-9]{13,15}").fillna(False).all():
+        return None
+    return text.astype("int64").to_numpy()

@@ -428,6 +428,7 @@ def _search_options(args: argparse.Namespace) -> dict[str, Any]:
     options = {
         "n": args.n,
         "ferry_factor": args.ferry_factor,
+        "road_factor": args.road_factor,
         "fallback_factor": None if args.no_fallback else args.fallback_factor,
         "max_snap_distance": args.max_snap_distance,
         "largest_component": args.largest_component,
@@ -1531,6 +1532,12 @@ def _add_search_inputs(
     p: argparse.ArgumentParser, *, clip_to_roads: bool = True, weight: bool = False
 ) -> None:
     """The roads, the population centres and the search options that compute, explain and scenario share."""
+    from ._search import (
+        DEFAULT_FALLBACK_FACTOR,
+        DEFAULT_FERRY_FACTOR,
+        N1000_ROAD_FACTOR,
+    )  # the API's defaults
+
     p.add_argument(
         "--roads",
         required=True,
@@ -1541,7 +1548,7 @@ def _add_search_inputs(
     )
     p.add_argument(
         "--roads-format",
-        choices=["auto", "lines", "nvdb", "osm"],
+        choices=["auto", "lines", "nvdb", "n1000", "osm"],
         default="auto",
         help="reader of --roads (default: auto)",
     )
@@ -1595,13 +1602,24 @@ def _add_search_inputs(
             "(default: length)",
         )
     p.add_argument(
-        "--ferry-factor", type=_not_negative, default=1.0, help="ferry length multiplier (default: 1.0)"
+        "--ferry-factor",
+        type=_not_negative,
+        default=DEFAULT_FERRY_FACTOR,
+        help=f"ferry links count this × their length (default: {DEFAULT_FERRY_FACTOR:g}, fitted on the "
+        "published 2015 table)",
+    )
+    p.add_argument(
+        "--road-factor",
+        type=_positive,
+        default=1.0,
+        help=f"road links and connectors count this × their length (default: 1; {N1000_ROAD_FACTOR:g} "
+        "calibrates Kartverket's generalised N1000 roads)",
     )
     p.add_argument(
         "--fallback-factor",
         type=_positive,
-        default=1.5,
-        help="straight-line multiplier where no road connects (default: 1.5)",
+        default=DEFAULT_FALLBACK_FACTOR,
+        help=f"straight-line multiplier where no road connects (default: {DEFAULT_FALLBACK_FACTOR:g})",
     )
     if weight:
         p.add_argument(

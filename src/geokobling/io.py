@@ -41,6 +41,7 @@ import pyproj
 import shapely
 from pyogrio.errors import DataLayerError
 
+from . import network
 from .checks import COLUMN_ALIASES, alias_of, aliases_in, column_key, require_geometries, to_working_crs
 from .codes import normalize_codes
 from .errors import (
@@ -64,6 +65,7 @@ __all__ = [
     "read_bydeler",
     "read_kommuner",
     "read_population_grid",
+    "read_n1000_roads",
     "GRID_CELL_SIZES",
     "read_table",
     "read_values",
@@ -479,6 +481,50 @@ def _order_columns(frame: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
 
 
 # --- population grid --------------------------------------------------------------------------------
+
+
+def read_n1000_roads(
+    path: str | Path, *, layer: str | None = None, join_ferry_ends: float | None = 500.0
+) -> network.RoadNetwork:
+    """Read Kartverket's N1000 road links (``typeVeg``, ``vegfase``) as a car network with car ferries.
+
+    N1000 is national and generalised (1:1 000 000: main roads only, curves smoothed). Kept:
+    ``enkelBilveg`` with ``vegfase`` V (tunnels and bridges included) and every ``bilferje`` as a
+    ferry (ferries carry no ``vegfase``). Left out, each kind counted in a warning and a
+    ``dropped_lines`` row of :attr:`RoadNetwork.report`: planned roads (``vegfase`` P), paths
+    (``sti``), tracks (``barmarksløype``) and passenger ferries (``passasjerferje``: lake and canal
+    boats). Lines are split where they share vertices. Ferry ends that stop short of the road are
+    joined to it within ``join_ferry_ends`` metres (N1000's stated accuracy, 500 m; see
+    :meth:`RoadNetwork.from_lines`). The same as ``RoadNetwork.read(path)``, which recognises N1000
+    by its columns.
+
+    For strukturkriteriet on N1000, :data:`geokobling.kriterier.N1000_ROAD_FACTOR` (1.125) as
+    ``road_factor`` corrects the generalised roads (fitted against the published 2015 table).
+    N1000 is a 2017–2024 product: it holds fixed links opened after 2015 (Ryfast 2019, Nordøyvegen
+    2022) and no history, so an earlier year's network cannot be rebuilt from it.
+
+    See Also
+    --------
+    geokobling.RoadNetwork.read : every road format.
+
+    Examples
+    --------
+    >>> import tempfile, warnings
+    >>> from shapely.geometry import LineString
+    >>> path = Path(tempfile.mkdtemp()) / "n1000.gpkg"
+    >>> gpd.GeoDataFrame({"typeVeg": ["enkelBilveg", "enkelBilveg", "bilferje", "sti"],
+    ...                   "vegfase": ["V", "P", None, None]}, crs="EPSG:25833",
+    ...     geometry=[LineString([(0, 0), (1000, 0)]), LineString([(0, 0), (0, 900)]),
+    ...               LineString([(1000, 0), (5000, 0)]), LineString([(0, 0), (-500, 0)])]).to_file(path)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     network = read_n1000_roads(path)
+    >>> network.edges["ferry"].tolist(), network.report["detail"].tolist()
+    ([False, True], ['1 planned roads (typeVeg enkelBilveg, vegfase P)', '1 paths (sti)'])
+    """
+    from .network import RoadNetwork
+
+    return RoadNetwork.read(path, layer=layer, format="n1000", join_ferry_ends=join_ferry_ends)
 
 
 def read_population_grid(

@@ -63,6 +63,7 @@ def population_neighbourhoods(
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
     fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
     fallback_speed_kmh: float = DEFAULT_FALLBACK_SPEED_KMH,
+    road_factor: float = 1.0,
     max_snap_distance: float | None = None,
     largest_component: bool = False,
     executor: Any = None,
@@ -89,9 +90,9 @@ def population_neighbourhoods(
     weight
         ``"length"`` (columns in km) or ``"time"`` (minutes, ``radius_min``), as for
         :func:`geokobling.strukturkriteriet`; ``"time"`` needs a network with travel times.
-    ferry_factor, fallback_factor, fallback_speed_kmh, max_snap_distance, largest_component
+    ferry_factor, fallback_factor, fallback_speed_kmh, road_factor, max_snap_distance, largest_component
         As for :func:`geokobling.strukturkriteriet`. Without a network every distance is a plain
-        straight line (× 1) and these five are not used.
+        straight line (× 1) and these are not used.
     executor, progress, engine, keep_input
         As for :func:`geokobling.strukturkriteriet`; the searches run once, plus once per group.
 
@@ -138,6 +139,7 @@ def population_neighbourhoods(
         engine=engine,
         weight=weight,
         fallback_speed_kmh=fallback_speed_kmh,
+        road_factor=road_factor,
     )
     if network is None and options.weight == "time":
         raise InputError(

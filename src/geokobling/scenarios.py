@@ -79,7 +79,7 @@ Three centres along a road; a new road to an island whose one centre was reached
 >>> changes = RoadNetwork.from_lines(roads).with_changes(add=bridge)
 >>> result = strukturkriteriet_scenario(centres, changes, progress=False)
 >>> result[["strukturkriteriet_km_before", "strukturkriteriet_km", "recomputed"]].round(2).to_numpy().tolist()
-[[0.4, 0.4, False], [0.4, 0.4, False], [7.6, 7.6, False], [3.65, 2.6, True]]
+[[0.4, 0.4, False], [0.4, 0.4, False], [7.6, 7.6, False], [7.3, 2.6, True]]
 >>> result.attrs["recomputed_centres"], result.attrs["searched_centres"]
 (1, 4)
 """
@@ -155,6 +155,7 @@ def strukturkriteriet_scenario(
     ferry_factor: float = DEFAULT_FERRY_FACTOR,
     fallback_factor: float | None = DEFAULT_FALLBACK_FACTOR,
     fallback_speed_kmh: float = DEFAULT_FALLBACK_SPEED_KMH,
+    road_factor: float = 1.0,
     max_snap_distance: float | None = None,
     largest_component: bool = False,
     executor: Any = None,
@@ -175,7 +176,7 @@ def strukturkriteriet_scenario(
         Population centres, as for :func:`geokobling.strukturkriteriet`.
     changes
         The changed roads: ``network.with_changes(...)`` of the network before.
-    n, population, weight, ferry_factor, fallback_factor, fallback_speed_kmh
+    n, population, weight, ferry_factor, fallback_factor, fallback_speed_kmh, road_factor
         As for :func:`geokobling.strukturkriteriet`; the same for before and after.
     max_snap_distance, largest_component, executor, progress, engine
         As for :func:`geokobling.strukturkriteriet`.
@@ -212,9 +213,10 @@ def strukturkriteriet_scenario(
 
     Examples
     --------
-    The island centre (99020001) lies 3 km off the road's end with no road to it: it reaches 80 % of
-    its people by straight line (× 1.5) until a bridge joins it. It alone is searched again: the
-    others reach their 5 000 people within 1 km (the far one within 19 km, 20 km from the bridge).
+    The island centre (99020001) lies 3 km off the road's end with no road to it: it reaches most of
+    its people by straight line (× 3, the default fallback factor) until a bridge joins it. It alone
+    is searched again: the others reach their 5 000 people within 1 km (the far one within 19 km,
+    20 km from the bridge).
 
     >>> import geopandas as gpd
     >>> from shapely.geometry import LineString, Point
@@ -228,7 +230,7 @@ def strukturkriteriet_scenario(
     >>> changes = RoadNetwork.from_lines(roads).with_changes(add=bridge)
     >>> result = strukturkriteriet_scenario(centres, changes, progress=False)
     >>> result[["strukturkriteriet_km_change", "status", "recomputed"]].round(2).to_numpy().tolist()
-    [[0.0, 'ok', False], [0.0, 'ok', False], [0.0, 'ok', False], [-1.05, 'ok', True]]
+    [[0.0, 'ok', False], [0.0, 'ok', False], [0.0, 'ok', False], [-4.7, 'ok', True]]
     >>> result["status_before"].tolist()[3]
     'mostly_straight_line'
     """
@@ -243,6 +245,7 @@ def strukturkriteriet_scenario(
         engine=engine,
         weight=weight,
         fallback_speed_kmh=fallback_speed_kmh,
+        road_factor=road_factor,
     )
     keep_input = arguments.flag(keep_input, "keep_input")
     if not isinstance(changes, NetworkChanges):
@@ -634,8 +637,8 @@ def _reach_of_changes(
     """``D(c)`` of the rule for every centre: the least ``d(c, a) + w`` over the changes' entries ``(a, w)``."""
     base, network = changes.base, changes.network
     entries = _Entries()
-    old_fw, old_bw = base._weights(options.weight, options.ferry_factor)
-    new_fw, new_bw = network._weights(options.weight, options.ferry_factor)
+    old_fw, old_bw = base._weights(options.weight, options.ferry_factor, options.road_factor)
+    new_fw, new_bw = network._weights(options.weight, options.ferry_factor, options.road_factor)
     entries.add_edges(base._parts, changes.changed_in_base, old_fw, old_bw, base.n_nodes)
     entries.add_edges(network._parts, changes.changed_in_network, new_fw, new_bw, base.n_nodes)
     old_least, new_least = np.minimum(old_fw, old_bw), np.minimum(new_fw, new_bw)

@@ -29,7 +29,7 @@ from geokobling.errors import (
     InputError,
     NetworkError,
 )
-from geokobling.kriterier import FAR_FROM_ROAD_M, kommune_values
+from geokobling.kriterier import DEFAULT_FALLBACK_FACTOR, FAR_FROM_ROAD_M, kommune_values
 
 CRS = "EPSG:25833"
 
@@ -260,7 +260,9 @@ def test_the_nearest_school_across_the_water_is_mostly_straight_line():
         values = gk.nearest_facility_distance(layer, schools, island, progress=False)
     assert values["status"].tolist() == ["ok", "mostly_straight_line"]
     assert values["fallback_share"].tolist() == [0.0, 1.0]
-    assert values.loc[1, "distance_km"] == pytest.approx(1.5 * math.hypot(1000, 8000) / 1000)
+    assert values.loc[1, "distance_km"] == pytest.approx(
+        DEFAULT_FALLBACK_FACTOR * math.hypot(1000, 8000) / 1000
+    )
 
 
 def test_nabokriteriet_tells_no_people_no_neighbour_and_not_reached_apart():

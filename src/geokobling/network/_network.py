@@ -19,11 +19,13 @@ from ..checks import WORKING_CRS
 from ..errors import FileReadError, InputError, NetworkError, format_values, warn
 from ..paths import CSRGraph, distances_to_targets
 from ._changes import COVER_TOLERANCE_M, JOIN_TOLERANCE_M, EdgeSelection, NetworkChanges, apply_changes
+from ._ferry_ends import JOIN_FERRY_ENDS_M, ferry_ends
 from ._graph import component_labels, routable_edges, to_networkx
 from ._readers import (
     ROAD_FORMATS,
     EdgeArrays,
     lines_to_edges,
+    n1000_to_edges,
     networkx_to_edges,
     nvdb_to_edges,
     osm_to_edges,
@@ -130,6 +132,7 @@ class RoadNetwork:
         time: str | None = None,
         snap_tolerance: float = 0.0,
         split_at_vertices: bool = False,
+        join_ferry_ends: float | None = JOIN_FERRY_ENDS_M,
     ) -> RoadNetwork:
         """Build a network from a line layer whose lines meet at shared endpoints.
 
@@ -148,7 +151,12 @@ class RoadNetwork:
         - with ``snap_tolerance`` > 0, ends that are not identical but lie within the tolerance of each
           other are joined into one node at their mean (``joined_ends``). Every two ends of a joined
           group lie within the tolerance (complete linkage), so a chain of ends each near the next is
-          never pulled together beyond it.
+          never pulled together beyond it;
+        - ferry lines that stop short of the road (a *ferry end*: one ferry edge and no road edge
+          end there) are joined to the nearest road within ``join_ferry_ends`` metres by a straight,
+          two-way, road-like edge (``joined_ferry_end``, its length in ``distance_m``), cutting that
+          road where the join meets it. Ferry ends farther from every road stay terminals, which
+          centres may snap to (islands with a quay and no road in the layer).
 
         Parameters
         ----------
@@ -167,6 +175,13 @@ class RoadNetwork:
         split_at_vertices : bool
             Also split lines at every vertex they share exactly with another line (or themselves),
             as OSM ways share nodes: use it for whole OSM ways exported to a line layer.
+        join_ferry_ends : float or None
+            Metres within which a ferry end with no road is joined to the nearest road (default
+            500 m, the stated accuracy of Kartverket's N1000; without it the national validation
+            found 120 N1000 ferry ends with no road, median 180 m from one, cutting off the islands
+            behind them). None or 0 joins none. Only the straight distance counts: longer joins
+            where the gap runs over land (a road gap, not a strait) would need a land polygon and
+            are not made.
 
         Raises
         ------
@@ -210,6 +225,7 @@ class RoadNetwork:
             time=time,
             snap_tolerance=snap_tolerance,
             split_at_vertices=split_at_vertices,
+            join_ferry_ends=join_ferry_ends,
         )
         return cls(parts, source="the line layer")
 
@@ -300,12 +316,15 @@ class RoadNetwork:
         format: str = "auto",
         snap_tolerance: float = 0.0,
         split_at_vertices: bool | None = None,
+        join_ferry_ends: float | None = JOIN_FERRY_ENDS_M,
     ) -> RoadNetwork:
         """Read a road file, choosing the reader from what the file holds.
 
         With ``format="auto"``: an OpenStreetMap extract by its suffix (``.osm.pbf``, ``.osm``:
         :meth:`from_osm`); NVDB vegnett ruteplan when the layer has the node ids ``FromNodeID`` and
-        ``ToNodeID`` (or ``fromnode`` and ``tonode``; :meth:`from_nvdb`); else a plain line layer
+        ``ToNodeID`` (or ``fromnode`` and ``tonode``; :meth:`from_nvdb`); Kartverket's N1000 road
+        links when it has ``typeVeg`` and ``vegfase`` (car roads that exist and car ferries, split
+        at shared vertices: :func:`geokobling.io.read_n1000_roads`); else a plain line layer
         (:meth:`from_lines`), with its ``oneway`` and ``ferry`` columns used when it has them.
 
         Parameters
@@ -317,13 +336,15 @@ class RoadNetwork:
             The layer to read; needed when the file holds several (a FileGDB folder or a GeoPackage
             often does). Not used for OSM extracts, whose ``lines`` layer is read.
         format
-            ``"auto"``, or the reader to use: ``"osm"``, ``"nvdb"`` or ``"lines"``.
+            ``"auto"``, or the reader to use: ``"osm"``, ``"nvdb"``, ``"n1000"`` or ``"lines"``.
         snap_tolerance
             For a line layer: passed to :meth:`from_lines` (0, the default: identical ends only).
         split_at_vertices
             For a line layer: passed to :meth:`from_lines`. None (the default) splits a layer of
             OpenStreetMap ways (one with an ``osm_id`` column), whose ways meet at shared vertices,
             and no other.
+        join_ferry_ends
+            For a line layer: passed to :meth:`from_lines` (500 m by default; None joins none).
 
         Raises
         ------
@@ -367,9 +388,13 @@ class RoadNetwork:
             frame = read_road_layer(path, layer)
             kind = road_format(path, frame.columns, format=format)
         if kind != "lines" and (tolerance > 0 or split is not None):
+            how = {
+                "osm": "ways split at shared OSM nodes",
+                "nvdb": "nodes from their ids",
+                "n1000": "lines split at shared vertices",
+            }[kind]
             raise InputError(
-                f"snap_tolerance and split_at_vertices are for line layers; {path} is read as {kind} "
-                f"({'ways split at shared OSM nodes' if kind == 'osm' else 'nodes from their ids'})"
+                f"snap_tolerance and split_at_vertices are for line layers; {path} is read as {kind} ({how})"
             )
         if kind == "osm":
             if layer is not None:
@@ -380,6 +405,8 @@ class RoadNetwork:
         source = path.name if layer is None else f"layer {layer!r} of {path.name}"
         if kind == "nvdb":
             return cls(nvdb_to_edges(frame, source=source), source=source)
+        if kind == "n1000":
+            return cls(n1000_to_edges(frame, join_ferry_ends=join_ferry_ends, source=source), source=source)
         if split is None:
             split = "osm_id" in frame.columns
             if split:
@@ -390,6 +417,7 @@ class RoadNetwork:
             ferry="ferry" if "ferry" in frame.columns else None,
             snap_tolerance=tolerance,
             split_at_vertices=split,
+            join_ferry_ends=join_ferry_ends,
             source=source,
         )
         return cls(parts, source=source)
@@ -566,7 +594,11 @@ class RoadNetwork:
         - ``end_on_vertex``: line ends on a vertex inside a line that is not split there (no connection);
         - ``shared_vertex``: a vertex inside two or more lines that are not split there (no connection);
         - ``joined_ends``: line ends that were not identical, joined into one node by ``snap_tolerance``;
-        - ``blank_node_id``: an NVDB line end without node id, joined to a node by its exact place.
+        - ``blank_node_id``: an NVDB line end without node id, joined to a node by its exact place;
+        - ``joined_ferry_end``: a ferry end with no road joined to the nearest road (``join_ferry_ends``
+          of :meth:`from_lines`; ``distance_m`` is the join's length);
+        - ``dropped_lines``: lines of a kind the reader leaves out, one row per kind
+          (:func:`geokobling.io.read_n1000_roads`; ``detail`` says which and how many).
 
         See Also
         --------
@@ -678,16 +710,50 @@ class RoadNetwork:
         cache = self.__dict__.setdefault("_trees", {})
         key = (largest_component, routable)
         if key not in cache:
-            p = self._parts
-            drivable = p.forward | p.backward
-            if largest_component:
-                drivable &= self._component_labels(strong=False)[0][p.u] == 0
-            if routable:
-                drivable &= self._routable_edges()
-            candidates = np.flatnonzero(drivable)
+            drivable = self._snappable(largest_component, routable)
+            candidates = np.flatnonzero(drivable & ~self._parts.ferry)
             if len(candidates) == 0:
-                raise NetworkError(f"{self._source} has no drivable edge to snap points to")
-            cache[key] = (shapely.STRtree(p.geometry[candidates]), candidates)
+                raise NetworkError(f"{self._source} has no drivable road edge to snap points to")
+            cache[key] = (shapely.STRtree(self._parts.geometry[candidates]), candidates)
+        return cache[key]
+
+    def _snappable(self, largest_component: bool, routable: bool) -> np.ndarray:
+        """Drivable edges, of the largest component / routable when asked (ferries included)."""
+        p = self._parts
+        drivable = p.forward | p.backward
+        if largest_component:
+            drivable &= self._component_labels(strong=False)[0][p.u] == 0
+        if routable:
+            drivable &= self._routable_edges()
+        return drivable
+
+    def _terminals(
+        self, largest_component: bool, routable: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Ferry ends with no road (after ``join_ferry_ends``) that points may snap to.
+
+        Points never snap onto a ferry line (often mid-fjord), but a quay with no road in the
+        layer is the only way onto an island's ferry, so its node is a snap target. Returns
+        (node, its ferry edge, the node's distance to the nearest road it could snap to).
+        """
+        cache = self.__dict__.setdefault("_terminal_cache", {})
+        key = (largest_component, routable)
+        if key not in cache:
+            p = self._parts
+            nodes = ferry_ends(p)
+            ferry_edge = np.flatnonzero(p.ferry & self._snappable(largest_component, routable))
+            ends = pd.Series(
+                np.concatenate([ferry_edge, ferry_edge]),
+                index=np.concatenate([p.u[ferry_edge], p.v[ferry_edge]]),
+            )
+            ends = ends[~ends.index.duplicated()]
+            nodes = nodes[np.isin(nodes, ends.index)]
+            tree, _ = self._tree(largest_component, routable)
+            (which, _), near = tree.query_nearest(
+                shapely.points(p.node_xy[nodes]), return_distance=True, all_matches=False
+            )
+            road_distance = near[np.argsort(which, kind="stable")]
+            cache[key] = (nodes, ends.reindex(nodes).to_numpy(dtype=np.int64), road_distance)
         return cache[key]
 
     def _routable_edges(self) -> np.ndarray:
@@ -708,7 +774,13 @@ class RoadNetwork:
         largest_component: bool = False,
         routable: bool = False,
     ) -> pd.DataFrame:
-        """Snap each point onto the nearest drivable edge (a shapely STRtree nearest query).
+        """Snap each point onto the nearest drivable road edge (a shapely STRtree nearest query).
+
+        Points never snap onto ferry edges: a centre near a fjord would otherwise join a ferry line
+        mid-crossing. The one exception is a ferry terminal with no road (a ferry end that
+        ``join_ferry_ends`` left unjoined): a point nearer such a terminal than any road, and nearer
+        to it than the terminal is to any road, snaps to it (``offset_m`` 0 or the ferry edge's
+        length), since that quay is the island's only way out.
 
         Parameters
         ----------
@@ -771,6 +843,7 @@ class RoadNetwork:
         has_xy = np.isfinite(xy).all(axis=1)
         tree, candidates = self._tree(bool(largest_component), bool(routable))
         edge, offset, distance, at = nearest_edges(xy[has_xy], tree, candidates, self._parts.geometry)
+        self._onto_terminals(xy[has_xy], edge, offset, distance, at, largest_component, routable)
         n = len(xy)
         table = pd.DataFrame(
             {
@@ -798,6 +871,35 @@ class RoadNetwork:
         table.iloc[np.setdiff1d(rows, near), table.columns.get_loc("status")] = "too_far"
         return table
 
+    def _onto_terminals(
+        self,
+        xy: np.ndarray,
+        edge: np.ndarray,
+        offset: np.ndarray,
+        distance: np.ndarray,
+        at: np.ndarray,
+        largest_component: bool,
+        routable: bool,
+    ) -> None:
+        """Points that belong to a ferry terminal (see :meth:`_terminals`) snap to it, in place.
+
+        A point belongs to a terminal when the terminal is nearer to it than any road, and nearer to
+        it than to any road itself: on the terminal's side (an island quay), not a mainland centre
+        that happens to lie nearer a quay the layer left short of its road than the road itself.
+        """
+        nodes, ferry_edge, road_distance = self._terminals(largest_component, routable)
+        if len(nodes) == 0 or len(xy) == 0:
+            return
+        from scipy.spatial import cKDTree
+
+        d, i = cKDTree(self._parts.node_xy[nodes]).query(xy)
+        closer = np.flatnonzero((d < distance) & (d < road_distance[i]))
+        node, e = nodes[i[closer]], ferry_edge[i[closer]]
+        edge[closer] = e
+        offset[closer] = np.where(self._parts.u[e] == node, 0.0, self._geometry_length[e])
+        distance[closer] = d[closer]
+        at[closer] = self._parts.node_xy[node]
+
     @staticmethod
     def _report_unsnapped(table: pd.DataFrame) -> None:
         for status in ("too_far", "no_geometry"):
@@ -810,8 +912,10 @@ class RoadNetwork:
 
     # --- routing ------------------------------------------------------------------------------
 
-    def _weights(self, weight: str, ferry_factor: float) -> tuple[np.ndarray, np.ndarray]:
-        """Weight of each edge u→v and v→u: metres or minutes, ferries multiplied by ``ferry_factor``."""
+    def _weights(
+        self, weight: str, ferry_factor: float, road_factor: float = 1.0
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Weight of each edge u→v and v→u: metres or minutes, ferries × ``ferry_factor``, roads × ``road_factor``."""
         p = self._parts
         if weight == "length":
             fw = bw = p.length
@@ -825,7 +929,7 @@ class RoadNetwork:
             fw, bw = p.time_fw, p.time_bw
         else:
             raise InputError(f"weight must be 'length' or 'time', not {weight!r}")
-        factor = np.where(p.ferry, ferry_factor, 1.0)
+        factor = np.where(p.ferry, ferry_factor, road_factor)
         return fw * factor, bw * factor
 
     def routing_graph(
@@ -838,6 +942,7 @@ class RoadNetwork:
         largest_component: bool = False,
         routable: bool = False,
         connector_speed_kmh: float = CONNECTOR_SPEED_KMH,
+        road_factor: float = 1.0,
     ) -> RoutingGraph:
         """The directed graph with ``points`` joined in, as CSR arrays for :mod:`geokobling.paths`.
 
@@ -847,9 +952,11 @@ class RoadNetwork:
         splits the edge (several points on one edge split it in offset order; points at the same
         place share the split node). Split pieces keep the edge's directions and their share of its
         weight in proportion to the distance along the line. Ferry arcs are multiplied by
-        ``ferry_factor``. Nodes are numbered along a space-filling curve
-        (:func:`geokobling.paths.spatial_order`), so look them up by ``point_nodes`` and ``xy``. ``max_distance``,
-        ``largest_component`` and ``routable`` are passed to :meth:`snap`.
+        ``ferry_factor``, road arcs and connectors by ``road_factor`` (1 by default; a calibration
+        for generalised roads, see :data:`geokobling.kriterier.N1000_ROAD_FACTOR`). Nodes are
+        numbered along a space-filling curve (:func:`geokobling.paths.spatial_order`), so look them
+        up by ``point_nodes`` and ``xy``. ``max_distance``, ``largest_component`` and ``routable``
+        are passed to :meth:`snap`.
 
         See Also
         --------
@@ -867,6 +974,7 @@ class RoadNetwork:
         """
         arguments.number(connector_speed_kmh, "connector_speed_kmh", positive=True)
         factor = arguments.number(ferry_factor, "ferry_factor")
+        roads = arguments.number(road_factor, "road_factor", positive=True)
         distance = _snap_distance(max_distance)
         _weight_argument(weight)
         xy, _ = point_coordinates(points)
@@ -879,6 +987,7 @@ class RoadNetwork:
             largest_component=arguments.flag(largest_component, "largest_component"),
             routable=arguments.flag(routable, "routable"),
             connector_speed_kmh=connector_speed_kmh,
+            road_factor=roads,
         )
         self._report_unsnapped(routing.snap)
         return routing
@@ -895,16 +1004,19 @@ class RoadNetwork:
         routable: bool = False,
         connector_speed_kmh: float = CONNECTOR_SPEED_KMH,
         arcs: bool = False,
+        road_factor: float = 1.0,
     ) -> RoutingGraph:
         """:meth:`routing_graph` of checked coordinates (NaN where not located) and options, without warnings.
 
         ``arcs=True`` adds where each arc comes from (``arc_edge``, ``arc_ferry``, ``arc_span``).
         """
-        weight_fw, weight_bw = self._weights(weight, ferry_factor)
+        weight_fw, weight_bw = self._weights(weight, ferry_factor, road_factor)
         snapped = self._snap_xy(
             xy, index, max_distance=max_distance, largest_component=largest_component, routable=routable
         )
-        connector_per_m = 1.0 if weight == "length" else 1.0 / (connector_speed_kmh * 1000.0 / 60.0)
+        connector_per_m = road_factor * (
+            1.0 if weight == "length" else 1.0 / (connector_speed_kmh * 1000.0 / 60.0)
+        )
         csr, point_nodes, node_xy = join_points(
             self._parts, self._geometry_length, weight_fw, weight_bw, snapped, xy, connector_per_m
         )

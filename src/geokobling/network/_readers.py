@@ -145,9 +145,14 @@ def lines_to_edges(
     time: str | None = None,
     snap_tolerance: float = 0.0,
     split_at_vertices: bool = False,
+    join_ferry_ends: float | None = None,
     source: str = "the line layer",
 ) -> EdgeArrays:
-    """Edges from a line layer whose lines meet at shared endpoints (see ``RoadNetwork.from_lines``)."""
+    """Edges from a line layer whose lines meet at shared endpoints (see ``RoadNetwork.from_lines``).
+
+    ``join_ferry_ends``: ferry ends with no road within this many metres of a road are joined to it
+    (:func:`geokobling.network._ferry_ends.join_ferry_ends`); None or 0 (the default here) joins none.
+    """
     tolerance = arguments.number(
         snap_tolerance,
         "snap_tolerance",
@@ -196,7 +201,7 @@ def lines_to_edges(
     nodes = join_ends(ends, tolerance, positions=pieces.rows, labels=labels, source=source)
     reports.append(nodes.report)
     n = len(pieces.lines)
-    return EdgeArrays(
+    parts = EdgeArrays(
         node_xy=nodes.xy,
         node_id=None,
         u=nodes.of_end[:n],
@@ -211,6 +216,12 @@ def lines_to_edges(
         source=labels[pieces.rows],
         report=_joined_reports(reports),
     )
+    tolerance_join = arguments.optional_number(join_ferry_ends, "join_ferry_ends")
+    if tolerance_join:
+        from ._ferry_ends import join_ferry_ends as join
+
+        parts, _ = join(parts, tolerance_join, source=source)
+    return parts
 
 
 def _collapse(pieces: _Lines, labels: np.ndarray, *, source: str) -> tuple[_Lines, pd.DataFrame]:
@@ -804,7 +815,7 @@ def _simple_lines(geometry: np.ndarray, coordinates: np.ndarray, row: np.ndarray
 
 # --- files: which reader --------------------------------------------------------------------
 
-ROAD_FORMATS = ("auto", "osm", "nvdb", "lines")
+ROAD_FORMATS = ("auto", "osm", "nvdb", "n1000", "lines")
 """Values of ``RoadNetwork.read(format=...)``."""
 
 
@@ -827,7 +838,72 @@ def road_format(path: Path, columns: pd.Index | None, *, format: str) -> str:
         return "osm"
     lower = {str(c).lower() for c in (columns if columns is not None else [])}
     nvdb = {"fromnodeid", "tonodeid"} <= lower or {"fromnode", "tonode"} <= lower
-    return "nvdb" if nvdb else "lines"
+    if nvdb:
+        return "nvdb"
+    return "n1000" if {"typeveg", "vegfase"} <= lower else "lines"
+
+
+# --- Kartverket N1000 -------------------------------------------------------------------------
+
+N1000_DROPPED = {
+    "planned roads (typeVeg enkelBilveg, vegfase P)": lambda kind, phase: (
+        (kind == "enkelBilveg") & (phase != "V")
+    ),
+    "paths (sti)": lambda kind, phase: kind == "sti",
+    "tracks (barmarksløype)": lambda kind, phase: kind == "barmarksløype",
+    "passenger ferries (passasjerferje: lake and canal boats without cars)": lambda kind, phase: (
+        kind == "passasjerferje"
+    ),
+}
+"""The N1000 lines :func:`n1000_to_edges` leaves out, by what they are."""
+
+
+def n1000_to_edges(
+    roads: gpd.GeoDataFrame, *, join_ferry_ends: float | None, source: str = "the N1000 layer"
+) -> EdgeArrays:
+    """Edges of Kartverket's N1000 road links: car roads that exist and car ferries, split at shared vertices.
+
+    Kept: ``typeVeg == "enkelBilveg"`` with ``vegfase == "V"`` (tunnels and bridges included, by
+    ``medium`` U and L) and every ``bilferje`` as a ferry (ferries carry no ``vegfase``: a filter on
+    it alone would drop them all). Left out, each kind counted in a warning and a ``dropped_lines``
+    row of the report: planned roads (``vegfase`` P), paths (``sti``), tracks (``barmarksløype``),
+    passenger ferries (``passasjerferje``) and any other ``typeVeg``. N1000 lines meet at shared
+    vertices, so they are split there.
+    """
+    require_columns(roads, ["typeVeg", "vegfase"], source=source)
+    kind = roads["typeVeg"].astype("string").fillna("").to_numpy(dtype=object)
+    phase = roads["vegfase"].astype("string").fillna("").to_numpy(dtype=object)
+    road = (kind == "enkelBilveg") & (phase == "V")
+    ferry = kind == "bilferje"
+    drops = {what: rule(kind, phase) & ~(road | ferry) for what, rule in N1000_DROPPED.items()}
+    other = ~(road | ferry)
+    for mask in drops.values():
+        other &= ~mask
+    if other.any():
+        values = sorted(set(kind[other].tolist()))
+        drops[f"other typeVeg values ({', '.join(values)})"] = other
+    kept = roads[road | ferry].assign(ferry=ferry[road | ferry])
+    labels = roads.index.to_numpy()
+    found = [
+        findings(
+            "dropped_lines",
+            [tuple(labels[mask].tolist())],
+            np.full((1, 2), np.nan),
+            detail=[f"{int(mask.sum())} {what}"],
+        )
+        for what, mask in drops.items()
+        if mask.any()
+    ]
+    counts = "; ".join(f"{int(mask.sum())} {what}" for what, mask in drops.items() if mask.any())
+    if counts:
+        warn(
+            f"{source}: N1000 lines left out of the car network: {counts}. Kept: {int(road.sum())} car "
+            f"roads and {int(ferry.sum())} car ferries. Where: the network's report, kind 'dropped_lines'."
+        )
+    parts = lines_to_edges(
+        kept, ferry="ferry", split_at_vertices=True, join_ferry_ends=join_ferry_ends, source=source
+    )
+    return replace(parts, report=_joined_reports([*found, parts.report]))
 
 
 def read_road_layer(path: Path, layer: str | None) -> gpd.GeoDataFrame:

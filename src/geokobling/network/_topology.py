@@ -36,6 +36,8 @@ REPORT_KINDS = {
     "shared_vertex": "a vertex inside two or more lines that are not split there: they do not connect",
     "joined_ends": "line ends that were not identical, joined into one node by snap_tolerance",
     "blank_node_id": "an NVDB line end without node id, joined to a node by its exact coordinates",
+    "joined_ferry_end": "a ferry end with no road, joined to the nearest road by a road-like edge (join_ferry_ends)",
+    "dropped_lines": "lines of a kind the reader leaves out (read_n1000_roads: planned roads, paths, boats)",
 }
 """The kinds of rows in :attr:`geokobling.RoadNetwork.report`, and what each means."""
 
