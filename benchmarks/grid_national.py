@@ -1,8 +1,8 @@
 """strukturkriteriet for all of Norway on real data: N1000 roads and the SSB 1 km and 250 m grids of 2015.
 
 Every populated grid cell is a centre at the cell's middle. The roads are Kartverket's N1000 links
-(``typeVeg`` enkelBilveg or bilferje, existing ``vegfase`` V; ferries marked), joined at their shared
-vertices. With the network in memory and numba warmed up, the script times ``strukturkriteriet``
+read by ``gk.io.read_n1000_roads``: car roads that exist (``vegfase`` V) and every car ferry (ferries
+carry no ``vegfase``), joined at their shared vertices, ferry ends joined to the road within 500 m. With the network in memory and numba warmed up, the script times ``strukturkriteriet``
 on both grids, with the default straight-line fallback and with ``fallback_factor=None``. It then
 recomputes a random sample of centres with the reference fallback (every other-component centre
 sorted by straight line, as the engine did before its spatial index: ``tests/fallback_reference.py``)
@@ -43,6 +43,7 @@ import fallback_reference  # noqa: E402
 import geokobling  # noqa: E402
 from geokobling import _search, paths  # noqa: E402
 from geokobling.errors import GeokoblingWarning  # noqa: E402
+from geokobling.io import read_n1000_roads  # noqa: E402
 from geokobling.network import RoadNetwork  # noqa: E402
 
 N_PEOPLE = 5_000.0
@@ -63,11 +64,8 @@ def say(message: str) -> None:
 
 
 def read_roads(data: Path) -> RoadNetwork:
-    """The N1000 car roads and car ferries that exist, joined at shared vertices."""
-    roads = gpd.read_file(data / "n1000_veglenker_norge.gpkg", columns=["typeVeg", "vegfase"])
-    roads = roads[roads["typeVeg"].isin(["enkelBilveg", "bilferje"]) & (roads["vegfase"] == "V")]
-    roads = roads.assign(ferry=roads["typeVeg"] == "bilferje")
-    return RoadNetwork.from_lines(roads, split_at_vertices=True, ferry="ferry")
+    """The N1000 car roads and car ferries that exist, joined at shared vertices (``gk.io.read_n1000_roads``)."""
+    return read_n1000_roads(data / "n1000_veglenker_norge.gpkg")
 
 
 def read_grid(data: Path, name: str, kommuner: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

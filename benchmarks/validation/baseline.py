@@ -2,6 +2,7 @@
 
 python baseline.py [1km|250m] [--nearest]  -> out/baseline_<grid>.parquet (per cell) and prints figures.
 """
+
 from __future__ import annotations
 
 import sys
@@ -9,16 +10,17 @@ import time
 import warnings
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-
-import geokobling as gk
 from common import OUT, figures, fmt, published_2017
 from network import build
 
+import geokobling as gk
+
 
 def centres_of(cells: pd.DataFrame, rule: str = "kommune") -> gpd.GeoDataFrame:
-    serial = cells.groupby(rule).cumcount() + 1  # at most 2 998 cells per kommune: fits in 4 digits, never 9999
+    serial = (
+        cells.groupby(rule).cumcount() + 1
+    )  # at most 2 998 cells per kommune: fits in 4 digits, never 9999
     return gpd.GeoDataFrame(
         {
             "grunnkrets": cells[rule] + serial.map("{:04d}".format),
@@ -40,8 +42,10 @@ def run(grid: str = "1km", rule: str = "kommune", **kwargs) -> pd.DataFrame:
         warnings.simplefilter("always")
         kwargs = {"ferry_factor": 1.0, "fallback_factor": 1.5} | kwargs  # the defaults before issue 13
         values = gk.strukturkriteriet(centres, net, progress=False, **kwargs)
-    print(f"strukturkriteriet on {len(centres)} centres: {time.time() - t0:.1f} s; warnings: "
-          + "; ".join(str(w.message)[:150] for w in caught))
+    print(
+        f"strukturkriteriet on {len(centres)} centres: {time.time() - t0:.1f} s; warnings: "
+        + "; ".join(str(w.message)[:150] for w in caught)
+    )
     values["cell"] = centres["cell"].to_numpy()
     return values
 
@@ -62,4 +66,8 @@ if __name__ == "__main__":
     no2 = table[~table.kommune.isin(["1144", "1835"])]
     print("without Kvitsøy/Træna:", fmt(figures(no2["strukturkriteriet_km"], no2["published_km"])))
     table["rel"] = table["strukturkriteriet_km"] / table["published_km"] - 1
-    print(table.reindex(table["rel"].abs().sort_values(ascending=False).index).head(15)[["kommune", "name", "published_km", "strukturkriteriet_km", "rel"]])
+    print(
+        table.reindex(table["rel"].abs().sort_values(ascending=False).index).head(15)[
+            ["kommune", "name", "published_km", "strukturkriteriet_km", "rel"]
+        ]
+    )

@@ -11,11 +11,11 @@ virtual sea links at their length (a=1, b=0) differs from the value with them ma
 (+1e9 m each); search_ferry_share = share of the kommune's people in such cells.
 Writes out/kommune_kind_<grid>.csv and out/cell_class_<grid>.parquet.
 """
+
 import sys
 
 import numpy as np
 import pandas as pd
-
 from common import OUT, published_2017
 from mygraph import FERRY, VSEA, Params
 from runner import cell_values, cells, graph
@@ -32,7 +32,9 @@ out["cls"] = np.where(out.people_nf >= 5000, "road", np.where(out.people_f >= 50
 cheap = cell_values(g, pop, Params(a=1, b=0))
 big = np.where(np.isin(g.kind, (FERRY, VSEA)), 1e9, 0.0)
 dear = cell_values(g, pop, Params(a=1, b=0), extra=big)
-out["search_uses_ferry"] = ~np.isclose(cheap.value_km.to_numpy(), dear.value_km.to_numpy(), rtol=1e-9, atol=1e-9)
+out["search_uses_ferry"] = ~np.isclose(
+    cheap.value_km.to_numpy(), dear.value_km.to_numpy(), rtol=1e-9, atol=1e-9
+)
 out.to_parquet(OUT / f"cell_class_{grid}.parquet")
 share = out.pivot_table(index="kommune", columns="cls", values="population", aggfunc="sum", fill_value=0)
 for k in ("road", "ferry", "no_link"):
@@ -46,6 +48,14 @@ share["search_ferry_share"] = w.x / w.population
 share = share.reset_index().merge(published_2017()[["kommune", "name", "published_km"]], on="kommune")
 share.to_csv(OUT / f"kommune_kind_{grid}.csv", index=False)
 print(out.groupby("cls").population.agg(["count", "sum"]))
-print(share.kind.value_counts().to_dict(), "search-based (>50 %):", int((share.search_ferry_share > 0.5).sum()))
-print(share[share.ferry_dependent | (share.search_ferry_share > 0.5)].sort_values(["kind", "kommune"])[
-    ["kommune", "name", "kind", "road", "ferry", "no_link", "search_ferry_share", "published_km"]].round(2).to_string())
+print(
+    share.kind.value_counts().to_dict(), "search-based (>50 %):", int((share.search_ferry_share > 0.5).sum())
+)
+print(
+    share[share.ferry_dependent | (share.search_ferry_share > 0.5)]
+    .sort_values(["kind", "kommune"])[
+        ["kommune", "name", "kind", "road", "ferry", "no_link", "search_ferry_share", "published_km"]
+    ]
+    .round(2)
+    .to_string()
+)

@@ -1,4 +1,5 @@
 """Shared helpers for the national validation scripts (scratch, outside the repository)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -8,17 +8,17 @@ without (comp_nf), the people of each, and the class of the cell:
                   N1000: part of its 5 000 are reached by the straight-line fallback).
 Kommune class: the class holding most of its people (ties impossible in practice).
 """
+
 from __future__ import annotations
 
 import sys
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_array
-from scipy.sparse.csgraph import connected_components
-
 from common import OUT, published_2017
 from network import build
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import connected_components
 
 
 def weak_labels(net, with_ferries: bool) -> np.ndarray:
@@ -61,8 +61,17 @@ if __name__ == "__main__":
     cc = classify(grid)
     cc.to_parquet(OUT / f"cell_components_{grid}.parquet")
     print(cc.groupby("cls")["population"].agg(["count", "sum"]))
-    print("cells snapped onto a ferry line:", int(cc.snapped_to_ferry.sum()), "people", cc.population[cc.snapped_to_ferry].sum())
+    print(
+        "cells snapped onto a ferry line:",
+        int(cc.snapped_to_ferry.sum()),
+        "people",
+        cc.population[cc.snapped_to_ferry].sum(),
+    )
     kc = kommune_classes(cc).merge(published_2017()[["kommune", "name", "published_km"]], on="kommune")
     kc.to_csv(OUT / f"kommune_kind_{grid}_nolinkclass.csv", index=False)
     print(kc["kind"].value_counts())
-    print(kc[kc.kind != "road"].sort_values("kind")[["kommune", "name", "kind", "road", "ferry", "no_link", "published_km"]].to_string())
+    print(
+        kc[kc.kind != "road"]
+        .sort_values("kind")[["kommune", "name", "kind", "road", "ferry", "no_link", "published_km"]]
+        .to_string()
+    )

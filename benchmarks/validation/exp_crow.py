@@ -3,12 +3,11 @@ published / crow and computed / crow are the detour indices the published table 
 imply; a kommune whose computed detour is far below its published one has N1000 roads that are too
 direct (or missing detours), one far above has roads missing in N1000 (or a ferry model too dear).
 Writes out/crow_kommuner.csv."""
-import numpy as np
-import pandas as pd
-from scipy.spatial import cKDTree
 
+import numpy as np
 from common import OUT
 from runner import cells, kommune_values
+from scipy.spatial import cKDTree
 
 c = cells("1km")
 xy = c[["x", "y"]].to_numpy()

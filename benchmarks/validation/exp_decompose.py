@@ -1,7 +1,7 @@
 """Decomposition: the graph fixes and the ferry factor, each alone and together (1 km grid).
 Writes out/decompose.csv."""
-import pandas as pd
 
+import pandas as pd
 from mygraph import Params
 from runner import cell_values, cells, evaluate, figline, flat, graph
 

@@ -9,9 +9,8 @@ D B + virtual links (Euclidean MST between road components: sea links counted as
   links x 1.5) instead of the straight-line fallback
 Writes out/exp_fixes.csv (figures) and out/kommuner_<config>.csv.
 """
-import numpy as np
-import pandas as pd
 
+import pandas as pd
 from common import OUT
 from mygraph import Params
 from runner import cell_values, cells, evaluate, figline, flat, graph

@@ -10,9 +10,8 @@ Reported for the kommuner whose people mostly live in such components (the 'no_l
 first classification, before virtual links: see components.py) and overall.
 Writes out/islands.csv (per kommune values) and out/islands_figures.csv.
 """
-import numpy as np
-import pandas as pd
 
+import pandas as pd
 from common import OUT
 from mygraph import Params
 from runner import cell_values, cells, evaluate, figline, flat, graph
@@ -25,7 +24,9 @@ nl = nolink.loc[nolink.kind == "no_link", "kommune"].tolist()
 tabs, figs = {}, []
 gp = graph("1km", snap_to_ferries=True, quay_tolerance=None, virtual_links=False)
 g0 = graph("1km", virtual_links=False)
-for gname, gr, f in [("package graph", gp, f) for f in (1.5, 3.0, 5.0)] + [("fixed graph", g0, f) for f in (1.5, 3.0, 5.0)]:
+for gname, gr, f in [("package graph", gp, f) for f in (1.5, 3.0, 5.0)] + [
+    ("fixed graph", g0, f) for f in (1.5, 3.0, 5.0)
+]:
     v = cell_values(gr, pop, Params(a=A, road=R, conn=R), fallback_factor=f)["value_km"].to_numpy()
     t, fg = evaluate(v)
     name = f"{gname}, fallback x{f:g}"

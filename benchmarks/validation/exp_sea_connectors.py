@@ -2,10 +2,10 @@
 road across a strait, 2.1 % of people) counted like a ferry (a x length) instead of like a road.
 Recommended model otherwise (a = 3.25, r = 1.125); factor s on those connectors: 1.125 (as
 roads, the recommended model), 2, 3.25. Writes out/sea_connectors.csv."""
+
 import numpy as np
 import pandas as pd
-
-from common import OUT, figures
+from common import OUT
 from mygraph import CONNECTOR, Params
 from runner import cell_values, cells, evaluate, figline, flat, graph
 
@@ -23,7 +23,11 @@ for s in (1.125, 2.0, 3.25):
     t, f = evaluate(v)
     ev = t.kommune.astype(int) % 2 == 0
     male = np.abs(np.log(t.computed_km / t.published_km))
-    print(f"sea connectors x{s:g}: MALE even {male[ev].mean():.4f} odd {male[~ev].mean():.4f} | {figline(f, ('odd', 'ferry_dep'))}")
-    rows.append({"sea_connector_factor": s, "male_even": male[ev].mean(), "male_odd": male[~ev].mean(), **flat(f)})
+    print(
+        f"sea connectors x{s:g}: MALE even {male[ev].mean():.4f} odd {male[~ev].mean():.4f} | {figline(f, ('odd', 'ferry_dep'))}"
+    )
+    rows.append(
+        {"sea_connector_factor": s, "male_even": male[ev].mean(), "male_odd": male[~ev].mean(), **flat(f)}
+    )
     t.to_csv(OUT / f"kommuner_sea_connectors_{s:g}.csv", index=False)
 pd.DataFrame(rows).to_csv(OUT / "sea_connectors.csv", index=False)

@@ -1,10 +1,9 @@
 """2b: the unit. The same graph recipe and models on the 1 km and the 250 m grid (national).
 Writes out/unit_grids.csv (figures) and out/kommuner_unit_<grid>_<model>.csv."""
+
 import time
 
-import numpy as np
 import pandas as pd
-
 from common import OUT
 from mygraph import Params
 from runner import cell_values, cells, evaluate, figline, flat, graph
@@ -25,9 +24,16 @@ for grid in ("1km", "250m"):
 pd.DataFrame(rows).to_csv(OUT / "unit_grids.csv", index=False)
 a = pd.read_csv(OUT / "kommuner_unit_1km_recommended.csv", dtype={"kommune": str}).set_index("kommune")
 b = pd.read_csv(OUT / "kommuner_unit_250m_recommended.csv", dtype={"kommune": str}).set_index("kommune")
-r = (b.computed_km / a.computed_km)
-print("250 m / 1 km per kommune (recommended): median", round(r.median(), 3), "quartiles", r.quantile([.1, .25, .75, .9]).round(3).tolist())
+r = b.computed_km / a.computed_km
+print(
+    "250 m / 1 km per kommune (recommended): median",
+    round(r.median(), 3),
+    "quartiles",
+    r.quantile([0.1, 0.25, 0.75, 0.9]).round(3).tolist(),
+)
 pop = a.published_pop
 for lo, hi in ((0, 2000), (2000, 5000), (5000, 20000), (20000, 1e7)):
     m = (pop >= lo) & (pop < hi)
-    print(f"  population {lo}-{hi}: n={m.sum()} median ratio {r[m].median():.3f}, median rel 1 km {a.rel[m].median():+.3f}, 250 m {b.rel[m].median():+.3f}")
+    print(
+        f"  population {lo}-{hi}: n={m.sum()} median ratio {r[m].median():.3f}, median rel 1 km {a.rel[m].median():+.3f}, 250 m {b.rel[m].median():+.3f}"
+    )

@@ -7,6 +7,7 @@ population per grunnkrets with polygon_centres), every other kommune stays on 1 
 kommune's value is recomputed on the same graph recipe and model.
 python exp_unit_gk.py [a] [b_km] [road]  -> out/unit_grunnkretser.csv
 """
+
 import sys
 import warnings
 
@@ -14,12 +15,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-
-import geokobling as gk
 from common import DATA, OUT
 from mygraph import Params, build_graph
 from network import build, n1000_lines
 from runner import cells, land, published
+
+import geokobling as gk
 
 a = float(sys.argv[1]) if len(sys.argv) > 1 else 3.5
 b = float(sys.argv[2]) * 1000 if len(sys.argv) > 2 else 0.0
@@ -33,15 +34,20 @@ c250 = cells("250m")
 
 def cell_polys(c: pd.DataFrame, size: float) -> gpd.GeoDataFrame:
     h = size / 2
-    return gpd.GeoDataFrame({"population": c.population.to_numpy()},
-                            geometry=shapely.box(c.x.to_numpy() - h, c.y.to_numpy() - h, c.x.to_numpy() + h, c.y.to_numpy() + h), crs=25833)
+    return gpd.GeoDataFrame(
+        {"population": c.population.to_numpy()},
+        geometry=shapely.box(c.x.to_numpy() - h, c.y.to_numpy() - h, c.x.to_numpy() + h, c.y.to_numpy() + h),
+        crs=25833,
+    )
 
 
 def value_of(kommuner: list[str], units: pd.DataFrame) -> dict[str, float]:
     """units: x, y, population, kommune for the replacement units of `kommuner`."""
     rest = c1[~c1.kommune.isin(kommuner)][["x", "y", "population", "kommune"]]
     pts = pd.concat([rest, units[["x", "y", "population", "kommune"]]], ignore_index=True)
-    g = build_graph(net, pts[["x", "y"]].to_numpy(), lines_medium=medium, land=land(), people=pts.population.to_numpy())
+    g = build_graph(
+        net, pts[["x", "y"]].to_numpy(), lines_medium=medium, land=land(), people=pts.population.to_numpy()
+    )
     mass = np.zeros(g.n_nodes)
     np.add.at(mass, g.point_nodes, pts.population.to_numpy())
     rows = np.flatnonzero(pts.kommune.isin(kommuner).to_numpy())
@@ -56,9 +62,13 @@ def centres_from(gkr: gpd.GeoDataFrame, grid: gpd.GeoDataFrame) -> pd.DataFrame:
         warnings.simplefilter("ignore")
         cen = gk.population_centres(gkr, grid=grid, split="area")
     cen = cen[cen.population > 0]
-    print(f"    {len(cen)} populated grunnkretser, {cen.population.sum():.0f} people, unassigned "
-          f"{cen.attrs.get('unassigned_population', float('nan')):.0f}")
-    return pd.DataFrame({"x": cen.geometry.x, "y": cen.geometry.y, "population": cen.population, "kommune": cen.kommune})
+    print(
+        f"    {len(cen)} populated grunnkretser, {cen.population.sum():.0f} people, unassigned "
+        f"{cen.attrs.get('unassigned_population', float('nan')):.0f}"
+    )
+    return pd.DataFrame(
+        {"x": cen.geometry.x, "y": cen.geometry.y, "population": cen.population, "kommune": cen.kommune}
+    )
 
 
 def cells_as_units(c: pd.DataFrame, kommuner: list[str]) -> pd.DataFrame:
@@ -72,8 +82,12 @@ ba = gk.read_grunnkretser(DATA / "grunnkretser_0219_0220_baerum_asker_2018.geojs
 for label, gkr, ks in (("Oslo", oslo, ["0301"]), ("Bærum+Asker", ba, ["0219", "0220"])):
     print(label)
     box = gkr.total_bounds
-    near250 = c250[(c250.x > box[0] - 500) & (c250.x < box[2] + 500) & (c250.y > box[1] - 500) & (c250.y < box[3] + 500)]
-    near1k = c1[(c1.x > box[0] - 1000) & (c1.x < box[2] + 1000) & (c1.y > box[1] - 1000) & (c1.y < box[3] + 1000)]
+    near250 = c250[
+        (c250.x > box[0] - 500) & (c250.x < box[2] + 500) & (c250.y > box[1] - 500) & (c250.y < box[3] + 500)
+    ]
+    near1k = c1[
+        (c1.x > box[0] - 1000) & (c1.x < box[2] + 1000) & (c1.y > box[1] - 1000) & (c1.y < box[3] + 1000)
+    ]
     variants = {
         "1 km cells": cells_as_units(c1, ks),
         "250 m cells": cells_as_units(c250, ks),
@@ -84,21 +98,36 @@ for label, gkr, ks in (("Oslo", oslo, ["0301"]), ("Bærum+Asker", ba, ["0219", "
         g19 = gk.read_population_grid(DATA / "befolkning_oslo_1km_2019.gml")
         variants["grunnkretser (1 km grid of 2019)"] = centres_from(gkr, g19)
     else:
-        est = pd.read_csv(DATA / "folkemengde_estimert_grunnkrets_0219_0220.csv", dtype={"grunnkretsnummer": str})
+        est = pd.read_csv(
+            DATA / "folkemengde_estimert_grunnkrets_0219_0220.csv", dtype={"grunnkretsnummer": str}
+        )
         est["grunnkrets"] = est["grunnkretsnummer"].str.zfill(8)  # the file lost the leading zero
-        table = est[["grunnkrets", "folkemengde_estimert"]].rename(columns={"folkemengde_estimert": "population"})
+        table = est[["grunnkrets", "folkemengde_estimert"]].rename(
+            columns={"folkemengde_estimert": "population"}
+        )
         table = table[table.population.fillna(0) > 0]  # suppressed cells are empty
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             pc = gk.polygon_centres(ba, table)
         pc = pc[pc.population > 0]
         variants["grunnkretser (estimated population, a point inside each)"] = pd.DataFrame(
-            {"x": pc.geometry.x, "y": pc.geometry.y, "population": pc.population, "kommune": pc.kommune})
+            {"x": pc.geometry.x, "y": pc.geometry.y, "population": pc.population, "kommune": pc.kommune}
+        )
     for name, units in variants.items():
         vals = value_of(ks, units)
         for k in ks:
-            rows.append({"kommune": k, "name": pub.name[k], "unit": name, "units": int((units.kommune == k).sum()),
-                         "people": float(units.population[units.kommune == k].sum()),
-                         "computed_km": vals.get(k, np.nan), "published_km": pub.published_km[k]})
-            print(f"  {k} {pub.name[k]:8s} {name:58s} units={rows[-1]['units']:5d} value={rows[-1]['computed_km']:.2f} published={pub.published_km[k]}")
+            rows.append(
+                {
+                    "kommune": k,
+                    "name": pub.name[k],
+                    "unit": name,
+                    "units": int((units.kommune == k).sum()),
+                    "people": float(units.population[units.kommune == k].sum()),
+                    "computed_km": vals.get(k, np.nan),
+                    "published_km": pub.published_km[k],
+                }
+            )
+            print(
+                f"  {k} {pub.name[k]:8s} {name:58s} units={rows[-1]['units']:5d} value={rows[-1]['computed_km']:.2f} published={pub.published_km[k]}"
+            )
 pd.DataFrame(rows).to_csv(OUT / "unit_grunnkretser.csv", index=False)

@@ -10,13 +10,13 @@ spread of each chosen parameter. Nothing is tuned per kommune.
 Writes out/fit_models.csv (parameters and figures per model and subset), out/fit_bootstrap.csv,
 out/fit_surface_r1.csv (the objective over a x b at r = 1).
 """
-import numpy as np
-import pandas as pd
-
-from common import OUT, figures
-from runner import kind_table, published
 
 import sys
+
+import numpy as np
+import pandas as pd
+from common import OUT, figures
+from runner import kind_table, published
 
 OBJ = sys.argv[1] if len(sys.argv) > 1 else "male"
 tag = "" if OBJ == "male" else "_msle"
@@ -26,7 +26,7 @@ pub = published()[["kommune", "name", "published_km"]]
 kinds = kind_table()
 grid = grid.merge(pub, on="kommune")
 lr = np.log(grid.computed_km / grid.published_km)
-grid["lr2"] = lr.abs() if OBJ == "male" else lr ** 2
+grid["lr2"] = lr.abs() if OBJ == "male" else lr**2
 grid["even"] = grid.kommune.astype(int) % 2 == 0
 keys = ["r", "a", "b_km"]
 
@@ -66,16 +66,50 @@ for name, fixed in MODELS.items():
     chosen[name] = (r, a, b)
     t = grid[(grid.r == r) & (grid.a == a) & (grid.b_km == b)]
     t = t.assign(ferry_dep=t.kommune.isin(fd))
-    for sname, m in {"even (in sample)": t.even, "odd (out of sample)": ~t.even, "all": t.even | ~t.even,
-                     "ferry-dep even": t.even & t.ferry_dep, "ferry-dep odd": ~t.even & t.ferry_dep,
-                     "ferry-dep all": t.ferry_dep, "not ferry-dep odd": ~t.even & ~t.ferry_dep}.items():
+    for sname, m in {
+        "even (in sample)": t.even,
+        "odd (out of sample)": ~t.even,
+        "all": t.even | ~t.even,
+        "ferry-dep even": t.even & t.ferry_dep,
+        "ferry-dep odd": ~t.even & t.ferry_dep,
+        "ferry-dep all": t.ferry_dep,
+        "not ferry-dep odd": ~t.even & ~t.ferry_dep,
+    }.items():
         f = figures(t.loc[m, "computed_km"], t.loc[m, "published_km"])
-        rows.append({"model": name, "r": r, "a": a, "b_km": b, "objective_even": float(obj.min()), "subset": sname, **f})
+        rows.append(
+            {
+                "model": name,
+                "r": r,
+                "a": a,
+                "b_km": b,
+                "objective_even": float(obj.min()),
+                "subset": sname,
+                **f,
+            }
+        )
 res = pd.DataFrame(rows)
 res.to_csv(OUT / f"fit_models{tag}.csv", index=False)
 show = res[res.subset.isin(["even (in sample)", "odd (out of sample)", "ferry-dep odd", "ferry-dep all"])]
-print(show[["model", "r", "a", "b_km", "objective_even", "subset", "kommuner", "spearman", "median_rel", "median_abs_rel", "within10", "within20"]]
-      .round(4).to_string(index=False))
+print(
+    show[
+        [
+            "model",
+            "r",
+            "a",
+            "b_km",
+            "objective_even",
+            "subset",
+            "kommuner",
+            "spearman",
+            "median_rel",
+            "median_abs_rel",
+            "within10",
+            "within20",
+        ]
+    ]
+    .round(4)
+    .to_string(index=False)
+)
 
 # the objective surface at r = 1 and at the chosen r
 for r in sorted(grid.r.unique()):
@@ -88,7 +122,12 @@ even_codes = np.array(sorted(grid.loc[grid.even, "kommune"].unique()))
 boot = []
 for i in range(400):
     sample = pd.Series(rng.choice(even_codes, len(even_codes))).value_counts()
-    for name in ("length x a", "a x length + b", "a x length, road factor r", "a x length + b, road factor r"):
+    for name in (
+        "length x a",
+        "a x length + b",
+        "a x length, road factor r",
+        "a x length + b, road factor r",
+    ):
         (r, a, b), _ = best(grid, MODELS[name], weights=sample)
         boot.append({"rep": i, "model": name, "r": r, "a": a, "b_km": b})
 boot = pd.DataFrame(boot)

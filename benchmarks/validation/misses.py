@@ -1,9 +1,9 @@
 """Step 7: the 25 largest misses of the recommended model (1 km grid), with the diagnostics behind
 the reason given for each in REPORT.md. Writes out/misses_diagnostics.csv (all kommuner) and
 misses_top25.csv (beside REPORT.md)."""
+
 import numpy as np
 import pandas as pd
-
 from common import HERE, OUT
 
 rec = pd.read_csv(OUT / "kommuner_recommended_1km.csv", dtype={"kommune": str}).set_index("kommune")
@@ -34,8 +34,11 @@ from runner import graph, land
 
 g = graph("1km")
 pts = c1[["x", "y"]].to_numpy()
-snapped = g.xy[g.point_nodes]  # the cell's own node sits at the cell; its join node is the head of its connector
+snapped = g.xy[
+    g.point_nodes
+]  # the cell's own node sits at the cell; its join node is the head of its connector
 from mygraph import CONNECTOR
+
 conn_arcs = np.flatnonzero(g.kind == CONNECTOR)
 tail_is_point = np.isin(g.tails[conn_arcs], g.point_nodes)
 arcs = conn_arcs[tail_is_point]
@@ -53,8 +56,10 @@ c1["sea_connector"] = sea
 np.save(OUT / "sea_connector_cells.npy", sea)
 sc = c1.assign(s=c1.population * sea).groupby("kommune")[["s", "population"]].sum()
 d["sea_connector_share"] = sc.s / sc.population
-print(f"people whose connector crosses the sea (> 250 m, mostly outside land): {c1.population[sea].sum():.0f} "
-      f"({c1.population[sea].sum() / c1.population.sum():.2%}), in {int((sc.s > 0).sum())} kommuner")
+print(
+    f"people whose connector crosses the sea (> 250 m, mostly outside land): {c1.population[sea].sum():.0f} "
+    f"({c1.population[sea].sum() / c1.population.sum():.2%}), in {int((sc.s > 0).sum())} kommuner"
+)
 d = d.reindex(d.rel.abs().sort_values(ascending=False).index)
 d.to_csv(OUT / "misses_diagnostics.csv")
 top = d.head(25)

@@ -31,6 +31,7 @@ way, and each leg of a multi-stop route pays it again.
 Everything is numpy/shapely/scipy; no Python loop per point. All arcs come in both directions
 (N1000 has no one-way roads).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -188,8 +189,15 @@ def build_graph(
         if land is not None and quay_land_tolerance:
             far = np.flatnonzero(~ok & (d <= quay_land_tolerance))
             at = shapely.line_interpolate_point(geoms[near_edge[far]], near_off[far])
-            lines = shapely.linestrings([[tuple(a), tuple(b)] for a, b in zip(shapely.get_coordinates(pts[pi[far]]), shapely.get_coordinates(at))])
-            over_land = shapely.length(shapely.intersection(lines, land)) / np.maximum(shapely.length(lines), 1e-9)
+            lines = shapely.linestrings(
+                [
+                    [tuple(a), tuple(b)]
+                    for a, b in zip(shapely.get_coordinates(pts[pi[far]]), shapely.get_coordinates(at))
+                ]
+            )
+            over_land = shapely.length(shapely.intersection(lines, land)) / np.maximum(
+                shapely.length(lines), 1e-9
+            )
             ok[far[over_land >= 0.5]] = True
         q_node = term_nodes[pi[ok]]
         q_edge = near_edge[ok]
@@ -242,7 +250,7 @@ def build_graph(
     n_pts = len(P)
     pnode = n1 + np.arange(n_pts)
     join = np.where(on_edge, 0, s_term)
-    join[on_edge] = place_node[len(q_node):]
+    join[on_edge] = place_node[len(q_node) :]
     arcs_t.append(pnode)
     arcs_h.append(join)
     arcs_l.append(s_dist)

@@ -1,12 +1,11 @@
 """N1000 road lines -> the package's RoadNetwork, with the filters of the baseline; cached."""
+
 from __future__ import annotations
 
 import pickle
 import time
 
 import geopandas as gpd
-import numpy as np
-
 from common import DATA, OUT
 
 N1000 = DATA / "n1000_veglenker_norge.gpkg"

@@ -12,6 +12,7 @@ Kommune rule (documented in REPORT.md):
      2024 kommune the cell lies in / is nearest to ("nearest, constrained"); plain nearest polygon is
      kept as kommune_nearest for comparison.
 """
+
 from __future__ import annotations
 
 import time
@@ -20,7 +21,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-
 from common import DATA, OUT, decode_ssb_id, published_2017
 
 
@@ -28,7 +28,9 @@ def read_grid(name: str, id_col: str, size: float) -> pd.DataFrame:
     # ';'-separated, ids as text (14 digits), pop_ave with decimal comma (unused here)
     raw = pd.read_csv(DATA / name, sep=";", dtype={id_col: str}, decimal=",")
     xy = decode_ssb_id(raw[id_col], size)
-    return pd.DataFrame({"cell": raw[id_col], "x": xy[:, 0], "y": xy[:, 1], "population": raw["pop_tot"].astype(float)})
+    return pd.DataFrame(
+        {"cell": raw[id_col], "x": xy[:, 0], "y": xy[:, 1], "population": raw["pop_tot"].astype(float)}
+    )
 
 
 def nearest_polygon(points: np.ndarray, polys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,7 +90,12 @@ def assign(cells: pd.DataFrame, k17: gpd.GeoDataFrame, k24: gpd.GeoDataFrame) ->
 def main() -> None:
     t0 = time.time()
     k17 = gpd.read_file(DATA / "kommuner_2017_forenklet.geojson").to_crs(25833)
-    print("invalid 2017 polygons:", (~k17.is_valid).sum(), "; 2024:", (~gpd.read_file(DATA / "kommuner_2024_M.geojson").is_valid).sum())
+    print(
+        "invalid 2017 polygons:",
+        (~k17.is_valid).sum(),
+        "; 2024:",
+        (~gpd.read_file(DATA / "kommuner_2024_M.geojson").is_valid).sum(),
+    )
     k17["geometry"] = shapely.make_valid(k17.geometry.to_numpy())
     k24 = gpd.read_file(DATA / "kommuner_2024_M.geojson").to_crs(25833)
     k24["geometry"] = shapely.make_valid(k24.geometry.to_numpy())
@@ -100,16 +107,22 @@ def main() -> None:
         cells = assign(read_grid(name, id_col, size), k17, k24)
         cells.to_parquet(OUT / f"cells_{tag}.parquet")
         tot = cells["population"].sum()
-        print(f"{tag}: {len(cells)} cells, {tot:.0f} people; outside 2017 polygons "
-              f"{cells.loc[cells.how == 'nearest', 'population'].sum() / tot:.2%}; "
-              f"Kvitsøy/Træna by 2024 polygon: {cells.loc[cells.how == '2024 polygon'].groupby('kommune').population.sum().to_dict()}")
+        print(
+            f"{tag}: {len(cells)} cells, {tot:.0f} people; outside 2017 polygons "
+            f"{cells.loc[cells.how == 'nearest', 'population'].sum() / tot:.2%}; "
+            f"Kvitsøy/Træna by 2024 polygon: {cells.loc[cells.how == '2024 polygon'].groupby('kommune').population.sum().to_dict()}"
+        )
         for rule in ("kommune", "kommune_nearest"):
             pop = cells.groupby(rule)["population"].sum()
             rel = (pop / pub["published_pop"] - 1).dropna()
-            print(f"  {rule}: grid population vs published population per kommune: median |rel| "
-                  f"{rel.abs().median():.2%}, >5% off: {(rel.abs() > 0.05).sum()}, >10% off: {(rel.abs() > 0.10).sum()}")
+            print(
+                f"  {rule}: grid population vs published population per kommune: median |rel| "
+                f"{rel.abs().median():.2%}, >5% off: {(rel.abs() > 0.05).sum()}, >10% off: {(rel.abs() > 0.10).sum()}"
+            )
         changed = cells["kommune"] != cells["kommune_nearest"]
-        print(f"  the two rules differ for {changed.sum()} cells, {cells.loc[changed, 'population'].sum():.0f} people")
+        print(
+            f"  the two rules differ for {changed.sum()} cells, {cells.loc[changed, 'population'].sum():.0f} people"
+        )
     print(f"{time.time() - t0:.1f} s")
 
 

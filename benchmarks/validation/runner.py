@@ -1,4 +1,5 @@
 """Run strukturkriteriet on a labelled graph (mygraph) with given arc weights, and score it."""
+
 from __future__ import annotations
 
 import pickle
@@ -9,11 +10,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-
-import geokobling as gk
 from common import DATA, OUT, figures, published_2017
 from mygraph import Graph, Params, build_graph
 from network import build, n1000_lines
+
+import geokobling as gk
 
 N = 5000.0
 
@@ -43,9 +44,17 @@ def graph(grid: str = "1km", **options) -> Graph:
     t0 = time.time()
     c = cells(grid)
     medium = n1000_lines()["medium"].to_numpy()
-    g = build_graph(build(), c[["x", "y"]].to_numpy(), lines_medium=medium, land=land(),
-                    people=c["population"].to_numpy(), **options)
-    print(f"graph {grid} {options}: {g.n_nodes} nodes, {len(g.tails)} arcs, {g.info} ({time.time() - t0:.1f} s)")
+    g = build_graph(
+        build(),
+        c[["x", "y"]].to_numpy(),
+        lines_medium=medium,
+        land=land(),
+        people=c["population"].to_numpy(),
+        **options,
+    )
+    print(
+        f"graph {grid} {options}: {g.n_nodes} nodes, {len(g.tails)} arcs, {g.info} ({time.time() - t0:.1f} s)"
+    )
     with open(path, "wb") as f:
         pickle.dump(g, f)
     return g
@@ -57,9 +66,15 @@ def mass_of(g: Graph, population: np.ndarray) -> np.ndarray:
     return mass
 
 
-def cell_values(g: Graph, population: np.ndarray, p: Params, rows: np.ndarray | None = None,
-                fallback_factor: float | None = None, extra: np.ndarray | None = None,
-                share: np.ndarray | None = None) -> pd.DataFrame:
+def cell_values(
+    g: Graph,
+    population: np.ndarray,
+    p: Params,
+    rows: np.ndarray | None = None,
+    fallback_factor: float | None = None,
+    extra: np.ndarray | None = None,
+    share: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Per cell (or the given rows): value_km, farthest_km, fallback_people (and share_taken)."""
     csr = g.csr(p, extra)
     mass = mass_of(g, population)
@@ -70,13 +85,15 @@ def cell_values(g: Graph, population: np.ndarray, p: Params, rows: np.ndarray | 
         kw = {"component": comp, "xy": g.xy, "fallback_factor": fallback_factor}
     r = gk.paths.accumulate_until(csr, g.point_nodes[rows], mass, N, share=share, **kw)
     reached = r.reached(N)
-    return pd.DataFrame({
-        "row": rows,
-        "value_km": np.where(reached, r.weighted_sum / N / 1000, np.nan),
-        "farthest_km": r.farthest / 1000,
-        "fallback_people": r.fallback_mass,
-        "share_taken": r.share_taken,
-    })
+    return pd.DataFrame(
+        {
+            "row": rows,
+            "value_km": np.where(reached, r.weighted_sum / N / 1000, np.nan),
+            "farthest_km": r.farthest / 1000,
+            "fallback_people": r.fallback_mass,
+            "share_taken": r.share_taken,
+        }
+    )
 
 
 def kommune_values(c: pd.DataFrame, value: np.ndarray) -> pd.DataFrame:
@@ -102,7 +119,9 @@ def compare(kv: pd.DataFrame, kinds: pd.DataFrame | None = None) -> pd.DataFrame
 @lru_cache(maxsize=2)
 def kinds(grid: str = "1km") -> pd.DataFrame:
     """Kommune kind (road / ferry / no_link) and the ferry-search flag, see classify.py."""
-    return pd.read_csv(OUT / f"kommune_kind_{grid}.csv", dtype={"kommune": str})[["kommune", "kind", "ferry_dependent"]]
+    return pd.read_csv(OUT / f"kommune_kind_{grid}.csv", dtype={"kommune": str})[
+        ["kommune", "kind", "ferry_dependent"]
+    ]
 
 
 def score(t: pd.DataFrame, subset: pd.Series | None = None) -> dict:
@@ -122,14 +141,23 @@ def subset_masks(t: pd.DataFrame) -> dict[str, pd.Series]:
     ev = even(t)
     fd = t["ferry_dependent"].fillna(False).astype(bool)
     fu = t["search_ferry_share"].fillna(0) > 0.5
-    return {"all": pd.Series(True, index=t.index), "even": ev, "odd": ~ev, "ferry_dep": fd,
-            "ferry_dep_odd": fd & ~ev, "ferry_dep_even": fd & ev, "ferry_using": fu, "road": ~fd}
+    return {
+        "all": pd.Series(True, index=t.index),
+        "even": ev,
+        "odd": ~ev,
+        "ferry_dep": fd,
+        "ferry_dep_odd": fd & ~ev,
+        "ferry_dep_even": fd & ev,
+        "ferry_using": fu,
+        "road": ~fd,
+    }
 
 
 @lru_cache(maxsize=2)
 def kind_table(grid: str = "1km") -> pd.DataFrame:
     return pd.read_csv(OUT / f"kommune_kind_{grid}.csv", dtype={"kommune": str})[
-        ["kommune", "kind", "ferry_dependent", "search_ferry_share"]]
+        ["kommune", "kind", "ferry_dependent", "search_ferry_share"]
+    ]
 
 
 def evaluate(value_km: np.ndarray, grid: str = "1km") -> tuple[pd.DataFrame, dict[str, dict]]:
@@ -142,8 +170,10 @@ def figline(f: dict[str, dict], keys=("all", "ferry_dep", "ferry_using")) -> str
     parts = []
     for k in keys:
         x = f[k]
-        parts.append(f"{k}: n={x['kommuner']} rho={x['spearman']:.4f} med={100 * x['median_rel']:+.1f}% "
-                     f"|med|={100 * x['median_abs_rel']:.1f}% w10={100 * x['within10']:.0f}% w20={100 * x['within20']:.0f}%")
+        parts.append(
+            f"{k}: n={x['kommuner']} rho={x['spearman']:.4f} med={100 * x['median_rel']:+.1f}% "
+            f"|med|={100 * x['median_abs_rel']:.1f}% w10={100 * x['within10']:.0f}% w20={100 * x['within20']:.0f}%"
+        )
     return " | ".join(parts)
 
 
