@@ -1,4 +1,5 @@
-"""Shared fixtures: the real data folder beside the project, and the realdata marker."""
+"""Shared fixtures: the real data folder beside the project, the realdata marker, the output-contract helpers
+and the demo region as a planner's files."""
 
 from __future__ import annotations
 
@@ -90,3 +91,22 @@ def assert_keyed(result, key: str, *, columns=()) -> None:
     missing = [c for c in columns if c not in result.columns]
     assert not missing, f"result lacks {missing}; it has {list(result.columns)}"
     assert not any(isinstance(v, pd.DataFrame) for v in result.attrs.values()), "DataFrames kept in attrs"
+
+
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory) -> dict[str, Path]:
+    """The demo region as the files a planner has: grunnkretser, roads, a population table."""
+    from geokobling.demo import make_demo_region
+
+    folder = tmp_path_factory.mktemp("demo_files")
+    region = make_demo_region()
+    files = {
+        "grunnkretser": folder / "gk.gpkg",
+        "roads": folder / "roads.gpkg",
+        "population": folder / "folkemengde.csv",
+    }
+    region.grunnkretser.drop(columns="population").to_file(files["grunnkretser"])
+    region.roads.to_file(files["roads"])
+    table = region.grunnkretser[["grunnkrets", "population"]].rename(columns={"population": "folkemengde"})
+    table.to_csv(files["population"], index=False)
+    return files

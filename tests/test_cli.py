@@ -33,23 +33,6 @@ SUBCOMMANDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def demo_files(tmp_path_factory) -> dict[str, Path]:
-    """The demo region as the files a planner has: grunnkretser, roads, a population table."""
-    folder = tmp_path_factory.mktemp("demo_files")
-    region = make_demo_region()
-    files = {
-        "grunnkretser": folder / "gk.gpkg",
-        "roads": folder / "roads.gpkg",
-        "population": folder / "folkemengde.csv",
-    }
-    region.grunnkretser.drop(columns="population").to_file(files["grunnkretser"])
-    region.roads.to_file(files["roads"])
-    table = region.grunnkretser[["grunnkrets", "population"]].rename(columns={"population": "folkemengde"})
-    table.to_csv(files["population"], index=False)
-    return files
-
-
 def _compute(files: dict[str, Path], output: Path, *extra: str) -> list[str]:
     return [
         "strukturkriteriet",

@@ -25,22 +25,11 @@ FERRY_ROAD_ID = 1605  # the demo's one ferry link, to Nordøy
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory) -> dict[str, Path]:
+def files(demo_files, tmp_path_factory) -> dict[str, Path]:
     """The demo region as a planner's files, and the island bridge as a line layer of its own."""
-    folder = tmp_path_factory.mktemp("scenario_files")
-    region = make_demo_region()
-    files = {
-        "grunnkretser": folder / "gk.gpkg",
-        "roads": folder / "roads.gpkg",
-        "population": folder / "folkemengde.csv",
-        "bridge": folder / "holmenbrua.gpkg",
-    }
-    region.grunnkretser.drop(columns="population").to_file(files["grunnkretser"])
-    region.roads.to_file(files["roads"])
-    table = region.grunnkretser[["grunnkrets", "population"]].rename(columns={"population": "folkemengde"})
-    table.to_csv(files["population"], index=False)
-    island_bridge(region).to_file(files["bridge"])
-    return files
+    bridge = tmp_path_factory.mktemp("scenario_files") / "holmenbrua.gpkg"
+    island_bridge(make_demo_region()).to_file(bridge)
+    return {**demo_files, "bridge": bridge}
 
 
 @pytest.fixture(scope="module")
