@@ -931,10 +931,14 @@ def _map_values(
     from .plotting import plot
 
     source = "geokobling " + run.report.command
+    # grunnkretser where nobody lives are "ingen innbyggere" on the map, not "mangler verdi"
+    people = {"population": "population"} if "population" in layer.columns else {}
     if grunnkretser is not None and "kommune" in grunnkretser.columns:
         boundaries = grunnkretser[["kommune", "geometry"]]
-        return plot(layer, column, boundaries=boundaries, boundaries_by="kommune", source=source, path=path)
-    return plot(layer, column, source=source, path=path)
+        return plot(
+            layer, column, boundaries=boundaries, boundaries_by="kommune", source=source, path=path, **people
+        )
+    return plot(layer, column, source=source, path=path, **people)
 
 
 def _show_kommuner(run: _Run, kommuner: Any, value: str) -> None:

@@ -300,10 +300,10 @@ def _map_step(region: Any, values: pd.DataFrame, steps: _Steps) -> None:
     from ..plotting import plot
 
     layer = region.grunnkretser[["grunnkrets", "geometry"]].merge(
-        values[["grunnkrets", "strukturkriteriet_km"]], on="grunnkrets", how="left"
+        values[["grunnkrets", "population", "strukturkriteriet_km"]], on="grunnkrets", how="left"
     )
     path = steps.result.folder / "strukturkriteriet_map.png"
-    ax = plot(layer, "strukturkriteriet_km", boundaries=region.kommuner, path=path)
+    ax = plot(layer, "strukturkriteriet_km", boundaries=region.kommuner, population="population", path=path)
     plt.close(ax.get_figure(root=True))
     steps.result.files.append(path)
     steps.note(f"map: {path.name}")
