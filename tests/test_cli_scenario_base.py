@@ -115,7 +115,7 @@ def test_base_gives_the_same_tables_with_fewer_searches(files, computed, tmp_pat
     assert results["searches"] == results["recomputed_centres"] + 3 < first["searches"]
     assert second["inputs"]["--base"]["rows"] == len(values(computed))
     summary = (with_base / "summary.txt").read_text()
-    assert f"searches in all: {results['searches']} (the values before taken from --base)" in summary
+    assert f"searches in all: {results['searches']} (the values before from --base)" in summary
 
 
 def test_base_may_name_the_compute_folder(files, computed, tmp_path):

@@ -173,3 +173,14 @@ def test_utsira_is_joined_on_n1000_with_the_kommune_polygons(shared_data):
     assert len(_joins(with_land)) > len(_joins(plain))
     # the mainland quay of Utsira's ferry (Haugesund/Karmøy side), 810 m over land from the road
     assert (long["distance_m"].round() == 810).any()
+
+
+def test_land_is_refused_for_nvdb_whose_ferries_meet_the_roads_at_nodes(tmp_path):
+    path = tmp_path / "ruteplan.gpkg"
+    gpd.GeoDataFrame(
+        {"FromNodeID": [1], "ToNodeID": [2], "ONEWAY": ["B"], "FT_MINUTES": [0.1], "TF_MINUTES": [0.1]},
+        geometry=[LineString([(0, 0), (100, 0)])],
+        crs=CRS,
+    ).to_file(path)
+    with pytest.raises(gk.InputError, match="land= is for line layers and N1000"):
+        RoadNetwork.read(path, land=LAND)

@@ -1237,7 +1237,9 @@ def _scenario_lines(report: dict[str, Any], *, max_rows: int | None) -> list[str
         f"grunnkretser with another value: {report['changed_grunnkretser']}",
     ]
     if "searches" in report:  # reports of runs before --base lack it
-        before = "taken from --base" if report.get("base") == "given" else "searched on the roads before"
+        before = (
+            "from --base" if report.get("base") == "given" else "searched on the roads before the change too"
+        )
         lines.insert(1, f"searches in all: {report['searches']} (the values before {before})")
     effect = pd.DataFrame(report["kommuner"])
     value = next(c.removesuffix("_before") for c in effect.columns if c.startswith("strukturkriteriet_"))
