@@ -4,7 +4,8 @@ Inputs, all public, from ``--data`` (default ``../shared/data``; see its README)
 
 - Kartverket's N1000 road links (``n1000_veglenker_norge.gpkg``), read by
   :func:`geokobling.io.read_n1000_roads`: car roads that exist and car ferries, split at shared
-  vertices, ferry ends joined to the road within 500 m;
+  vertices, ferry ends joined to the road within 500 m (with ``--land``: also up to 5 km when the
+  straight join runs mostly over the simplified 2017 kommune polygons, a road gap and not a strait);
 - SSB's population grid of 1.1.2015 (``befolkning_1km_norge_2015.csv``, or the 250 m one with
   ``--grid 250m``), read by :func:`geokobling.io.read_population_grid`; every populated cell is a
   centre (:func:`geokobling.grid_centres`), standing in for a grunnkrets;
@@ -23,7 +24,7 @@ component without ferries holds at least 5 000 people, else ``ferry`` when its c
 car ferries does, else ``no_link``; a kommune is ferry-dependent when the class with most of its
 people is not ``road``.
 
-Run: ``python benchmarks/validation_2015.py [--data ../shared/data] [--grid 1km] [--csv out.csv]``.
+Run: ``python benchmarks/validation_2015.py [--data ../shared/data] [--grid 1km] [--land] [--csv out.csv]``.
 The last line is ``key=value`` figures: ``kommuner spearman median_rel median_abs_rel within10
 within20``, the same prefixed ``ferry_`` (ferry-dependent kommuner), ``odd_`` and ``ferry_odd_``
 (odd kommunenummer), and all of it again prefixed ``n1000_``. Targets (issue 13, defaults, 1 km):
@@ -71,17 +72,21 @@ class Inputs:
     land: gpd.GeoDataFrame | None = None  # the coastline-clipped 2024 kommuner, valid, for maps
 
 
-def read_inputs(data: Path, grid: str = "1km") -> Inputs:
-    """Roads, cells with their kommune, and the published table, through the package's readers."""
+def read_inputs(data: Path, grid: str = "1km", *, land: bool = False) -> Inputs:
+    """Roads, cells with their kommune, and the published table, through the package's readers.
+
+    ``land``: the simplified 2017 kommune polygons tell a road gap from a strait when ferry ends
+    are joined (``join_over_land``, 5 km).
+    """
     seconds = {}
+    k17 = gpd.read_file(data / "kommuner_2017_forenklet.geojson").to_crs(25833)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", gk.GeokoblingWarning)  # the drops and joins are in its report
-        network = gk.io.read_n1000_roads(data / "n1000_veglenker_norge.gpkg")
+        network = gk.io.read_n1000_roads(data / "n1000_veglenker_norge.gpkg", land=k17 if land else None)
     seconds["roads"] = time.perf_counter() - start
     start = time.perf_counter()
     cells = gk.grid_centres(gk.io.read_population_grid(data / GRIDS[grid]))
-    k17 = gpd.read_file(data / "kommuner_2017_forenklet.geojson").to_crs(25833)
     k24 = gpd.read_file(data / "kommuner_2024_M.geojson").to_crs(25833)
     k24["geometry"] = k24.geometry.make_valid()
     linked = gk.link_cells(cells, k17, by="kommune", guide=k24, from_guide=FROM_2024)
@@ -208,10 +213,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--grid", choices=sorted(GRIDS), default="1km")
+    parser.add_argument(
+        "--land",
+        action="store_true",
+        help="join ferry ends up to 5 km from the road over land (land= the 2017 kommune polygons)",
+    )
     parser.add_argument("--csv", type=Path, help="write the kommune table (both configurations) here")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    inputs = read_inputs(args.data, args.grid)
+    inputs = read_inputs(args.data, args.grid, land=args.land)
     kinds = kommune_kinds(inputs.centres, cell_kinds(inputs.network, inputs.centres))
     print(
         f"read: {inputs.network!r}, {len(inputs.centres)} cells, {inputs.centres['population'].sum():,.0f} people "

@@ -1061,16 +1061,19 @@ def _cmd_sk_scenario(run: _Run) -> int:
 
     args = run.args
     grenseverdi = _grenseverdi(args)
+    _refuse_minutes_with_a_km_limit(args, grenseverdi)
     paths, ids = _change_selections(args)
-    _check_search_inputs(run, {"--add-roads": args.add_roads, **paths})
+    _check_search_inputs(run, {"--add-roads": args.add_roads, "--base": args.base, **paths})
     network = _read_network(run)
     changes = _changes_of(run, network, paths, ids)
     centres, grunnkretser = _read_centres(run)
-    with run.step("scenario"):
+    base = _read_base(run, centres)
+    with run.step("scenario"), _base_errors():
         report = write_scenario(
             centres,
             changes,
             run.folder,
+            base=base,
             grunnkretser=grunnkretser,
             grenseverdi=grenseverdi,
             base_amount=args.base_amount,
@@ -1094,6 +1097,138 @@ def _cmd_sk_scenario(run: _Run) -> int:
 SCREEN_KOMMUNER = 40
 """With more kommuner than this, the screen shows only those whose value changed (summary.txt has all)."""
 
+BASE_TABLE = "strukturkriteriet_grunnkrets.csv"
+"""The table of a ``compute`` run that ``--base`` reads (``--base`` may name that run's folder)."""
+
+BASE_OPTIONS = {
+    "n": ("--n", 5000),
+    "ferry_factor": ("--ferry-factor", None),
+    "road_factor": ("--road-factor", 1.0),
+    "fallback_factor": ("--fallback-factor", None),
+    "no_fallback": ("--no-fallback", False),
+    "max_snap_distance": ("--max-snap-distance", None),
+    "largest_component": ("--largest-component", False),
+    "roads_format": ("--roads-format", "auto"),
+    "roads_layer": ("--roads-layer", None),
+    "snap_tolerance": ("--snap-tolerance", 0.0),
+    "split_at_vertices": ("--split-at-vertices", False),
+    "year": ("--year", None),
+    "weight": ("--weight", "length"),
+    "clip_to_roads": ("--clip-to-roads", False),
+}
+"""The options of a ``compute`` run (its ``run.json`` parameters) that ``--base`` must share with the
+scenario: (flag, value when the run did not record it; None: always recorded)."""
+
+BASE_INPUTS = ("--roads", "--centres", "--grunnkretser", "--addresses", "--raster", "--grid", "--population")
+"""The inputs whose contents (sha256 in ``run.json``) ``--base`` must share with the scenario."""
+
+
+@contextmanager
+def _base_errors() -> Iterator[None]:
+    """The scenario's refusals of ``base`` in the words of the command line (--base)."""
+    try:
+        yield
+    except GeokoblingError as error:
+        message = str(error)
+        if not message.startswith("base "):
+            raise
+        message = message.replace("leave base=None", "leave --base out").replace("changes.base", "--roads")
+        raise type(error)(f"--base: {message.removeprefix('base ')}") from error
+
+
+def _refuse_minutes_with_a_km_limit(args: argparse.Namespace, grenseverdi: float | str) -> None:
+    """--weight time grades minutes: only a grenseverdi derived from those minutes ('auto') is sound."""
+    if args.weight == "time" and grenseverdi != "auto":
+        raise UsageError(
+            "--weight time gives strukturkriteriet in minutes, but --grenseverdi is a distance in km "
+            f"({args.grenseverdi}): a basiskriterium of minutes against km means nothing. Give --grenseverdi "
+            "auto (derived before and after from the minutes themselves, as the mean of the kommuner below "
+            "5000 inhabitants), or leave --weight time out"
+        )
+
+
+def _read_base(run: _Run, centres: Any) -> Any:
+    """The values before the change from an earlier ``compute`` run (--base), checked against this run.
+
+    The same grunnkretser as the centres; with that run's run.json beside the table, the same options
+    (:data:`BASE_OPTIONS`) and input contents (:data:`BASE_INPUTS`), else a warning that they could not
+    be checked (the scenario still searches a few unchanged centres again as a check).
+    """
+    from .codes import normalize_codes
+    from .errors import InputError, format_values, warn
+    from .io import read_values
+
+    args = run.args
+    if args.base is None:
+        return None
+    path = Path(args.base)
+    if path.is_dir():
+        path = path / BASE_TABLE
+        if not path.exists():
+            raise UsageError(
+                f"--base: the folder {args.base} holds no {BASE_TABLE} (the table of a compute run)"
+            )
+    with run.step("read --base"), _reading("--base"):
+        base = read_values(path)
+        if "grunnkrets" not in base.columns:
+            raise InputError(f"{path} has no grunnkrets column: give the {BASE_TABLE} of a compute run")
+        codes = set(normalize_codes(base["grunnkrets"], "grunnkrets", column="grunnkrets", source=str(path)))
+    run.add_input("--base", str(path), rows=len(base))
+    wanted = set(
+        normalize_codes(centres["grunnkrets"], "grunnkrets", column="grunnkrets", source="the centres")
+    )
+    if codes != wanted:
+        lacking, extra = sorted(wanted - codes), sorted(codes - wanted)
+        raise InputError(
+            f"--base: {path} is not for the same grunnkretser as this run's centres: it lacks {len(lacking)} "
+            f"({format_values(lacking) if lacking else 'none'}) and has {len(extra)} more "
+            f"({format_values(extra) if extra else 'none'}). Give the table of a compute run on the same "
+            "grunnkretser and population, or leave --base out"
+        )
+    run_file = path.parent / RUN_FILE
+    if not run_file.exists():
+        warn(
+            f"--base: no {RUN_FILE} beside {path}, so its n, options and inputs cannot be checked against this "
+            "run's; three unchanged centres are searched again as a check. Keep the compute run's folder whole"
+        )
+        return base
+    _refuse_other_base_run(run, run_file)
+    return base
+
+
+def _refuse_other_base_run(run: _Run, run_file: Path) -> None:
+    """UsageError naming every option or input where the --base run differs from this one."""
+    recorded = json.loads(run_file.read_text(encoding="utf-8"))
+    if recorded.get("command") != "strukturkriteriet compute":
+        raise UsageError(
+            f"--base: {run_file} is the run of {recorded.get('command')!r}, not of 'strukturkriteriet compute'; "
+            "give the table of a compute run"
+        )
+    before, now = recorded.get("parameters", {}), _parameters(run.args)
+    differ = []
+    for name, (flag, default) in BASE_OPTIONS.items():
+        was = before.get(name, default)
+        this = now.get(name, default)
+        if name == "fallback_factor" and (before.get("no_fallback") or now.get("no_fallback")):
+            continue  # without a fallback its factor does not count
+        if was != this:
+            differ.append(f"{flag} {was} there, {this} here")
+    inputs_before, inputs_now = recorded.get("inputs", {}), run.report.inputs
+    for flag in BASE_INPUTS:
+        was, this = inputs_before.get(flag, {}), inputs_now.get(flag, {})
+        if bool(was) != bool(this):
+            differ.append(
+                f"{flag} {'given' if was else 'not given'} there, {'given' if this else 'not given'} here"
+            )
+        elif was.get("sha256") and this.get("sha256") and was["sha256"] != this["sha256"]:
+            differ.append(f"{flag} another file there ({was.get('path')}) than here ({this.get('path')})")
+    if differ:
+        raise UsageError(
+            f"--base was computed otherwise than this scenario's values before the change ({run_file}): "
+            + "; ".join(differ)
+            + ". Give the same inputs and options, or leave --base out to compute the values before"
+        )
+
 
 def _scenario_lines(report: dict[str, Any], *, max_rows: int | None) -> list[str]:
     """How many centres were searched again, and each kommune's change (with ``max_rows``: the changed ones)."""
@@ -1105,6 +1240,11 @@ def _scenario_lines(report: dict[str, Any], *, max_rows: int | None) -> list[str
         + (f" ({because})" if because else ""),
         f"grunnkretser with another value: {report['changed_grunnkretser']}",
     ]
+    if "searches" in report:  # reports of runs before --base lack it
+        before = (
+            "from --base" if report.get("base") == "given" else "searched on the roads before the change too"
+        )
+        lines.insert(1, f"searches in all: {report['searches']} (the values before {before})")
     effect = pd.DataFrame(report["kommuner"])
     value = next(c.removesuffix("_before") for c in effect.columns if c.startswith("strukturkriteriet_"))
     unit = value.rsplit("_", 1)[-1]
@@ -1664,7 +1804,14 @@ def _add_scenario(actions: argparse._SubParsersAction) -> None:
         "--roads vegnettRuteplan.gdb --roads-layer ruteplan --ferry-to-road 1183745,1183746 --by ROUTEID "
         "--speed-kmh 80 --output ferjefri",
     )
-    _add_search_inputs(scenario, clip_to_roads=False)
+    _add_search_inputs(scenario, clip_to_roads=False, weight=True)
+    scenario.add_argument(
+        "--base",
+        metavar="PATH",
+        help=f"the values before the change from an earlier 'compute' run on the same inputs: its {BASE_TABLE} "
+        "(or its folder); only the centres the change can reach are searched, none on the roads before. Its "
+        "run.json, beside it, is checked for the same inputs and options",
+    )
     changes = scenario.add_argument_group("the changes (at least one)")
     changes.add_argument(
         "--add-roads", metavar="PATH", help="road lines to add (oneway, ferry columns are used)"
@@ -1701,7 +1848,7 @@ def _add_scenario(actions: argparse._SubParsersAction) -> None:
         "--grenseverdi",
         default="25.4",
         help="the limit of the graded basiskriterium in km, or 'auto' (before and after each from its own "
-        "values) (default: 25.4)",
+        "values; the only choice with --weight time) (default: 25.4)",
     )
     money.add_argument(
         "--base-amount",

@@ -484,7 +484,12 @@ def _order_columns(frame: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame:
 
 
 def read_n1000_roads(
-    path: str | Path, *, layer: str | None = None, join_ferry_ends: float | None = 500.0
+    path: str | Path,
+    *,
+    layer: str | None = None,
+    join_ferry_ends: float | None = 500.0,
+    land: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    join_over_land: float | None = 5000.0,
 ) -> network.RoadNetwork:
     """Read Kartverket's N1000 road links (``typeVeg``, ``vegfase``) as a car network with car ferries.
 
@@ -495,8 +500,12 @@ def read_n1000_roads(
     (``sti``), tracks (``barmarksløype``) and passenger ferries (``passasjerferje``: lake and canal
     boats). Lines are split where they share vertices. Ferry ends that stop short of the road are
     joined to it within ``join_ferry_ends`` metres (N1000's stated accuracy, 500 m; see
-    :meth:`RoadNetwork.from_lines`). The same as ``RoadNetwork.read(path)``, which recognises N1000
-    by its columns.
+    :meth:`RoadNetwork.from_lines`). Given ``land`` (polygons in any CRS, e.g. the kommune
+    polygons), a ferry end farther than that is joined to its nearest road up to ``join_over_land``
+    metres (5 000) when more than half of the straight join lies on land: a gap in the generalised
+    roads, not a strait (Utsira's quay; the national validation's rule). Without ``land`` no join
+    is longer than ``join_ferry_ends``. The same as ``RoadNetwork.read(path)``, which recognises
+    N1000 by its columns.
 
     For strukturkriteriet on N1000, :data:`geokobling.kriterier.N1000_ROAD_FACTOR` (1.125) as
     ``road_factor`` corrects the generalised roads (fitted against the published 2015 table).
@@ -524,7 +533,14 @@ def read_n1000_roads(
     """
     from .network import RoadNetwork
 
-    return RoadNetwork.read(path, layer=layer, format="n1000", join_ferry_ends=join_ferry_ends)
+    return RoadNetwork.read(
+        path,
+        layer=layer,
+        format="n1000",
+        join_ferry_ends=join_ferry_ends,
+        land=land,
+        join_over_land=join_over_land,
+    )
 
 
 def read_population_grid(

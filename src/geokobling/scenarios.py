@@ -196,8 +196,10 @@ def strukturkriteriet_scenario(
     (``_min`` with ``weight="time"``), ``strukturkriteriet_km_change`` (after − before),
     ``fallback_share_before``, ``status_before`` and ``recomputed`` (whether the row was searched
     again). ``attrs`` holds ``recomputed_centres`` (how many centres were searched again),
-    ``searched_centres`` (how many a full run searches: those with a location) and
-    ``recomputed_because`` (a dict: how many for each reason of :data:`REASONS`).
+    ``searched_centres`` (how many a full run searches: those with a location),
+    ``recomputed_because`` (a dict: how many for each reason of :data:`REASONS`), ``searches``
+    (every centre search this call ran: on the network before, unless ``base`` is given, and after,
+    the checks of ``base`` included) and ``base`` (``"given"`` or ``"computed"``).
 
     Raises
     ------
@@ -274,10 +276,13 @@ def strukturkriteriet_scenario(
     table = after.table(points.table, population, new.setup(), points.located, options)
     _report(table, new.setup(), measure="strukturkriteriet after the changes")
     table = _with_before(table, before, again, options.unit)
+    searched_before = 0 if base is not None else int(points.located.sum())
     table.attrs.update(
         recomputed_centres=int(len(sources)),
         searched_centres=int(points.located.sum()),
         recomputed_because=reasons,
+        searches=searched_before + int(len(searched)),
+        base="computed" if base is None else "given",
     )
     return arguments.on_input_rows(table, centres, keep_input=keep_input)
 
@@ -1120,7 +1125,8 @@ def write_scenario(
     -------
     dict
         The run report, plain values for ``run.json``: ``recomputed_centres``, ``searched_centres``,
-        ``recomputed_because``, ``changed_grunnkretser`` (how many have another value), ``edges``
+        ``recomputed_because``, ``searches`` and ``base`` (of :func:`strukturkriteriet_scenario`'s
+        ``attrs``), ``changed_grunnkretser`` (how many have another value), ``edges``
         (how many added, removed, split, turned), ``joins`` (how the added roads' ends joined),
         ``grenseverdi``, ``kommuner`` (per kommune: ``kommune``, ``population`` and the value,
         ``basiskriterium`` and with a base amount ``net`` before, after and the change), ``seconds``
@@ -1175,6 +1181,8 @@ def write_scenario(
         "recomputed_centres": values.attrs["recomputed_centres"],
         "searched_centres": values.attrs["searched_centres"],
         "recomputed_because": values.attrs["recomputed_because"],
+        "searches": values.attrs["searches"],
+        "base": values.attrs["base"],
         "changed_grunnkretser": int((np.abs(np.nan_to_num(change)) > CHANGED).sum()),
         "edges": {
             "added": int(len(changes.added)),
@@ -1186,6 +1194,7 @@ def write_scenario(
         "joins": json.loads(changes.joins.astype({"line": str}).to_json(orient="records")),
         "grenseverdi": {
             "kind": effect.attrs["grenseverdi"],
+            "unit": _value_of(values).rsplit("_", 1)[-1],
             "before": float(effect["grenseverdi_before"].iloc[0]),
             "after": float(effect["grenseverdi_after"].iloc[0]),
         },

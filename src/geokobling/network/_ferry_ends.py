@@ -9,10 +9,12 @@ road is joined to the nearest point of the nearest road by a straight, two-way, 
 crossing's far end than the ferry end: such a join would lead back across the water (an
 island quay within 500 m of the mainland road where a short crossing starts).
 
-Only the straight distance is used. A longer join where the gap "runs mostly over land" (a road gap
-rather than a strait, as the national validation also tried up to 5 km) needs a land polygon and
-is not done here: on N1000 the 500 m rule joins most ferry ends (median join some 160 m) and
-leaves the rest as terminals that centres may snap to.
+Given a land layer (polygons, e.g. the kommune polygons), a ferry end farther than the tolerance
+is also joined to its nearest road up to ``join_over_land`` metres (5 km by default) when more than
+half of the straight join runs over land: a road gap in a generalised layer, not a strait (the
+national validation's rule; without it Utsira's N1000 road stays unlinked). Without a land layer
+only the straight distance counts: on N1000 the 500 m rule joins most ferry ends (median join some
+160 m) and leaves the rest as terminals that centres may snap to.
 
 Examples
 --------
@@ -33,13 +35,16 @@ Examples
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from shapely.ops import substring
 
-from ..errors import warn
+from ..checks import require_geometries, to_working_crs
+from ..errors import InputError, warn
 from ._readers import EdgeArrays
 from ._topology import findings
 
@@ -48,6 +53,16 @@ JOIN_FERRY_ENDS_M = 500.0
 
 N1000's stated accuracy (``nøyaktighet`` 50 000 cm): a ferry line that stops within it of a road
 meant to reach that road."""
+
+JOIN_OVER_LAND_M = 5000.0
+"""Default distance (m) up to which a ferry end is joined to the nearest road when the straight join
+runs mostly (more than half) over land; used only with a land layer (``land=``).
+
+The national validation's rule (REPORT §2f): a gap of some kilometres over land between a ferry's
+end and the road is a generalisation gap (Utsira's quay and its road in N1000), never a strait."""
+
+OVER_LAND_SHARE = 0.5
+"""A long join is made when more than this share of its straight line lies on land."""
 
 JOIN_SPEED_KMH = 30.0
 """Minutes of a join, on a network with travel times: its length at this speed (the connector speed)."""
@@ -75,28 +90,96 @@ def ferry_ends(p: EdgeArrays) -> np.ndarray:
     return np.flatnonzero((ferry_degree == 1) & ~has_road)
 
 
-def join_ferry_ends(p: EdgeArrays, tolerance: float | None, *, source: str) -> tuple[EdgeArrays, int]:
+def land_polygons(land: Any, *, name: str = "land") -> np.ndarray:
+    """The polygons of a land layer (GeoDataFrame or GeoSeries, any CRS) in EPSG:25833, made valid.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> land_polygons(gpd.GeoSeries([box(0, 0, 1, 1)], crs="EPSG:25833")).tolist()[0].area
+    1.0
+    >>> land_polygons([box(0, 0, 1, 1)])
+    Traceback (most recent call last):
+    ...
+    geokobling.errors.InputError: land must be a GeoDataFrame or GeoSeries of polygons ...
+    """
+    if isinstance(land, gpd.GeoSeries):
+        land = gpd.GeoDataFrame(geometry=land)
+    if not isinstance(land, gpd.GeoDataFrame):
+        raise InputError(
+            f"{name} must be a GeoDataFrame or GeoSeries of polygons (with a CRS; e.g. the kommune "
+            f"polygons), not a {type(land).__name__}; read a file with geopandas.read_file first"
+        )
+    source = f"the land layer ({name}=)"
+    require_geometries(land, kinds=("Polygon", "MultiPolygon"), source=source)
+    polygons = shapely.make_valid(to_working_crs(land, source=source).geometry.to_numpy())
+    return np.asarray(polygons, dtype=object)
+
+
+def over_land_share(lines: np.ndarray, land: np.ndarray) -> np.ndarray:
+    """Share of each line's length that lies inside the union of the ``land`` polygons (0 for none).
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString, box
+    >>> lines = np.array([LineString([(0, 0), (4, 0)]), LineString([(10, 10), (11, 10)])])
+    >>> over_land_share(lines, np.array([box(-1, -1, 1, 1), box(1, -1, 3, 1)])).tolist()
+    [0.75, 0.0]
+    """
+    share = np.zeros(len(lines))
+    if len(lines) == 0 or len(land) == 0:
+        return share
+    line_index, polygon_index = shapely.STRtree(land).query(lines, predicate="intersects")
+    for i in np.unique(line_index):
+        on = shapely.union_all(land[polygon_index[line_index == i]])
+        share[i] = shapely.length(shapely.intersection(lines[i], on)) / max(shapely.length(lines[i]), 1e-12)
+    return share
+
+
+def join_ferry_ends(
+    p: EdgeArrays,
+    tolerance: float | None,
+    *,
+    source: str,
+    land: np.ndarray | None = None,
+    over_land: float | None = JOIN_OVER_LAND_M,
+) -> tuple[EdgeArrays, int]:
     """Join every ferry end within ``tolerance`` m of a road to it; (new arrays, number of joins).
 
-    Join edges are appended after the others, with ``source`` None; cut road edges keep their
-    number for the piece starting at their u end, the other pieces are appended. Each join is a
-    ``joined_ferry_end`` row of the report (its length in ``distance_m``) and counted in a warning.
+    With ``land`` (polygons in EPSG:25833, :func:`land_polygons`), a ferry end farther than the
+    tolerance is also joined to its nearest road within ``over_land`` m when more than half
+    (:data:`OVER_LAND_SHARE`) of the straight join lies on land. Join edges are appended after the
+    others, with ``source`` None; cut road edges keep their number for the piece starting at their u
+    end, the other pieces are appended. Each join is a ``joined_ferry_end`` row of the report (its
+    length in ``distance_m``; a long one says its ``over_land`` share in ``detail``) and counted in a
+    warning.
     """
     if not tolerance or not p.ferry.any() or p.ferry.all():
         return p, 0
     ends = ferry_ends(p)
     if len(ends) == 0:
         return p, 0
+    reach = max(tolerance, over_land or 0.0) if land is not None else tolerance
     roads = np.flatnonzero(~p.ferry & (p.forward | p.backward))
     points = shapely.points(p.node_xy[ends])
     (which, hit), distance = shapely.STRtree(p.geometry[roads]).query_nearest(
-        points, max_distance=tolerance, return_distance=True, all_matches=False
+        points, max_distance=reach, return_distance=True, all_matches=False
     )
     first = np.unique(which, return_index=True)[1]  # ties: the first road found
     which, edge, distance = which[first], roads[hit[first]], distance[first]
     offset = shapely.line_locate_point(p.geometry[edge], points[which])
-    forward = _away_from_the_crossing(p, ends[which], edge, offset, distance)
-    which, edge, distance, offset = which[forward], edge[forward], distance[forward], offset[forward]
+    share = np.full(len(which), np.nan)
+    long = distance > tolerance
+    if long.any():
+        at = shapely.line_interpolate_point(p.geometry[edge[long]], offset[long])
+        straight = shapely.linestrings(
+            np.stack([p.node_xy[ends[which[long]]], shapely.get_coordinates(at).reshape(-1, 2)], axis=1)
+        )
+        share[long] = over_land_share(straight, land if land is not None else np.empty(0, object))
+    over_sea = long & ~(share > OVER_LAND_SHARE)
+    keep = ~over_sea & _away_from_the_crossing(p, ends[which], edge, offset, distance)
+    which, edge, distance, offset, share = which[keep], edge[keep], distance[keep], offset[keep], share[keep]
     if len(which) == 0:
         return p, 0
     node, cut = _attach(p, edge, offset)
@@ -108,18 +191,47 @@ def join_ferry_ends(p: EdgeArrays, tolerance: float | None, *, source: str) -> t
         rows,
         p.node_xy[ends[which]],
         distance_m=distance,
-        detail=[f"ferry end joined to the road {d:.0f} m away" for d in distance],
+        detail=[_join_detail(d, s) for d, s in zip(distance, share, strict=True)],
     )
     joined = _with_joins(cut.parts, ends[which], node, join_lines, xy)
     joined = replace(joined, report=pd.concat([p.report, report], ignore_index=True))
-    warn(
-        f"{source}: {len(which)} ferry end(s) stopped short of the road and were joined to the nearest "
+    warn(_join_warning(source, tolerance, over_land, distance, share, len(ends), int(over_sea.sum())))
+    return joined, len(which)
+
+
+def _join_detail(distance: float, share: float) -> str:
+    if np.isnan(share):
+        return f"ferry end joined to the road {distance:.0f} m away"
+    return (
+        f"ferry end joined to the road {distance:.0f} m away over land (join_over_land): "
+        f"over_land {share:.2f} of the straight join"
+    )
+
+
+def _join_warning(
+    source: str,
+    tolerance: float,
+    over_land: float | None,
+    distance: np.ndarray,
+    share: np.ndarray,
+    n_ends: int,
+    n_over_sea: int,
+) -> str:
+    long = ~np.isnan(share)
+    over = (
+        f" {int(long.sum())} of them farther than {tolerance:g} m, joined over land (join_over_land="
+        f"{over_land:g} m, more than half of the straight join on land); {n_over_sea} within it ran "
+        "mostly over sea (a strait) and were not joined;"
+        if over_land and (long.any() or n_over_sea)
+        else ""
+    )
+    return (
+        f"{source}: {len(distance)} ferry end(s) stopped short of the road and were joined to the nearest "
         f"road by a road-like edge (join_ferry_ends={tolerance:g} m; median {np.median(distance):.0f} m, "
-        f"longest {distance.max():.0f} m); {len(ends) - len(which)} ferry end(s) farther from a road are "
-        "left as terminals. Where: the network's report, kind 'joined_ferry_end'; join_ferry_ends=None "
+        f"longest {distance.max():.0f} m);{over} {n_ends - len(distance)} ferry end(s) farther from a road "
+        "are left as terminals. Where: the network's report, kind 'joined_ferry_end'; join_ferry_ends=None "
         "switches this off."
     )
-    return joined, len(which)
 
 
 def _away_from_the_crossing(

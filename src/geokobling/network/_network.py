@@ -19,7 +19,7 @@ from ..checks import WORKING_CRS
 from ..errors import FileReadError, InputError, NetworkError, format_values, warn
 from ..paths import CSRGraph, distances_to_targets
 from ._changes import COVER_TOLERANCE_M, JOIN_TOLERANCE_M, EdgeSelection, NetworkChanges, apply_changes
-from ._ferry_ends import JOIN_FERRY_ENDS_M, ferry_ends
+from ._ferry_ends import JOIN_FERRY_ENDS_M, JOIN_OVER_LAND_M, ferry_ends
 from ._graph import component_labels, routable_edges, to_networkx
 from ._readers import (
     ROAD_FORMATS,
@@ -133,6 +133,8 @@ class RoadNetwork:
         snap_tolerance: float = 0.0,
         split_at_vertices: bool = False,
         join_ferry_ends: float | None = JOIN_FERRY_ENDS_M,
+        land: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+        join_over_land: float | None = JOIN_OVER_LAND_M,
     ) -> RoadNetwork:
         """Build a network from a line layer whose lines meet at shared endpoints.
 
@@ -155,8 +157,11 @@ class RoadNetwork:
         - ferry lines that stop short of the road (a *ferry end*: one ferry edge and no road edge
           end there) are joined to the nearest road within ``join_ferry_ends`` metres by a straight,
           two-way, road-like edge (``joined_ferry_end``, its length in ``distance_m``), cutting that
-          road where the join meets it. Ferry ends farther from every road stay terminals, which
-          centres may snap to (islands with a quay and no road in the layer).
+          road where the join meets it. Given a ``land`` layer, a ferry end farther than that is
+          joined to its nearest road up to ``join_over_land`` metres when more than half of the
+          straight join lies on land (a road gap, not a strait; ``over_land`` share in the report's
+          ``detail``). Ferry ends farther from every road stay terminals, which centres may snap to
+          (islands with a quay and no road in the layer).
 
         Parameters
         ----------
@@ -179,9 +184,16 @@ class RoadNetwork:
             Metres within which a ferry end with no road is joined to the nearest road (default
             500 m, the stated accuracy of Kartverket's N1000; without it the national validation
             found 120 N1000 ferry ends with no road, median 180 m from one, cutting off the islands
-            behind them). None or 0 joins none. Only the straight distance counts: longer joins
-            where the gap runs over land (a road gap, not a strait) would need a land polygon and
-            are not made.
+            behind them). None or 0 joins none (and no long joins either).
+        land : GeoDataFrame or GeoSeries, optional
+            Land polygons in any CRS (e.g. the kommune polygons) to tell a road gap from a strait.
+            None (the default): only ``join_ferry_ends`` counts, no longer joins are made.
+        join_over_land : float or None
+            With ``land``: metres up to which a ferry end farther than ``join_ferry_ends`` is joined to
+            its nearest road when more than half of the straight join lies on land (default 5 000 m,
+            the national validation's rule: Utsira's quay lies some kilometres from its N1000 road,
+            and without the join Utsira's strukturkriteriet on N1000 comes out 52 km against the
+            published 84). A join mostly over sea is never made: that would bridge a strait.
 
         Raises
         ------
@@ -194,7 +206,8 @@ class RoadNetwork:
         ColumnError
             A named column is missing or holds values that are not flags or minutes.
         InputError
-            A bad argument (``snap_tolerance`` not a number >= 0, ``split_at_vertices`` not a bool).
+            A bad argument (``snap_tolerance`` not a number >= 0, ``split_at_vertices`` not a bool,
+            ``land`` not a GeoDataFrame or GeoSeries).
 
         See Also
         --------
@@ -226,6 +239,8 @@ class RoadNetwork:
             snap_tolerance=snap_tolerance,
             split_at_vertices=split_at_vertices,
             join_ferry_ends=join_ferry_ends,
+            land=land,
+            join_over_land=join_over_land,
         )
         return cls(parts, source="the line layer")
 
@@ -317,6 +332,8 @@ class RoadNetwork:
         snap_tolerance: float = 0.0,
         split_at_vertices: bool | None = None,
         join_ferry_ends: float | None = JOIN_FERRY_ENDS_M,
+        land: gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+        join_over_land: float | None = JOIN_OVER_LAND_M,
     ) -> RoadNetwork:
         """Read a road file, choosing the reader from what the file holds.
 
@@ -344,7 +361,10 @@ class RoadNetwork:
             OpenStreetMap ways (one with an ``osm_id`` column), whose ways meet at shared vertices,
             and no other.
         join_ferry_ends
-            For a line layer: passed to :meth:`from_lines` (500 m by default; None joins none).
+            For a line layer or N1000: passed to :meth:`from_lines` (500 m by default; None joins none).
+        land, join_over_land
+            For a line layer or N1000: passed to :meth:`from_lines` (land polygons in any CRS; None,
+            the default, makes no join longer than ``join_ferry_ends``).
 
         Raises
         ------
@@ -396,6 +416,11 @@ class RoadNetwork:
             raise InputError(
                 f"snap_tolerance and split_at_vertices are for line layers; {path} is read as {kind} ({how})"
             )
+        if kind in ("osm", "nvdb") and land is not None:
+            raise InputError(
+                f"land= is for line layers and N1000, whose ferry ends may stop short of the road; {path} is "
+                f"read as {kind}, whose ferries meet the roads at shared nodes: leave land out"
+            )
         if kind == "osm":
             if layer is not None:
                 raise InputError(
@@ -406,7 +431,14 @@ class RoadNetwork:
         if kind == "nvdb":
             return cls(nvdb_to_edges(frame, source=source), source=source)
         if kind == "n1000":
-            return cls(n1000_to_edges(frame, join_ferry_ends=join_ferry_ends, source=source), source=source)
+            edges = n1000_to_edges(
+                frame,
+                join_ferry_ends=join_ferry_ends,
+                land=land,
+                join_over_land=join_over_land,
+                source=source,
+            )
+            return cls(edges, source=source)
         if split is None:
             split = "osm_id" in frame.columns
             if split:
@@ -418,6 +450,8 @@ class RoadNetwork:
             snap_tolerance=tolerance,
             split_at_vertices=split,
             join_ferry_ends=join_ferry_ends,
+            land=land,
+            join_over_land=join_over_land,
             source=source,
         )
         return cls(parts, source=source)

@@ -146,12 +146,16 @@ def lines_to_edges(
     snap_tolerance: float = 0.0,
     split_at_vertices: bool = False,
     join_ferry_ends: float | None = None,
+    land: Any = None,
+    join_over_land: float | None = 5000.0,
     source: str = "the line layer",
 ) -> EdgeArrays:
     """Edges from a line layer whose lines meet at shared endpoints (see ``RoadNetwork.from_lines``).
 
     ``join_ferry_ends``: ferry ends with no road within this many metres of a road are joined to it
     (:func:`geokobling.network._ferry_ends.join_ferry_ends`); None or 0 (the default here) joins none.
+    ``land`` (polygons) and ``join_over_land``: farther ferry ends are joined up to this many metres
+    when their straight join runs mostly over land.
     """
     tolerance = arguments.number(
         snap_tolerance,
@@ -217,10 +221,13 @@ def lines_to_edges(
         report=_joined_reports(reports),
     )
     tolerance_join = arguments.optional_number(join_ferry_ends, "join_ferry_ends")
-    if tolerance_join:
-        from ._ferry_ends import join_ferry_ends as join
+    over_land = arguments.optional_number(join_over_land, "join_over_land")
+    from ._ferry_ends import join_ferry_ends as join
+    from ._ferry_ends import land_polygons
 
-        parts, _ = join(parts, tolerance_join, source=source)
+    polygons = None if land is None else land_polygons(land)
+    if tolerance_join:
+        parts, _ = join(parts, tolerance_join, source=source, land=polygons, over_land=over_land)
     return parts
 
 
@@ -859,7 +866,12 @@ N1000_DROPPED = {
 
 
 def n1000_to_edges(
-    roads: gpd.GeoDataFrame, *, join_ferry_ends: float | None, source: str = "the N1000 layer"
+    roads: gpd.GeoDataFrame,
+    *,
+    join_ferry_ends: float | None,
+    land: Any = None,
+    join_over_land: float | None = 5000.0,
+    source: str = "the N1000 layer",
 ) -> EdgeArrays:
     """Edges of Kartverket's N1000 road links: car roads that exist and car ferries, split at shared vertices.
 
@@ -868,7 +880,7 @@ def n1000_to_edges(
     it alone would drop them all). Left out, each kind counted in a warning and a ``dropped_lines``
     row of the report: planned roads (``vegfase`` P), paths (``sti``), tracks (``barmarksløype``),
     passenger ferries (``passasjerferje``) and any other ``typeVeg``. N1000 lines meet at shared
-    vertices, so they are split there.
+    vertices, so they are split there. ``land`` and ``join_over_land``: see :func:`lines_to_edges`.
     """
     require_columns(roads, ["typeVeg", "vegfase"], source=source)
     kind = roads["typeVeg"].astype("string").fillna("").to_numpy(dtype=object)
@@ -901,7 +913,13 @@ def n1000_to_edges(
             f"roads and {int(ferry.sum())} car ferries. Where: the network's report, kind 'dropped_lines'."
         )
     parts = lines_to_edges(
-        kept, ferry="ferry", split_at_vertices=True, join_ferry_ends=join_ferry_ends, source=source
+        kept,
+        ferry="ferry",
+        split_at_vertices=True,
+        join_ferry_ends=join_ferry_ends,
+        land=land,
+        join_over_land=join_over_land,
+        source=source,
     )
     return replace(parts, report=_joined_reports([*found, parts.report]))
 
