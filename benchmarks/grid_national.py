@@ -2,8 +2,9 @@
 
 Every populated grid cell is a centre at the cell's middle. The roads are Kartverket's N1000 links
 read by ``gk.io.read_n1000_roads``: car roads that exist (``vegfase`` V) and every car ferry (ferries
-carry no ``vegfase``), joined at their shared vertices, ferry ends joined to the road within 500 m. With the network in memory and numba warmed up, the script times ``strukturkriteriet``
-on both grids, with the default straight-line fallback and with ``fallback_factor=None``. It then
+carry no ``vegfase``), joined at their shared vertices, ferry ends joined to the road within 500 m.
+With the network in memory and numba warmed up, the script times ``strukturkriteriet`` on both grids,
+with the default straight-line fallback and with ``fallback_factor=None``. It then
 recomputes a random sample of centres with the reference fallback (every other-component centre
 sorted by straight line, as the engine did before its spatial index: ``tests/fallback_reference.py``)
 and exits with status 1 if a value differs by more than 1e-9 km.
