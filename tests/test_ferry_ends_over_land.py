@@ -184,3 +184,28 @@ def test_land_is_refused_for_nvdb_whose_ferries_meet_the_roads_at_nodes(tmp_path
     ).to_file(path)
     with pytest.raises(gk.InputError, match="land= is for line layers and N1000"):
         RoadNetwork.read(path, land=LAND)
+
+
+def test_the_command_line_joins_over_land_with_land(tmp_path):
+    from geokobling.cli import EXIT_OK, main
+
+    ROADS.to_file(tmp_path / "roads.gpkg")
+    LAND.to_file(tmp_path / "land.gpkg")
+    centres = _points((0, 5000), (24000, 5000)).assign(
+        grunnkrets=["99010101", "99010102"], kommune="9901", population=[60, 60]
+    )
+    centres.to_file(tmp_path / "centres.gpkg")
+    base = ["strukturkriteriet", "compute", "--roads", str(tmp_path / "roads.gpkg")]
+    base += ["--centres", str(tmp_path / "centres.gpkg"), "--n", "100", "--quiet", "--format", "csv"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        assert (
+            main([*base, "--land", str(tmp_path / "land.gpkg"), "--output", str(tmp_path / "land")])
+            == EXIT_OK
+        )
+        assert main([*base, "--output", str(tmp_path / "sea")]) == EXIT_OK
+    joined = gk.io.read_values(tmp_path / "land" / "strukturkriteriet_grunnkrets.csv")
+    unjoined = gk.io.read_values(tmp_path / "sea" / "strukturkriteriet_grunnkrets.csv")
+    # by hand: 40 people at R1 6 km + the 2 km join + F1 12 km x 3.25 + R2 4 km = 51 km; else 24 km x 3 by straight line
+    assert joined["strukturkriteriet_km"].tolist() == pytest.approx([40 * 51 / 100] * 2)
+    assert unjoined["strukturkriteriet_km"].tolist() == pytest.approx([40 * 72 / 100] * 2)

@@ -323,9 +323,14 @@ def _read_network(run: _Run) -> Any:
     from .network import RoadNetwork
 
     args = run.args
+    land = None
+    if args.land is not None:
+        with run.step("read --land"):
+            land = _read_vector_layer(args.land, "--land")
+        run.add_input("--land", args.land, crs_used="EPSG:25833")
     with (
         run.step("read --roads"),
-        _reading("--roads", {"layer=": "--roads-layer", "format=": "--roads-format"}),
+        _reading("--roads", {"layer=": "--roads-layer", "format=": "--roads-format", "land=": "--land"}),
     ):
         network = RoadNetwork.read(
             args.roads,
@@ -334,6 +339,7 @@ def _read_network(run: _Run) -> Any:
             snap_tolerance=args.snap_tolerance,
             # None lets the reader split a layer of whole OSM ways (osm_id) by itself
             split_at_vertices=True if args.split_at_vertices else None,
+            land=land,
         )
     run.add_input("--roads", args.roads, layer=args.roads_layer, crs_used="EPSG:25833")
     run.report.results["network"] = {
@@ -417,6 +423,7 @@ def _check_search_inputs(run: _Run, extra: dict[str, str | None] | None = None) 
             "--raster": args.raster,
             "--grid": args.grid,
             "--population": args.population,
+            "--land": args.land,
             **(extra or {}),
         },
         folders=["--roads", *(extra or {})],
@@ -932,13 +939,19 @@ def _map_values(
 
     source = "geokobling " + run.report.command
     # grunnkretser where nobody lives are "ingen innbyggere" on the map, not "mangler verdi"
-    people = {"population": "population"} if "population" in layer.columns else {}
+    people = "population" if "population" in layer.columns else None
     if grunnkretser is not None and "kommune" in grunnkretser.columns:
         boundaries = grunnkretser[["kommune", "geometry"]]
         return plot(
-            layer, column, boundaries=boundaries, boundaries_by="kommune", source=source, path=path, **people
+            layer,
+            column,
+            boundaries=boundaries,
+            boundaries_by="kommune",
+            population=people,
+            source=source,
+            path=path,
         )
-    return plot(layer, column, source=source, path=path, **people)
+    return plot(layer, column, population=people, source=source, path=path)
 
 
 def _show_kommuner(run: _Run, kommuner: Any, value: str) -> None:
@@ -1110,6 +1123,7 @@ BASE_OPTIONS = {
     "largest_component": ("--largest-component", False),
     "roads_format": ("--roads-format", "auto"),
     "roads_layer": ("--roads-layer", None),
+    "land": ("--land", None),
     "snap_tolerance": ("--snap-tolerance", 0.0),
     "split_at_vertices": ("--split-at-vertices", False),
     "year": ("--year", None),
@@ -1708,6 +1722,12 @@ def _add_search_inputs(
         metavar="M",
         help="join road line ends closer than M metres (default 0: only identical ends; every join is "
         "reported)",
+    )
+    p.add_argument(
+        "--land",
+        help="land polygons (kommune polygons will do) for a line or N1000 road layer: a ferry end more than "
+        "500 m from the road is joined to it up to 5 km when most of the join lies on land (a road gap, not a "
+        "strait)",
     )
     p.add_argument(
         "--largest-component",
