@@ -780,6 +780,11 @@ def _kommune_borders(polygons: Any, view: Any) -> Any:
     return np.array(borders, dtype=object)
 
 
+def _factor(value: float) -> str:
+    """A factor as a Norwegian map label: as many decimals as it has (3,25; 3)."""
+    return f"{value:g}".replace(".", ",")
+
+
 def _explanation_title(one: Any, code: str, args: argparse.Namespace) -> str:
     """Two lines: the value; the people, centres and how far, and the factors where they count."""
     from ._cartography import format_number
@@ -795,9 +800,9 @@ def _explanation_title(one: Any, code: str, args: argparse.Namespace) -> str:
     ferry = int((one["via"] == "ferry").sum())
     straight = int((one["via"] == "straight_line").sum())
     if ferry:
-        second += f"; {ferry} via ferje (ferjefaktor {format_number(args.ferry_factor, 1)})"
+        second += f"; {ferry} via ferje (ferjefaktor {_factor(args.ferry_factor)})"
     if straight:
-        second += f"; {straight} i rett linje (× {format_number(args.fallback_factor, 1)})"
+        second += f"; {straight} i rett linje (× {_factor(args.fallback_factor)})"
     return f"Grunnkrets {code}: strukturkriteriet {value_text}\n{second}"
 
 
