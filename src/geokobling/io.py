@@ -42,7 +42,15 @@ import shapely
 from pyogrio.errors import DataLayerError
 
 from . import network
-from .checks import COLUMN_ALIASES, alias_of, aliases_in, column_key, require_geometries, to_working_crs
+from .checks import (
+    COLUMN_ALIASES,
+    alias_of,
+    aliases_in,
+    column_key,
+    require_geometries,
+    to_working_crs,
+    warn_kommune_mismatch,
+)
 from .codes import normalize_codes
 from .errors import (
     ColumnError,
@@ -359,25 +367,12 @@ def _add_derived_codes(frame: gpd.GeoDataFrame, kind: str, source: str) -> gpd.G
         if "kommune" not in frame.columns:
             frame["kommune"] = kommune
         else:
-            _warn_kommune_mismatch(frame, kind, kommune, source)
+            warn_kommune_mismatch(frame, kind, source)
     if kind == "grunnkrets" and "delomrade" not in frame.columns:
         frame["delomrade"] = code.str.slice(0, 6)
     if kind == "delbydel" and "bydel" not in frame.columns:
         frame["bydel"] = code.str.slice(0, 6)
     return frame
-
-
-def _warn_kommune_mismatch(frame: pd.DataFrame, kind: str, derived: pd.Series, source: str) -> None:
-    given = frame["kommune"]
-    differs = (given.notna() & (given != derived)).to_numpy(dtype=bool)
-    if differs.any():
-        rows = np.flatnonzero(differs)
-        pairs = [f"{k} vs {c}" for k, c in zip(given.iloc[rows], frame[kind].iloc[rows], strict=True)]
-        warn(
-            f"{len(rows)} row(s) of {source} have a kommune code that is not the first 4 digits of their "
-            f"{kind} code (kommune vs {kind}: {format_values(pairs)}) at row(s) "
-            f"{format_values(rows.tolist())}; both are kept as given. Check the vintage of the codes."
-        )
 
 
 def _to_crs(

@@ -291,7 +291,7 @@ def strukturkriteriet(
     table.loc[sources, f"farthest_{unit}"] = options.in_unit(result.farthest)
     table.loc[sources, "fallback_people"] = result.fallback_mass
     table.loc[sources, "fallback_share"] = share
-    status = table["status"].to_numpy()
+    status = table["status"].to_numpy().copy()
     search_status(status, sources, reached, share)
     table["status"] = status
     _report(table, setup, measure="strukturkriteriet")
@@ -326,7 +326,7 @@ _STATUS_WARNINGS = {
 
 def _report(table: pd.DataFrame, setup: SearchSetup, *, measure: str) -> None:
     """The warnings of strukturkriteriet: one per status, centres far from roads, the straight-line share."""
-    status = table["status"].to_numpy()
+    status = table["status"].to_numpy().copy()
     codes = table["grunnkrets"]
     warn_statuses(codes, status, _STATUS_WARNINGS)
     warn_far_from_roads(codes, status, setup.snap)
@@ -451,6 +451,10 @@ def kommune_values(
     min_share = arguments.number(min_routed_share, "min_routed_share")
     if min_share > 1:
         raise InputError(f"min_routed_share must be a share between 0 and 1, not {min_routed_share!r}")
+    for name, column in {"value": value, "population": population, "by": by}.items():
+        if column is not None or name != "value":
+            arguments.column_label(column, name)
+    require_columns(values, [], source="values")  # a table, before its columns are looked at
     value = _value_column(values, value)
     require_columns(values, [population, value, "status"], source="values")
     people = non_negative_numbers(
@@ -755,7 +759,7 @@ def nearest_facility_distance(
     share = np.full(n_centres, np.nan)
     share[sources] = np.minimum(result.fallback_mass, 1.0)
     table.insert(5, "fallback_share", share)
-    status = table["status"].to_numpy()
+    status = table["status"].to_numpy().copy()
     search_status(status, sources, reached, share[sources])
     table["status"] = status
     codes = table["grunnkrets"]

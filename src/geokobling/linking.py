@@ -210,6 +210,10 @@ def link_units(
     by = inputs.name(by, "by")
     key = inputs.key(key)
     keep_input = arguments.flag(keep_input, "keep_input")
+    if not (
+        isinstance(chunk_size, int | np.integer) and not isinstance(chunk_size, bool) and chunk_size >= 1
+    ):
+        raise InputError(f"chunk_size must be a positive whole number of points, not {chunk_size!r}")
     column = find_column(inputs.frame(polygons, "polygons"), by, source="the polygon layer")
     block = _link(
         points,
@@ -306,10 +310,6 @@ def _link_in_chunks(
     points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, executor: Any, chunk_size: int, **options: Any
 ) -> pd.DataFrame:
     """Run :func:`_link_block` on chunks of the points through an executor, in order."""
-    if not (
-        isinstance(chunk_size, int | np.integer) and not isinstance(chunk_size, bool) and chunk_size >= 1
-    ):
-        raise InputError(f"chunk_size must be a positive whole number of points, not {chunk_size!r}")
     chunks = [points.iloc[i : i + chunk_size] for i in range(0, len(points), chunk_size)] or [points]
     if all(hasattr(executor, verb) for verb in ("scatter", "map", "gather")) and not isinstance(
         executor, Executor
@@ -771,6 +771,10 @@ def _overlaps(catchments: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, key: str
         }
     )
     table = table[table["overlap_m2"] > 0]
+    # a zone in several rows (parts of one analysis area) is one zone: its overlaps add up
+    table = table.groupby(["position", key, by], as_index=False, sort=False, dropna=False)[
+        ["overlap_m2", "share"]
+    ].sum()
     empty = np.setdiff1d(np.arange(len(shapes)), table["position"].to_numpy())
     if len(empty):
         warn(

@@ -86,8 +86,10 @@ Three centres along a road; a new road to an island whose one centre was reached
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
+import os
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -338,7 +340,7 @@ class _Values:
         table.insert(5, f"farthest_{unit}", self.farthest)
         table.insert(6, "fallback_people", self.fallback_people)
         table.insert(7, "fallback_share", self.fallback_share)
-        status = table["status"].to_numpy()
+        status = table["status"].to_numpy().copy()
         rows = np.flatnonzero(located)
         search_status(status, rows, self.reached[rows], self.fallback_share[rows])
         table["status"] = status
@@ -752,7 +754,7 @@ def _component_changes(
     assert old.labels is not None and new.labels is not None
     before, after = old.labels, new.labels
     populated = located & (people > 0)
-    cell = before * (after.max() + 2) + after
+    cell = before * (after.max(initial=0) + 2) + after
     counts = [pd.Series(labels[populated]).value_counts() for labels in (before, after, cell)]
     with_others = [
         count.reindex(labels).fillna(0).to_numpy()
@@ -1154,7 +1156,15 @@ def write_scenario(
 
     started = time.perf_counter()
     table_format = arguments.choice(table_format, "table_format", ("csv", "parquet", "gpkg"))
-    folder = Path(folder)
+    folder = _output_folder(folder)
+    unknown = sorted(set(options) - _SCENARIO_OPTIONS)
+    if unknown:
+        raise InputError(
+            f"write_scenario got unknown option(s) {format_values(unknown)}; the options of "
+            f"strukturkriteriet_scenario are {format_values(sorted(_SCENARIO_OPTIONS))}"
+        )
+    if isinstance(centres, pd.DataFrame) and centres.empty:
+        raise InputError("the centres have no rows: a scenario needs at least one grunnkrets centre")
     folder.mkdir(parents=True, exist_ok=True)
     values = strukturkriteriet_scenario(centres, changes, base=base, **options)
     effect = kommune_effect(
@@ -1194,6 +1204,25 @@ def write_scenario(
         "seconds": round(time.perf_counter() - started, 3),
         "files": [p.name for p in files],
     }
+
+
+_SCENARIO_OPTIONS = frozenset(inspect.signature(strukturkriteriet_scenario).parameters) - {
+    "centres",
+    "changes",
+    "base",
+}
+
+
+def _output_folder(folder: Any) -> Path:
+    """``folder`` as a Path to a folder (created later); an InputError for no path or an existing file."""
+    if not isinstance(folder, str | os.PathLike) or not str(folder):
+        raise InputError(f"folder must be the path of a folder (text or a Path), not {type(folder).__name__}")
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise InputError(
+            f"folder {str(path)!r} is a file; write_scenario writes into a folder: give another path"
+        )
+    return path
 
 
 def _coverage_after(values: pd.DataFrame) -> dict[str, Any] | None:
