@@ -135,7 +135,7 @@ def column_label(value: Any, name: str) -> Any:
     if not_a_label(value):
         raise InputError(
             f"{name} must be the name of a column, not a {type(value).__name__}; give the column's name "
-            f"(e.g. {name}='{name}'), and the table itself as the first argument"
+            "as text, and the table itself as the first argument"
         )
     return value
 

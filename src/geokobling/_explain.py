@@ -19,7 +19,7 @@ road (:func:`geokobling.network._routing.arc_origins`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -214,6 +214,13 @@ def explain(
 
 def _explained_codes(grunnkretser: str | Iterable[str]) -> list[str]:
     """The codes to explain, normalised, each once, at most :data:`MAX_EXPLAINED`."""
+    if isinstance(grunnkretser, int | np.integer) and not isinstance(grunnkretser, bool):
+        grunnkretser = [grunnkretser]  # one code read as a number: normalised (padded) below
+    if isinstance(grunnkretser, pd.DataFrame | Mapping) or not isinstance(grunnkretser, str | Iterable):
+        raise InputError(
+            f"grunnkretser must be a grunnkrets code or a list of codes, not a {type(grunnkretser).__name__}; "
+            "give e.g. '03010101', or a column such as centres['grunnkrets'].head(3)"
+        )
     values = [grunnkretser] if isinstance(grunnkretser, str) else list(grunnkretser)
     if not values:
         raise InputError("grunnkretser is empty; give the code(s) of the grunnkretser to explain")

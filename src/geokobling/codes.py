@@ -76,7 +76,9 @@ _ALIASES = {"delområde": "delomrade"}
 def _length(kind: str) -> int:
     kind = _ALIASES.get(kind, kind) if isinstance(kind, str) else kind
     if kind not in CODE_LENGTHS:
-        raise InputError(f"kind must be a kind of code, one of {format_values(sorted(CODE_LENGTHS))}, not {kind!r}")
+        raise InputError(
+            f"kind must be a kind of code, one of {format_values(sorted(CODE_LENGTHS))}, not {kind!r}"
+        )
     return CODE_LENGTHS[kind]
 
 

@@ -99,7 +99,7 @@ from ._search import (
 )
 from .checks import non_negative_numbers, require_columns
 from .codes import CODE_LENGTHS, normalize_codes
-from .errors import ColumnError, InputError, MappingError, format_values, warn
+from .errors import ColumnError, GeometryError, InputError, MappingError, format_values, warn
 from .network import RoadNetwork
 from .network._routing import point_coordinates
 from .paths import distances_to_targets
@@ -738,9 +738,20 @@ def nearest_facility_distance(
     )
     keep_input = arguments.flag(keep_input, "keep_input")
     points = prepare_centres(centres, population)
-    facility_xy, _ = point_coordinates(facilities, source="the facilities")
+    facility_xy, facility_located = point_coordinates(facilities, source="the facilities")
     if len(facility_xy) == 0:
         raise InputError("there are no facilities to measure distances to")
+    if not facility_located.all():
+        unlocated = np.flatnonzero(~facility_located)
+        if len(unlocated) == len(facility_xy):
+            raise GeometryError(
+                f"none of the {len(facility_xy)} facilities has a location (missing, empty or NaN points at "
+                f"row(s) {format_values(unlocated.tolist())}); geocode them first (geocode_addresses)"
+            )
+        warn(
+            f"{len(unlocated)} facilit(y/ies) have no location and are left out: row(s) "
+            f"{format_values(unlocated.tolist())}"
+        )
     setup = search_setup(np.concatenate([points.xy, facility_xy]), as_network(network), options)
     n_centres = len(points.xy)
     facility_nodes = setup.point_nodes[n_centres:][setup.located[n_centres:]]

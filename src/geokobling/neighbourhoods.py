@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import _arguments as arguments
+from . import _inputs as inputs
 from ._search import (
     DEFAULT_FALLBACK_FACTOR,
     DEFAULT_FALLBACK_SPEED_KMH,
@@ -147,6 +148,7 @@ def population_neighbourhoods(
             "lines in metres (weight='length')"
         )
     keep_input = arguments.flag(keep_input, "keep_input")
+    groups = inputs.names(groups, "groups") or []
     points = prepare_centres(centres, population)
     shares = _group_shares(points.table, population, groups)
     setup = (
