@@ -1391,7 +1391,7 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
     """
     path = _as_path(path)
     if not isinstance(frame, pd.DataFrame):
-        raise InputError(f"frame must be a table (a pandas DataFrame), not {type(frame).__name__}")
+        raise InputError(f"frame must be a table (a pandas DataFrame), not a {type(frame).__name__}")
     suffix = path.suffix.lower()
     writers = {
         ".parquet": _write_parquet,
