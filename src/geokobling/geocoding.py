@@ -50,7 +50,7 @@ from . import _arguments as arguments
 from . import _inputs as inputs
 from .checks import WORKING_CRS, per_row_result, require_columns, to_working_crs
 from .codes import normalize_codes
-from .errors import ColumnError, InputError, format_values
+from .errors import ColumnError, InputError, format_values, warn
 
 __all__ = ["NORWAY_BOXES", "COORDINATE_PROBLEMS", "coordinate_status", "street_key", "geocode_addresses"]
 
@@ -215,6 +215,7 @@ def geocode_addresses(
         raise InputError(
             f"max_number_gap must be a whole number of house numbers >= 0 (or None), not {max_number_gap!r}"
         )
+    _register_house_numbers(register)
     status = coordinate_status(register["lat"], register["lon"]).to_numpy()
     x, y = _TO_WORKING.transform(
         pd.to_numeric(register["lon"], errors="coerce").astype(float).to_numpy(),
@@ -290,7 +291,7 @@ def _prepare_register(register: pd.DataFrame) -> pd.DataFrame:
     postnummer = (
         register["postnummer"] if "postnummer" in register.columns else pd.Series(None, index=register.index)
     )
-    return pd.DataFrame(
+    prepared = pd.DataFrame(
         {
             "kommune": normalize_codes(
                 register["kommune"], "kommune", column="kommune", source="the address register"
@@ -303,6 +304,41 @@ def _prepare_register(register: pd.DataFrame) -> pd.DataFrame:
             "y": np.asarray(y, dtype=float),
         }
     )
+    _warn_repeated_addresses(prepared)
+    return prepared
+
+
+def _warn_repeated_addresses(addresses: pd.DataFrame) -> None:
+    """Warn about addresses given twice at places more than 1 m apart: the first one is used."""
+    key = ["kommune", "street", "number", "letter"]
+    repeated = addresses[addresses.duplicated(key, keep=False)]
+    groups = repeated.groupby(key, dropna=False)[["x", "y"]]
+    spread = groups.max() - groups.min()
+    apart = spread[(spread["x"] > 1.0) | (spread["y"] > 1.0)]
+    if len(apart):
+        shown = [
+            f"{street} {number:g}{letter} ({kommune})" for kommune, street, number, letter in apart.index
+        ]
+        warn(
+            f"the address register gives {len(apart)} address(es) more than once, at places more than 1 m "
+            f"apart: {format_values(shown)}; the first of each is used (give each address once, or add "
+            "postnummer to the register rows to locate)"
+        )
+
+
+def _register_house_numbers(register: pd.DataFrame) -> None:
+    """ColumnError naming the register rows whose house number is no whole number (``7B``; missing is fine)."""
+    values = register["house_number"]
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    finite = np.isfinite(numbers)
+    bad = (values.notna().to_numpy() & ~finite) | (finite & ((numbers % 1 != 0) | (numbers < 0)))
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise ColumnError(
+            f"column 'house_number' of the register must hold whole house numbers (or nothing); row(s) "
+            f"{format_values(rows.tolist())} hold {format_values(values.iloc[rows].tolist())}. Put a letter "
+            "in column 'letter' (12B is number 12, letter B); read_register splits addresses so"
+        )
 
 
 def _house_numbers(values: pd.Series) -> np.ndarray:

@@ -516,17 +516,20 @@ def link_layers(
     return per_row_result(points, computed, key=key, keep_input=keep_input, source="the points")
 
 
-def _layer(layer: gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, str], name: str) -> tuple[gpd.GeoDataFrame, str]:
+def _layer(
+    layer: gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, str], name: str, argument: str | None = None
+) -> tuple[gpd.GeoDataFrame, str]:
     """A layer's polygons and code column: given, else the column named after the layer (or an alias)."""
     inputs.name(name, "layers")
+    argument = argument or f"layers[{name!r}]"
     if isinstance(layer, tuple):
         if not (len(layer) == 2 and isinstance(layer[0], pd.DataFrame) and isinstance(layer[1], str)):
             raise InputError(
-                f"layers[{name!r}] must be polygons or (polygons, code column), not a tuple of "
+                f"{argument} must be polygons or (polygons, code column), not a tuple of "
                 f"{', '.join(type(item).__name__ for item in layer)}"
             )
         return layer
-    return layer, find_column(inputs.frame(layer, f"layers[{name!r}]"), name, source=f"layer {name!r}")
+    return layer, find_column(inputs.frame(layer, argument), name, source=f"layer {name!r}")
 
 
 def check_register(
@@ -627,7 +630,7 @@ def _point_kommune(
 ) -> pd.Series:
     if kommuner is None:
         return pd.Series(pd.NA, index=checked.index, dtype="string")
-    polygons, column = _layer(kommuner, "kommune")
+    polygons, column = _layer(kommuner, "kommune", "kommuner")
     points = gpd.GeoDataFrame(
         geometry=gpd.points_from_xy(
             checked["lon_fixed"].astype(float).to_numpy(), checked["lat_fixed"].astype(float).to_numpy()

@@ -560,3 +560,64 @@ def test_codes_refusals_still_name_rows():
 def test_kommune_values_of_a_column_error_is_unchanged():
     with pytest.raises(ColumnError, match=r"^values has no column\(s\) 'status'"):
         gk.kommune_values(GRUNNKRETS_VALUES.drop(columns="status"))
+
+
+def test_check_register_names_its_kommuner_argument():
+    register = gk.read_register(
+        pd.DataFrame(
+            {"Orgnr": [974760673], "Navn": ["Eik skole"], "KommuneNr": ["0219"], "Lat": [59.9], "Lon": [10.7]}
+        )
+    )
+    kommuner = gpd.GeoDataFrame({"kommune": ["0219"]}, geometry=[box(0, 0, 1, 1)], crs=CRS)
+    with pytest.raises(InputError) as info:
+        gk.check_register(register, kommuner=(kommuner, 5))
+    assert (
+        str(info.value)
+        == "kommuner must be polygons or (polygons, code column), not a tuple of GeoDataFrame, int"
+    )
+    with pytest.raises(InputError, match=r"^kommuner must be a pandas DataFrame \(a table\), not a list$"):
+        gk.check_register(register, kommuner=[kommuner])
+
+
+SCHOOL = pd.DataFrame(
+    {
+        "kommune": ["0219"],
+        "street": ["Storgt."],
+        "house_number": [7],
+        "letter": [""],
+        "lat": [None],
+        "lon": [None],
+    }
+)
+ADDRESS = gpd.GeoDataFrame(
+    {"kommune": ["0219"], "street": ["Storgata"], "number": [7], "letter": [""]},
+    geometry=[Point(260000, 6650000)],
+    crs=CRS,
+)
+
+
+def test_geocode_addresses_refuses_a_house_number_with_its_letter():
+    with pytest.raises(ColumnError) as info:
+        gk.geocode_addresses(SCHOOL.assign(house_number=["7B"]), ADDRESS)
+    assert str(info.value) == (
+        "column 'house_number' of the register must hold whole house numbers (or nothing); row(s) 0 hold '7B'. "
+        "Put a letter in column 'letter' (12B is number 12, letter B); read_register splits addresses so"
+    )
+    missing = gk.geocode_addresses(SCHOOL.assign(house_number=[None]), ADDRESS)
+    assert missing.loc[0, "location_reason"] == "address 'Storgt.' has no house number"
+
+
+def test_geocode_addresses_names_an_address_given_twice_at_two_places():
+    twice = pd.concat([ADDRESS, ADDRESS.assign(geometry=[Point(270000, 6650000)])], ignore_index=True)
+    with pytest.warns(GeokoblingWarning) as caught:
+        located = gk.geocode_addresses(SCHOOL, twice)
+    assert str(caught[0].message) == (
+        "the address register gives 1 address(es) more than once, at places more than 1 m apart: "
+        "'Storgata 7 (0219)'; the first of each is used (give each address once, or add postnummer to the "
+        "register rows to locate)"
+    )
+    assert located.geometry.iloc[0].x == 260000.0
+    same_place = pd.concat([ADDRESS, ADDRESS], ignore_index=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gk.geocode_addresses(SCHOOL, same_place)
