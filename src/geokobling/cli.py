@@ -1559,7 +1559,7 @@ def _add_search_inputs(
     )
     p.add_argument(
         "--snap-tolerance",
-        type=float,
+        type=_not_negative,
         default=0.0,
         metavar="M",
         help="join road line ends closer than M metres (default 0: only identical ends; every join is "

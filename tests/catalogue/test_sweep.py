@@ -621,3 +621,47 @@ def test_geocode_addresses_names_an_address_given_twice_at_two_places():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         gk.geocode_addresses(SCHOOL, same_place)
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+
+def test_cli_negative_snap_tolerance_is_a_usage_error_naming_the_flag(capsys):
+    from geokobling.cli import EXIT_USAGE, main
+
+    code = main(
+        ["strukturkriteriet", "compute", "--roads", "r.gpkg", "--centres", "c.gpkg", "--snap-tolerance", "-1"]
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_USAGE
+    assert err.splitlines()[-1] == (
+        "geokobling strukturkriteriet compute: error: argument --snap-tolerance: must be a number of zero or more, "
+        "not '-1'"
+    )
+
+
+@pytest.mark.realdata
+def test_cli_grid_gml_of_two_layers_prints_no_reader_warning(shared_data, tmp_path, capsys):
+    """pyogrio's "More than one layer found" came through the run report: the reader names its layer."""
+    from geokobling.cli import EXIT_OK, main
+
+    code = main(
+        [
+            "strukturkriteriet",
+            "compute",
+            "-q",
+            "--output",
+            str(tmp_path / "o"),
+            "--grunnkretser",
+            str(shared_data / "grunnkretser_oslo_uten_hav.geojson"),
+            "--grid",
+            str(shared_data / "befolkning_oslo_1km_2019.gml"),
+            "--roads",
+            str(shared_data / "oslo_operaen_2025.osm.pbf"),
+            "--clip-to-roads",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_OK
+    assert "More than one layer" not in err and "UserWarning" not in err
+    assert "layer BefolkningPåRuter1km" in (tmp_path / "o" / "summary.txt").read_text(encoding="utf-8")
