@@ -253,15 +253,22 @@ def _check_output(args: argparse.Namespace) -> None:
 
 
 @contextmanager
-def _reading(flag: str, renames: dict[str, str] | None = None) -> Iterator[None]:
-    """Name the flag in an error raised while its file is read (``--roads: ...``)."""
+def _reading(
+    flag: str, renames: dict[str, str] | None = None, subjects: dict[str, str] | None = None
+) -> Iterator[None]:
+    """Name the flag in an error raised while its file is read (``--roads: ...``).
+
+    ``subjects`` maps a word of the message (``stats``) to the flag that gave that table, for a step that
+    uses several files: the error names the file it is about.
+    """
     try:
         yield
     except GeokoblingError as error:
         message = str(error)
         for python, option in (renames or {}).items():
             message = message.replace(python, option)
-        raise type(error)(f"{flag}: {message}") from error
+        named = [f for word, f in (subjects or {}).items() if re.search(rf"\b{re.escape(word)}\b", message)]
+        raise type(error)(f"{named[0] if named else flag}: {message}") from error
 
 
 def _rerun_argv(argv: Sequence[str], inputs: dict[str, str]) -> list[str]:
@@ -1302,7 +1309,7 @@ def _cmd_areas(run: _Run) -> int:
     sums = [c.strip() for c in args.sum.split(",")] if args.sum else None
     if sums and stats is None:
         raise UsageError("--sum names columns of --stats; give --stats")
-    with run.step("build areas"), _reading("--mapping", {"sum_columns": "--sum"}):
+    with run.step("build areas"), _reading("--mapping", {"sum_columns": "--sum"}, {"stats": "--stats"}):
         areas = build_areas(units, mapping, key=kind, stats=stats, sum_columns=sums)
         unmapped = unmapped_report(units, mapping, key=kind)
     run.report.results.update(

@@ -665,3 +665,35 @@ def test_cli_grid_gml_of_two_layers_prints_no_reader_warning(shared_data, tmp_pa
     assert code == EXIT_OK
     assert "More than one layer" not in err and "UserWarning" not in err
     assert "layer BefolkningPåRuter1km" in (tmp_path / "o" / "summary.txt").read_text(encoding="utf-8")
+
+
+def test_cli_areas_names_the_stats_flag_for_a_problem_of_the_stats(tmp_path, capsys):
+    """A long --stats table was reported as a problem of --mapping."""
+    from geokobling.cli import EXIT_DATA, main
+
+    units = tmp_path / "gk.gpkg"
+    UNITS.to_file(units)
+    mapping = _file(
+        tmp_path, "map.csv", "grunnkrets,analysis_area\n99010001,001\n99010002,001\n99010003,002\n"
+    )
+    stats = _file(tmp_path, "s.csv", "grunnkrets,year,persons\n99010001,2020,5\n99010001,2021,6\n")
+    code = main(
+        [
+            "areas",
+            "-q",
+            "--units",
+            str(units),
+            "--mapping",
+            str(mapping),
+            "--stats",
+            str(stats),
+            "--output",
+            str(tmp_path / "o"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_DATA
+    assert err.splitlines()[-1] == (
+        "geokobling: error: --stats: stats has several rows for 1 unit code(s) in column 'grunnkrets': "
+        "'99010001'; aggregate them to one row per unit first"
+    )
