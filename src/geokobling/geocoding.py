@@ -50,7 +50,7 @@ from . import _arguments as arguments
 from . import _inputs as inputs
 from .checks import WORKING_CRS, per_row_result, require_columns, to_working_crs
 from .codes import normalize_codes
-from .errors import ColumnError, InputError, format_values, warn
+from .errors import ColumnError, InputError, format_values
 
 __all__ = ["NORWAY_BOXES", "COORDINATE_PROBLEMS", "coordinate_status", "street_key", "geocode_addresses"]
 
@@ -304,26 +304,16 @@ def _prepare_register(register: pd.DataFrame) -> pd.DataFrame:
             "y": np.asarray(y, dtype=float),
         }
     )
-    _warn_repeated_addresses(prepared)
     return prepared
 
 
-def _warn_repeated_addresses(addresses: pd.DataFrame) -> None:
-    """Warn about addresses given twice at places more than 1 m apart: the first one is used."""
+def _ambiguous_addresses(addresses: pd.DataFrame) -> set[tuple]:
+    """The (kommune, street, number, letter) given more than once at places more than 1 m apart."""
     key = ["kommune", "street", "number", "letter"]
     repeated = addresses[addresses.duplicated(key, keep=False)]
     groups = repeated.groupby(key, dropna=False)[["x", "y"]]
     spread = groups.max() - groups.min()
-    apart = spread[(spread["x"] > 1.0) | (spread["y"] > 1.0)]
-    if len(apart):
-        shown = [
-            f"{street} {number:g}{letter} ({kommune})" for kommune, street, number, letter in apart.index
-        ]
-        warn(
-            f"the address register gives {len(apart)} address(es) more than once, at places more than 1 m "
-            f"apart: {format_values(shown)}; the first of each is used (give each address once, or add "
-            "postnummer to the register rows to locate)"
-        )
+    return set(spread.index[(spread["x"] > 1.0) | (spread["y"] > 1.0)])
 
 
 def _register_house_numbers(register: pd.DataFrame) -> None:
@@ -379,6 +369,7 @@ class _AddressIndex:
         columns = (addresses["kommune"], addresses["street"], addresses["number"], addresses["letter"])
         for position, key in enumerate(zip(*columns, strict=True)):
             self.exact.setdefault(key, position)
+        self.ambiguous = _ambiguous_addresses(addresses)
         self.streets: dict[tuple[str, str, str], np.ndarray] = {}
         self.keys_in: dict[tuple[str, str], list[str]] = {}
         keys = [street_key(s) if isinstance(s, str) else "" for s in addresses["street"]]
@@ -408,7 +399,9 @@ class _AddressIndex:
         if scope == "kommune":
             position = self.exact.get((area, street, float(number), letter))
             if position is not None:
-                return self._found(position, "address", None)
+                twice = (area, street, float(number), letter) in self.ambiguous
+                note = "the address register gives this address at several places; the first is used"
+                return self._found(position, "address", note if twice else None)
         key, notes = self._street(scope, area, str(street), threshold)
         if key is None:
             return _Found("none", notes[0])

@@ -945,7 +945,33 @@ def _zone_lookup(zones: pd.DataFrame) -> pd.DataFrame:
             f"the zones table gives {len(twice)} grunnkrets(er) several soner or sone centres: "
             f"{format_values(twice.tolist())}; give each grunnkrets one row"
         )
-    return lookup.set_index("grunnkrets")
+    centres_per_sone = lookup.groupby("sone", dropna=False)["sone_centre"].nunique()
+    several = centres_per_sone[centres_per_sone > 1].index.tolist()
+    if several:
+        raise MappingError(
+            f"the zones table gives {len(several)} sone(r) more than one sone centre: {format_values(several)}; "
+            "a sone has one centre: give every grunnkrets of a sone the same sone_centre"
+        )
+    lookup = lookup.set_index("grunnkrets")
+    centre_sone = lookup["sone"].reindex(lookup["sone_centre"].to_numpy()).to_numpy()
+    elsewhere = pd.notna(centre_sone) & (centre_sone != lookup["sone"].to_numpy())
+    if elsewhere.any():
+        pairs = sorted(
+            {
+                f"{c} of sone {z!r} lies in sone {o!r}"
+                for c, z, o in zip(
+                    lookup["sone_centre"][elsewhere],
+                    lookup["sone"][elsewhere],
+                    centre_sone[elsewhere],
+                    strict=True,
+                )
+            }
+        )
+        raise MappingError(
+            f"{len(pairs)} sone centre(s) lie in another sone: {format_values(pairs)}; a sone's centre is one "
+            "of its own grunnkretser"
+        )
+    return lookup
 
 
 def _require_known(table: pd.DataFrame, position: pd.Series, lookup: pd.DataFrame) -> None:
@@ -958,6 +984,13 @@ def _require_known(table: pd.DataFrame, position: pd.Series, lookup: pd.DataFram
     unknown = sorted(set(lookup["sone_centre"]) - set(position.index))
     if unknown:
         raise MappingError(f"sone centre(s) {format_values(unknown)} are not among the centres")
+    kommuner = table.groupby("sone")["kommune"].nunique()
+    across = kommuner[kommuner > 1].index.tolist()
+    if across:
+        warn(
+            f"{len(across)} sone(r) span several kommuner: {format_values(across)}; a sone lies inside one "
+            "kommune (build_zones makes them so). The values are computed as the zones table says"
+        )
 
 
 def nabokriteriet(

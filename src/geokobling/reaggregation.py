@@ -450,6 +450,7 @@ def carry_values(
     >>> carried[["kommune", "name", "strukturkriteriet_km", "n_units", "approximate"]].round(3).to_numpy().tolist()
     [['0301', 'Oslo', 0.9, 1, False], ['3203', 'Asker', 2.061, 3, False]]
     """
+    _check_arguments(values, value=value, population=population, key=key)
     key = key or ("grunnkrets" if alias_of(values.columns, "grunnkrets") is not None else "kommune")
     if key not in ("kommune", "grunnkrets"):
         raise InputError(f"carry_values takes kommune or grunnkrets values (key=), not key={key!r}")

@@ -607,20 +607,17 @@ def test_geocode_addresses_refuses_a_house_number_with_its_letter():
     assert missing.loc[0, "location_reason"] == "address 'Storgt.' has no house number"
 
 
-def test_geocode_addresses_names_an_address_given_twice_at_two_places():
+def test_geocode_addresses_says_when_an_address_is_given_twice_at_two_places():
     twice = pd.concat([ADDRESS, ADDRESS.assign(geometry=[Point(270000, 6650000)])], ignore_index=True)
-    with pytest.warns(GeokoblingWarning) as caught:
-        located = gk.geocode_addresses(SCHOOL, twice)
-    assert str(caught[0].message) == (
-        "the address register gives 1 address(es) more than once, at places more than 1 m apart: "
-        "'Storgata 7 (0219)'; the first of each is used (give each address once, or add postnummer to the "
-        "register rows to locate)"
+    school = SCHOOL.assign(street=["Storgata"])
+    located = gk.geocode_addresses(school, twice)
+    assert located.loc[0, "location_source"] == "address"
+    assert located.loc[0, "location_reason"] == (
+        "the address register gives this address at several places; the first is used"
     )
     assert located.geometry.iloc[0].x == 260000.0
     same_place = pd.concat([ADDRESS, ADDRESS], ignore_index=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        gk.geocode_addresses(SCHOOL, same_place)
+    assert pd.isna(gk.geocode_addresses(school, same_place).loc[0, "location_reason"])
 
 
 # --- the command line -----------------------------------------------------------------------------------
@@ -697,3 +694,53 @@ def test_cli_areas_names_the_stats_flag_for_a_problem_of_the_stats(tmp_path, cap
         "geokobling: error: --stats: stats has several rows for 1 unit code(s) in column 'grunnkrets': "
         "'99010001'; aggregate them to one row per unit first"
     )
+
+
+# --- sonekriteriet: a zones table that contradicts itself ----------------------------------------------
+
+
+def _zones(sone, centre, codes=None):
+    return pd.DataFrame(
+        {"grunnkrets": codes or CORNERS["grunnkrets"].tolist(), "sone": sone, "sone_centre": centre}
+    )
+
+
+def test_sonekriteriet_refuses_a_sone_with_two_centres():
+    zones = _zones(["a", "a", "b", "b"], ["99010001", "99010002", "99010003", "99010003"])
+    with pytest.raises(gk.MappingError) as info:
+        gk.sonekriteriet(CORNERS, TOWN, zones, progress=False)
+    assert str(info.value) == (
+        "the zones table gives 1 sone(r) more than one sone centre: 'a'; a sone has one centre: give every "
+        "grunnkrets of a sone the same sone_centre"
+    )
+
+
+def test_sonekriteriet_refuses_a_sone_centre_in_another_sone():
+    zones = _zones(["a", "a", "b", "b"], ["99010003"] * 4)
+    with pytest.raises(gk.MappingError) as info:
+        gk.sonekriteriet(CORNERS, TOWN, zones, progress=False)
+    assert str(info.value) == (
+        """1 sone centre(s) lie in another sone: "99010003 of sone 'a' lies in sone 'b'"; a sone's centre is """
+        "one of its own grunnkretser"
+    )
+
+
+def test_sonekriteriet_warns_about_a_sone_across_kommuner():
+    layer = CORNERS.assign(
+        grunnkrets=["99010001", "99010002", "99020003", "99020004"], kommune=["9901", "9901", "9902", "9902"]
+    )
+    zones = _zones(["a"] * 4, ["99010001"] * 4, codes=layer["grunnkrets"].tolist())
+    with pytest.warns(GeokoblingWarning) as caught:
+        values = gk.sonekriteriet(layer, TOWN, zones, progress=False)
+    assert str(caught[0].message) == (
+        "1 sone(r) span several kommuner: 'a'; a sone lies inside one kommune (build_zones makes them so). The "
+        "values are computed as the zones table says"
+    )
+    assert values["sonekriteriet_km"].tolist() == pytest.approx([0.0, 3.0, 3.0, 6.0])
+
+
+def test_carry_values_checks_its_arguments():
+    with pytest.raises(InputError, match=r"^values must be a table \(a pandas DataFrame\), not a list$"):
+        gk.carry_values([1], 2015, 2024)
+    with pytest.raises(InputError, match=r"^value must be the name of a column, not a DataFrame"):
+        gk.carry_values(VALUES, 2015, 2024, value=VALUES)
