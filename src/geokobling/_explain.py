@@ -212,10 +212,10 @@ def explain(
     return table
 
 
-def _explained_codes(grunnkretser: str | Iterable[str]) -> list[str]:
+def _explained_codes(grunnkretser: str | Iterable[str] | Any) -> list[str]:
     """The codes to explain, normalised, each once, at most :data:`MAX_EXPLAINED`."""
     if isinstance(grunnkretser, int | np.integer) and not isinstance(grunnkretser, bool):
-        grunnkretser = [grunnkretser]  # one code read as a number: normalised (padded) below
+        grunnkretser = [str(grunnkretser)]  # one code read as a number: normalised (padded) below
     if isinstance(grunnkretser, pd.DataFrame | Mapping) or not isinstance(grunnkretser, str | Iterable):
         raise InputError(
             f"grunnkretser must be a grunnkrets code or a list of codes, not a {type(grunnkretser).__name__}; "

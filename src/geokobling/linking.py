@@ -326,7 +326,7 @@ def _link_in_chunks(
     return pd.concat(parts, ignore_index=True)
 
 
-def _points(units: gpd.GeoDataFrame) -> np.ndarray:
+def _points(units: gpd.GeoDataFrame, *, advice: str | None = None) -> np.ndarray:
     units = to_working_crs(units, source="the points")
     points = units.geometry.to_numpy()
     kinds = shapely.get_type_id(points)
@@ -336,7 +336,7 @@ def _points(units: gpd.GeoDataFrame) -> np.ndarray:
         found = sorted({shape.geom_type for shape in points[wrong]})
         raise GeometryError(
             f"only points can be linked; row(s) {format_values(wrong.tolist())} hold {', '.join(found)}. "
-            "Use a representative point of each (GeoSeries.representative_point()) first."
+            + (advice or "Use a representative point of each (GeoSeries.representative_point()) first.")
         )
     return points
 
@@ -960,11 +960,15 @@ def link_cells(
     key = inputs.key(key)
     keep_input = arguments.flag(keep_input, "keep_input")
     column = find_column(inputs.frame(polygons, "polygons"), by, source="the polygon layer")
-    all_points = _points(inputs.frame(cells, "cells"))
+    all_points = _points(
+        inputs.frame(cells, "cells"), advice="Give the cells' centres: link_cells(grid_centres(cells), ...)."
+    )
     located = np.flatnonzero(~(shapely.is_missing(all_points) | shapely.is_empty(all_points)))
     points = all_points[located]
     xy = np.zeros((len(all_points), 2))
     shapes, codes = _cell_layer(polygons, column, "the polygon layer")
+    if len(shapes) == 0:
+        raise GeometryError("the polygon layer has no polygons: link_cells gives every cell one of its codes")
     code = np.full(len(xy), None, dtype=object)
     how = np.full(len(xy), "no location", dtype=object)
     distance = np.full(len(xy), np.nan)
@@ -987,7 +991,9 @@ def link_cells(
                 continue
             best, d = _nearest_of(points[rows], shapes[candidates])
             chosen[rows], got_distance[rows], got_how[rows] = candidates[best], d, "nearest_in_guide"
-        wanted = [str(value).strip() for value in from_guide]
+        wanted = [
+            str(value).strip() for value in ([from_guide] if isinstance(from_guide, str) else from_guide)
+        ]
         override = np.isin(guide_codes[guide_of].astype(str), wanted)
         got_code = codes[chosen].astype(object)
         got_code[override] = guide_codes[guide_of[override]]

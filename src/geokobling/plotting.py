@@ -1109,7 +1109,7 @@ def _check_options(
         raise InputError(f"k must be a whole number of classes >= 1, not {k!r}")
     for name, bound in (("vmin", vmin), ("vmax", vmax)):
         real = isinstance(bound, int | float | np.integer | np.floating) and not isinstance(bound, bool)
-        if bound is not None and not (real and np.isfinite(bound)):
+        if bound is not None and not (real and np.isfinite(float(bound))):  # type: ignore[arg-type]
             raise InputError(f"{name} must be None or a finite number, not {bound!r}")
     if vmin is not None and vmax is not None and vmin > vmax:  # type: ignore[operator]
         raise InputError(f"vmin must not be above vmax; got vmin={vmin!r}, vmax={vmax!r}")

@@ -744,3 +744,35 @@ def test_carry_values_checks_its_arguments():
         gk.carry_values([1], 2015, 2024)
     with pytest.raises(InputError, match=r"^value must be the name of a column, not a DataFrame"):
         gk.carry_values(VALUES, 2015, 2024, value=VALUES)
+
+
+# --- link_cells -----------------------------------------------------------------------------------------
+
+KOMMUNER = gpd.GeoDataFrame({"kommune": ["9901"]}, geometry=[box(0, 0, 10_000, 10_000)], crs=CRS)
+CELL_CENTRES = gpd.GeoDataFrame(geometry=[Point(5_000, 5_000), Point(5_000, 50_000)], crs=CRS)
+
+
+def test_link_cells_from_guide_as_one_code_is_that_code_not_its_digits():
+    guide = gpd.GeoDataFrame(
+        {"kommune": ["9901", "9903"]},
+        geometry=[box(0, 0, 12_000, 10_000), box(0, 40_000, 10_000, 60_000)],
+        crs=CRS,
+    )
+    one = gk.link_cells(CELL_CENTRES, KOMMUNER, guide=guide, from_guide="9903")
+    assert one[["kommune", "kommune_how"]].values.tolist() == [["9901", "inside"], ["9903", "guide"]]
+
+
+def test_link_cells_of_cell_polygons_says_to_take_their_centres():
+    with pytest.raises(GeometryError) as info:
+        gk.link_cells(CELL_CENTRES.buffer(125).to_frame("geometry"), KOMMUNER)
+    assert str(info.value) == (
+        "only points can be linked; row(s) 0, 1 hold Polygon. Give the cells' centres: "
+        "link_cells(grid_centres(cells), ...)."
+    )
+
+
+def test_link_cells_to_an_empty_layer():
+    with pytest.raises(
+        GeometryError, match=r"^the polygon layer has no polygons: link_cells gives every cell"
+    ):
+        gk.link_cells(CELL_CENTRES, KOMMUNER.iloc[:0])
