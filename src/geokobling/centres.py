@@ -640,11 +640,24 @@ def grid_centres(grid: gpd.GeoDataFrame, *, cell_size: float | None = None) -> g
     cells = to_working_crs(grid, source="the grid")
     size = arguments.optional_number(cell_size, "cell_size", positive=True)
     geometry = cells.geometry.to_numpy()
+    side = None
+    if len(cells) and (shapely.get_type_id(geometry) != shapely.GeometryType.POINT).all():
+        bounds = shapely.bounds(geometry)
+        side = float(np.nanmedian(bounds[:, 2] - bounds[:, 0]))
+    if size is not None:
+        for what, known in (
+            ("the grid's attrs['cell_size']", cells.attrs.get("cell_size")),
+            ("its cells", side),
+        ):
+            if known is not None and np.isfinite(known) and abs(float(known) - size) > 0.01 * size:
+                raise InputError(
+                    f"cell_size={cell_size!r} disagrees with {what} ({float(known):g} m): the centres would be "
+                    "off by half the difference. Leave cell_size out, or check the grid"
+                )
     if size is None:
         size = cells.attrs.get("cell_size")
-    if size is None and len(cells) and (shapely.get_type_id(geometry) != shapely.GeometryType.POINT).all():
-        bounds = shapely.bounds(geometry)
-        size = float(np.median(bounds[:, 2] - bounds[:, 0]))
+    if size is None:
+        size = side
     ids = _ssb_ids(cells["cell"]) if "cell" in cells.columns else None
     if ids is not None and size is not None:
         x = ids // 10**7 - 2_000_000 + size / 2.0

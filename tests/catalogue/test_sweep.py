@@ -776,3 +776,22 @@ def test_link_cells_to_an_empty_layer():
         GeometryError, match=r"^the polygon layer has no polygons: link_cells gives every cell"
     ):
         gk.link_cells(CELL_CENTRES, KOMMUNER.iloc[:0])
+
+
+def test_grid_centres_refuses_a_cell_size_that_the_cells_contradict():
+    """With SSB ids a wrong cell_size put every centre off by half the difference, silently."""
+    grid = gpd.GeoDataFrame(
+        {"cell": [str(CELL_1KM)], "population": [12]},
+        geometry=[box(262000, 6649000, 263000, 6650000)],
+        crs=CRS,
+    )
+    with pytest.raises(InputError) as info:
+        gk.grid_centres(grid, cell_size=250)
+    assert str(info.value) == (
+        "cell_size=250 disagrees with its cells (1000 m): the centres would be off by half the difference. Leave "
+        "cell_size out, or check the grid"
+    )
+    assert gk.grid_centres(grid, cell_size=1000).geometry.iloc[0].coords[0] == (262500.0, 6649500.0)
+    grid.attrs["cell_size"] = 1000.0
+    with pytest.raises(InputError, match=r"disagrees with the grid's attrs\['cell_size'\] \(1000 m\)"):
+        gk.grid_centres(grid.set_geometry(grid.centroid), cell_size=250)
