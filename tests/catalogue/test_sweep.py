@@ -527,6 +527,9 @@ SWEEP_ROWS = {
     "test_row_neighbourhoods_without_counts_in_the_dissimilarity_index": (
         "neighbourhoods without counts in `dissimilarity_index`"
     ),
+    "test_row_a_population_column_of_the_units_that_happens_to_be_constant_in_an_area": (
+        "a population column of the units that happens to be the same for the units of an area"
+    ),
     "test_row_a_column_argument_given_a_table_or_a_table_given_as_a_list": (
         "a column argument given a table (`population=frame`), or a table given as a list; one code where a "
         "list of codes goes"
@@ -795,3 +798,28 @@ def test_grid_centres_refuses_a_cell_size_that_the_cells_contradict():
     grid.attrs["cell_size"] = 1000.0
     with pytest.raises(InputError, match=r"disagrees with the grid's attrs\['cell_size'\] \(1000 m\)"):
         gk.grid_centres(grid.set_geometry(grid.centroid), cell_size=250)
+
+
+def test_row_a_population_column_of_the_units_that_happens_to_be_constant_in_an_area():
+    """Two grunnkretser of 50 people each: the area holds 100, and it was reported with population 50."""
+    units = gpd.GeoDataFrame(
+        {
+            "grunnkrets": ["99010001", "99010002", "99010003"],
+            "kommune": ["9901"] * 3,
+            "population": [50, 50, 30],
+        },
+        geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100), box(200, 0, 300, 100)],
+        crs=CRS,
+    )
+    mapping = {"99010001": "A", "99010002": "A", "99010003": "B"}
+    areas = gk.build_areas(units, mapping)
+    assert areas.columns.tolist() == [
+        "analysis_area",
+        "kommune",
+        "n_units",
+        "contiguous",
+        "n_parts",
+        "geometry",
+    ]
+    summed = gk.build_areas(units, mapping, stats=units[["grunnkrets", "population"]])
+    assert summed["population"].tolist() == [100, 30]
