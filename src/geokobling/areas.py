@@ -409,6 +409,13 @@ def rate(areas: pd.DataFrame, num: str, den: str, *, require_complete: bool = Fa
     require_columns(areas, [num, den], source="areas")
     numerator = _numbers(areas, num)
     denominator = _numbers(areas, den)
+    for column, counts in ((num, numerator), (den, denominator)):
+        negative = np.flatnonzero((counts < 0).fillna(False).to_numpy(dtype=bool))
+        if len(negative):
+            raise InputError(
+                f"column {column!r} of areas holds negative counts at row(s) {format_values(negative.tolist())} "
+                f"({format_values(counts.iloc[negative].tolist())}); a rate divides counts, which are >= 0"
+            )
     result = (numerator / denominator.where(denominator != 0)).astype("Float64")
     if require_complete:
         incomplete = pd.Series(False, index=areas.index)

@@ -823,3 +823,11 @@ def test_row_a_population_column_of_the_units_that_happens_to_be_constant_in_an_
     ]
     summed = gk.build_areas(units, mapping, stats=units[["grunnkrets", "population"]])
     assert summed["population"].tolist() == [100, 30]
+
+
+def test_rate_of_negative_counts():
+    with pytest.raises(InputError) as info:
+        gk.rate(pd.DataFrame({"low": [1.0, -1.0], "pop": [10.0, 20.0]}), "low", "pop")
+    assert str(info.value) == (
+        "column 'low' of areas holds negative counts at row(s) 1 (-1.0); a rate divides counts, which are >= 0"
+    )
