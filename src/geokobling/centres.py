@@ -156,6 +156,8 @@ def population_centres(
     if len(given) != 1:
         raise InputError(f"give exactly one of addresses=, raster= or grid= (got {given or 'none'})")
     keep_input = arguments.flag(keep_input, "keep_input")
+    if population is not None:
+        arguments.column_label(population, "population")
     units = _units(grunnkretser)
     geometries = _valid(units.geometry.to_numpy())
     if addresses is not None:
@@ -483,7 +485,15 @@ def _grid_cells(grid: gpd.GeoDataFrame, population: str) -> tuple[np.ndarray, np
     cells = to_working_crs(grid, source="grid")
     require_columns(cells, [population], source="grid")
     require_geometries(cells, kinds=("Polygon", "MultiPolygon"), source="grid")
-    return cells.geometry.to_numpy(), _counts(cells[population], population, "grid")
+    shapes = cells.geometry.to_numpy()
+    repeated = np.flatnonzero(pd.Series(shapely.to_wkb(shapely.normalize(shapes))).duplicated().to_numpy())
+    if len(repeated):
+        warn(
+            f"{len(repeated)} grid cell(s) repeat the polygon of another cell exactly, at row(s) "
+            f"{format_values(repeated.tolist())}; the people of each row are counted (a grid given twice "
+            "counts everyone twice: drop the repeats)"
+        )
+    return shapes, _counts(cells[population], population, "grid")
 
 
 def _cell_pieces(cells: np.ndarray, people: np.ndarray, geometries: np.ndarray, *, split: str) -> _Pieces:

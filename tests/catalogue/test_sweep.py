@@ -831,3 +831,23 @@ def test_rate_of_negative_counts():
     assert str(info.value) == (
         "column 'low' of areas holds negative counts at row(s) 1 (-1.0); a rate divides counts, which are >= 0"
     )
+
+
+def test_population_centres_names_a_grid_given_twice():
+    units = UNITS.drop(columns="population")
+    grid = gpd.GeoDataFrame(
+        {"population": [10, 20]}, geometry=[box(0, 0, 150, 100), box(150, 0, 300, 100)], crs=CRS
+    )
+    once = gk.population_centres(units, grid=grid)
+    with pytest.warns(GeokoblingWarning) as caught:
+        twice = gk.population_centres(units, grid=pd.concat([grid, grid], ignore_index=True))
+    assert str(caught[0].message) == (
+        "2 grid cell(s) repeat the polygon of another cell exactly, at row(s) 2, 3; the people of each row are "
+        "counted (a grid given twice counts everyone twice: drop the repeats)"
+    )
+    assert twice["population"].sum() == pytest.approx(2 * once["population"].sum())
+
+
+def test_population_centres_population_given_a_table():
+    with pytest.raises(InputError, match=r"^population must be the name of a column, not a GeoDataFrame"):
+        gk.population_centres(UNITS, addresses=CORNERS, population=CORNERS)
