@@ -552,6 +552,14 @@ def _numbers(column: pd.Series, name: str) -> np.ndarray:
             f"{format_values(rows.tolist())} ({format_values(column.iloc[rows].tolist())}); write numbers "
             "with a decimal point (1.5, not 1,5)"
         )
+    impossible = np.isinf(numbers) | (numbers < 0)
+    if impossible.any():
+        rows = np.flatnonzero(impossible)
+        raise InputError(
+            f"column {name!r} of values holds infinite or negative value(s) at row(s) "
+            f"{format_values(rows.tolist())} ({format_values(column.iloc[rows].tolist())}); a search gives "
+            "values >= 0, or none (NaN)"
+        )
     return numbers
 
 

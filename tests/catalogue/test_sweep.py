@@ -851,3 +851,15 @@ def test_population_centres_names_a_grid_given_twice():
 def test_population_centres_population_given_a_table():
     with pytest.raises(InputError, match=r"^population must be the name of a column, not a GeoDataFrame"):
         gk.population_centres(UNITS, addresses=CORNERS, population=CORNERS)
+
+
+@pytest.mark.parametrize(("bad", "shown"), [(-1.0, "-1.0"), (np.inf, "inf")])
+def test_kommune_values_refuses_negative_or_infinite_values(bad, shown):
+    """A negative value was averaged in (the kommune got 1.0); an infinite one gave inf and a RuntimeWarning."""
+    values = GRUNNKRETS_VALUES.assign(strukturkriteriet_km=[bad, 2.0, 3.0])
+    with pytest.raises(InputError) as info:
+        gk.kommune_values(values)
+    assert str(info.value) == (
+        f"column 'strukturkriteriet_km' of values holds infinite or negative value(s) at row(s) 0 ({shown}); a "
+        "search gives values >= 0, or none (NaN)"
+    )
