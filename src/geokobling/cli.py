@@ -1019,9 +1019,10 @@ def _road_ids_table(run: _Run) -> Any:
 
     args = run.args
     try:
-        fields = [str(f) for f in pyogrio.read_info(args.roads, layer=args.roads_layer)["fields"]]
+        options = {"WRITE_GFS": "NO"} if Path(args.roads).suffix.lower() == ".gml" else {}
+        fields = [str(f) for f in pyogrio.read_info(args.roads, layer=args.roads_layer, **options)["fields"]]
         table = pyogrio.read_dataframe(
-            args.roads, layer=args.roads_layer, columns=[args.by], read_geometry=False
+            args.roads, layer=args.roads_layer, columns=[args.by], read_geometry=False, **options
         )
     except Exception as error:  # pyogrio raises several kinds; all mean the same to the user
         raise FileReadError(

@@ -608,6 +608,10 @@ def read_population_grid(
     if cell_size is not None:
         raise InputError(f"cell_size= is used only for tables of SSB cell ids, not for the layer {source}")
     raw = _read_vector(path, layer=layer, preferred=_GRID_LAYERS)
+    if raw.empty:
+        raise FileReadError(
+            f"{source} holds no grid cells (an empty layer); check that the grid was exported"
+        )
     cell = next((c for c in raw.columns if _is_cell_column(column_key(c))), None)
     cell = _found(raw, source, "cell id", cell)
     population = _found(raw, source, "population", alias_of(raw.columns, "population"))
@@ -1487,6 +1491,14 @@ def _read_vector(path: Path, *, layer: str | int | None, preferred: tuple[str, .
             frame = pyogrio.read_dataframe(path, layer=layer, **options)
     if not isinstance(frame, gpd.GeoDataFrame):
         raise FileReadError(f"{source} holds no geometries; read tables with read_table")
+    if frame.empty and (path.suffix.lower() == ".gml" or len(frame.columns) <= 1):
+        # GDAL reads a GML cut short as an empty layer, without an error; a layer without even a
+        # schema (an empty FeatureCollection) holds nothing to read. An empty layer with its columns is
+        # the caller's to report.
+        raise FileReadError(
+            f"{source} holds no features{f' in layer {layer!r}' if layer is not None else ''}: an empty layer, or a "
+            "file cut short (download or export it again)"
+        )
     return frame
 
 

@@ -863,3 +863,25 @@ def test_kommune_values_refuses_negative_or_infinite_values(bad, shown):
         f"column 'strukturkriteriet_km' of values holds infinite or negative value(s) at row(s) 0 ({shown}); a "
         "search gives values >= 0, or none (NaN)"
     )
+
+
+# --- files cut short ------------------------------------------------------------------------------------
+
+
+@pytest.mark.realdata
+def test_a_grid_gml_cut_short_is_refused_not_read_as_no_cells(shared_data, tmp_path):
+    """GDAL read the first 20 kB of the 1 km grid as an empty layer: 0 cells, no error."""
+    cut = tmp_path / "befolkning.gml"
+    cut.write_bytes((shared_data / "befolkning_oslo_1km_2019.gml").read_bytes()[:20000])
+    with pytest.raises(FileReadError) as info:
+        read_population_grid(cut)
+    assert str(info.value) == (
+        f"{cut} holds no features: an empty layer, or a file cut short (download or export it again)"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["befolkning.gml"]  # and no .gfs beside it
+
+
+def test_an_empty_feature_collection_as_units(tmp_path):
+    path = _file(tmp_path, "gk.geojson", '{"type": "FeatureCollection", "features": []}')
+    with pytest.raises(FileReadError, match=r"holds no features: an empty layer, or a file cut short"):
+        gk.read_units(path)
