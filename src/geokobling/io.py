@@ -1409,6 +1409,19 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
         raise InputError(
             f"cannot write {path}: GeoJSON needs a GeoDataFrame; write tables as .csv or .parquet"
         )
+    frame = _with_named_index(frame)
+    if suffix in (".gpkg", ".geojson"):
+        unnamed = [c for c in frame.columns if not isinstance(c, str)]
+        if unnamed:
+            raise InputError(
+                f"cannot write {path}: its column names must be text, and {format_values(unnamed)} are not; "
+                "rename them (frame.columns = frame.columns.astype(str)), or write a .csv or .parquet"
+            )
+    if suffix in (".gpkg", ".geojson") and isinstance(frame, gpd.GeoDataFrame) and frame.crs is None:
+        raise CRSError(
+            f"cannot write {path}: the frame has no CRS, and the file would not say where its geometries are; "
+            "set it with frame.set_crs(...)"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         writers[suffix](frame, path, layer)
@@ -1416,6 +1429,14 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
         raise InputError(f"cannot write {path}: {error}") from error
     logger.info("wrote %d rows to %s", len(frame), path)
     return path
+
+
+def _with_named_index(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the named levels of its index as columns: the files keep no index, and a named one holds data."""
+    named = [name for name in frame.index.names if name is not None and name not in frame.columns]
+    if not named:
+        return frame
+    return frame.reset_index(level=named)
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path, layer: str | None) -> None:

@@ -885,3 +885,32 @@ def test_an_empty_feature_collection_as_units(tmp_path):
     path = _file(tmp_path, "gk.geojson", '{"type": "FeatureCollection", "features": []}')
     with pytest.raises(FileReadError, match=r"holds no features: an empty layer, or a file cut short"):
         gk.read_units(path)
+
+
+# --- writing --------------------------------------------------------------------------------------------
+
+
+def test_write_table_keeps_a_named_index_as_columns(tmp_path):
+    """A table indexed by kommune lost its kommune codes in every file (the index is not written)."""
+    table = pd.DataFrame({"kommune": ["0301", "0219"], "year": [2024, 2024], "v": [1.0, 2.0]})
+    path = write_table(table.set_index(["kommune", "year"]), tmp_path / "k.csv")
+    assert read_table(path).to_dict("list") == {
+        "kommune": ["0301", "0219"],
+        "year": [2024, 2024],
+        "v": [1.0, 2.0],
+    }
+    plain = write_table(table.set_index("kommune").rename_axis(None), tmp_path / "p.csv")
+    assert read_table(plain).columns.tolist() == ["year", "v"]  # an unnamed index holds labels, not data
+
+
+def test_write_table_refuses_numbered_columns_and_no_crs_for_layers(tmp_path):
+    layer = gpd.GeoDataFrame({0: [1]}, geometry=[Point(0, 0)], crs=CRS)
+    with pytest.raises(InputError) as info:
+        write_table(layer, tmp_path / "x.gpkg")
+    assert str(info.value) == (
+        f"cannot write {tmp_path / 'x.gpkg'}: its column names must be text, and 0 are not; rename them "
+        "(frame.columns = frame.columns.astype(str)), or write a .csv or .parquet"
+    )
+    with pytest.raises(gk.CRSError, match=r"the frame has no CRS, and the file would not say where"):
+        write_table(gpd.GeoDataFrame({"a": [1]}, geometry=[Point(0, 0)]), tmp_path / "x.geojson")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
