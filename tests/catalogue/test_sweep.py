@@ -530,6 +530,8 @@ SWEEP_ROWS = {
     "test_row_a_population_column_of_the_units_that_happens_to_be_constant_in_an_area": (
         "a population column of the units that happens to be the same for the units of an area"
     ),
+    "test_a_grid_gml_cut_short_is_refused_not_read_as_no_cells": "a GML cut short, or a layer with no features",
+    "test_write_table_keeps_a_named_index_as_columns": "a table indexed by its codes given to `write_table`",
     "test_row_a_column_argument_given_a_table_or_a_table_given_as_a_list": (
         "a column argument given a table (`population=frame`), or a table given as a list; one code where a "
         "list of codes goes"
