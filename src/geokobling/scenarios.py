@@ -263,6 +263,7 @@ def strukturkriteriet_scenario(
     else:
         old = _Side.of_network(changes.base, points, options)
         before = _matched_base(base, points.table["grunnkrets"], options.unit)
+        _refuse_other_people(before, people)
     radius = _radius(before, options, points.located)
     again, reasons = _search_again(old, new, changes, points, people, radius, options)
     sources = np.flatnonzero(again)
@@ -401,6 +402,29 @@ def _matched_base(base: pd.DataFrame, codes: pd.Series, unit: str) -> pd.DataFra
     return matched.assign(reached=_flags(matched["reached"]))
 
 
+def _refuse_other_people(before: pd.DataFrame, people: np.ndarray) -> None:
+    """InputError when ``base`` holds other populations than the centres: it was computed for other centres.
+
+    A base whose rows were not reached (other people, too few for ``n``) holds no value to compare, so the
+    check of the values alone lets it through.
+    """
+    if "population" not in before.columns:
+        return
+    given = pd.to_numeric(before["population"], errors="coerce").to_numpy(dtype=float)
+    differ = ~np.isclose(given, people, rtol=1e-9, atol=1e-9)
+    if differ.any():
+        rows = np.flatnonzero(differ)
+        shown = [
+            f"{code}: {a:g} in base, {b:g} now"
+            for code, a, b in zip(before["grunnkrets"].iloc[rows], given[rows], people[rows], strict=True)
+        ]
+        raise InputError(
+            f"base holds other populations than the centres for {len(rows)} grunnkrets(er) "
+            f"({format_values(shown)}); a scenario changes roads, not people: compute base from these "
+            "centres, or leave base=None"
+        )
+
+
 def _flags(values: pd.Series) -> np.ndarray:
     """True/False from a bool column, or from its text in a table read back from CSV ("True", "false", 1)."""
     if values.dtype == bool:
@@ -430,8 +454,9 @@ def _refuse_mismatch(
         if not all(_close(a, b) for a, b in pairs):
             raise InputError(
                 f"base does not hold strukturkriteriet of these centres on changes.base with these options: "
-                f"grunnkrets {base['grunnkrets'].iloc[row]} has {value} {given.value[row]!r} and farthest "
-                f"{given.farthest[row]!r} in base, but {check.value[row]!r} and {check.farthest[row]!r} when searched "
+                f"grunnkrets {base['grunnkrets'].iloc[row]} has {value} {float(given.value[row])!r} and farthest "
+                f"{float(given.farthest[row])!r} in base, but {float(check.value[row])!r} and "
+                f"{float(check.farthest[row])!r} when searched "
                 "again (away from the changes, where they keep their value). Compute base with the same n, "
                 "weight, ferry_factor, fallback_factor and snapping options, or leave base=None"
             )

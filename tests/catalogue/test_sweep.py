@@ -916,3 +916,29 @@ def test_write_table_refuses_numbered_columns_and_no_crs_for_layers(tmp_path):
     with pytest.raises(gk.CRSError, match=r"the frame has no CRS, and the file would not say where"):
         write_table(gpd.GeoDataFrame({"a": [1]}, geometry=[Point(0, 0)]), tmp_path / "x.geojson")
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+# --- scenarios ------------------------------------------------------------------------------------------
+
+BRIDGE = TOWN.with_changes(add=gpd.GeoDataFrame(geometry=[LineString([(0, 0), (3000, 3000)])], crs=CRS))
+
+
+def test_scenario_base_of_other_people_is_refused():
+    """A base of too few people is not reached anywhere: no value to compare, and it passed as the 'before'."""
+    with pytest.warns(GeokoblingWarning, match=r"4 grunnkrets\(er\) cannot reach the required number"):
+        base = gk.strukturkriteriet(CORNERS.assign(population=[1, 2, 3, 4]), TOWN, n=500, progress=False)
+    with pytest.raises(InputError) as info:
+        gk.strukturkriteriet_scenario(CORNERS, BRIDGE, n=500, base=base, progress=False)
+    assert str(info.value).startswith(
+        "base holds other populations than the centres for 4 grunnkrets(er) ('99010001: 1 in base, 100 now', "
+    )
+
+
+def test_scenario_base_of_another_n_names_plain_numbers():
+    base = gk.strukturkriteriet(CORNERS, TOWN, n=300, progress=False)
+    with pytest.raises(InputError) as info:
+        gk.strukturkriteriet_scenario(CORNERS, BRIDGE, n=500, base=base, progress=False)
+    assert "has strukturkriteriet_km 2.0 and farthest 3.0 in base, but 2.4 and 3.0 when searched" in str(
+        info.value
+    )
+    assert "np.float64" not in str(info.value)
