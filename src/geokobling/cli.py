@@ -1417,8 +1417,9 @@ def _cmd_rerun(run: _Run) -> int:
         words = list(data["rerun_argv"])
         inputs = data.get("inputs", {})
     except (ValueError, KeyError, TypeError) as error:
+        reason = f"it has no {error}" if isinstance(error, KeyError) else str(error)
         raise GeokoblingError(
-            f"{path} is not a geokobling run.json ({error}); give the run.json of a run"
+            f"{path} is not a geokobling run.json ({reason}); give the run.json of a run"
         ) from None
     changed = []
     for flag, entry in inputs.items():

@@ -199,7 +199,7 @@ def test_rerun_of_a_file_that_is_no_run_json(tmp_path, capsys):
     assert code == EXIT_DATA
     assert (
         _one_line(err)
-        == f"geokobling: error: {path} is not a geokobling run.json ('rerun_argv'); give the run.json of a run"
+        == f"geokobling: error: {path} is not a geokobling run.json (it has no 'rerun_argv'); give the run.json of a run"
     )
 
 
