@@ -1344,6 +1344,8 @@ def _cmd_link(run: _Run) -> int:
         name, _, path = item.partition("=")
         if not path or not name:
             raise UsageError(f"--layer takes NAME=FILE, e.g. grunnkrets=grunnkretser.geojson; got {item!r}")
+        if name in layer_paths:
+            raise UsageError(f"--layer {name} is given twice; give each layer name once")
         layer_paths[name] = path
     run.check_paths({"--register": args.register, "--addresses": args.addresses})
     run.check_paths({f"--layer {name}": path for name, path in layer_paths.items()})

@@ -942,3 +942,28 @@ def test_scenario_base_of_another_n_names_plain_numbers():
         info.value
     )
     assert "np.float64" not in str(info.value)
+
+
+def test_cli_link_with_one_layer_name_twice(tmp_path, capsys):
+    from geokobling.cli import EXIT_USAGE, main
+
+    code = main(
+        [
+            "link",
+            "--register",
+            "r.csv",
+            "--year",
+            "2020",
+            "--layer",
+            "grunnkrets=a.geojson",
+            "--layer",
+            "grunnkrets=b.geojson",
+            "--output",
+            str(tmp_path / "o"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == EXIT_USAGE
+    assert err.splitlines()[-1].startswith(
+        "geokobling link: error: --layer grunnkrets is given twice; give each"
+    )
