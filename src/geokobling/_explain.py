@@ -209,6 +209,12 @@ def explain(
     ]
     table = _table(frames, points.table, population, options, n, routes=routes)
     table.attrs.update(_summary(points.table, sources, result, n, options))
+    short = [code for code, value in table.attrs["value"].items() if value is None]
+    if short:
+        warn(
+            f"{len(short)} grunnkrets(er) cannot reach the required number of people ({n:g}) and get no value: "
+            f"{format_values(short)}; their rows list every centre they reach"
+        )
     return table
 
 

@@ -967,3 +967,15 @@ def test_cli_link_with_one_layer_name_twice(tmp_path, capsys):
     assert err.splitlines()[-1].startswith(
         "geokobling link: error: --layer grunnkrets is given twice; give each"
     )
+
+
+def test_explain_says_when_the_grunnkrets_cannot_reach_n():
+    """The table of a grunnkrets that reaches all 1 000 people but not n listed contributions, silently."""
+    with pytest.warns(GeokoblingWarning) as caught:
+        table = gk.explain(CORNERS, TOWN, "99010001", n=1e9, progress=False)
+    assert str(caught[0].message) == (
+        "1 grunnkrets(er) cannot reach the required number of people (1e+09) and get no value: '99010001'; "
+        "their rows list every centre they reach"
+    )
+    assert table.attrs["value"] == {"99010001": None}
+    assert table["persons_taken"].sum() == 1000.0
