@@ -34,10 +34,11 @@ def lines(*coordinates, **columns) -> gpd.GeoDataFrame:
 
 def points(xy, population, kommune=None) -> gpd.GeoDataFrame:
     n = len(xy)
+    kommune = kommune or ["9901"] * n
     return gpd.GeoDataFrame(
         {
-            "grunnkrets": [f"9901{i:04d}" for i in range(n)],
-            "kommune": kommune or ["9901"] * n,
+            "grunnkrets": [f"{k}{i:04d}" for i, k in enumerate(kommune)],  # the kommune's own codes
+            "kommune": kommune,
             "population": population,
         },
         geometry=[Point(p) for p in xy],

@@ -117,6 +117,35 @@ def column_name(value: Any, name: str, *, hint: str = "") -> str:
     raise InputError(f"{name} must be the name of a column, not a {type(value).__name__}{advice}")
 
 
+def column_label(value: Any, name: str) -> Any:
+    """``value`` if it can name a column (text, or another scalar label); else an InputError naming ``name``.
+
+    Unlike :func:`column_name`, a number is accepted, for frames whose columns are numbered; a table,
+    a list or None is refused with the argument's name.
+
+    Examples
+    --------
+    >>> column_label(0, "population")
+    0
+    >>> column_label(pd.DataFrame(), "value")
+    Traceback (most recent call last):
+    ...
+    geokobling.errors.InputError: value must be the name of a column, not a DataFrame; ...
+    """
+    if not_a_label(value):
+        raise InputError(
+            f"{name} must be the name of a column, not a {type(value).__name__}; give the column's name "
+            "as text, and the table itself as the first argument"
+        )
+    return value
+
+
+def not_a_label(value: Any) -> bool:
+    """True for what cannot be a column name: None, empty text, a table, an array, a list, a dict or a set."""
+    frames = (pd.DataFrame, pd.Series, pd.Index, np.ndarray, list, dict, set)
+    return value is None or isinstance(value, frames) or (isinstance(value, str) and not value)
+
+
 def engine(value: Any) -> str:
     """``"auto"`` or an engine that runs here (:func:`geokobling.paths.available_engines`).
 

@@ -19,7 +19,7 @@ road (:func:`geokobling.network._routing.arc_origins`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,11 +209,24 @@ def explain(
     ]
     table = _table(frames, points.table, population, options, n, routes=routes)
     table.attrs.update(_summary(points.table, sources, result, n, options))
+    short = [code for code, value in table.attrs["value"].items() if value is None]
+    if short:
+        warn(
+            f"{len(short)} grunnkrets(er) cannot reach the required number of people ({n:g}) and get no value: "
+            f"{format_values(short)}; their rows list every centre they reach"
+        )
     return table
 
 
-def _explained_codes(grunnkretser: str | Iterable[str]) -> list[str]:
+def _explained_codes(grunnkretser: str | Iterable[str] | Any) -> list[str]:
     """The codes to explain, normalised, each once, at most :data:`MAX_EXPLAINED`."""
+    if isinstance(grunnkretser, int | np.integer) and not isinstance(grunnkretser, bool):
+        grunnkretser = [str(grunnkretser)]  # one code read as a number: normalised (padded) below
+    if isinstance(grunnkretser, pd.DataFrame | Mapping) or not isinstance(grunnkretser, str | Iterable):
+        raise InputError(
+            f"grunnkretser must be a grunnkrets code or a list of codes, not a {type(grunnkretser).__name__}; "
+            "give e.g. '03010101', or a column such as centres['grunnkrets'].head(3)"
+        )
     values = [grunnkretser] if isinstance(grunnkretser, str) else list(grunnkretser)
     if not values:
         raise InputError("grunnkretser is empty; give the code(s) of the grunnkretser to explain")

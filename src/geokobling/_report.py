@@ -25,6 +25,7 @@ import json
 import platform
 import sys
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -97,7 +98,9 @@ def _vector_info(path: Path, layer: str | None) -> dict[str, Any]:
             import pyarrow.parquet as pq
 
             return {"rows": pq.ParquetFile(path).metadata.num_rows}
-        info = pyogrio.read_info(path, layer=layer, **options)
+        with warnings.catch_warnings():  # "more than one layer found": the reader chose and named its layer
+            warnings.simplefilter("ignore", UserWarning)
+            info = pyogrio.read_info(path, layer=layer, **options)
     except Exception:  # noqa: BLE001 - the report describes what it can; the reader gives the error
         return {}
     rows = int(info["features"])

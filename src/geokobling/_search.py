@@ -46,7 +46,7 @@ import pandas as pd
 import shapely
 
 from . import _arguments as arguments
-from .checks import non_negative_numbers, require_columns, to_working_crs
+from .checks import non_negative_numbers, require_columns, to_working_crs, warn_kommune_mismatch
 from .codes import normalize_codes
 from .errors import InputError, NetworkError, format_values, warn
 from .network import RoadNetwork
@@ -245,12 +245,14 @@ class SearchSetup:
 
 def prepare_centres(centres: gpd.GeoDataFrame, population: str, source: str = "the centres") -> Centres:
     """Check centres once: codes, population, point geometries and a unique index; locate them."""
+    arguments.column_label(population, "population")
     require_columns(centres, ["grunnkrets", "kommune", population], source=source)
     table = to_working_crs(centres, source=source).copy()
     table["grunnkrets"] = normalize_codes(
         table["grunnkrets"], "grunnkrets", column="grunnkrets", source=source
     )
     table["kommune"] = normalize_codes(table["kommune"], "kommune", column="kommune", source=source)
+    warn_kommune_mismatch(table, "grunnkrets", source)
     duplicated = table["grunnkrets"][table["grunnkrets"].duplicated()].unique()
     if len(duplicated):
         raise InputError(

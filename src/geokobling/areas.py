@@ -48,6 +48,7 @@ from . import _arguments as arguments
 from . import _inputs as inputs
 from .checks import (
     alias_of,
+    aliases_in,
     find_column,
     mapping_pairs,
     per_row_result,
@@ -408,6 +409,13 @@ def rate(areas: pd.DataFrame, num: str, den: str, *, require_complete: bool = Fa
     require_columns(areas, [num, den], source="areas")
     numerator = _numbers(areas, num)
     denominator = _numbers(areas, den)
+    for column, counts in ((num, numerator), (den, denominator)):
+        negative = np.flatnonzero((counts < 0).fillna(False).to_numpy(dtype=bool))
+        if len(negative):
+            raise InputError(
+                f"column {column!r} of areas holds negative counts at row(s) {format_values(negative.tolist())} "
+                f"({format_values(counts.iloc[negative].tolist())}); a rate divides counts, which are >= 0"
+            )
     result = (numerator / denominator.where(denominator != 0)).astype("Float64")
     if require_complete:
         incomplete = pd.Series(False, index=areas.index)
@@ -474,7 +482,10 @@ def _keep_columns(keep: object, units: pd.DataFrame, skip: Sequence[object]) -> 
     """The unit columns to keep and whether they were named (True) or are the constant ones (False)."""
     if isinstance(keep, str) and keep == KEEP_CONSTANT:
         geometry = units.geometry.name if isinstance(units, gpd.GeoDataFrame) else None
-        return [c for c in units.columns if c != geometry and c not in skip], False
+        # a count shared by the units of an area (two grunnkretser of 50 people) is no attribute of the
+        # area: kept, it would read as the area's population. Counts are summed from stats=.
+        counts = set(aliases_in(units.columns, "population"))
+        return [c for c in units.columns if c != geometry and c not in skip and c not in counts], False
     if keep is None:
         return [], True
     named = inputs.names(keep, "keep") or []

@@ -189,6 +189,7 @@ def gradert_basiskriterium(
     >>> out[["basiskriterium", "loss", "refund", "net"]].round(2).values.tolist()
     [[0.5, 50.0, 12.5, -37.5], [1.0, 0.0, 37.5, 37.5]]
     """
+    _positive_number(size_limit, "size_limit")
     column = find_column(values, key, source="values")
     codes = _codes(values[column], key, column)
     people, numbers = _checked(values, value=value, population=population)

@@ -156,6 +156,8 @@ def population_centres(
     if len(given) != 1:
         raise InputError(f"give exactly one of addresses=, raster= or grid= (got {given or 'none'})")
     keep_input = arguments.flag(keep_input, "keep_input")
+    if population is not None:
+        arguments.column_label(population, "population")
     units = _units(grunnkretser)
     geometries = _valid(units.geometry.to_numpy())
     if addresses is not None:
@@ -483,7 +485,15 @@ def _grid_cells(grid: gpd.GeoDataFrame, population: str) -> tuple[np.ndarray, np
     cells = to_working_crs(grid, source="grid")
     require_columns(cells, [population], source="grid")
     require_geometries(cells, kinds=("Polygon", "MultiPolygon"), source="grid")
-    return cells.geometry.to_numpy(), _counts(cells[population], population, "grid")
+    shapes = cells.geometry.to_numpy()
+    repeated = np.flatnonzero(pd.Series(shapely.to_wkb(shapely.normalize(shapes))).duplicated().to_numpy())
+    if len(repeated):
+        warn(
+            f"{len(repeated)} grid cell(s) repeat the polygon of another cell exactly, at row(s) "
+            f"{format_values(repeated.tolist())}; the people of each row are counted (a grid given twice "
+            "counts everyone twice: drop the repeats)"
+        )
+    return shapes, _counts(cells[population], population, "grid")
 
 
 def _cell_pieces(cells: np.ndarray, people: np.ndarray, geometries: np.ndarray, *, split: str) -> _Pieces:
@@ -640,11 +650,24 @@ def grid_centres(grid: gpd.GeoDataFrame, *, cell_size: float | None = None) -> g
     cells = to_working_crs(grid, source="the grid")
     size = arguments.optional_number(cell_size, "cell_size", positive=True)
     geometry = cells.geometry.to_numpy()
+    side = None
+    if len(cells) and (shapely.get_type_id(geometry) != shapely.GeometryType.POINT).all():
+        bounds = shapely.bounds(geometry)
+        side = float(np.nanmedian(bounds[:, 2] - bounds[:, 0]))
+    if size is not None:
+        for what, known in (
+            ("the grid's attrs['cell_size']", cells.attrs.get("cell_size")),
+            ("its cells", side),
+        ):
+            if known is not None and np.isfinite(known) and abs(float(known) - size) > 0.01 * size:
+                raise InputError(
+                    f"cell_size={cell_size!r} disagrees with {what} ({float(known):g} m): the centres would be "
+                    "off by half the difference. Leave cell_size out, or check the grid"
+                )
     if size is None:
         size = cells.attrs.get("cell_size")
-    if size is None and len(cells) and (shapely.get_type_id(geometry) != shapely.GeometryType.POINT).all():
-        bounds = shapely.bounds(geometry)
-        size = float(np.median(bounds[:, 2] - bounds[:, 0]))
+    if size is None:
+        size = side
     ids = _ssb_ids(cells["cell"]) if "cell" in cells.columns else None
     if ids is not None and size is not None:
         x = ids // 10**7 - 2_000_000 + size / 2.0

@@ -26,7 +26,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .errors import ColumnError, CRSError, GeometryError, InputError, format_values
+from .errors import ColumnError, CRSError, GeometryError, InputError, format_values, warn
 
 __all__ = [
     "WORKING_CRS",
@@ -83,12 +83,28 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, source: str 
     --------
     >>> require_columns(pd.DataFrame({"a": [1]}), ["a"])
     """
+    columns = list(columns)
+    _refuse_non_table(frame, columns, source=source)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ColumnError(
             f"{source} has no column(s) {format_values(missing)}; its columns are {list(frame.columns)}. "
             "Rename the columns or pass the right names as arguments."
         )
+
+
+def _refuse_non_table(frame: object, columns: Sequence[object], *, source: str) -> None:
+    """InputError when ``frame`` is no table or a column is named by a table, a list or None (a mix-up)."""
+    from ._arguments import not_a_label
+
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"{source} must be a table (a pandas DataFrame), not a {type(frame).__name__}")
+    for column in columns:
+        if not_a_label(column):
+            raise InputError(
+                f"a column of {source} must be given by its name (text), not a {type(column).__name__}; "
+                "pass tables as their own arguments"
+            )
 
 
 def column_key(column: object) -> str:
@@ -158,6 +174,7 @@ def find_column(frame: pd.DataFrame, name: str, *, source: str = "the input") ->
     >>> find_column(pd.DataFrame({"Kommunenr": ["0301"], "innbyggere_2015": [709037]}), "population")
     'innbyggere_2015'
     """
+    _refuse_non_table(frame, [name], source=source)
     column = alias_of(frame.columns, name)
     if column is None:
         recognised = COLUMN_ALIASES.get(name, (name,))
@@ -376,4 +393,28 @@ def require_geometries(frame: gpd.GeoDataFrame, *, kinds: Iterable[str], source:
         raise GeometryError(
             f"{source} must hold {' or '.join(kinds)} geometries; row(s) {format_values(rows.tolist())} "
             f"hold {', '.join(found)}"
+        )
+
+
+def warn_kommune_mismatch(frame: pd.DataFrame, kind: str, source: str) -> None:
+    """Warn, naming the rows, where the ``kommune`` column is not the first 4 digits of the ``kind`` codes.
+
+    Both codes are kept as given: a table of mixed vintages is the usual cause, and the user decides.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> frame = pd.DataFrame({"grunnkrets": ["03010101"], "kommune": ["0301"]})
+    >>> warn_kommune_mismatch(frame, "grunnkrets", "gk.csv")  # no warning: they agree
+    """
+    given = frame["kommune"]
+    derived = frame[kind].astype("string").str.slice(0, 4)
+    differs = (given.notna() & derived.notna() & (given.astype("string") != derived)).to_numpy(dtype=bool)
+    if differs.any():
+        rows = np.flatnonzero(differs)
+        pairs = [f"{k} vs {c}" for k, c in zip(given.iloc[rows], frame[kind].iloc[rows], strict=True)]
+        warn(
+            f"{len(rows)} row(s) of {source} have a kommune code that is not the first 4 digits of their "
+            f"{kind} code (kommune vs {kind}: {format_values(pairs)}) at row(s) "
+            f"{format_values(rows.tolist())}; both are kept as given. Check the vintage of the codes."
         )

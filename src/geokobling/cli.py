@@ -253,15 +253,22 @@ def _check_output(args: argparse.Namespace) -> None:
 
 
 @contextmanager
-def _reading(flag: str, renames: dict[str, str] | None = None) -> Iterator[None]:
-    """Name the flag in an error raised while its file is read (``--roads: ...``)."""
+def _reading(
+    flag: str, renames: dict[str, str] | None = None, subjects: dict[str, str] | None = None
+) -> Iterator[None]:
+    """Name the flag in an error raised while its file is read (``--roads: ...``).
+
+    ``subjects`` maps a word of the message (``stats``) to the flag that gave that table, for a step that
+    uses several files: the error names the file it is about.
+    """
     try:
         yield
     except GeokoblingError as error:
         message = str(error)
         for python, option in (renames or {}).items():
             message = message.replace(python, option)
-        raise type(error)(f"{flag}: {message}") from error
+        named = [f for word, f in (subjects or {}).items() if re.search(rf"\b{re.escape(word)}\b", message)]
+        raise type(error)(f"{named[0] if named else flag}: {message}") from error
 
 
 def _rerun_argv(argv: Sequence[str], inputs: dict[str, str]) -> list[str]:
@@ -1034,9 +1041,10 @@ def _road_ids_table(run: _Run) -> Any:
 
     args = run.args
     try:
-        fields = [str(f) for f in pyogrio.read_info(args.roads, layer=args.roads_layer)["fields"]]
+        options = {"WRITE_GFS": "NO"} if Path(args.roads).suffix.lower() == ".gml" else {}
+        fields = [str(f) for f in pyogrio.read_info(args.roads, layer=args.roads_layer, **options)["fields"]]
         table = pyogrio.read_dataframe(
-            args.roads, layer=args.roads_layer, columns=[args.by], read_geometry=False
+            args.roads, layer=args.roads_layer, columns=[args.by], read_geometry=False, **options
         )
     except Exception as error:  # pyogrio raises several kinds; all mean the same to the user
         raise FileReadError(
@@ -1465,7 +1473,7 @@ def _cmd_areas(run: _Run) -> int:
     sums = [c.strip() for c in args.sum.split(",")] if args.sum else None
     if sums and stats is None:
         raise UsageError("--sum names columns of --stats; give --stats")
-    with run.step("build areas"), _reading("--mapping", {"sum_columns": "--sum"}):
+    with run.step("build areas"), _reading("--mapping", {"sum_columns": "--sum"}, {"stats": "--stats"}):
         areas = build_areas(units, mapping, key=kind, stats=stats, sum_columns=sums)
         unmapped = unmapped_report(units, mapping, key=kind)
     run.report.results.update(
@@ -1499,6 +1507,8 @@ def _cmd_link(run: _Run) -> int:
         name, _, path = item.partition("=")
         if not path or not name:
             raise UsageError(f"--layer takes NAME=FILE, e.g. grunnkrets=grunnkretser.geojson; got {item!r}")
+        if name in layer_paths:
+            raise UsageError(f"--layer {name} is given twice; give each layer name once")
         layer_paths[name] = path
     run.check_paths({"--register": args.register, "--addresses": args.addresses})
     run.check_paths({f"--layer {name}": path for name, path in layer_paths.items()})
@@ -1572,8 +1582,9 @@ def _cmd_rerun(run: _Run) -> int:
         words = list(data["rerun_argv"])
         inputs = data.get("inputs", {})
     except (ValueError, KeyError, TypeError) as error:
+        reason = f"it has no {error}" if isinstance(error, KeyError) else str(error)
         raise GeokoblingError(
-            f"{path} is not a geokobling run.json ({error}); give the run.json of a run"
+            f"{path} is not a geokobling run.json ({reason}); give the run.json of a run"
         ) from None
     changed = []
     for flag, entry in inputs.items():
@@ -1722,7 +1733,7 @@ def _add_search_inputs(
     )
     p.add_argument(
         "--snap-tolerance",
-        type=float,
+        type=_not_negative,
         default=0.0,
         metavar="M",
         help="join road line ends closer than M metres (default 0: only identical ends; every join is "

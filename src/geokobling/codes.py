@@ -74,9 +74,11 @@ _ALIASES = {"delområde": "delomrade"}
 
 
 def _length(kind: str) -> int:
-    kind = _ALIASES.get(kind, kind)
+    kind = _ALIASES.get(kind, kind) if isinstance(kind, str) else kind
     if kind not in CODE_LENGTHS:
-        raise ValueError(f"unknown kind of code {kind!r}; use one of {sorted(CODE_LENGTHS)}")
+        raise InputError(
+            f"kind must be a kind of code, one of {format_values(sorted(CODE_LENGTHS))}, not {kind!r}"
+        )
     return CODE_LENGTHS[kind]
 
 
@@ -120,7 +122,7 @@ def normalize_codes(
     >>> normalize_codes(["3010101", "03010102"], "grunnkrets").tolist()
     ['03010101', '03010102']
     """
-    series = values.copy() if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    series = _code_series(values, "values")
     length = _length(kind)
     text = _as_text_series(series)
     text = text.str.replace(_WHOLE_NUMBER_TEXT, r"\1", regex=True)  # "301.0", as a float column was written
@@ -224,7 +226,7 @@ def is_unknown_grunnkrets(grunnkrets: Iterable[object] | pd.Series) -> pd.Series
 
 def _any_long_code(values: Iterable[object] | pd.Series) -> pd.Series:
     """Validate codes of 6 or 8 digits (delområde, bydel, grunnkrets, delbydel) as text."""
-    series = values.copy() if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    series = _code_series(values, "grunnkrets")
     text = series.map(_as_text).astype("string")
     good = text.str.fullmatch(r"\d{6}|\d{8}").fillna(False).astype(bool)
     if not good.all():
@@ -393,9 +395,34 @@ def _valid_sets() -> dict[int, frozenset[str]]:
     return {year: frozenset(kommune_codes(year)["kommune"]) for year in CROSSWALK_YEARS}
 
 
+def _code_series(values: object, argument: str) -> pd.Series:
+    """Codes as a Series (a copy); an InputError for one code, a table or a dict given where codes go.
+
+    Examples
+    --------
+    >>> _code_series("0301", "values")
+    Traceback (most recent call last):
+    ...
+    geokobling.errors.InputError: values must be a list or Series of codes, not one str ('0301'); ...
+    """
+    if isinstance(values, pd.Series):
+        return values.copy()
+    if isinstance(values, str | bytes | int | float | np.number) or not isinstance(values, Iterable):
+        raise InputError(
+            f"{argument} must be a list or Series of codes, not one {type(values).__name__} ({values!r}); "
+            f"wrap a single code in a list: [{values!r}]"
+        )
+    if isinstance(values, pd.DataFrame | Mapping):
+        raise InputError(
+            f"{argument} must be a list or Series of codes, not a {type(values).__name__}; give one column, "
+            "e.g. table['kommune']"
+        )
+    return pd.Series(list(values), dtype=object)
+
+
 def _kommune_part(codes: Iterable[object] | pd.Series) -> set[str]:
     """The distinct kommune codes of ``codes``: kommune codes, or the first 4 digits of longer codes."""
-    text = pd.Series(list(codes), dtype=object).map(_as_text).dropna().astype(str)
+    text = _code_series(codes, "codes").astype(object).map(_as_text).dropna().astype(str)
     text = text.str.replace(_WHOLE_NUMBER_TEXT, r"\1", regex=True)
     short = text.str.fullmatch(r"[1-9][0-9]{2}|[1-9][0-9]{6}")  # lost their leading zero
     text = text.where(~short, "0" + text)

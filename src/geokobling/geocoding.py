@@ -215,6 +215,7 @@ def geocode_addresses(
         raise InputError(
             f"max_number_gap must be a whole number of house numbers >= 0 (or None), not {max_number_gap!r}"
         )
+    _register_house_numbers(register)
     status = coordinate_status(register["lat"], register["lon"]).to_numpy()
     x, y = _TO_WORKING.transform(
         pd.to_numeric(register["lon"], errors="coerce").astype(float).to_numpy(),
@@ -290,7 +291,7 @@ def _prepare_register(register: pd.DataFrame) -> pd.DataFrame:
     postnummer = (
         register["postnummer"] if "postnummer" in register.columns else pd.Series(None, index=register.index)
     )
-    return pd.DataFrame(
+    prepared = pd.DataFrame(
         {
             "kommune": normalize_codes(
                 register["kommune"], "kommune", column="kommune", source="the address register"
@@ -303,6 +304,31 @@ def _prepare_register(register: pd.DataFrame) -> pd.DataFrame:
             "y": np.asarray(y, dtype=float),
         }
     )
+    return prepared
+
+
+def _ambiguous_addresses(addresses: pd.DataFrame) -> set[tuple]:
+    """The (kommune, street, number, letter) given more than once at places more than 1 m apart."""
+    key = ["kommune", "street", "number", "letter"]
+    repeated = addresses[addresses.duplicated(key, keep=False)]
+    groups = repeated.groupby(key, dropna=False)[["x", "y"]]
+    spread = groups.max() - groups.min()
+    return set(spread.index[(spread["x"] > 1.0) | (spread["y"] > 1.0)])
+
+
+def _register_house_numbers(register: pd.DataFrame) -> None:
+    """ColumnError naming the register rows whose house number is no whole number (``7B``; missing is fine)."""
+    values = register["house_number"]
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    finite = np.isfinite(numbers)
+    bad = (values.notna().to_numpy() & ~finite) | (finite & ((numbers % 1 != 0) | (numbers < 0)))
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise ColumnError(
+            f"column 'house_number' of the register must hold whole house numbers (or nothing); row(s) "
+            f"{format_values(rows.tolist())} hold {format_values(values.iloc[rows].tolist())}. Put a letter "
+            "in column 'letter' (12B is number 12, letter B); read_register splits addresses so"
+        )
 
 
 def _house_numbers(values: pd.Series) -> np.ndarray:
@@ -343,6 +369,7 @@ class _AddressIndex:
         columns = (addresses["kommune"], addresses["street"], addresses["number"], addresses["letter"])
         for position, key in enumerate(zip(*columns, strict=True)):
             self.exact.setdefault(key, position)
+        self.ambiguous = _ambiguous_addresses(addresses)
         self.streets: dict[tuple[str, str, str], np.ndarray] = {}
         self.keys_in: dict[tuple[str, str], list[str]] = {}
         keys = [street_key(s) if isinstance(s, str) else "" for s in addresses["street"]]
@@ -372,7 +399,9 @@ class _AddressIndex:
         if scope == "kommune":
             position = self.exact.get((area, street, float(number), letter))
             if position is not None:
-                return self._found(position, "address", None)
+                twice = (area, street, float(number), letter) in self.ambiguous
+                note = "the address register gives this address at several places; the first is used"
+                return self._found(position, "address", note if twice else None)
         key, notes = self._street(scope, area, str(street), threshold)
         if key is None:
             return _Found("none", notes[0])

@@ -28,7 +28,9 @@ import fnmatch
 import io
 import json
 import logging
+import os
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,7 +44,15 @@ import shapely
 from pyogrio.errors import DataLayerError
 
 from . import network
-from .checks import COLUMN_ALIASES, alias_of, aliases_in, column_key, require_geometries, to_working_crs
+from .checks import (
+    COLUMN_ALIASES,
+    alias_of,
+    aliases_in,
+    column_key,
+    require_geometries,
+    to_working_crs,
+    warn_kommune_mismatch,
+)
 from .codes import normalize_codes
 from .errors import (
     ColumnError,
@@ -183,7 +193,7 @@ def read_units(
     >>> units.attrs["kind"], units["kommune"].tolist(), units["name"].tolist(), units.crs.to_epsg()
     ('kommune', ['0301'], ['Oslo'], 25833)
     """
-    path = Path(path)
+    path = _as_path(path)
     source = str(path)
     kind = _unit_kind(kind)
     raw = _read_vector(path, layer=layer)
@@ -359,25 +369,12 @@ def _add_derived_codes(frame: gpd.GeoDataFrame, kind: str, source: str) -> gpd.G
         if "kommune" not in frame.columns:
             frame["kommune"] = kommune
         else:
-            _warn_kommune_mismatch(frame, kind, kommune, source)
+            warn_kommune_mismatch(frame, kind, source)
     if kind == "grunnkrets" and "delomrade" not in frame.columns:
         frame["delomrade"] = code.str.slice(0, 6)
     if kind == "delbydel" and "bydel" not in frame.columns:
         frame["bydel"] = code.str.slice(0, 6)
     return frame
-
-
-def _warn_kommune_mismatch(frame: pd.DataFrame, kind: str, derived: pd.Series, source: str) -> None:
-    given = frame["kommune"]
-    differs = (given.notna() & (given != derived)).to_numpy(dtype=bool)
-    if differs.any():
-        rows = np.flatnonzero(differs)
-        pairs = [f"{k} vs {c}" for k, c in zip(given.iloc[rows], frame[kind].iloc[rows], strict=True)]
-        warn(
-            f"{len(rows)} row(s) of {source} have a kommune code that is not the first 4 digits of their "
-            f"{kind} code (kommune vs {kind}: {format_values(pairs)}) at row(s) "
-            f"{format_values(rows.tolist())}; both are kept as given. Check the vintage of the codes."
-        )
 
 
 def _to_crs(
@@ -615,7 +612,7 @@ def read_population_grid(
     >>> cells[["cell", "population", "pop_ave"]].values.tolist(), cells.geometry.iloc[0].bounds
     ([['22620006649000', 12, 38.5]], (262000.0, 6649000.0, 263000.0, 6650000.0))
     """
-    path = Path(path)
+    path = _as_path(path)
     source = str(path)
     if path.suffix.lower() in _CSV_SUFFIXES:
         if layer is not None or source_crs is not None:
@@ -627,6 +624,10 @@ def read_population_grid(
     if cell_size is not None:
         raise InputError(f"cell_size= is used only for tables of SSB cell ids, not for the layer {source}")
     raw = _read_vector(path, layer=layer, preferred=_GRID_LAYERS)
+    if raw.empty:
+        raise FileReadError(
+            f"{source} holds no grid cells (an empty layer); check that the grid was exported"
+        )
     cell = next((c for c in raw.columns if _is_cell_column(column_key(c))), None)
     cell = _found(raw, source, "cell id", cell)
     population = _found(raw, source, "population", alias_of(raw.columns, "population"))
@@ -663,6 +664,11 @@ def _grid_from_cell_ids(path: Path, cell_size: float | None) -> gpd.GeoDataFrame
         table, source, "cell id", next((c for c in table.columns if _is_cell_column(column_key(c))), None)
     )
     population = _found(table, source, "population", alias_of(table.columns, "population"))
+    if table.empty:
+        raise FileReadError(
+            f"{source} has a header but no rows (columns {list(table.columns)}); check that the grid was "
+            "exported with its cells"
+        )
     frame = table.rename(columns={cell: "cell", population: "population"})
     frame["cell"] = _as_text(frame["cell"])
     x, y = _cell_corners(frame["cell"], cell, source)
@@ -717,6 +723,12 @@ def _cell_size(x: np.ndarray, y: np.ndarray, column: str, source: str, given: fl
         ):
             raise InputError(f"cell_size must be a positive number of metres, not {given!r}")
         size = float(given)
+        from_name = named and float(named.group(1)) * (1000 if named.group(2) else 1)
+        if from_name and from_name != size:
+            raise InputError(
+                f"cell_size={given!r} disagrees with the cell id column {column!r} of {source}, which names "
+                f"cells of {from_name:g} m; leave cell_size out, or check the file"
+            )
     elif named is not None:
         size = float(named.group(1)) * (1000 if named.group(2) else 1)
     else:
@@ -842,7 +854,7 @@ def read_table(
     >>> read_table(path).to_dict("records")
     [{'kommunenr': '0301', 'innbyggere': 709037}]
     """
-    path = Path(path)
+    path = _as_path(path)
     source = str(path)
     suffix = path.suffix.lower()
     if path.is_dir():
@@ -852,15 +864,19 @@ def read_table(
             f"cannot read {source} as a table: use a delimited text file ({', '.join(_CSV_SUFFIXES)}) or "
             "JSON (.json); save spreadsheets as CSV, and read polygons with read_units"
         )
+    if sep is not None and not (isinstance(sep, str) and sep):
+        raise InputError(f"sep must be None (found from the header) or a separator such as ';', not {sep!r}")
+    if decimal not in (None, ".", ","):
+        raise InputError(f"decimal must be None, '.' or ',', not {decimal!r}")
     text = _decode(_read_bytes(path), source, encoding)
-    patterns = [p.lower() for p in dtype_str]
+    patterns = [p.lower() for p in ([dtype_str] if isinstance(dtype_str, str) else dtype_str)]
     with _read_errors(source):
         if suffix == ".json":
             table = _json_table(text, source, key_column)
         else:
             text = _without_title(text)
             sep = sep or _sniff_separator(text)
-            table = _csv_table(text, sep, patterns)
+            table = _csv_table(text, sep, patterns, source)
             if (decimal or ("." if sep == "," else ",")) == ",":
                 table = _decimal_commas(table, _code_like(table.columns, patterns), missing_markers)
     codes = _code_like(table.columns, patterns)
@@ -1104,6 +1120,14 @@ def _decode(raw: bytes, source: str, encoding: str | None) -> str:
             return raw.decode(encoding)
         except (UnicodeDecodeError, LookupError) as error:
             raise FileReadError(f"cannot decode {source} as {encoding}: {error}") from error
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # a byte-order mark: UTF-16, as Excel's "Unicode text"
+        with _read_errors(source):
+            return raw.decode("utf-16")
+    if b"\x00" in raw[:4096]:
+        raise FileReadError(
+            f"{source} holds binary data (NUL bytes), not text: it is no CSV or JSON table. Export the table "
+            "as CSV (UTF-8), or pass encoding= if it is text in another encoding (utf-16)"
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -1169,9 +1193,52 @@ def _code_like(columns: Iterable[object], patterns: list[str]) -> list[object]:
     return [c for c in columns if any(fnmatch.fnmatchcase(str(c).lower(), p) for p in patterns)]
 
 
-def _csv_table(text: str, sep: str, patterns: list[str]) -> pd.DataFrame:
+def _csv_table(text: str, sep: str, patterns: list[str], source: str) -> pd.DataFrame:
     header = pd.read_csv(io.StringIO(text), sep=sep, nrows=0).columns
-    return pd.read_csv(io.StringIO(text), sep=sep, dtype=dict.fromkeys(_code_like(header, patterns), str))
+    _refuse_repeated_names(pd.read_csv(io.StringIO(text), sep=sep, header=None, nrows=1).iloc[0], source)
+    dtype = dict.fromkeys(_code_like(header, patterns), str)
+    table = pd.read_csv(io.StringIO(text), sep=sep, dtype=dtype)
+    if table.index.equals(pd.RangeIndex(len(table))):
+        return table
+    # rows with more fields than the header: pandas would take the first column as the index and
+    # shift every value one column to the left
+    _refuse_extra_fields(text, sep, len(header), source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)  # only empty trailing fields are dropped
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype=dtype, index_col=False)
+
+
+def _refuse_repeated_names(header: pd.Series, source: str) -> None:
+    """FileReadError for a header naming a column twice (pandas would read the second as ``name.1``)."""
+    names = pd.Series([str(c) for c in header])
+    repeated = names[names.duplicated() & names.ne("nan")].unique().tolist()
+    if repeated:
+        raise FileReadError(
+            f"the header of {source} names the column(s) {format_values(repeated)} more than once; give each "
+            "column its own name, so that it is clear which one is meant"
+        )
+
+
+def _refuse_extra_fields(text: str, sep: str, width: int, source: str) -> None:
+    """FileReadError naming the rows that hold more (non-empty) fields than the header has names."""
+    wide = pd.read_csv(
+        io.StringIO(text),
+        sep=sep,
+        header=None,
+        skiprows=1,
+        dtype=str,
+        names=range(width + 64),
+        engine="python",
+        skip_blank_lines=True,
+    )
+    extra = wide.iloc[:, width:].notna().any(axis=1).to_numpy()
+    if extra.any():
+        rows = np.flatnonzero(extra)
+        raise FileReadError(
+            f"{len(rows)} row(s) of {source} hold more fields than its header has names ({width}): row(s) "
+            f"{format_values(rows.tolist())}. A separator inside a value, or a header that lacks a name; "
+            "fix the file (quote values that hold the separator)"
+        )
 
 
 def _json_table(text: str, source: str, key_column: str) -> pd.DataFrame:
@@ -1342,7 +1409,9 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
     >>> path.read_text().splitlines()
     ['kommune', '0301']
     """
-    path = Path(path)
+    path = _as_path(path)
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"frame must be a table (a pandas DataFrame), not a {type(frame).__name__}")
     suffix = path.suffix.lower()
     writers = {
         ".parquet": _write_parquet,
@@ -1356,6 +1425,19 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
         raise InputError(
             f"cannot write {path}: GeoJSON needs a GeoDataFrame; write tables as .csv or .parquet"
         )
+    frame = _with_named_index(frame)
+    if suffix in (".gpkg", ".geojson"):
+        unnamed = [c for c in frame.columns if not isinstance(c, str)]
+        if unnamed:
+            raise InputError(
+                f"cannot write {path}: its column names must be text, and {format_values(unnamed)} are not; "
+                "rename them (frame.columns = frame.columns.astype(str)), or write a .csv or .parquet"
+            )
+    if suffix in (".gpkg", ".geojson") and isinstance(frame, gpd.GeoDataFrame) and frame.crs is None:
+        raise CRSError(
+            f"cannot write {path}: the frame has no CRS, and the file would not say where its geometries are; "
+            "set it with frame.set_crs(...)"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         writers[suffix](frame, path, layer)
@@ -1363,6 +1445,14 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, layer: str | None = No
         raise InputError(f"cannot write {path}: {error}") from error
     logger.info("wrote %d rows to %s", len(frame), path)
     return path
+
+
+def _with_named_index(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the named levels of its index as columns: the files keep no index, and a named one holds data."""
+    named = [name for name in frame.index.names if name is not None and name not in frame.columns]
+    if not named:
+        return frame
+    return frame.reset_index(level=named)
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path, layer: str | None) -> None:
@@ -1393,6 +1483,16 @@ def _attribute_columns(frame: pd.DataFrame) -> list[str]:
     if not isinstance(frame, gpd.GeoDataFrame):
         return [str(c) for c in frame.columns]
     return [c for c in frame.columns if c != frame.geometry.name]
+
+
+def _as_path(path: object, argument: str = "path") -> Path:
+    """``path`` as a Path; an InputError naming ``argument`` when it is no path (a table, a number, None)."""
+    if isinstance(path, str | os.PathLike) and str(path):
+        return Path(path)
+    raise InputError(
+        f"{argument} must be the path of a file (text or a pathlib.Path), not {type(path).__name__}"
+        + ("; write a table with write_table(frame, path)" if isinstance(path, pd.DataFrame) else "")
+    )
 
 
 def _require_file(path: Path) -> None:
@@ -1428,6 +1528,14 @@ def _read_vector(path: Path, *, layer: str | int | None, preferred: tuple[str, .
             frame = pyogrio.read_dataframe(path, layer=layer, **options)
     if not isinstance(frame, gpd.GeoDataFrame):
         raise FileReadError(f"{source} holds no geometries; read tables with read_table")
+    if frame.empty and (path.suffix.lower() == ".gml" or len(frame.columns) <= 1):
+        # GDAL reads a GML cut short as an empty layer, without an error; a layer without even a
+        # schema (an empty FeatureCollection) holds nothing to read. An empty layer with its columns is
+        # the caller's to report.
+        raise FileReadError(
+            f"{source} holds no features{f' in layer {layer!r}' if layer is not None else ''}: an empty layer, or a "
+            "file cut short (download or export it again)"
+        )
     return frame
 
 

@@ -99,7 +99,7 @@ from ._search import (
 )
 from .checks import non_negative_numbers, require_columns
 from .codes import CODE_LENGTHS, normalize_codes
-from .errors import ColumnError, InputError, MappingError, format_values, warn
+from .errors import ColumnError, GeometryError, InputError, MappingError, format_values, warn
 from .network import RoadNetwork
 from .network._routing import point_coordinates
 from .paths import distances_to_targets
@@ -291,7 +291,7 @@ def strukturkriteriet(
     table.loc[sources, f"farthest_{unit}"] = options.in_unit(result.farthest)
     table.loc[sources, "fallback_people"] = result.fallback_mass
     table.loc[sources, "fallback_share"] = share
-    status = table["status"].to_numpy()
+    status = table["status"].to_numpy().copy()
     search_status(status, sources, reached, share)
     table["status"] = status
     _report(table, setup, measure="strukturkriteriet")
@@ -326,7 +326,7 @@ _STATUS_WARNINGS = {
 
 def _report(table: pd.DataFrame, setup: SearchSetup, *, measure: str) -> None:
     """The warnings of strukturkriteriet: one per status, centres far from roads, the straight-line share."""
-    status = table["status"].to_numpy()
+    status = table["status"].to_numpy().copy()
     codes = table["grunnkrets"]
     warn_statuses(codes, status, _STATUS_WARNINGS)
     warn_far_from_roads(codes, status, setup.snap)
@@ -451,6 +451,10 @@ def kommune_values(
     min_share = arguments.number(min_routed_share, "min_routed_share")
     if min_share > 1:
         raise InputError(f"min_routed_share must be a share between 0 and 1, not {min_routed_share!r}")
+    for name, column in {"value": value, "population": population, "by": by}.items():
+        if column is not None or name != "value":
+            arguments.column_label(column, name)
+    require_columns(values, [], source="values")  # a table, before its columns are looked at
     value = _value_column(values, value)
     require_columns(values, [population, value, "status"], source="values")
     people = non_negative_numbers(
@@ -547,6 +551,14 @@ def _numbers(column: pd.Series, name: str) -> np.ndarray:
             f"column {name!r} of values holds text that is not a number at row(s) "
             f"{format_values(rows.tolist())} ({format_values(column.iloc[rows].tolist())}); write numbers "
             "with a decimal point (1.5, not 1,5)"
+        )
+    impossible = np.isinf(numbers) | (numbers < 0)
+    if impossible.any():
+        rows = np.flatnonzero(impossible)
+        raise InputError(
+            f"column {name!r} of values holds infinite or negative value(s) at row(s) "
+            f"{format_values(rows.tolist())} ({format_values(column.iloc[rows].tolist())}); a search gives "
+            "values >= 0, or none (NaN)"
         )
     return numbers
 
@@ -734,9 +746,20 @@ def nearest_facility_distance(
     )
     keep_input = arguments.flag(keep_input, "keep_input")
     points = prepare_centres(centres, population)
-    facility_xy, _ = point_coordinates(facilities, source="the facilities")
+    facility_xy, facility_located = point_coordinates(facilities, source="the facilities")
     if len(facility_xy) == 0:
         raise InputError("there are no facilities to measure distances to")
+    if not facility_located.all():
+        unlocated = np.flatnonzero(~facility_located)
+        if len(unlocated) == len(facility_xy):
+            raise GeometryError(
+                f"none of the {len(facility_xy)} facilities has a location (missing, empty or NaN points at "
+                f"row(s) {format_values(unlocated.tolist())}); geocode them first (geocode_addresses)"
+            )
+        warn(
+            f"{len(unlocated)} facilit(y/ies) have no location and are left out: row(s) "
+            f"{format_values(unlocated.tolist())}"
+        )
     setup = search_setup(np.concatenate([points.xy, facility_xy]), as_network(network), options)
     n_centres = len(points.xy)
     facility_nodes = setup.point_nodes[n_centres:][setup.located[n_centres:]]
@@ -755,7 +778,7 @@ def nearest_facility_distance(
     share = np.full(n_centres, np.nan)
     share[sources] = np.minimum(result.fallback_mass, 1.0)
     table.insert(5, "fallback_share", share)
-    status = table["status"].to_numpy()
+    status = table["status"].to_numpy().copy()
     search_status(status, sources, reached, share[sources])
     table["status"] = status
     codes = table["grunnkrets"]
@@ -930,7 +953,33 @@ def _zone_lookup(zones: pd.DataFrame) -> pd.DataFrame:
             f"the zones table gives {len(twice)} grunnkrets(er) several soner or sone centres: "
             f"{format_values(twice.tolist())}; give each grunnkrets one row"
         )
-    return lookup.set_index("grunnkrets")
+    centres_per_sone = lookup.groupby("sone", dropna=False)["sone_centre"].nunique()
+    several = centres_per_sone[centres_per_sone > 1].index.tolist()
+    if several:
+        raise MappingError(
+            f"the zones table gives {len(several)} sone(r) more than one sone centre: {format_values(several)}; "
+            "a sone has one centre: give every grunnkrets of a sone the same sone_centre"
+        )
+    lookup = lookup.set_index("grunnkrets")
+    centre_sone = lookup["sone"].reindex(lookup["sone_centre"].to_numpy()).to_numpy()
+    elsewhere = pd.notna(centre_sone) & (centre_sone != lookup["sone"].to_numpy())
+    if elsewhere.any():
+        pairs = sorted(
+            {
+                f"{c} of sone {z!r} lies in sone {o!r}"
+                for c, z, o in zip(
+                    lookup["sone_centre"][elsewhere],
+                    lookup["sone"][elsewhere],
+                    centre_sone[elsewhere],
+                    strict=True,
+                )
+            }
+        )
+        raise MappingError(
+            f"{len(pairs)} sone centre(s) lie in another sone: {format_values(pairs)}; a sone's centre is one "
+            "of its own grunnkretser"
+        )
+    return lookup
 
 
 def _require_known(table: pd.DataFrame, position: pd.Series, lookup: pd.DataFrame) -> None:
@@ -943,6 +992,13 @@ def _require_known(table: pd.DataFrame, position: pd.Series, lookup: pd.DataFram
     unknown = sorted(set(lookup["sone_centre"]) - set(position.index))
     if unknown:
         raise MappingError(f"sone centre(s) {format_values(unknown)} are not among the centres")
+    kommuner = table.groupby("sone")["kommune"].nunique()
+    across = kommuner[kommuner > 1].index.tolist()
+    if across:
+        warn(
+            f"{len(across)} sone(r) span several kommuner: {format_values(across)}; a sone lies inside one "
+            "kommune (build_zones makes them so). The values are computed as the zones table says"
+        )
 
 
 def nabokriteriet(

@@ -210,6 +210,10 @@ def link_units(
     by = inputs.name(by, "by")
     key = inputs.key(key)
     keep_input = arguments.flag(keep_input, "keep_input")
+    if not (
+        isinstance(chunk_size, int | np.integer) and not isinstance(chunk_size, bool) and chunk_size >= 1
+    ):
+        raise InputError(f"chunk_size must be a positive whole number of points, not {chunk_size!r}")
     column = find_column(inputs.frame(polygons, "polygons"), by, source="the polygon layer")
     block = _link(
         points,
@@ -306,10 +310,6 @@ def _link_in_chunks(
     points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, executor: Any, chunk_size: int, **options: Any
 ) -> pd.DataFrame:
     """Run :func:`_link_block` on chunks of the points through an executor, in order."""
-    if not (
-        isinstance(chunk_size, int | np.integer) and not isinstance(chunk_size, bool) and chunk_size >= 1
-    ):
-        raise InputError(f"chunk_size must be a positive whole number of points, not {chunk_size!r}")
     chunks = [points.iloc[i : i + chunk_size] for i in range(0, len(points), chunk_size)] or [points]
     if all(hasattr(executor, verb) for verb in ("scatter", "map", "gather")) and not isinstance(
         executor, Executor
@@ -326,7 +326,7 @@ def _link_in_chunks(
     return pd.concat(parts, ignore_index=True)
 
 
-def _points(units: gpd.GeoDataFrame) -> np.ndarray:
+def _points(units: gpd.GeoDataFrame, *, advice: str | None = None) -> np.ndarray:
     units = to_working_crs(units, source="the points")
     points = units.geometry.to_numpy()
     kinds = shapely.get_type_id(points)
@@ -336,7 +336,7 @@ def _points(units: gpd.GeoDataFrame) -> np.ndarray:
         found = sorted({shape.geom_type for shape in points[wrong]})
         raise GeometryError(
             f"only points can be linked; row(s) {format_values(wrong.tolist())} hold {', '.join(found)}. "
-            "Use a representative point of each (GeoSeries.representative_point()) first."
+            + (advice or "Use a representative point of each (GeoSeries.representative_point()) first.")
         )
     return points
 
@@ -516,17 +516,20 @@ def link_layers(
     return per_row_result(points, computed, key=key, keep_input=keep_input, source="the points")
 
 
-def _layer(layer: gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, str], name: str) -> tuple[gpd.GeoDataFrame, str]:
+def _layer(
+    layer: gpd.GeoDataFrame | tuple[gpd.GeoDataFrame, str], name: str, argument: str | None = None
+) -> tuple[gpd.GeoDataFrame, str]:
     """A layer's polygons and code column: given, else the column named after the layer (or an alias)."""
     inputs.name(name, "layers")
+    argument = argument or f"layers[{name!r}]"
     if isinstance(layer, tuple):
         if not (len(layer) == 2 and isinstance(layer[0], pd.DataFrame) and isinstance(layer[1], str)):
             raise InputError(
-                f"layers[{name!r}] must be polygons or (polygons, code column), not a tuple of "
+                f"{argument} must be polygons or (polygons, code column), not a tuple of "
                 f"{', '.join(type(item).__name__ for item in layer)}"
             )
         return layer
-    return layer, find_column(inputs.frame(layer, f"layers[{name!r}]"), name, source=f"layer {name!r}")
+    return layer, find_column(inputs.frame(layer, argument), name, source=f"layer {name!r}")
 
 
 def check_register(
@@ -627,7 +630,7 @@ def _point_kommune(
 ) -> pd.Series:
     if kommuner is None:
         return pd.Series(pd.NA, index=checked.index, dtype="string")
-    polygons, column = _layer(kommuner, "kommune")
+    polygons, column = _layer(kommuner, "kommune", "kommuner")
     points = gpd.GeoDataFrame(
         geometry=gpd.points_from_xy(
             checked["lon_fixed"].astype(float).to_numpy(), checked["lat_fixed"].astype(float).to_numpy()
@@ -771,6 +774,10 @@ def _overlaps(catchments: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, key: str
         }
     )
     table = table[table["overlap_m2"] > 0]
+    # a zone in several rows (parts of one analysis area) is one zone: its overlaps add up
+    table = table.groupby(["position", key, by], as_index=False, sort=False, dropna=False)[
+        ["overlap_m2", "share"]
+    ].sum()
     empty = np.setdiff1d(np.arange(len(shapes)), table["position"].to_numpy())
     if len(empty):
         warn(
@@ -953,11 +960,15 @@ def link_cells(
     key = inputs.key(key)
     keep_input = arguments.flag(keep_input, "keep_input")
     column = find_column(inputs.frame(polygons, "polygons"), by, source="the polygon layer")
-    all_points = _points(inputs.frame(cells, "cells"))
+    all_points = _points(
+        inputs.frame(cells, "cells"), advice="Give the cells' centres: link_cells(grid_centres(cells), ...)."
+    )
     located = np.flatnonzero(~(shapely.is_missing(all_points) | shapely.is_empty(all_points)))
     points = all_points[located]
     xy = np.zeros((len(all_points), 2))
     shapes, codes = _cell_layer(polygons, column, "the polygon layer")
+    if len(shapes) == 0:
+        raise GeometryError("the polygon layer has no polygons: link_cells gives every cell one of its codes")
     code = np.full(len(xy), None, dtype=object)
     how = np.full(len(xy), "no location", dtype=object)
     distance = np.full(len(xy), np.nan)
@@ -980,7 +991,9 @@ def link_cells(
                 continue
             best, d = _nearest_of(points[rows], shapes[candidates])
             chosen[rows], got_distance[rows], got_how[rows] = candidates[best], d, "nearest_in_guide"
-        wanted = [str(value).strip() for value in from_guide]
+        wanted = [
+            str(value).strip() for value in ([from_guide] if isinstance(from_guide, str) else from_guide)
+        ]
         override = np.isin(guide_codes[guide_of].astype(str), wanted)
         got_code = codes[chosen].astype(object)
         got_code[override] = guide_codes[guide_of[override]]

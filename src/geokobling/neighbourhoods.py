@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import _arguments as arguments
+from . import _inputs as inputs
 from ._search import (
     DEFAULT_FALLBACK_FACTOR,
     DEFAULT_FALLBACK_SPEED_KMH,
@@ -46,7 +47,7 @@ from ._search import (
     warn_straight_line,
 )
 from .checks import non_negative_numbers, require_columns
-from .errors import ColumnError, InputError, format_values
+from .errors import ColumnError, InputError, format_values, warn
 from .network import RoadNetwork
 
 __all__ = ["population_neighbourhoods", "dissimilarity_index"]
@@ -147,6 +148,7 @@ def population_neighbourhoods(
             "lines in metres (weight='length')"
         )
     keep_input = arguments.flag(keep_input, "keep_input")
+    groups = inputs.names(groups, "groups") or []
     points = prepare_centres(centres, population)
     shares = _group_shares(points.table, population, groups)
     setup = (
@@ -216,8 +218,18 @@ def dissimilarity_index(neighbourhoods: pd.DataFrame, group: str, other: str) ->
     >>> dissimilarity_index(hoods, "a", "b")
     100.0
     """
+    arguments.column_label(group, "group")
+    arguments.column_label(other, "other")
+    if group == other:
+        raise InputError(f"group and other must be two different columns, not both {group!r}")
     require_columns(neighbourhoods, [group, other], source="the neighbourhoods")
     rows = neighbourhoods[[group, other]].dropna()
+    if len(rows) < len(neighbourhoods):
+        left_out = np.flatnonzero(neighbourhoods[[group, other]].isna().any(axis=1).to_numpy())
+        warn(
+            f"{len(left_out)} neighbourhood(s) have no count of {group!r} or {other!r} (no centre, or no "
+            f"neighbourhood found) and are left out of the index: row(s) {format_values(left_out.tolist())}"
+        )
     a = non_negative_numbers(rows[group], column=group, source="the neighbourhoods", advice="counts are ≥ 0")
     b = non_negative_numbers(rows[other], column=other, source="the neighbourhoods", advice="counts are ≥ 0")
     if a.sum() <= 0 or b.sum() <= 0:

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import Colormap, Normalize, is_color_like
 from matplotlib.figure import Figure
@@ -64,7 +65,7 @@ from ._labels import (
     column_label,
 )
 from .checks import to_working_crs
-from .errors import ColumnError, GeometryError, InputError, warn
+from .errors import ColumnError, GeometryError, InputError, format_values, warn
 
 if TYPE_CHECKING:
     import folium
@@ -926,6 +927,7 @@ def plot(
     ['1,0–2,3', '2,3–3,7', '3,7–232,0', 'ingen innbyggere']
     """
     check_language(language)
+    _check_options(column, k=k, vmin=vmin, vmax=vmax, path=path)
     scale_options = {
         "scheme": scheme,
         "k": k,
@@ -1095,6 +1097,34 @@ class _Panel:
         )
 
 
+def _check_options(
+    column: object, *, k: object, vmin: object = None, vmax: object = None, path: object = None
+) -> None:
+    """InputError for a column named by a table, a bad ``k``, ``vmin > vmax`` or a file type not drawn."""
+    from ._arguments import column_label as column_name
+
+    if column is not None:
+        column_name(column, "column")
+    if not (isinstance(k, int | np.integer) and not isinstance(k, bool) and k >= 1):
+        raise InputError(f"k must be a whole number of classes >= 1, not {k!r}")
+    for name, bound in (("vmin", vmin), ("vmax", vmax)):
+        real = isinstance(bound, int | float | np.integer | np.floating) and not isinstance(bound, bool)
+        if bound is not None and not (real and np.isfinite(float(bound))):  # type: ignore[arg-type]
+            raise InputError(f"{name} must be None or a finite number, not {bound!r}")
+    if vmin is not None and vmax is not None and vmin > vmax:  # type: ignore[operator]
+        raise InputError(f"vmin must not be above vmax; got vmin={vmin!r}, vmax={vmax!r}")
+    if path is not None:
+        if not isinstance(path, str | Path):
+            raise InputError(f"path must be None or the path of an image file, not {type(path).__name__}")
+        suffix = Path(path).suffix.lower().lstrip(".")
+        kinds = FigureCanvasBase.get_supported_filetypes()
+        if suffix not in kinds:
+            raise InputError(
+                f"path {str(path)!r} has no image suffix matplotlib writes; use one of "
+                f"{format_values(sorted('.' + kind for kind in kinds))}"
+            )
+
+
 def _save(ax: Axes, path: str | Path | None) -> None:
     if path is None:
         return
@@ -1179,6 +1209,7 @@ north_arrow, language, gap
     (['2–4', '4–6', '6–8'], True)
     """
     check_language(language)
+    _check_options(column, k=k, vmin=vmin, vmax=vmax, path=path)
     if len(titles) != 2:
         raise InputError(f"titles must be two titles (left, right), not {len(titles)}")
     per_panel: list[dict[str, Any]] = [{}, {}]
@@ -1312,7 +1343,10 @@ def explore(
             "without it."
         ) from error
     check_language(language)
+    _check_options(column, k=k)
     working = to_working_crs(frame, source="the map layer")
+    if working.empty:
+        raise InputError("the map layer has no rows: there is nothing to show")
     if column is not None and column not in working.columns:
         raise ColumnError(f"the map layer has no column {column!r}; its columns are {list(working.columns)}")
     label = (

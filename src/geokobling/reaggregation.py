@@ -27,6 +27,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from . import _arguments as arguments
 from .checks import alias_of, find_column, mapping_pairs, non_negative_numbers
 from .codes import (
     CODE_LENGTHS,
@@ -132,6 +133,9 @@ def reaggregate(
     >>> merged[["kommune", "strukturkriteriet_km", "n_units"]].values.tolist()
     [['0301', 1.0, 1], ['3024', 1.75, 2]]
     """
+    _check_arguments(values, value=value, population=population, key=key, by=by)
+    others_unchanged = arguments.flag(others_unchanged, "others_unchanged")
+    allow_negative = arguments.flag(allow_negative, "allow_negative")
     if value not in values.columns:
         raise ColumnError(f"values has no column {value!r}; its columns are {list(values.columns)}")
     weights = _population(values, find_column(values, population, source="values"))
@@ -152,6 +156,15 @@ def reaggregate(
             lookup = _with_others(lookup, row_codes, values, key=key, by=by)
         new_codes = _map(row_codes, lookup, key=key)
     return _weighted_means(new_codes, weights, numbers, row_codes, by=by, value=value)
+
+
+def _check_arguments(values: object, **columns: object) -> None:
+    """InputError when ``values`` is no table, or a column argument is a table or a list (a mix-up)."""
+    if not isinstance(values, pd.DataFrame):
+        raise InputError(f"values must be a table (a pandas DataFrame), not a {type(values).__name__}")
+    for name, column in columns.items():
+        if column is not None:
+            arguments.column_label(column, name)
 
 
 def _row_codes(values: pd.DataFrame, key: str) -> pd.Series:
@@ -437,6 +450,7 @@ def carry_values(
     >>> carried[["kommune", "name", "strukturkriteriet_km", "n_units", "approximate"]].round(3).to_numpy().tolist()
     [['0301', 'Oslo', 0.9, 1, False], ['3203', 'Asker', 2.061, 3, False]]
     """
+    _check_arguments(values, value=value, population=population, key=key)
     key = key or ("grunnkrets" if alias_of(values.columns, "grunnkrets") is not None else "kommune")
     if key not in ("kommune", "grunnkrets"):
         raise InputError(f"carry_values takes kommune or grunnkrets values (key=), not key={key!r}")

@@ -86,8 +86,10 @@ Three centres along a road; a new road to an island whose one centre was reached
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
+import os
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -263,6 +265,7 @@ def strukturkriteriet_scenario(
     else:
         old = _Side.of_network(changes.base, points, options)
         before = _matched_base(base, points.table["grunnkrets"], options.unit)
+        _refuse_other_people(before, people)
     radius = _radius(before, options, points.located)
     again, reasons = _search_again(old, new, changes, points, people, radius, options)
     sources = np.flatnonzero(again)
@@ -343,7 +346,7 @@ class _Values:
         table.insert(5, f"farthest_{unit}", self.farthest)
         table.insert(6, "fallback_people", self.fallback_people)
         table.insert(7, "fallback_share", self.fallback_share)
-        status = table["status"].to_numpy()
+        status = table["status"].to_numpy().copy()
         rows = np.flatnonzero(located)
         search_status(status, rows, self.reached[rows], self.fallback_share[rows])
         table["status"] = status
@@ -404,6 +407,29 @@ def _matched_base(base: pd.DataFrame, codes: pd.Series, unit: str) -> pd.DataFra
     return matched.assign(reached=_flags(matched["reached"]))
 
 
+def _refuse_other_people(before: pd.DataFrame, people: np.ndarray) -> None:
+    """InputError when ``base`` holds other populations than the centres: it was computed for other centres.
+
+    A base whose rows were not reached (other people, too few for ``n``) holds no value to compare, so the
+    check of the values alone lets it through.
+    """
+    if "population" not in before.columns:
+        return
+    given = pd.to_numeric(before["population"], errors="coerce").to_numpy(dtype=float)
+    differ = ~np.isclose(given, people, rtol=1e-9, atol=1e-9)
+    if differ.any():
+        rows = np.flatnonzero(differ)
+        shown = [
+            f"{code}: {a:g} in base, {b:g} now"
+            for code, a, b in zip(before["grunnkrets"].iloc[rows], given[rows], people[rows], strict=True)
+        ]
+        raise InputError(
+            f"base holds other populations than the centres for {len(rows)} grunnkrets(er) "
+            f"({format_values(shown)}); a scenario changes roads, not people: compute base from these "
+            "centres, or leave base=None"
+        )
+
+
 def _flags(values: pd.Series) -> np.ndarray:
     """True/False from a bool column, or from its text in a table read back from CSV ("True", "false", 1)."""
     if values.dtype == bool:
@@ -433,8 +459,9 @@ def _refuse_mismatch(
         if not all(_close(a, b) for a, b in pairs):
             raise InputError(
                 f"base does not hold strukturkriteriet of these centres on changes.base with these options: "
-                f"grunnkrets {base['grunnkrets'].iloc[row]} has {value} {given.value[row]!r} and farthest "
-                f"{given.farthest[row]!r} in base, but {check.value[row]!r} and {check.farthest[row]!r} when searched "
+                f"grunnkrets {base['grunnkrets'].iloc[row]} has {value} {float(given.value[row])!r} and farthest "
+                f"{float(given.farthest[row])!r} in base, but {float(check.value[row])!r} and "
+                f"{float(check.farthest[row])!r} when searched "
                 "again (away from the changes, where they keep their value). Compute base with the same n, "
                 "weight, ferry_factor, fallback_factor and snapping options, or leave base=None"
             )
@@ -757,7 +784,7 @@ def _component_changes(
     assert old.labels is not None and new.labels is not None
     before, after = old.labels, new.labels
     populated = located & (people > 0)
-    cell = before * (after.max() + 2) + after
+    cell = before * (after.max(initial=0) + 2) + after
     counts = [pd.Series(labels[populated]).value_counts() for labels in (before, after, cell)]
     with_others = [
         count.reindex(labels).fillna(0).to_numpy()
@@ -1160,7 +1187,15 @@ def write_scenario(
 
     started = time.perf_counter()
     table_format = arguments.choice(table_format, "table_format", ("csv", "parquet", "gpkg"))
-    folder = Path(folder)
+    folder = _output_folder(folder)
+    unknown = sorted(set(options) - _SCENARIO_OPTIONS)
+    if unknown:
+        raise InputError(
+            f"write_scenario got unknown option(s) {format_values(unknown)}; the options of "
+            f"strukturkriteriet_scenario are {format_values(sorted(_SCENARIO_OPTIONS))}"
+        )
+    if isinstance(centres, pd.DataFrame) and centres.empty:
+        raise InputError("the centres have no rows: a scenario needs at least one grunnkrets centre")
     folder.mkdir(parents=True, exist_ok=True)
     values = strukturkriteriet_scenario(centres, changes, base=base, **options)
     effect = kommune_effect(
@@ -1203,6 +1238,25 @@ def write_scenario(
         "seconds": round(time.perf_counter() - started, 3),
         "files": [p.name for p in files],
     }
+
+
+_SCENARIO_OPTIONS = frozenset(inspect.signature(strukturkriteriet_scenario).parameters) - {
+    "centres",
+    "changes",
+    "base",
+}
+
+
+def _output_folder(folder: Any) -> Path:
+    """``folder`` as a Path to a folder (created later); an InputError for no path or an existing file."""
+    if not isinstance(folder, str | os.PathLike) or not str(folder):
+        raise InputError(f"folder must be the path of a folder (text or a Path), not {type(folder).__name__}")
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise InputError(
+            f"folder {str(path)!r} is a file; write_scenario writes into a folder: give another path"
+        )
+    return path
 
 
 def _coverage_after(values: pd.DataFrame) -> dict[str, Any] | None:

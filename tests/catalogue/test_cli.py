@@ -197,9 +197,9 @@ def test_rerun_of_a_file_that_is_no_run_json(tmp_path, capsys):
     path = _file(tmp_path / "run.json", '{"command": "demo"}')
     code, _, err = _cli(capsys, "rerun", path)
     assert code == EXIT_DATA
-    assert (
-        _one_line(err)
-        == f"geokobling: error: {path} is not a geokobling run.json ('rerun_argv'); give the run.json of a run"
+    assert _one_line(err) == (
+        f"geokobling: error: {path} is not a geokobling run.json (it has no 'rerun_argv'); give the run.json "
+        "of a run"
     )
 
 

@@ -42,7 +42,7 @@ def centres(points, people, kommuner=None, codes=None) -> gpd.GeoDataFrame:
     n = len(points)
     return gpd.GeoDataFrame(
         {
-            "grunnkrets": codes or [f"9901{i + 1:04d}" for i in range(n)],
+            "grunnkrets": codes or [f"{k}{i + 1:04d}" for i, k in enumerate(kommuner or ["9901"] * n)],
             "kommune": kommuner or ["9901"] * n,
             "population": people,
         },
@@ -270,9 +270,8 @@ def test_nabokriteriet_tells_no_people_no_neighbour_and_not_reached_apart():
     layer = centres(
         [(0, 0), (1000, 0), (500, 0), (0, 8000), (0, 8000)],
         [100, 100, 0, 100, 50],
-        ["9901", "9901", "9901", "9902", "9903"],
+        ["9901", "9901", "9901", "9901", "9903"],  # row 3 on the island, in 9901: no road to the others
     )
-    layer.loc[3, "kommune"] = "9901"  # on the island, in 9901: no road to the others
     values = gk.nabokriteriet(layer, island, progress=False)
     assert values["status"].tolist() == ["ok", "ok", "no_people", "not_reached", "no_neighbour"]
     assert values["nabokriteriet_km"].tolist()[:2] == pytest.approx([1.0, 1.0])

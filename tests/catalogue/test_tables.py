@@ -329,9 +329,18 @@ def test_ssb_grid_csv_refuses_layer_and_source_crs(tmp_path):
         read_population_grid(path, source_crs="EPSG:4326")
     with pytest.raises(InputError, match="cell_size must be a positive number of metres, not -1"):
         read_population_grid(path, cell_size=-1)
-    assert (
-        read_population_grid(path, cell_size=1000).attrs["cell_size"] == 1000
-    )  # a 250 m id is on the 1 km grid too
+    assert read_population_grid(path, cell_size=250).attrs["cell_size"] == 250
+
+
+def test_ssb_grid_csv_refuses_a_cell_size_that_its_id_column_contradicts(tmp_path):
+    """1 km squares around 250 m ids would overlap each other: the column's name wins, or the user is told."""
+    path = _file(tmp_path, "g.csv", f"ru250m;pop_tot\n{CELL};1\n")
+    with pytest.raises(InputError) as info:
+        read_population_grid(path, cell_size=1000)
+    assert str(info.value) == (
+        f"cell_size=1000 disagrees with the cell id column 'ru250m' of {path}, which names cells of 250 m; "
+        "leave cell_size out, or check the file"
+    )
 
 
 JSON_STAT = {

@@ -287,6 +287,10 @@ def default_folder() -> Path:
 def main(argv: list[str] | None = None) -> int:
     """``python -m geokobling.demo [folder]``: regenerate the demo files (default ``grunnkretser/demo``)."""
     args = sys.argv[1:] if argv is None else argv
+    if args and (args[0].startswith("-") or len(args) > 1):
+        # "--help" is no folder to write 16 files into
+        print(f"usage: python -m geokobling.demo [FOLDER]  (default {default_folder()})")  # noqa: T201
+        return 0 if args[0] in ("-h", "--help") else 2
     folder = Path(args[0]) if args else default_folder()
     paths = write_demo(folder)
     print(f"wrote {len(paths)} files to {folder}")  # noqa: T201 - a command-line entry point

@@ -280,9 +280,18 @@ def select_edges(
     lines = _selection_lines(selection, name)
     if lines is not None:
         return _covered_edges(network, lines, name=name, tolerance=cover_tolerance)
+    if isinstance(selection, bool | np.bool_) or (
+        isinstance(selection, np.ndarray | pd.Series) and selection.dtype == bool
+    ):
+        raise InputError(
+            f"{name} must name edges by number (or lines), not True/False: for a mask of network.edges "
+            f"pass np.flatnonzero(mask)"
+        )
     if isinstance(selection, int | np.integer):
         selection = [selection]
     values = np.asarray(list(selection), dtype=object)
+    if any(isinstance(v, bool | np.bool_) for v in values):
+        raise InputError(f"{name} holds True/False; give edge numbers (for a mask, np.flatnonzero(mask))")
     if by == "source":
         return _edges_of_sources(network, values, name=name)
     return _edge_numbers(network, values, name=name)
