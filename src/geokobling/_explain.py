@@ -209,12 +209,21 @@ def explain(
     ]
     table = _table(frames, points.table, population, options, n, routes=routes)
     table.attrs.update(_summary(points.table, sources, result, n, options))
+    _warn_not_reached(table.attrs["value"], n)
     return table
 
 
 def _explained_codes(grunnkretser: str | Iterable[str]) -> list[str]:
     """The codes to explain, normalised, each once, at most :data:`MAX_EXPLAINED`."""
-    values = [grunnkretser] if isinstance(grunnkretser, str) else list(grunnkretser)
+    if isinstance(grunnkretser, str | int | np.integer) and not isinstance(grunnkretser, bool | np.bool_):
+        values: list[Any] = [grunnkretser]
+    elif isinstance(grunnkretser, list | tuple | set | pd.Series | pd.Index | np.ndarray):
+        values = list(grunnkretser)
+    else:
+        raise InputError(
+            "grunnkretser must be a grunnkrets code or a list of codes (e.g. '03010101' or "
+            f"centres['grunnkrets'].head()), not {type(grunnkretser).__name__}"
+        )
     if not values:
         raise InputError("grunnkretser is empty; give the code(s) of the grunnkretser to explain")
     codes = list(dict.fromkeys(normalize_codes(values, "grunnkrets", source="grunnkretser").tolist()))
@@ -225,6 +234,16 @@ def _explained_codes(grunnkretser: str | Iterable[str]) -> list[str]:
             "you want to understand"
         )
     return codes
+
+
+def _warn_not_reached(values: dict[str, Any], n: float) -> None:
+    """Say which explained grunnkretser get no value: fewer than ``n`` people can be reached from them."""
+    missed = [code for code, value in values.items() if value is None]
+    if missed:
+        warn(
+            f"{len(missed)} grunnkrets(er) cannot reach the required number of people (n={n:g}) and get no "
+            f"value (attrs['value'] is None): {format_values(missed)}"
+        )
 
 
 def _warn_unrouted(codes: list[str], wanted: np.ndarray, routed: np.ndarray, located: np.ndarray) -> None:
