@@ -262,9 +262,8 @@ def column_argument(value: Any, name: str) -> None:
     geokobling.errors.InputError: oneway must be the name of a column of the layer (or None), not True (a bool)
     """
     if isinstance(value, bool | np.bool_) or not (value is None or isinstance(value, str | int)):
-        raise InputError(
-            f"{name} must be the name of a column of the layer (or None), not {value!r} (a {type(value).__name__})"
-        )
+        shown = f"{value!r} (a {type(value).__name__})" if np.ndim(value) == 0 else f"a {type(value).__name__}"
+        raise InputError(f"{name} must be the name of a column of the layer (or None), not {shown}")
 
 
 def road_layer_in_working_crs(frame: gpd.GeoDataFrame, *, source: str) -> gpd.GeoDataFrame:
@@ -547,6 +546,7 @@ def nvdb_to_edges(
         )
     minutes_fw, minutes_bw = str(columns["minutes_fw"]), str(columns["minutes_bw"])
     lines = _nvdb_lines(roads.geometry.to_numpy(), source=source)
+    roads, lines = _drop_repeated_links(roads, lines, [str(columns["from"]), str(columns["to"])], source=source)
     code = roads[columns["oneway"]].astype("string").str.strip().str.upper()
     unknown = ~code.isin(["B", "FT", "TF", "N"]).fillna(False).to_numpy()
     if unknown.any():
@@ -589,6 +589,23 @@ def nvdb_to_edges(
         source=roads.index.to_numpy(),
         report=report,
     )
+
+
+def _drop_repeated_links(
+    roads: gpd.GeoDataFrame, lines: np.ndarray, id_columns: list[str], *, source: str
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """Keep the first of NVDB rows that repeat another row's node ids and line exactly (a merged extract)."""
+    ids = roads[id_columns].astype("string").apply(lambda column: column.str.strip())
+    keys = ids.assign(line=shapely.to_wkb(lines))
+    repeated = keys.duplicated().to_numpy()
+    if not repeated.any():
+        return roads, lines
+    warn(
+        f"{source}: {int(repeated.sum())} row(s) repeat another row exactly (the same node ids and line, "
+        f"e.g. an extract merged twice) and were left out, so that every link is one edge: row(s) "
+        f"{format_values(np.flatnonzero(repeated).tolist())}"
+    )
+    return roads[~repeated], lines[~repeated]
 
 
 def _check_lengths(given: np.ndarray, measured: np.ndarray, *, source: str, column: str) -> None:
@@ -1213,6 +1230,10 @@ def osm_to_edges(path: str | Path, *, network_type: str = "drive") -> EdgeArrays
 # --- networkx -------------------------------------------------------------------------------
 
 
+EDGE_END_TOLERANCE_M = 1.0
+"""How far (metres) the ends of a networkx edge's 'geometry' may lie from its nodes."""
+
+
 def networkx_to_edges(graph: nx.Graph, *, source: str = "the networkx graph") -> EdgeArrays:
     """Edges from a networkx graph in osmnx convention (see ``RoadNetwork.from_networkx``)."""
     if not isinstance(graph, nx.Graph):
@@ -1264,6 +1285,7 @@ def networkx_to_edges(graph: nx.Graph, *, source: str = "the networkx graph") ->
         geometry[has_own] = shapely.transform(
             geometry[has_own], lambda c: np.column_stack(to_working.transform(c[:, 0], c[:, 1]))
         )
+    _edge_lines_meet_nodes(geometry[has_own], xy, u[has_own], v[has_own], names, np.flatnonzero(has_own), source)
     two_way = not graph.is_directed()
     keep, both = _pair_reciprocal(u, v, length, two_way)
     sources = np.empty(len(edges), dtype=object)
@@ -1360,6 +1382,26 @@ def _edge_lines(
             "shapely LineString from u to v, or no 'geometry' for a straight line"
         )
     return geometry, has_own
+
+
+def _edge_lines_meet_nodes(
+    lines: np.ndarray, xy: np.ndarray, u: np.ndarray, v: np.ndarray, names: list[Any], rows: np.ndarray, source: str
+) -> None:
+    """Refuse edge lines whose ends are not at their nodes (a geometry left in another CRS, or on another edge)."""
+    if len(lines) == 0:
+        return
+    start, end = line_ends(lines)
+    gap = np.minimum(
+        np.maximum(np.hypot(*(start - xy[u]).T), np.hypot(*(end - xy[v]).T)),
+        np.maximum(np.hypot(*(start - xy[v]).T), np.hypot(*(end - xy[u]).T)),
+    )
+    off = np.flatnonzero(gap > EDGE_END_TOLERANCE_M)
+    if len(off):
+        raise GeometryError(
+            f"{source}: the 'geometry' of {len(off)} edge(s) does not run between its nodes (its ends are up to "
+            f"{gap[off].max():.0f} m from them): edge(s) {format_values([names[rows[i]] for i in off])}. Give "
+            "each edge a line from u to v in the graph's CRS (graph.graph['crs']), or no 'geometry'"
+        )
 
 
 def _pair_reciprocal(
