@@ -277,15 +277,33 @@ def select_edges(
     """
     if selection is None:
         return np.zeros(0, np.int64)
+    if by == "source" and isinstance(selection, str) and not Path(selection).exists():
+        selection = [selection]  # one source label, not the path of a line layer
     lines = _selection_lines(selection, name)
     if lines is not None:
         return _covered_edges(network, lines, name=name, tolerance=cover_tolerance)
-    if isinstance(selection, int | np.integer):
-        selection = [selection]
-    values = np.asarray(list(selection), dtype=object)
+    values = _selection_values(selection, name)
     if by == "source":
         return _edges_of_sources(network, values, name=name)
     return _edge_numbers(network, values, name=name)
+
+
+def _selection_values(selection: EdgeSelection, name: str) -> np.ndarray:
+    """Edge numbers or labels as given; a boolean mask, a mapping or a table is refused (it would pass as numbers)."""
+    if isinstance(selection, int | float | np.number) and not isinstance(selection, bool | np.bool_):
+        return np.asarray([selection], dtype=object)
+    if isinstance(selection, list | tuple | set | range | np.ndarray | pd.Series | pd.Index):
+        values = np.asarray(list(selection), dtype=object)
+        if not any(isinstance(v, bool | np.bool_) for v in values):
+            return values
+        raise InputError(
+            f"{name} holds True/False values (a mask?); give edge numbers instead, e.g. "
+            f"np.flatnonzero(mask) or network.edges.index[mask]"
+        )
+    raise InputError(
+        f"{name} must be edge numbers (a list, array or Series), source labels with by='source', or road "
+        f"lines (GeoDataFrame, GeoSeries, a shapely line or a line layer's path), not {type(selection).__name__}"
+    )
 
 
 def _selection_lines(selection: EdgeSelection, name: str) -> gpd.GeoSeries | None:
@@ -407,6 +425,12 @@ def _added_edges(
         raise InputError(
             f"{base._source} has travel times, so the added roads need them too: name their column of "
             "minutes with time=, or give speed_kmh= to time them by length"
+        )
+    if not base.has_time and (time is not None or speed_kmh is not None):
+        given = f"time={time!r}" if time is not None else f"speed_kmh={speed_kmh:g}"
+        warn(
+            f"{base._source} has no travel times, so {given} is not used: the changed network has lengths "
+            "only (build the network with travel times to compare minutes)"
         )
     lines = lines_to_edges(
         add, oneway=oneway, ferry=ferry, time=time, snap_tolerance=tolerance, source=source
