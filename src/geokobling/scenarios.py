@@ -86,6 +86,7 @@ Three centres along a road; a new road to an island whose one centre was reached
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import time
@@ -255,6 +256,8 @@ def strukturkriteriet_scenario(
             f"changes must be the NetworkChanges of network.with_changes(...), not {type(changes).__name__}"
         )
     points = prepare_centres(centres, population)
+    if len(points.table) == 0:
+        raise InputError("the centres hold no rows; a scenario needs the grunnkrets centres it compares")
     people = points.table[population].to_numpy(dtype=float)
     new = _Side.of_setup(search_setup(points.xy, changes.network, options))
     if base is None:
@@ -343,7 +346,7 @@ class _Values:
         table.insert(5, f"farthest_{unit}", self.farthest)
         table.insert(6, "fallback_people", self.fallback_people)
         table.insert(7, "fallback_share", self.fallback_share)
-        status = table["status"].to_numpy()
+        status = table["status"].to_numpy(copy=True)  # writable even when empty
         rows = np.flatnonzero(located)
         search_status(status, rows, self.reached[rows], self.fallback_share[rows])
         table["status"] = status
@@ -933,6 +936,13 @@ def _refuse_other_grunnkretser(before: pd.DataFrame, after: pd.DataFrame, popula
                 raise ColumnError(f"{name} lacks the column {column!r}; give strukturkriteriet results")
     one = before.set_index(normalize_codes(before["grunnkrets"], "grunnkrets", source="before").to_numpy())
     two = after.set_index(normalize_codes(after["grunnkrets"], "grunnkrets", source="after").to_numpy())
+    for name, table in (("before", one), ("after", two)):
+        repeated = table.index[table.index.duplicated()].unique()
+        if len(repeated):
+            raise InputError(
+                f"{name} holds the grunnkrets code(s) {format_values(repeated.tolist())} more than once; give one "
+                "row per grunnkrets (a strukturkriteriet result)"
+            )
     if not one.index.sort_values().equals(two.index.sort_values()):
         differ = one.index.symmetric_difference(two.index)
         raise InputError(
@@ -1030,13 +1040,27 @@ def source_labels(
     >>> source_labels(network, ["0"])
     [0]
     """
+    if not isinstance(network, RoadNetwork):
+        raise InputError(f"network must be a geokobling.RoadNetwork, not {type(network).__name__}")
+    if isinstance(ids, str | int | np.integer) and not isinstance(ids, bool | np.bool_):
+        ids = [ids]
+    if not isinstance(ids, list | tuple | set | np.ndarray | pd.Series | pd.Index):
+        raise InputError(f"{name} must be a list of road ids (or one id), not {type(ids).__name__}")
     wanted = list(dict.fromkeys(str(i).strip() for i in ids))
     if column is None:
         return _rows_by_number(network, wanted, name)
-    if layer is None or column not in layer.columns:
+    if layer is not None and not isinstance(layer, pd.DataFrame):
+        raise InputError(
+            f"layer must be the road layer (a GeoDataFrame) the network was read from, not {type(layer).__name__}"
+        )
+    if layer is None:
+        raise InputError(
+            f"{name}: column={column!r} names an id column of the road layer: give that layer too (layer=roads)"
+        )
+    if column not in layer.columns:
         have = [] if layer is None else [str(c) for c in layer.columns if c != "geometry"]
         raise ColumnError(
-            f"{name}: the roads have no id column {column!r}; their columns are {format_values(have)}"
+            f"{name}: the roads have no id column {column!r}; their columns are {format_values(have) if have else 'none but geometry'}"
         )
     held = layer[column].map(_id_text)
     missing = [i for i in wanted if not (held == i).any()]
@@ -1080,6 +1104,34 @@ def _labels_with_edges(network: RoadNetwork, labels: list[Any], ids: dict[Any, A
 
 
 # --- all of it to a folder --------------------------------------------------------------------
+
+
+def _output_folder(folder: str | Path) -> Path:
+    """``folder`` made if missing; a path that is no folder, or one that cannot be made, is an InputError."""
+    if not isinstance(folder, str | Path):
+        raise InputError(f"folder must be a folder path (a str or pathlib.Path), not {type(folder).__name__}")
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise InputError(
+            f"folder {path} is a file, not a folder: give the folder to write the scenario's files in"
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(
+            f"cannot make the folder {path}: {error.strerror or error}; give a folder you can write in"
+        ) from error
+    return path
+
+
+def _refuse_unknown_options(options: dict[str, Any]) -> None:
+    known = set(inspect.signature(strukturkriteriet_scenario).parameters) - {"centres", "changes", "base"}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise InputError(
+            f"write_scenario got unknown option(s) {format_values(unknown)}; the options are those of "
+            f"strukturkriteriet_scenario: {', '.join(sorted(known))}"
+        )
 
 
 def write_scenario(
@@ -1160,8 +1212,8 @@ def write_scenario(
 
     started = time.perf_counter()
     table_format = arguments.choice(table_format, "table_format", ("csv", "parquet", "gpkg"))
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _output_folder(folder)
+    _refuse_unknown_options(options)
     values = strukturkriteriet_scenario(centres, changes, base=base, **options)
     effect = kommune_effect(
         values, grenseverdi=grenseverdi, base_amount=base_amount, min_routed_share=min_routed_share

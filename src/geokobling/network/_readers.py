@@ -262,7 +262,9 @@ def column_argument(value: Any, name: str) -> None:
     geokobling.errors.InputError: oneway must be the name of a column of the layer (or None), not True (a bool)
     """
     if isinstance(value, bool | np.bool_) or not (value is None or isinstance(value, str | int)):
-        shown = f"{value!r} (a {type(value).__name__})" if np.ndim(value) == 0 else f"a {type(value).__name__}"
+        shown = (
+            f"{value!r} (a {type(value).__name__})" if np.ndim(value) == 0 else f"a {type(value).__name__}"
+        )
         raise InputError(f"{name} must be the name of a column of the layer (or None), not {shown}")
 
 
@@ -546,7 +548,9 @@ def nvdb_to_edges(
         )
     minutes_fw, minutes_bw = str(columns["minutes_fw"]), str(columns["minutes_bw"])
     lines = _nvdb_lines(roads.geometry.to_numpy(), source=source)
-    roads, lines = _drop_repeated_links(roads, lines, [str(columns["from"]), str(columns["to"])], source=source)
+    roads, lines = _drop_repeated_links(
+        roads, lines, [str(columns["from"]), str(columns["to"])], source=source
+    )
     code = roads[columns["oneway"]].astype("string").str.strip().str.upper()
     unknown = ~code.isin(["B", "FT", "TF", "N"]).fillna(False).to_numpy()
     if unknown.any():
@@ -1285,7 +1289,9 @@ def networkx_to_edges(graph: nx.Graph, *, source: str = "the networkx graph") ->
         geometry[has_own] = shapely.transform(
             geometry[has_own], lambda c: np.column_stack(to_working.transform(c[:, 0], c[:, 1]))
         )
-    _edge_lines_meet_nodes(geometry[has_own], xy, u[has_own], v[has_own], names, np.flatnonzero(has_own), source)
+    _edge_lines_meet_nodes(
+        geometry[has_own], xy, u[has_own], v[has_own], names, np.flatnonzero(has_own), source
+    )
     two_way = not graph.is_directed()
     keep, both = _pair_reciprocal(u, v, length, two_way)
     sources = np.empty(len(edges), dtype=object)
@@ -1385,7 +1391,13 @@ def _edge_lines(
 
 
 def _edge_lines_meet_nodes(
-    lines: np.ndarray, xy: np.ndarray, u: np.ndarray, v: np.ndarray, names: list[Any], rows: np.ndarray, source: str
+    lines: np.ndarray,
+    xy: np.ndarray,
+    u: np.ndarray,
+    v: np.ndarray,
+    names: list[Any],
+    rows: np.ndarray,
+    source: str,
 ) -> None:
     """Refuse edge lines whose ends are not at their nodes (a geometry left in another CRS, or on another edge)."""
     if len(lines) == 0:
