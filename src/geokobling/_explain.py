@@ -242,7 +242,7 @@ def _warn_not_reached(values: dict[str, Any], n: float) -> None:
     if missed:
         warn(
             f"{len(missed)} grunnkrets(er) cannot reach the required number of people (n={n:g}) and get no "
-            f"value (attrs['value'] is None): {format_values(missed)}"
+            f"value: {format_values(missed)}"
         )
 
 

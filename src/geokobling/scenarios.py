@@ -1060,7 +1060,8 @@ def source_labels(
     if column not in layer.columns:
         have = [] if layer is None else [str(c) for c in layer.columns if c != "geometry"]
         raise ColumnError(
-            f"{name}: the roads have no id column {column!r}; their columns are {format_values(have) if have else 'none but geometry'}"
+            f"{name}: the roads have no id column {column!r}; their columns are "
+            f"{format_values(have) if have else 'none but geometry'}"
         )
     held = layer[column].map(_id_text)
     missing = [i for i in wanted if not (held == i).any()]

@@ -42,7 +42,7 @@ from scipy.spatial import cKDTree
 
 from .. import _arguments as arguments
 from ..checks import WORKING_CRS, to_working_crs
-from ..errors import FileReadError, InputError, format_values, warn
+from ..errors import FileReadError, GeometryError, InputError, format_values, warn
 from ._readers import EdgeArrays, lines_to_edges, read_road_layer
 
 if TYPE_CHECKING:
@@ -310,6 +310,10 @@ def _selection_lines(selection: EdgeSelection, name: str) -> gpd.GeoSeries | Non
     """The lines of a geometric selection (in EPSG:25833), or None for numbers and labels."""
     if isinstance(selection, str | Path):
         frame = read_lines(selection, what=f"the {name} lines")
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise GeometryError(
+                f"the {name} lines {selection} hold no geometry (a plain table); give a line layer"
+            )
         return to_working_crs(frame, source=str(selection)).geometry
     if isinstance(selection, gpd.GeoDataFrame):
         return to_working_crs(selection, source=f"the {name} lines").geometry
@@ -415,6 +419,8 @@ def _added_edges(
     if isinstance(add, str | Path):
         source = f"the added roads {add}"
         add = read_lines(add, what="the added roads")
+        if not isinstance(add, gpd.GeoDataFrame):
+            raise GeometryError(f"{source} holds no geometry (a plain table); give a layer of road lines")
     if not isinstance(add, gpd.GeoDataFrame):
         raise InputError(
             f"add must be a GeoDataFrame of road lines or the path of a line layer, not {type(add).__name__}"
