@@ -1,0 +1,350 @@
+"""Catalogue, second sweep of the road family: what still escaped the road readers, the network's methods,
+the scenarios, explain and their command-line subcommands, each pinned to its exact outcome.
+
+Grouped by kind: bare exceptions (now a ``GeokoblingError`` naming the argument), silent wrong values or
+losses (now refused, warned about or right), unclear messages (now naming the flag or file). Each case
+asserts the error class and message fragments, the warning, or the value computed by hand.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, MultiLineString, Point
+
+import geokobling as gk
+from geokobling import scenarios
+from geokobling.cli import EXIT_DATA, EXIT_OK, main
+from geokobling.errors import ColumnError, CRSError, GeokoblingWarning, GeometryError, InputError
+from geokobling.network import RoadNetwork
+
+CRS = "EPSG:25833"
+X0, Y0 = 262000.0, 6649000.0
+
+
+def at(x: float, y: float) -> tuple[float, float]:
+    return (X0 + x, Y0 + y)
+
+
+def square() -> gpd.GeoDataFrame:
+    """A 1 km square of four roads (rows 0..3 = edges 0..3), corners at (0, 0) and (1000, 1000)."""
+    corners = [(0, 0), (1000, 0), (1000, 1000), (0, 1000), (0, 0)]
+    shapes = [LineString([at(*a), at(*b)]) for a, b in zip(corners, corners[1:], strict=False)]
+    return gpd.GeoDataFrame({"rid": [11, 12, 13, 14]}, geometry=shapes, crs=CRS)
+
+
+def centres() -> gpd.GeoDataFrame:
+    """Three centres beside the square, 10 m off its roads."""
+    return gpd.GeoDataFrame(
+        {
+            "grunnkrets": ["03010101", "03010102", "32010101"],
+            "kommune": ["0301", "0301", "3201"],
+            "population": [100.0, 200.0, 300.0],
+        },
+        geometry=[Point(at(10, 10)), Point(at(990, 500)), Point(at(500, 990))],
+        crs=CRS,
+    )
+
+
+def network() -> RoadNetwork:
+    return RoadNetwork.from_lines(square())
+
+
+def nvdb_rows() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "FromNodeID": ["1", "2"],
+            "ToNodeID": ["2", "3"],
+            "ONEWAY": ["B", "B"],
+            "FT_MINUTES": [0.1, 0.2],
+            "TF_MINUTES": [0.1, 0.2],
+            "SHAPE_Length": [100.0, 100.0],
+        },
+        geometry=[MultiLineString([[at(0, 0), at(100, 0)]]), MultiLineString([[at(100, 0), at(200, 0)]])],
+        crs=CRS,
+    )
+
+
+# --- bare exceptions ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("codes", [None, 3.5, {"a": 1}])
+def test_explain_grunnkretser_of_wrong_type_is_refused(codes):
+    with pytest.raises(InputError, match=r"grunnkretser must be a grunnkrets code or a list of codes"):
+        gk.explain(centres(), network(), codes, n=100, progress=False)
+
+
+def test_explain_grunnkretser_frame_is_refused_naming_the_column_to_pass():
+    with pytest.raises(InputError, match=r"not GeoDataFrame") as error:
+        gk.explain(centres(), network(), centres(), n=100, progress=False)
+    assert "centres['grunnkrets']" in str(error.value)
+
+
+def test_explain_integer_code_is_padded():
+    rows = gk.explain(centres(), network(), 3010101, n=100, progress=False)
+    assert rows["grunnkrets"].tolist() == ["03010101"]
+    assert rows["via"].tolist() == ["own"]
+
+
+def test_distances_of_a_plain_dataframe_is_refused():
+    with pytest.raises(
+        GeometryError, match=r"the origins must be a GeoDataFrame or GeoSeries of points, not DataFrame"
+    ):
+        network().distances(pd.DataFrame(centres()))
+    with pytest.raises(GeometryError, match=r"the destinations must be a GeoDataFrame or GeoSeries"):
+        network().distances(centres(), pd.DataFrame(centres()))
+
+
+def test_with_changes_scalar_float_selection_names_it():
+    with pytest.raises(InputError, match=r"remove names 1.5, which are not edge numbers"):
+        network().with_changes(remove=1.5)
+    assert network().with_changes(remove=1.0).removed.tolist() == [1]
+
+
+def test_scenario_of_no_centres_is_refused():
+    changes = network().with_changes(remove=[1])
+    with pytest.raises(InputError, match=r"the centres hold no rows"):
+        scenarios.strukturkriteriet_scenario(centres().iloc[:0], changes, n=100, progress=False)
+
+
+@pytest.mark.parametrize("ids", [None, 2.5, {"a": 1}])
+def test_source_labels_ids_of_wrong_type(ids):
+    with pytest.raises(InputError, match=r"ids must be a list of road ids \(or one id\)"):
+        scenarios.source_labels(network(), ids)
+
+
+def test_source_labels_one_id_and_wrong_network():
+    assert scenarios.source_labels(network(), 1) == [1]
+    with pytest.raises(InputError, match=r"network must be a geokobling.RoadNetwork, not str"):
+        scenarios.source_labels("roads.gpkg", [0])  # type: ignore[arg-type]
+
+
+def test_source_labels_column_without_layer():
+    with pytest.raises(
+        InputError, match=r"column='rid' names an id column of the road layer: give that layer"
+    ):
+        scenarios.source_labels(network(), [11], column="rid")
+    assert scenarios.source_labels(network(), [12], layer=square(), column="rid") == [1]
+
+
+def test_write_scenario_folder_that_is_a_file(tmp_path):
+    file = tmp_path / "out.csv"
+    file.write_text("x")
+    changes = network().with_changes(remove=[1])
+    with pytest.raises(InputError, match=r"out.csv is a file, not a folder"):
+        scenarios.write_scenario(centres(), changes, file, n=100, progress=False)
+    with pytest.raises(InputError, match=r"folder must be a folder path \(a str or pathlib.Path\), not int"):
+        scenarios.write_scenario(centres(), changes, 5, n=100, progress=False)  # type: ignore[arg-type]
+
+
+def test_write_scenario_unknown_option(tmp_path):
+    changes = network().with_changes(remove=[1])
+    with pytest.raises(InputError, match=r"write_scenario got unknown option\(s\) 'max_snap'"):
+        scenarios.write_scenario(centres(), changes, tmp_path / "out", n=100, max_snap=5, progress=False)
+    assert not (tmp_path / "out" / "strukturkriteriet_grunnkrets.csv").exists()
+
+
+# --- silent wrong values and losses ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "mask",
+    [[True, False, False, False], np.array([False, True, False, False]), "series"],
+    ids=["list", "array", "series"],
+)
+def test_with_changes_boolean_mask_is_refused_not_taken_as_edges_0_and_1(mask):
+    net = network()
+    if isinstance(mask, str):
+        mask = net.edges["length"] > 500
+    with pytest.raises(InputError, match=r"remove holds True/False values \(a mask\?\); give edge numbers"):
+        net.with_changes(remove=mask)
+
+
+@pytest.mark.parametrize(
+    "selection", [True, {1: 2}, pd.DataFrame({"edge": [1]})], ids=["bool", "dict", "frame"]
+)
+def test_with_changes_selection_of_wrong_kind_is_refused(selection):
+    with pytest.raises(InputError, match=r"to_ferry must be edge numbers \(a list, array or Series\)"):
+        network().with_changes(to_ferry=selection)
+
+
+def test_with_changes_one_source_label_as_text():
+    roads = square().set_index(pd.Index(["a", "b", "c", "d"]))
+    changes = RoadNetwork.from_lines(roads).with_changes(remove="b", by="source")
+    assert changes.removed.tolist() == [1]
+
+
+def test_with_changes_time_on_a_network_without_times_is_warned():
+    bridge = gpd.GeoDataFrame({"t": [1.0]}, geometry=[LineString([at(1000, 0), at(2000, 0)])], crs=CRS)
+    with pytest.warns(GeokoblingWarning, match=r"has no travel times, so time='t' is not used"):
+        changes = network().with_changes(add=bridge, time="t")
+    assert not changes.network.has_time
+
+
+def test_nvdb_extract_merged_twice_builds_each_link_once():
+    rows = nvdb_rows()
+    with pytest.warns(
+        GeokoblingWarning, match=r"2 row\(s\) repeat another row exactly \(the same node ids and line"
+    ):
+        twice = RoadNetwork.from_nvdb(pd.concat([rows, rows], ignore_index=True))
+    once = RoadNetwork.from_nvdb(rows)
+    assert (twice.n_nodes, twice.n_edges) == (once.n_nodes, once.n_edges) == (3, 2)
+    assert twice.edges["length"].sum() == pytest.approx(200.0)
+
+
+def test_networkx_edge_geometry_in_another_crs_is_refused():
+    G = nx.MultiDiGraph(crs=CRS)
+    G.add_node("a", x=X0, y=Y0)
+    G.add_node("b", x=X0 + 100.0, y=Y0)
+    G.add_edge("a", "b", length=100.0, geometry=LineString([(10.75, 59.91), (10.76, 59.91)]))
+    with pytest.raises(
+        GeometryError, match=r"the 'geometry' of 1 edge\(s\) does not run between its nodes"
+    ) as error:
+        RoadNetwork.from_networkx(G)
+    assert "('a', 'b', 0)" in str(error.value)
+
+
+def test_networkx_edge_geometry_reversed_is_accepted():
+    G = nx.MultiDiGraph(crs=CRS)
+    G.add_node("a", x=X0, y=Y0)
+    G.add_node("b", x=X0 + 100.0, y=Y0)
+    G.add_edge("a", "b", length=120.0, geometry=LineString([at(100, 0), at(50, 20), at(0, 0)]))
+    assert RoadNetwork.from_networkx(G).edges["length"].tolist() == [120.0]
+
+
+def test_points_with_metres_labelled_degrees_are_refused_not_unsnapped():
+    wrong = centres().set_crs("EPSG:4326", allow_override=True)
+    with pytest.raises(
+        CRSError, match=r"the coordinates of the points \(x 262010 to 262990.*look like metres"
+    ):
+        network().snap(wrong)
+    with pytest.raises(CRSError, match=r"the coordinates of the centres .* are not longitude/latitude"):
+        gk.strukturkriteriet(wrong, network(), n=100, progress=False)
+
+
+def test_points_in_degrees_are_still_transformed():
+    snapped = network().snap(centres().to_crs("EPSG:4326"))
+    assert snapped["snap_distance_m"].round(3).tolist() == [10.0, 10.0, 10.0]
+
+
+def test_explain_of_a_grunnkrets_that_cannot_reach_n_is_warned():
+    with pytest.warns(
+        GeokoblingWarning, match=r"1 grunnkrets\(er\) cannot reach the required number of people \(n=1000\)"
+    ):
+        rows = gk.explain(centres(), network(), "03010101", n=1000, progress=False)
+    assert rows.attrs["value"] == {"03010101": None}
+    assert rows["persons_taken"].sum() == pytest.approx(600.0)  # every centre it reaches, in order
+
+
+def test_explain_with_nobody_living_anywhere_is_warned():
+    empty = centres().assign(population=0.0)
+    with pytest.warns(GeokoblingWarning, match=r"cannot reach the required number of people"):
+        rows = gk.explain(empty, network(), "03010101", n=100, progress=False)
+    assert len(rows) == 0
+
+
+def test_kommune_effect_of_repeated_rows_names_them():
+    before = gk.strukturkriteriet(centres(), network(), n=100, progress=False)
+    with pytest.raises(
+        InputError, match=r"after holds the grunnkrets code\(s\) '03010101', '03010102', '32010101' more"
+    ):
+        scenarios.kommune_effect(before, pd.concat([before, before]))
+
+
+# --- unclear messages ------------------------------------------------------------------------------
+
+
+def test_column_argument_given_a_frame_is_named_by_type_not_printed():
+    with pytest.raises(InputError) as error:
+        RoadNetwork.from_lines(square(), oneway=square())  # type: ignore[arg-type]
+    assert (
+        str(error.value) == "oneway must be the name of a column of the layer (or None), not a GeoDataFrame"
+    )
+
+
+def test_source_labels_layer_with_geometry_only():
+    roads = square()[["geometry"]]
+    with pytest.raises(
+        ColumnError, match=r"ids: the roads have no id column .rid.; their columns are none but geometry"
+    ):
+        scenarios.source_labels(network(), [0], layer=roads, column="rid")
+
+
+# --- command line ----------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def files(tmp_path) -> dict[str, Path]:
+    paths = {
+        "roads": tmp_path / "roads.gpkg",
+        "centres": tmp_path / "centres.gpkg",
+        "table": tmp_path / "centres.csv",
+    }
+    square().to_file(paths["roads"])
+    centres().to_file(paths["centres"])
+    pd.DataFrame(centres().drop(columns="geometry")).to_csv(paths["table"], index=False)
+    return paths
+
+
+def _cli(capsys, *argv) -> tuple[int, str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code = main([str(a) for a in argv])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err
+
+
+def test_cli_scenario_flag_named_in_a_refused_share(capsys, files, tmp_path):
+    code, err = _cli(
+        capsys, "strukturkriteriet", "scenario", "--centres", files["centres"], "--roads", files["roads"],
+        "--n", 100, "--remove-roads", 1, "--min-routed-share", 2, "-q", "--output", tmp_path / "out",
+    )  # fmt: skip
+    assert code == EXIT_DATA
+    assert err.strip() == "geokobling: error: --min-routed-share must be a share between 0 and 1, not 2.0"
+
+
+def test_cli_explain_snap_tolerance_named_as_flag(capsys, files, tmp_path):
+    code, err = _cli(
+        capsys, "strukturkriteriet", "explain", "--centres", files["centres"], "--roads", files["roads"],
+        "--explain", "03010101", "--snap-tolerance", -1, "-q", "--output", tmp_path / "out",
+    )  # fmt: skip
+    assert code == EXIT_DATA
+    assert "--snap-tolerance must be a finite number >= 0, not -1.0" in err
+
+
+@pytest.mark.parametrize("flag", ["--add-roads", "--remove-roads"])
+def test_cli_scenario_change_layer_that_is_a_table(capsys, files, tmp_path, flag):
+    code, err = _cli(
+        capsys, "strukturkriteriet", "scenario", "--centres", files["centres"], "--roads", files["roads"],
+        "--n", 100, flag, files["table"], "-q", "--output", tmp_path / "out",
+    )  # fmt: skip
+    assert code == EXIT_DATA
+    assert (
+        err.startswith(f"geokobling: error: {flag}: ") and "centres.csv hold" in err and "no geometry" in err
+    )
+
+
+def test_cli_scenario_centres_that_are_a_table(capsys, files, tmp_path):
+    code, err = _cli(
+        capsys, "strukturkriteriet", "scenario", "--centres", files["table"], "--roads", files["roads"],
+        "--remove-roads", 1, "-q", "--output", tmp_path / "out",
+    )  # fmt: skip
+    assert code == EXIT_DATA
+    assert "--centres: " in err and "centres.csv holds no geometry (a plain table)" in err
+
+
+def test_cli_explain_not_reached_warning_once(capsys, files, tmp_path):
+    code = main(
+        [str(a) for a in ("strukturkriteriet", "explain", "--centres", files["centres"], "--roads", files["roads"],
+         "--explain", "03010101", "--n", 1e9, "-q", "--output", tmp_path / "out")]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == EXIT_OK
+    assert err.count("cannot reach the required number of people") == 1 and "attrs" not in err
