@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from shapely.geometry import LineString, MultiLineString, Point
+from shapely.geometry import LineString, MultiLineString, Point, box
 
 import geokobling as gk
 from geokobling import scenarios
@@ -348,3 +348,29 @@ def test_cli_explain_not_reached_warning_once(capsys, files, tmp_path):
     err = capsys.readouterr().err
     assert code == EXIT_OK
     assert err.count("cannot reach the required number of people") == 1 and "attrs" not in err
+
+
+def test_nvdb_node_id_naming_ends_apart_is_refused():
+    rows = nvdb_rows()
+    rows.loc[1, "ToNodeID"] = "1"  # the second link would end at node 1, 200 m from where its line ends
+    with pytest.raises(GeometryError, match=r"1 node id\(s\) name line ends up to 200 m apart") as error:
+        RoadNetwork.from_nvdb(rows)
+    assert "id(s) '1' at row(s) 1" in str(error.value) and "shapely.reverse" in str(error.value)
+
+
+def test_nvdb_line_drawn_against_its_ids_is_refused():
+    rows = nvdb_rows()
+    rows.loc[1, "geometry"] = MultiLineString([[at(200, 0), at(100, 0)]])
+    with pytest.raises(GeometryError, match=r"node id\(s\) name line ends up to 100 m apart"):
+        RoadNetwork.from_nvdb(rows)
+
+
+def test_land_layer_without_rows_is_refused():
+    with pytest.raises(InputError, match=r"the land layer \(land=\) holds no polygons"):
+        RoadNetwork.from_lines(square(), land=gpd.GeoDataFrame(geometry=[], crs=CRS))
+
+
+def test_land_layer_with_metres_labelled_degrees_is_refused():
+    land = gpd.GeoDataFrame(geometry=[box(*at(0, 0), *at(10, 10))], crs="EPSG:4326")
+    with pytest.raises(CRSError, match=r"the coordinates of the land layer \(land=\) \(x 262000 to 262010"):
+        RoadNetwork.from_lines(square(), land=land)

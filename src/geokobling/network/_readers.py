@@ -578,6 +578,7 @@ def nvdb_to_edges(
         source=source,
     )
     node_id, first, node_of = sorted_unique_text(ids)  # node coordinates: the first line end naming it
+    _refuse_ids_apart(ends, ends[first][node_of], node_id[node_of], source=source)
     return EdgeArrays(
         node_xy=ends[first],
         node_id=node_id,
@@ -592,6 +593,25 @@ def nvdb_to_edges(
         ferry=_nvdb_ferry(roads, ferry, source=source),
         source=roads.index.to_numpy(),
         report=report,
+    )
+
+
+NODE_ID_GAP_M = 1.0
+"""How far apart (metres) the line ends an NVDB node id names may lie (real ruteplan ends coincide exactly)."""
+
+
+def _refuse_ids_apart(ends: np.ndarray, node_xy: np.ndarray, end_ids: np.ndarray, *, source: str) -> None:
+    """Refuse node ids that name line ends in different places: ids that disagree with the lines."""
+    gap = np.hypot(*(ends - node_xy).T)
+    off = np.flatnonzero(gap > NODE_ID_GAP_M)
+    if len(off) == 0:
+        return
+    rows = np.unique(off % (len(ends) // 2))
+    raise GeometryError(
+        f"{source}: {len(np.unique(end_ids[off]))} node id(s) name line ends up to {gap[off].max():.0f} m apart, "
+        f"so the ids disagree with the lines: id(s) {format_values(list(dict.fromkeys(end_ids[off].tolist())))} "
+        f"at row(s) {format_values(rows.tolist())}. Lines drawn from ToNodeID to FromNodeID need reversing "
+        "(shapely.reverse); else fix the FromNodeID/ToNodeID of those rows"
     )
 
 
