@@ -404,7 +404,45 @@ def _matched_base(base: pd.DataFrame, codes: pd.Series, unit: str) -> pd.DataFra
             "strukturkriteriet of these centres on the network before the change, or leave base=None"
         )
     matched = base.iloc[position].reset_index(drop=True)
-    return matched.assign(reached=_flags(matched["reached"]))
+    matched = matched.assign(
+        reached=_flags(matched["reached"]),
+        **{c: _base_numbers(matched, c) for c in columns[3:6] + columns[1:2]},
+    )
+    _refuse_ok_without_value(matched, f"strukturkriteriet_{unit}")
+    return matched
+
+
+def _base_numbers(base: pd.DataFrame, column: str) -> np.ndarray:
+    """A number column of ``base`` (text from a CSV read with dtype=str too); other text refused by row."""
+    values = base[column]
+    numbers = pd.to_numeric(values.astype("string").str.strip().replace("", pd.NA), errors="coerce")
+    wrong = (
+        numbers.isna().to_numpy() & values.notna().to_numpy() & (values.astype("string").str.strip() != "")
+    )
+    if wrong.any():
+        rows = np.flatnonzero(wrong)
+        raise ColumnError(
+            f"column {column!r} of base must hold numbers; row(s) {format_values(rows.tolist())} hold "
+            f"{format_values(values.iloc[rows].tolist())}; give the strukturkriteriet table as it was written"
+        )
+    return numbers.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _refuse_ok_without_value(base: pd.DataFrame, value: str) -> None:
+    ok = (
+        base["status"]
+        .astype("string")
+        .str.strip()
+        .isin(["ok", "mostly_straight_line"])
+        .fillna(False)
+        .to_numpy()
+    )
+    empty = np.flatnonzero(ok & np.isnan(base[value].to_numpy(dtype=float)))
+    if len(empty):
+        raise InputError(
+            f"base gives grunnkrets(er) {format_values(base['grunnkrets'].iloc[empty].tolist())} status ok but no "
+            f"{value}; it was edited or is another table: give strukturkriteriet as computed, or leave base=None"
+        )
 
 
 def _flags(values: pd.Series) -> np.ndarray:

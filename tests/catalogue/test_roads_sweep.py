@@ -374,3 +374,35 @@ def test_land_layer_with_metres_labelled_degrees_is_refused():
     land = gpd.GeoDataFrame(geometry=[box(*at(0, 0), *at(10, 10))], crs="EPSG:4326")
     with pytest.raises(CRSError, match=r"the coordinates of the land layer \(land=\) \(x 262000 to 262010"):
         RoadNetwork.from_lines(square(), land=land)
+
+
+def test_scenario_base_read_as_text_is_used_as_numbers():
+    changes = network().with_changes(remove=[1])
+    base = gk.strukturkriteriet(centres(), network(), n=100, progress=False)
+    computed = scenarios.strukturkriteriet_scenario(centres(), changes, n=100, progress=False)
+    given = scenarios.strukturkriteriet_scenario(
+        centres(), changes, n=100, base=base.astype(str), progress=False
+    )
+    pd.testing.assert_series_equal(
+        given["strukturkriteriet_km_change"], computed["strukturkriteriet_km_change"]
+    )
+
+
+def test_scenario_base_with_text_in_a_number_column_is_refused():
+    changes = network().with_changes(remove=[1])
+    base = gk.strukturkriteriet(centres(), network(), n=100, progress=False).astype({"farthest_km": object})
+    base.loc[2, "farthest_km"] = "1,5"
+    with pytest.raises(
+        ColumnError, match=r"column 'farthest_km' of base must hold numbers; row\(s\) 2 hold '1,5'"
+    ):
+        scenarios.strukturkriteriet_scenario(centres(), changes, n=100, base=base, progress=False)
+
+
+def test_scenario_base_with_status_ok_but_no_value_is_refused():
+    changes = network().with_changes(remove=[1])
+    base = gk.strukturkriteriet(centres(), network(), n=100, progress=False)
+    base.loc[0, "strukturkriteriet_km"] = np.nan
+    with pytest.raises(
+        InputError, match=r"base gives grunnkrets\(er\) '03010101' status ok but no strukturkriteriet_km"
+    ):
+        scenarios.strukturkriteriet_scenario(centres(), changes, n=100, base=base, progress=False)
