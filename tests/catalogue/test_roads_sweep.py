@@ -406,3 +406,36 @@ def test_scenario_base_with_status_ok_but_no_value_is_refused():
         InputError, match=r"base gives grunnkrets\(er\) '03010101' status ok but no strukturkriteriet_km"
     ):
         scenarios.strukturkriteriet_scenario(centres(), changes, n=100, base=base, progress=False)
+
+
+SWEEP_ROWS = {
+    "test_nvdb_extract_merged_twice_builds_each_link_once": "an NVDB extract merged twice (every row repeated)",
+    "test_nvdb_node_id_naming_ends_apart_is_refused": (
+        "NVDB node ids that disagree with the lines (an id naming ends far apart, a line drawn from `ToNodeID` to "
+        "`FromNodeID`)"
+    ),
+    "test_networkx_edge_geometry_in_another_crs_is_refused": (
+        "a networkx edge `geometry` that does not run between its nodes (left in another CRS)"
+    ),
+    "test_points_with_metres_labelled_degrees_are_refused_not_unsnapped": (
+        "points or land polygons with metre coordinates labelled EPSG:4326"
+    ),
+    "test_with_changes_boolean_mask_is_refused_not_taken_as_edges_0_and_1": (
+        "a boolean mask, a bool, a dict or a table as the edges of `with_changes(remove=…)`"
+    ),
+    "test_scenario_base_read_as_text_is_used_as_numbers": (
+        "a scenario `base` read back as text (`dtype=str`), or edited (status `ok` without a value)"
+    ),
+    "test_explain_of_a_grunnkrets_that_cannot_reach_n_is_warned": (
+        "`explain` of a grunnkrets that cannot reach `n` people"
+    ),
+}
+"""The test named after each README messy-data row this sweep added, and the row."""
+
+
+def test_every_sweep_row_is_in_the_readme_and_has_its_test():
+    from .test_tables import readme_rows
+
+    rows = readme_rows()
+    assert [row for row in SWEEP_ROWS.values() if row not in rows] == []
+    assert all(callable(globals().get(name)) for name in SWEEP_ROWS)
