@@ -34,6 +34,7 @@ from ._search import (
     DEFAULT_FALLBACK_FACTOR,
     DEFAULT_FALLBACK_SPEED_KMH,
     DEFAULT_FERRY_FACTOR,
+    OUTSIDE_ROADS_MESSAGE,
     Fallback,
     SearchOptions,
     SearchSetup,
@@ -200,6 +201,7 @@ def explain(
     mass = node_mass(setup, np.where(routed, people, 0.0))
     wanted = known[codes].to_numpy()
     _warn_unrouted(codes, wanted, routed, points.located)
+    _warn_off_roads(codes, wanted, setup, routed)
     sources = wanted[routed[wanted]]
     result = accumulate(setup, sources, mass, n, options)
     search = _Search(setup, routing, road_network, mass, n, options, routes)
@@ -234,6 +236,26 @@ def _explained_codes(grunnkretser: str | Iterable[str]) -> list[str]:
             "you want to understand"
         )
     return codes
+
+
+def _warn_off_roads(codes: list[str], wanted: np.ndarray, setup: SearchSetup, routed: np.ndarray) -> None:
+    """Say which explained grunnkretser strukturkriteriet gives status ``outside_roads`` or ``not_snapped``."""
+    assert setup.snap is not None  # explain always snaps
+    snapped = (setup.snap["status"] == "snapped").to_numpy()[: len(routed)]
+    for status, flags in (
+        ("outside_roads", snapped & setup.outside_roads[: len(routed)]),
+        ("not_snapped", ~snapped),
+    ):
+        found = [c for c, w in zip(codes, wanted, strict=True) if routed[w] and flags[w]]
+        if found:
+            what = OUTSIDE_ROADS_MESSAGE if status == "outside_roads" else _NOT_SNAPPED_MESSAGE
+            warn(f"{len(found)} grunnkrets(er) {what}: {format_values(found)}")
+
+
+_NOT_SNAPPED_MESSAGE = (
+    "are farther than max_snap_distance from every road and are reached by straight line only "
+    "(status 'not_snapped')"
+)
 
 
 def _warn_not_reached(values: dict[str, Any], n: float) -> None:

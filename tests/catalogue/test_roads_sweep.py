@@ -429,6 +429,9 @@ SWEEP_ROWS = {
     "test_explain_of_a_grunnkrets_that_cannot_reach_n_is_warned": (
         "`explain` of a grunnkrets that cannot reach `n` people"
     ),
+    "test_explain_of_a_grunnkrets_outside_the_roads_is_warned_as_strukturkriteriet_does": (
+        "`explain` of a grunnkrets outside the road layer's coverage, or not snapped"
+    ),
 }
 """The test named after each README messy-data row this sweep added, and the row."""
 
@@ -439,3 +442,23 @@ def test_every_sweep_row_is_in_the_readme_and_has_its_test():
     rows = readme_rows()
     assert [row for row in SWEEP_ROWS.values() if row not in rows] == []
     assert all(callable(globals().get(name)) for name in SWEEP_ROWS)
+
+
+def test_explain_of_a_grunnkrets_outside_the_roads_is_warned_as_strukturkriteriet_does():
+    far = centres()
+    far.loc[2, "geometry"] = Point(at(16000, 500))  # 15 km beyond the square
+    with pytest.warns(
+        GeokoblingWarning, match=r"1 grunnkrets\(er\) lie outside the road layer's coverage .*'32010101'"
+    ):
+        rows = gk.explain(far, network(), "32010101", n=100, progress=False)
+    assert rows["via"].tolist() == ["own"]
+
+
+def test_explain_of_a_grunnkrets_not_snapped_is_warned():
+    far = centres()
+    far.loc[2, "geometry"] = Point(at(1500, 500))  # 500 m east of the square
+    with pytest.warns(
+        GeokoblingWarning, match=r"1 grunnkrets\(er\) are farther than max_snap_distance .*'32010101'"
+    ):
+        rows = gk.explain(far, network(), "32010101", n=500, max_snap_distance=100, progress=False)
+    assert rows["via"].tolist() == ["own", "straight_line"]
