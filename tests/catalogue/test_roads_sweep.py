@@ -21,7 +21,14 @@ from shapely.geometry import LineString, MultiLineString, Point, box
 import geokobling as gk
 from geokobling import scenarios
 from geokobling.cli import EXIT_DATA, EXIT_OK, main
-from geokobling.errors import ColumnError, CRSError, GeokoblingWarning, GeometryError, InputError
+from geokobling.errors import (
+    ColumnError,
+    CRSError,
+    GeokoblingWarning,
+    GeometryError,
+    InputError,
+    NetworkError,
+)
 from geokobling.network import RoadNetwork
 
 CRS = "EPSG:25833"
@@ -462,3 +469,25 @@ def test_explain_of_a_grunnkrets_not_snapped_is_warned():
     ):
         rows = gk.explain(far, network(), "32010101", n=500, max_snap_distance=100, progress=False)
     assert rows["via"].tolist() == ["own", "straight_line"]
+
+
+def test_n1000_kinds_with_stray_spaces_are_kept(tmp_path):
+    path = tmp_path / "n1000.gpkg"
+    square().assign(
+        typeVeg=["enkelBilveg ", "enkelBilveg", " enkelBilveg", "enkelBilveg"], vegfase="V "
+    ).to_file(path)
+    network = gk.io.read_n1000_roads(path)
+    assert (network.n_nodes, network.n_edges) == (4, 4)
+
+
+def test_n1000_layer_with_no_car_road_names_what_was_left_out(tmp_path):
+    path = tmp_path / "stier.gpkg"
+    square().assign(typeVeg="sti", vegfase="V").to_file(path)
+    left_out = pytest.warns(
+        GeokoblingWarning, match=r"N1000 lines left out of the car network: 4 paths \(sti\)"
+    )
+    refused = pytest.raises(
+        NetworkError, match=r"holds no car road or car ferry .*all 4 row\(s\) were left out"
+    )
+    with left_out, refused:
+        gk.io.read_n1000_roads(path)

@@ -924,8 +924,8 @@ def n1000_to_edges(
     vertices, so they are split there. ``land`` and ``join_over_land``: see :func:`lines_to_edges`.
     """
     require_columns(roads, ["typeVeg", "vegfase"], source=source)
-    kind = roads["typeVeg"].astype("string").fillna("").to_numpy(dtype=object)
-    phase = roads["vegfase"].astype("string").fillna("").to_numpy(dtype=object)
+    kind = roads["typeVeg"].astype("string").str.strip().fillna("").to_numpy(dtype=object)
+    phase = roads["vegfase"].astype("string").str.strip().fillna("").to_numpy(dtype=object)
     road = (kind == "enkelBilveg") & (phase == "V")
     ferry = kind == "bilferje"
     drops = {what: rule(kind, phase) & ~(road | ferry) for what, rule in N1000_DROPPED.items()}
@@ -952,6 +952,11 @@ def n1000_to_edges(
         warn(
             f"{source}: N1000 lines left out of the car network: {counts}. Kept: {int(road.sum())} car "
             f"roads and {int(ferry.sum())} car ferries. Where: the network's report, kind 'dropped_lines'."
+        )
+    if len(kept) == 0:
+        raise NetworkError(
+            f"{source} holds no car road or car ferry (typeVeg 'enkelBilveg' with vegfase 'V', or 'bilferje'): "
+            f"all {len(roads)} row(s) were left out ({counts or 'no rows'}); give the N1000 road links layer"
         )
     parts = lines_to_edges(
         kept,
