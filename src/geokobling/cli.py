@@ -687,8 +687,9 @@ def _map_explanation(one: Any, points: Any, grunnkretser: Any, network: Any, pat
     ax, entries = _explanation_base(one, code, grunnkretser, view, run)
     edges = network.edges.iloc[network.edges.sindex.query(view, predicate="intersects")]
     clipped = edges.assign(geometry=shapely.intersection(edges.geometry.to_numpy(), view))
-    clipped[~clipped["ferry"]].plot(ax=ax, color="0.6", linewidth=0.35, zorder=2)
-    entries.append((Line2D([], [], color="0.6", linewidth=0.6), "vei"))
+    if (~clipped["ferry"]).any():  # a centre far off the roads may have none in its view
+        clipped[~clipped["ferry"]].plot(ax=ax, color="0.6", linewidth=0.35, zorder=2)
+        entries.append((Line2D([], [], color="0.6", linewidth=0.6), "vei"))
     if clipped["ferry"].any():
         clipped[clipped["ferry"]].plot(ax=ax, color="0.6", linewidth=0.6, linestyle=(0, (3, 2)), zorder=2)
         entries.append((Line2D([], [], color="0.6", linewidth=0.6, linestyle=(0, (3, 2))), "ferjestrekning"))

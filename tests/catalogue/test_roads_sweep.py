@@ -491,3 +491,43 @@ def test_n1000_layer_with_no_car_road_names_what_was_left_out(tmp_path):
     )
     with left_out, refused:
         gk.io.read_n1000_roads(path)
+
+
+@pytest.fixture()
+def far_centres(tmp_path) -> Path:
+    far = centres()
+    far.loc[2, "geometry"] = Point(at(16000, 500))  # 15 km beyond the square
+    path = tmp_path / "far.gpkg"
+    far.to_file(path)
+    return path
+
+
+def test_cli_explain_of_a_centre_far_off_the_roads_warns_once_and_draws_its_map(
+    capsys, files, far_centres, tmp_path
+):
+    out = tmp_path / "out"
+    code = main(
+        [str(a) for a in ("strukturkriteriet", "explain", "--centres", far_centres, "--roads", files["roads"],
+         "--explain", "32010101", "--n", 100, "-q", "--output", out)]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == EXIT_OK
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(
+        "geokobling: warning: 1 grunnkrets(er) lie outside the road"
+    )
+    assert (out / "explain_map_32010101.png").exists()
+
+
+def test_cli_scenario_kommune_mostly_not_routed_names_the_flag(capsys, files, far_centres, tmp_path):
+    code = main(
+        [str(a) for a in ("strukturkriteriet", "scenario", "--centres", far_centres, "--roads", files["roads"],
+         "--n", 100, "--remove-roads", 1, "-q", "--output", tmp_path / "out")]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == EXIT_DATA
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(
+        "geokobling: error: kommune(s) '3201' have no strukturkriteriet_km before the change"
+    )
+    assert last.endswith("--min-routed-share 0 gives them the value of their routed grunnkretser")
