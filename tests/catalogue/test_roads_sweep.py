@@ -439,6 +439,9 @@ SWEEP_ROWS = {
     "test_explain_of_a_grunnkrets_outside_the_roads_is_warned_as_strukturkriteriet_does": (
         "`explain` of a grunnkrets outside the road layer's coverage, or not snapped"
     ),
+    "test_line_ends_nanometres_apart_are_reported_not_silently_kept_apart": (
+        "line ends nanometres apart (copies of a layer reprojected and merged)"
+    ),
 }
 """The test named after each README messy-data row this sweep added, and the row."""
 
@@ -531,3 +534,41 @@ def test_cli_scenario_kommune_mostly_not_routed_names_the_flag(capsys, files, fa
         "geokobling: error: kommune(s) '3201' have no strukturkriteriet_km before the change"
     )
     assert last.endswith("--min-routed-share 0 gives them the value of their routed grunnkretser")
+
+
+def _grid_and_its_reprojected_copy() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    shapes = []
+    for i in range(3):
+        for j in range(2):
+            shapes.append(LineString([at(1000 * j, 1000 * i), at(1000 * (j + 1), 1000 * i)]))
+            shapes.append(LineString([at(1000 * i, 1000 * j), at(1000 * i, 1000 * (j + 1))]))
+    grid = gpd.GeoDataFrame(geometry=shapes, crs=CRS)
+    copy = grid.to_crs("EPSG:4326").to_crs(CRS)  # the same roads, nanometres off
+    return grid, pd.concat([grid, copy], ignore_index=True)
+
+
+def test_line_ends_nanometres_apart_are_reported_not_silently_kept_apart():
+    grid, merged = _grid_and_its_reprojected_copy()
+    with pytest.warns(
+        GeokoblingWarning, match=r"line ends lie within 1 mm of another end without being identical"
+    ):
+        network = RoadNetwork.from_lines(merged)
+    assert network.n_nodes > RoadNetwork.from_lines(grid).n_nodes == 9
+    near = network.report[network.report["kind"] == "near_ends"]
+    assert len(near) > 0 and (near["distance_m"] < 1e-6).all()
+
+
+def test_line_ends_nanometres_apart_joined_by_the_advised_tolerance_give_the_values_of_one_copy():
+    grid, merged = _grid_and_its_reprojected_copy()
+    people = gpd.GeoDataFrame(
+        {"grunnkrets": [f"030101{i:02d}" for i in range(4)], "kommune": "0301", "population": 1000.0},
+        geometry=[Point(at(100, 30)), Point(at(1900, 1030)), Point(at(1010, 500)), Point(at(20, 1500))],
+        crs=CRS,
+    )
+    with pytest.warns(GeokoblingWarning, match=r"joined into 8 node\(s\) by snap_tolerance=0.001 m"):
+        joined = RoadNetwork.from_lines(merged, snap_tolerance=0.001)
+    one = gk.strukturkriteriet(people, RoadNetwork.from_lines(grid), n=3000, progress=False)
+    both = gk.strukturkriteriet(people, joined, n=3000, progress=False)
+    np.testing.assert_allclose(both["strukturkriteriet_km"], one["strukturkriteriet_km"], atol=1e-9)
+    # centre 1 takes itself (0 m), centre 2 (30 + 900 + 500 + 10 m), centre 3 (30 + 900 + 1000 + 500 + 20 m)
+    assert one["strukturkriteriet_km"].round(4).tolist()[1] == round((1440 + 2450) / 3000, 4)

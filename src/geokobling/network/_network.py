@@ -628,6 +628,7 @@ class RoadNetwork:
         - ``end_on_vertex``: line ends on a vertex inside a line that is not split there (no connection);
         - ``shared_vertex``: a vertex inside two or more lines that are not split there (no connection);
         - ``joined_ends``: line ends that were not identical, joined into one node by ``snap_tolerance``;
+        - ``near_ends``: line ends within 1 mm of another but not identical, kept apart (``snap_tolerance=0``);
         - ``blank_node_id``: an NVDB line end without node id, joined to a node by its exact place;
         - ``joined_ferry_end``: a ferry end with no road joined to the nearest road (``join_ferry_ends``
           of :meth:`from_lines`; ``distance_m`` is the join's length);
