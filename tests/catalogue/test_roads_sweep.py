@@ -442,6 +442,9 @@ SWEEP_ROWS = {
     "test_line_ends_nanometres_apart_are_reported_not_silently_kept_apart": (
         "line ends nanometres apart (copies of a layer reprojected and merged)"
     ),
+    "test_nvdb_minutes_given_in_seconds_are_warned": (
+        "travel times in seconds or hours where minutes are meant (NVDB `FT_MINUTES`, `from_lines(time=...)`)"
+    ),
 }
 """The test named after each README messy-data row this sweep added, and the row."""
 
@@ -572,3 +575,31 @@ def test_line_ends_nanometres_apart_joined_by_the_advised_tolerance_give_the_val
     np.testing.assert_allclose(both["strukturkriteriet_km"], one["strukturkriteriet_km"], atol=1e-9)
     # centre 1 takes itself (0 m), centre 2 (30 + 900 + 500 + 10 m), centre 3 (30 + 900 + 1000 + 500 + 20 m)
     assert one["strukturkriteriet_km"].round(4).tolist()[1] == round((1440 + 2450) / 3000, 4)
+
+
+def test_nvdb_minutes_given_in_seconds_are_warned():
+    rows = nvdb_rows()
+    rows[["FT_MINUTES", "TF_MINUTES"]] = (
+        rows[["FT_MINUTES", "TF_MINUTES"]] * 60
+    )  # 100 m in 6 and 12 s: seconds
+    with pytest.warns(
+        GeokoblingWarning,
+        match=r"column '(FT|TF)_MINUTES' of the NVDB layer gives an overall speed of 0.667 km/h",
+    ):
+        RoadNetwork.from_nvdb(rows)
+
+
+def test_line_layer_time_in_hours_is_warned():
+    roads = square().assign(hours=1000 / 50_000)  # each 1 km road at 50 km/h, in hours
+    with pytest.warns(
+        GeokoblingWarning, match=r"gives an overall speed of 3e\+03 km/h .*multiply the column by 60"
+    ):
+        network = RoadNetwork.from_lines(roads, time="hours")
+    assert network.has_time
+
+
+def test_line_layer_time_in_minutes_is_quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        network = RoadNetwork.from_lines(square().assign(minutes=1.2), time="minutes")  # 50 km/h
+    assert network.edges["time_fw"].tolist() == [1.2] * 4

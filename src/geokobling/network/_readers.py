@@ -179,6 +179,10 @@ def lines_to_edges(
         roads[oneway] if oneway else None, len(roads), source=source, column=oneway
     )
     minutes = _weights(roads[time], source=source, column=time) if time else None
+    if minutes is not None and time is not None:
+        _warn_implausible_minutes(
+            shapely.length(roads.geometry.to_numpy()), minutes, source=source, column=time
+        )
     ferry_flags = _flags(roads[ferry], source=source, column=ferry) if ferry else np.zeros(len(roads), bool)
     pieces = _Lines(
         lines,
@@ -454,6 +458,32 @@ def _weights(values: pd.Series, *, source: str, column: str) -> np.ndarray:
     )
 
 
+PLAUSIBLE_SPEED_KMH = (2.0, 300.0)
+"""The range of a layer's overall speed (its length ÷ its minutes) outside which the times are warned about."""
+
+
+def _timed(roads: pd.DataFrame, column: str, length: np.ndarray, *, source: str) -> np.ndarray:
+    minutes = _weights(roads[column], source=source, column=column)
+    _warn_implausible_minutes(length, minutes, source=source, column=column)
+    return minutes
+
+
+def _warn_implausible_minutes(length: np.ndarray, minutes: np.ndarray, *, source: str, column: str) -> None:
+    """Warn when a time column's overall speed says it is not minutes (seconds: 60× slower; hours: 60× faster)."""
+    timed = minutes > 0
+    if not timed.any():
+        return
+    speed = float(length[timed].sum()) / 1000 / (float(minutes[timed].sum()) / 60)
+    low, high = PLAUSIBLE_SPEED_KMH
+    if low <= speed <= high:
+        return
+    unit = "seconds, divide the column by 60" if speed < low else "hours, multiply the column by 60"
+    warn(
+        f"column {column!r} of {source} gives an overall speed of {speed:.3g} km/h (line length ÷ minutes), "
+        f"outside {low:g}–{high:g} km/h: the times must be minutes (if they are {unit})"
+    )
+
+
 def _flag_text(values: pd.Series) -> pd.Series:
     """Flags as lower-case text: numbers as ``1``/``0``/``-1`` (``1.0`` from a shapefile too), missing as ``''``."""
     text = values.astype("string").str.strip().str.lower().fillna("")
@@ -588,8 +618,8 @@ def nvdb_to_edges(
         length=length,
         forward=(code == "B") | (code == "FT"),
         backward=(code == "B") | (code == "TF"),
-        time_fw=_weights(roads[minutes_fw], source=source, column=minutes_fw),
-        time_bw=_weights(roads[minutes_bw], source=source, column=minutes_bw),
+        time_fw=_timed(roads, minutes_fw, length, source=source),
+        time_bw=_timed(roads, minutes_bw, length, source=source),
         ferry=_nvdb_ferry(roads, ferry, source=source),
         source=roads.index.to_numpy(),
         report=report,
