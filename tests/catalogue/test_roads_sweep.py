@@ -603,3 +603,11 @@ def test_line_layer_time_in_minutes_is_quiet():
         warnings.simplefilter("error")
         network = RoadNetwork.from_lines(square().assign(minutes=1.2), time="minutes")  # 50 km/h
     assert network.edges["time_fw"].tolist() == [1.2] * 4
+
+
+def test_with_changes_adding_a_road_that_is_already_there_is_warned():
+    again = square().iloc[[2]].reset_index(drop=True)
+    again["geometry"] = again.geometry.reverse()
+    with pytest.warns(GeokoblingWarning, match=r"1 added line\(s\) repeat a road the network already has"):
+        changes = network().with_changes(add=again)
+    assert changes.network.n_edges == 5  # kept as a parallel copy: the distances do not change

@@ -44,6 +44,7 @@ from .. import _arguments as arguments
 from ..checks import WORKING_CRS, to_working_crs
 from ..errors import FileReadError, GeometryError, InputError, format_values, warn
 from ._readers import EdgeArrays, lines_to_edges, read_road_layer
+from ._topology import oriented_keys
 
 if TYPE_CHECKING:
     from ._network import RoadNetwork
@@ -238,6 +239,8 @@ def apply_changes(
     removed = np.zeros(len(p.u), bool)
     removed[selected["remove"]] = True
     lines = None if add is None else _added_edges(base, add, oneway, ferry, time, speed, join_tolerance)
+    if lines is not None:
+        _warn_roads_already_there(p, lines, ~removed)
     joined = _join(p, lines, ~removed & (p.forward | p.backward) & ~ferry_flags, join_tolerance)
     timed_by = speed if base.has_time and time is None else None
     parts, kept, pieces, added = _changed_parts(p, ferry_flags, removed, lines, joined, timed_by)
@@ -442,6 +445,19 @@ def _added_edges(
         add, oneway=oneway, ferry=ferry, time=time, snap_tolerance=tolerance, source=source
     )
     return lines if base.has_time and time is not None else _with_times(lines, None)
+
+
+def _warn_roads_already_there(base: EdgeArrays, lines: EdgeArrays, kept: np.ndarray) -> None:
+    """Warn about added lines that repeat a kept edge of the network exactly (same coordinates, or reversed)."""
+    there = set(oriented_keys(base.geometry[kept])[0].tolist())
+    repeat = np.array([key in there for key in oriented_keys(lines.geometry)[0].tolist()])
+    if repeat.any():
+        labels = sorted({str(label) for label in lines.source[repeat]})
+        warn(
+            f"{int(repeat.sum())} added line(s) repeat a road the network already has (the same coordinates, or "
+            f"reversed): a parallel copy shortens no route unless its directions differ. Rows of the added roads: "
+            f"{format_values(labels)}"
+        )
 
 
 def _with_times(lines: EdgeArrays, minutes: np.ndarray | None) -> EdgeArrays:
