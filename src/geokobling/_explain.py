@@ -19,7 +19,7 @@ road (:func:`geokobling.network._routing.arc_origins`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,7 @@ from ._search import (
     DEFAULT_FALLBACK_FACTOR,
     DEFAULT_FALLBACK_SPEED_KMH,
     DEFAULT_FERRY_FACTOR,
+    OUTSIDE_ROADS_MESSAGE,
     Fallback,
     SearchOptions,
     SearchSetup,
@@ -200,6 +201,7 @@ def explain(
     mass = node_mass(setup, np.where(routed, people, 0.0))
     wanted = known[codes].to_numpy()
     _warn_unrouted(codes, wanted, routed, points.located)
+    _warn_off_roads(codes, wanted, setup, routed)
     sources = wanted[routed[wanted]]
     result = accumulate(setup, sources, mass, n, options)
     search = _Search(setup, routing, road_network, mass, n, options, routes)
@@ -209,25 +211,21 @@ def explain(
     ]
     table = _table(frames, points.table, population, options, n, routes=routes)
     table.attrs.update(_summary(points.table, sources, result, n, options))
-    short = [code for code, value in table.attrs["value"].items() if value is None]
-    if short:
-        warn(
-            f"{len(short)} grunnkrets(er) cannot reach the required number of people ({n:g}) and get no value: "
-            f"{format_values(short)}; their rows list every centre they reach"
-        )
+    _warn_not_reached(table.attrs["value"], n)
     return table
 
 
 def _explained_codes(grunnkretser: str | Iterable[str] | Any) -> list[str]:
     """The codes to explain, normalised, each once, at most :data:`MAX_EXPLAINED`."""
-    if isinstance(grunnkretser, int | np.integer) and not isinstance(grunnkretser, bool):
-        grunnkretser = [str(grunnkretser)]  # one code read as a number: normalised (padded) below
-    if isinstance(grunnkretser, pd.DataFrame | Mapping) or not isinstance(grunnkretser, str | Iterable):
+    if isinstance(grunnkretser, str | int | np.integer) and not isinstance(grunnkretser, bool | np.bool_):
+        values: list[Any] = [grunnkretser]
+    elif isinstance(grunnkretser, list | tuple | set | pd.Series | pd.Index | np.ndarray):
+        values = list(grunnkretser)
+    else:
         raise InputError(
-            f"grunnkretser must be a grunnkrets code or a list of codes, not a {type(grunnkretser).__name__}; "
-            "give e.g. '03010101', or a column such as centres['grunnkrets'].head(3)"
+            "grunnkretser must be a grunnkrets code or a list of codes (e.g. '03010101' or "
+            f"centres['grunnkrets'].head()), not {type(grunnkretser).__name__}"
         )
-    values = [grunnkretser] if isinstance(grunnkretser, str) else list(grunnkretser)
     if not values:
         raise InputError("grunnkretser is empty; give the code(s) of the grunnkretser to explain")
     codes = list(dict.fromkeys(normalize_codes(values, "grunnkrets", source="grunnkretser").tolist()))
@@ -238,6 +236,36 @@ def _explained_codes(grunnkretser: str | Iterable[str] | Any) -> list[str]:
             "you want to understand"
         )
     return codes
+
+
+def _warn_off_roads(codes: list[str], wanted: np.ndarray, setup: SearchSetup, routed: np.ndarray) -> None:
+    """Say which explained grunnkretser strukturkriteriet gives status ``outside_roads`` or ``not_snapped``."""
+    assert setup.snap is not None  # explain always snaps
+    snapped = (setup.snap["status"] == "snapped").to_numpy()[: len(routed)]
+    for status, flags in (
+        ("outside_roads", snapped & setup.outside_roads[: len(routed)]),
+        ("not_snapped", ~snapped),
+    ):
+        found = [c for c, w in zip(codes, wanted, strict=True) if routed[w] and flags[w]]
+        if found:
+            what = OUTSIDE_ROADS_MESSAGE if status == "outside_roads" else _NOT_SNAPPED_MESSAGE
+            warn(f"{len(found)} grunnkrets(er) {what}: {format_values(found)}")
+
+
+_NOT_SNAPPED_MESSAGE = (
+    "are farther than max_snap_distance from every road and are reached by straight line only "
+    "(status 'not_snapped')"
+)
+
+
+def _warn_not_reached(values: dict[str, Any], n: float) -> None:
+    """Say which explained grunnkretser get no value: fewer than ``n`` people can be reached from them."""
+    missed = [code for code, value in values.items() if value is None]
+    if missed:
+        warn(
+            f"{len(missed)} grunnkrets(er) cannot reach the required number of people (n={n:g}) and get no "
+            f"value: {format_values(missed)}"
+        )
 
 
 def _warn_unrouted(codes: list[str], wanted: np.ndarray, routed: np.ndarray, located: np.ndarray) -> None:

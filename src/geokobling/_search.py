@@ -51,7 +51,7 @@ from .codes import normalize_codes
 from .errors import InputError, NetworkError, format_values, warn
 from .network import RoadNetwork
 from .network._graph import arc_components
-from .network._routing import point_coordinates
+from .network._routing import point_coordinates, refuse_metres_as_degrees
 from .paths import Accumulation, CSRGraph, accumulate_until
 
 DEFAULT_FERRY_FACTOR = 3.25
@@ -247,6 +247,7 @@ def prepare_centres(centres: gpd.GeoDataFrame, population: str, source: str = "t
     """Check centres once: codes, population, point geometries and a unique index; locate them."""
     arguments.column_label(population, "population")
     require_columns(centres, ["grunnkrets", "kommune", population], source=source)
+    refuse_metres_as_degrees(centres, source=source)
     table = to_working_crs(centres, source=source).copy()
     table["grunnkrets"] = normalize_codes(
         table["grunnkrets"], "grunnkrets", column="grunnkrets", source=source

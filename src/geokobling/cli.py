@@ -38,7 +38,7 @@ from typing import Any
 
 from . import __version__
 from ._report import RUN_FILE, RunReport, coverage, coverage_line, describe_file, screen_table, tidy_for_file
-from .errors import GeokoblingError, GeokoblingWarning
+from .errors import GeokoblingError, GeokoblingWarning, GeometryError
 
 __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_DATA", "EXIT_USAGE", "EXIT_BUG"]
 
@@ -187,6 +187,7 @@ class _Run:
 
 
 _PYTHON_ARGUMENT = re.compile(r"\b([a-z][a-z_]*)=(True\b)?")
+_REFUSED_ARGUMENT = re.compile(r"(?<![-\w'])([a-z][a-z_]*)(?= must be )")
 
 
 def _flag_names(text: str, args: argparse.Namespace | None) -> str:
@@ -202,7 +203,11 @@ def _flag_names(text: str, args: argparse.Namespace | None) -> str:
         following = text[match.end() : match.end() + 1]
         return f"--{name.replace('_', '-')}" + (" " if following.isalnum() else "")
 
-    return _PYTHON_ARGUMENT.sub(flag, text)
+    def refused(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return f"--{name.replace('_', '-')}" if name in dests and "_" in name else name
+
+    return _REFUSED_ARGUMENT.sub(refused, _PYTHON_ARGUMENT.sub(flag, text))
 
 
 def _write_line(text: str, stream: Any) -> None:
@@ -360,6 +365,8 @@ def _read_network(run: _Run) -> Any:
 
 def _read_centres(run: _Run) -> tuple[Any, Any]:
     """The population centres, and the grunnkrets polygons when they were given."""
+    import geopandas as gpd
+
     from .centres import polygon_centres, population_centres
     from .io import read_grunnkretser, read_population_grid, read_values
 
@@ -367,6 +374,11 @@ def _read_centres(run: _Run) -> tuple[Any, Any]:
     if args.centres:
         with run.step("read --centres"):
             centres = _read_vector_layer(args.centres, "--centres")
+        if not isinstance(centres, gpd.GeoDataFrame):
+            raise GeometryError(
+                f"--centres: {args.centres} holds no geometry (a plain table); give the centres as points "
+                "(GeoPackage, GeoJSON), or a population table with --grunnkretser and --population"
+            )
         run.add_input("--centres", args.centres, rows=len(centres))
         return centres, None
     with run.step("read --grunnkretser"), _reading("--grunnkretser"):
@@ -682,8 +694,9 @@ def _map_explanation(one: Any, points: Any, grunnkretser: Any, network: Any, pat
     ax, entries = _explanation_base(one, code, grunnkretser, view, run)
     edges = network.edges.iloc[network.edges.sindex.query(view, predicate="intersects")]
     clipped = edges.assign(geometry=shapely.intersection(edges.geometry.to_numpy(), view))
-    clipped[~clipped["ferry"]].plot(ax=ax, color="0.6", linewidth=0.35, zorder=2)
-    entries.append((Line2D([], [], color="0.6", linewidth=0.6), "vei"))
+    if (~clipped["ferry"]).any():  # a centre far off the roads may have none in its view
+        clipped[~clipped["ferry"]].plot(ax=ax, color="0.6", linewidth=0.35, zorder=2)
+        entries.append((Line2D([], [], color="0.6", linewidth=0.6), "vei"))
     if clipped["ferry"].any():
         clipped[clipped["ferry"]].plot(ax=ax, color="0.6", linewidth=0.6, linestyle=(0, (3, 2)), zorder=2)
         entries.append((Line2D([], [], color="0.6", linewidth=0.6, linestyle=(0, (3, 2))), "ferjestrekning"))

@@ -89,7 +89,6 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-import os
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -257,6 +256,8 @@ def strukturkriteriet_scenario(
             f"changes must be the NetworkChanges of network.with_changes(...), not {type(changes).__name__}"
         )
     points = prepare_centres(centres, population)
+    if len(points.table) == 0:
+        raise InputError("the centres hold no rows; a scenario needs the grunnkrets centres it compares")
     people = points.table[population].to_numpy(dtype=float)
     new = _Side.of_setup(search_setup(points.xy, changes.network, options))
     if base is None:
@@ -346,7 +347,7 @@ class _Values:
         table.insert(5, f"farthest_{unit}", self.farthest)
         table.insert(6, "fallback_people", self.fallback_people)
         table.insert(7, "fallback_share", self.fallback_share)
-        status = table["status"].to_numpy().copy()
+        status = table["status"].to_numpy(copy=True)  # writable even when empty
         rows = np.flatnonzero(located)
         search_status(status, rows, self.reached[rows], self.fallback_share[rows])
         table["status"] = status
@@ -404,7 +405,45 @@ def _matched_base(base: pd.DataFrame, codes: pd.Series, unit: str) -> pd.DataFra
             "strukturkriteriet of these centres on the network before the change, or leave base=None"
         )
     matched = base.iloc[position].reset_index(drop=True)
-    return matched.assign(reached=_flags(matched["reached"]))
+    matched = matched.assign(
+        reached=_flags(matched["reached"]),
+        **{c: _base_numbers(matched, c) for c in columns[3:6] + columns[1:2]},
+    )
+    _refuse_ok_without_value(matched, f"strukturkriteriet_{unit}")
+    return matched
+
+
+def _base_numbers(base: pd.DataFrame, column: str) -> np.ndarray:
+    """A number column of ``base`` (text from a CSV read with dtype=str too); other text refused by row."""
+    values = base[column]
+    numbers = pd.to_numeric(values.astype("string").str.strip().replace("", pd.NA), errors="coerce")
+    wrong = (
+        numbers.isna().to_numpy() & values.notna().to_numpy() & (values.astype("string").str.strip() != "")
+    )
+    if wrong.any():
+        rows = np.flatnonzero(wrong)
+        raise ColumnError(
+            f"column {column!r} of base must hold numbers; row(s) {format_values(rows.tolist())} hold "
+            f"{format_values(values.iloc[rows].tolist())}; give the strukturkriteriet table as it was written"
+        )
+    return numbers.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _refuse_ok_without_value(base: pd.DataFrame, value: str) -> None:
+    ok = (
+        base["status"]
+        .astype("string")
+        .str.strip()
+        .isin(["ok", "mostly_straight_line"])
+        .fillna(False)
+        .to_numpy()
+    )
+    empty = np.flatnonzero(ok & np.isnan(base[value].to_numpy(dtype=float)))
+    if len(empty):
+        raise InputError(
+            f"base gives grunnkrets(er) {format_values(base['grunnkrets'].iloc[empty].tolist())} status ok but no "
+            f"{value}; it was edited or is another table: give strukturkriteriet as computed, or leave base=None"
+        )
 
 
 def _refuse_other_people(before: pd.DataFrame, people: np.ndarray) -> None:
@@ -960,6 +999,13 @@ def _refuse_other_grunnkretser(before: pd.DataFrame, after: pd.DataFrame, popula
                 raise ColumnError(f"{name} lacks the column {column!r}; give strukturkriteriet results")
     one = before.set_index(normalize_codes(before["grunnkrets"], "grunnkrets", source="before").to_numpy())
     two = after.set_index(normalize_codes(after["grunnkrets"], "grunnkrets", source="after").to_numpy())
+    for name, table in (("before", one), ("after", two)):
+        repeated = table.index[table.index.duplicated()].unique()
+        if len(repeated):
+            raise InputError(
+                f"{name} holds the grunnkrets code(s) {format_values(repeated.tolist())} more than once; give one "
+                "row per grunnkrets (a strukturkriteriet result)"
+            )
     if not one.index.sort_values().equals(two.index.sort_values()):
         differ = one.index.symmetric_difference(two.index)
         raise InputError(
@@ -1057,13 +1103,28 @@ def source_labels(
     >>> source_labels(network, ["0"])
     [0]
     """
+    if not isinstance(network, RoadNetwork):
+        raise InputError(f"network must be a geokobling.RoadNetwork, not {type(network).__name__}")
+    if isinstance(ids, str | int | np.integer) and not isinstance(ids, bool | np.bool_):
+        ids = [ids]
+    if not isinstance(ids, list | tuple | set | np.ndarray | pd.Series | pd.Index):
+        raise InputError(f"{name} must be a list of road ids (or one id), not {type(ids).__name__}")
     wanted = list(dict.fromkeys(str(i).strip() for i in ids))
     if column is None:
         return _rows_by_number(network, wanted, name)
-    if layer is None or column not in layer.columns:
+    if layer is not None and not isinstance(layer, pd.DataFrame):
+        raise InputError(
+            f"layer must be the road layer (a GeoDataFrame) the network was read from, not {type(layer).__name__}"
+        )
+    if layer is None:
+        raise InputError(
+            f"{name}: column={column!r} names an id column of the road layer: give that layer too (layer=roads)"
+        )
+    if column not in layer.columns:
         have = [] if layer is None else [str(c) for c in layer.columns if c != "geometry"]
         raise ColumnError(
-            f"{name}: the roads have no id column {column!r}; their columns are {format_values(have)}"
+            f"{name}: the roads have no id column {column!r}; their columns are "
+            f"{format_values(have) if have else 'none but geometry'}"
         )
     held = layer[column].map(_id_text)
     missing = [i for i in wanted if not (held == i).any()]
@@ -1107,6 +1168,39 @@ def _labels_with_edges(network: RoadNetwork, labels: list[Any], ids: dict[Any, A
 
 
 # --- all of it to a folder --------------------------------------------------------------------
+
+
+def _output_folder(folder: str | Path) -> Path:
+    """``folder`` as a Path, checked before any work: no path, or a path that is a file, is an InputError."""
+    if not isinstance(folder, str | Path) or not str(folder):
+        raise InputError(f"folder must be the path of a folder (text or a Path), not {type(folder).__name__}")
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise InputError(
+            f"folder {path} is a file, not a folder: give the folder to write the scenario's files in"
+        )
+    return path
+
+
+def _make_folder(path: Path) -> Path:
+    """``path`` made if missing; one that cannot be made is an InputError."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(
+            f"cannot make the folder {path}: {error.strerror or error}; give a folder you can write in"
+        ) from error
+    return path
+
+
+def _refuse_unknown_options(options: dict[str, Any]) -> None:
+    known = set(inspect.signature(strukturkriteriet_scenario).parameters) - {"centres", "changes", "base"}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise InputError(
+            f"write_scenario got unknown option(s) {format_values(unknown)}; the options are those of "
+            f"strukturkriteriet_scenario: {', '.join(sorted(known))}"
+        )
 
 
 def write_scenario(
@@ -1188,16 +1282,9 @@ def write_scenario(
     started = time.perf_counter()
     table_format = arguments.choice(table_format, "table_format", ("csv", "parquet", "gpkg"))
     folder = _output_folder(folder)
-    unknown = sorted(set(options) - _SCENARIO_OPTIONS)
-    if unknown:
-        raise InputError(
-            f"write_scenario got unknown option(s) {format_values(unknown)}; the options of "
-            f"strukturkriteriet_scenario are {format_values(sorted(_SCENARIO_OPTIONS))}"
-        )
-    if isinstance(centres, pd.DataFrame) and centres.empty:
-        raise InputError("the centres have no rows: a scenario needs at least one grunnkrets centre")
-    folder.mkdir(parents=True, exist_ok=True)
+    _refuse_unknown_options(options)
     values = strukturkriteriet_scenario(centres, changes, base=base, **options)
+    _make_folder(folder)  # once the scenario has run: a refused input leaves no folder behind
     effect = kommune_effect(
         values, grenseverdi=grenseverdi, base_amount=base_amount, min_routed_share=min_routed_share
     )
@@ -1238,25 +1325,6 @@ def write_scenario(
         "seconds": round(time.perf_counter() - started, 3),
         "files": [p.name for p in files],
     }
-
-
-_SCENARIO_OPTIONS = frozenset(inspect.signature(strukturkriteriet_scenario).parameters) - {
-    "centres",
-    "changes",
-    "base",
-}
-
-
-def _output_folder(folder: Any) -> Path:
-    """``folder`` as a Path to a folder (created later); an InputError for no path or an existing file."""
-    if not isinstance(folder, str | os.PathLike) or not str(folder):
-        raise InputError(f"folder must be the path of a folder (text or a Path), not {type(folder).__name__}")
-    path = Path(folder)
-    if path.exists() and not path.is_dir():
-        raise InputError(
-            f"folder {str(path)!r} is a file; write_scenario writes into a folder: give another path"
-        )
-    return path
 
 
 def _coverage_after(values: pd.DataFrame) -> dict[str, Any] | None:

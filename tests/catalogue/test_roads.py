@@ -640,13 +640,13 @@ def test_two_one_way_lines_drawn_over_each_other_are_one_two_way_street():
 
 
 def test_duplicates_disagreeing_on_ferry_and_time_keep_the_first_and_say_so():
-    roads = lines([(0, 0), (100, 0)], [(0, 0), (100, 0)], ferry=["no", "yes"], minutes=[1.0, 30.0])
+    roads = lines([(0, 0), (100, 0)], [(0, 0), (100, 0)], ferry=["no", "yes"], minutes=[0.1, 0.3])
     with pytest.warns(
         GeokoblingWarning,
         match=r"disagree on ferry at row\(s\) 0, 1 \(the first copy's is kept\); the copies disagree on time",
     ):
         net = RoadNetwork.from_lines(roads, ferry="ferry", time="minutes")
-    assert net.edges[["ferry", "time_fw"]].to_numpy().tolist() == [[False, 1.0]]
+    assert net.edges[["ferry", "time_fw"]].to_numpy().tolist() == [[False, 0.1]]
 
 
 def test_near_ends_join_only_with_a_tolerance_and_the_joins_are_listed():

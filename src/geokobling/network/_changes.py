@@ -42,8 +42,9 @@ from scipy.spatial import cKDTree
 
 from .. import _arguments as arguments
 from ..checks import WORKING_CRS, to_working_crs
-from ..errors import FileReadError, InputError, format_values, warn
+from ..errors import FileReadError, GeometryError, InputError, format_values, warn
 from ._readers import EdgeArrays, lines_to_edges, read_road_layer
+from ._topology import oriented_keys
 
 if TYPE_CHECKING:
     from ._network import RoadNetwork
@@ -238,6 +239,8 @@ def apply_changes(
     removed = np.zeros(len(p.u), bool)
     removed[selected["remove"]] = True
     lines = None if add is None else _added_edges(base, add, oneway, ferry, time, speed, join_tolerance)
+    if lines is not None:
+        _warn_roads_already_there(p, lines, ~removed)
     joined = _join(p, lines, ~removed & (p.forward | p.backward) & ~ferry_flags, join_tolerance)
     timed_by = speed if base.has_time and time is None else None
     parts, kept, pieces, added = _changed_parts(p, ferry_flags, removed, lines, joined, timed_by)
@@ -277,30 +280,43 @@ def select_edges(
     """
     if selection is None:
         return np.zeros(0, np.int64)
+    if by == "source" and isinstance(selection, str) and not Path(selection).exists():
+        selection = [selection]  # one source label, not the path of a line layer
     lines = _selection_lines(selection, name)
     if lines is not None:
         return _covered_edges(network, lines, name=name, tolerance=cover_tolerance)
-    if isinstance(selection, bool | np.bool_) or (
-        isinstance(selection, np.ndarray | pd.Series) and selection.dtype == bool
-    ):
-        raise InputError(
-            f"{name} must name edges by number (or lines), not True/False: for a mask of network.edges "
-            f"pass np.flatnonzero(mask)"
-        )
-    if isinstance(selection, int | np.integer):
-        selection = [selection]
-    values = np.asarray(list(selection), dtype=object)
-    if any(isinstance(v, bool | np.bool_) for v in values):
-        raise InputError(f"{name} holds True/False; give edge numbers (for a mask, np.flatnonzero(mask))")
+    values = _selection_values(selection, name)
     if by == "source":
         return _edges_of_sources(network, values, name=name)
     return _edge_numbers(network, values, name=name)
+
+
+def _selection_values(selection: EdgeSelection, name: str) -> np.ndarray:
+    """Edge numbers or labels as given; a boolean mask, a mapping or a table is refused (it would pass as numbers)."""
+    if isinstance(selection, int | float | np.number) and not isinstance(selection, bool | np.bool_):
+        return np.asarray([selection], dtype=object)
+    if isinstance(selection, list | tuple | set | range | np.ndarray | pd.Series | pd.Index):
+        values = np.asarray(list(selection), dtype=object)
+        if not any(isinstance(v, bool | np.bool_) for v in values):
+            return values
+        raise InputError(
+            f"{name} holds True/False values (a mask?); give edge numbers instead, e.g. "
+            f"np.flatnonzero(mask) or network.edges.index[mask]"
+        )
+    raise InputError(
+        f"{name} must be edge numbers (a list, array or Series), source labels with by='source', or road "
+        f"lines (GeoDataFrame, GeoSeries, a shapely line or a line layer's path), not {type(selection).__name__}"
+    )
 
 
 def _selection_lines(selection: EdgeSelection, name: str) -> gpd.GeoSeries | None:
     """The lines of a geometric selection (in EPSG:25833), or None for numbers and labels."""
     if isinstance(selection, str | Path):
         frame = read_lines(selection, what=f"the {name} lines")
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise GeometryError(
+                f"the {name} lines {selection} hold no geometry (a plain table); give a line layer"
+            )
         return to_working_crs(frame, source=str(selection)).geometry
     if isinstance(selection, gpd.GeoDataFrame):
         return to_working_crs(selection, source=f"the {name} lines").geometry
@@ -406,6 +422,8 @@ def _added_edges(
     if isinstance(add, str | Path):
         source = f"the added roads {add}"
         add = read_lines(add, what="the added roads")
+        if not isinstance(add, gpd.GeoDataFrame):
+            raise GeometryError(f"{source} holds no geometry (a plain table); give a layer of road lines")
     if not isinstance(add, gpd.GeoDataFrame):
         raise InputError(
             f"add must be a GeoDataFrame of road lines or the path of a line layer, not {type(add).__name__}"
@@ -417,10 +435,29 @@ def _added_edges(
             f"{base._source} has travel times, so the added roads need them too: name their column of "
             "minutes with time=, or give speed_kmh= to time them by length"
         )
+    if not base.has_time and (time is not None or speed_kmh is not None):
+        given = f"time={time!r}" if time is not None else f"speed_kmh={speed_kmh:g}"
+        warn(
+            f"{base._source} has no travel times, so {given} is not used: the changed network has lengths "
+            "only (build the network with travel times to compare minutes)"
+        )
     lines = lines_to_edges(
         add, oneway=oneway, ferry=ferry, time=time, snap_tolerance=tolerance, source=source
     )
     return lines if base.has_time and time is not None else _with_times(lines, None)
+
+
+def _warn_roads_already_there(base: EdgeArrays, lines: EdgeArrays, kept: np.ndarray) -> None:
+    """Warn about added lines that repeat a kept edge of the network exactly (same coordinates, or reversed)."""
+    there = set(oriented_keys(base.geometry[kept])[0].tolist())
+    repeat = np.array([key in there for key in oriented_keys(lines.geometry)[0].tolist()])
+    if repeat.any():
+        labels = sorted({str(label) for label in lines.source[repeat]})
+        warn(
+            f"{int(repeat.sum())} added line(s) repeat a road the network already has (the same coordinates, or "
+            f"reversed): a parallel copy shortens no route unless its directions differ. Rows of the added roads: "
+            f"{format_values(labels)}"
+        )
 
 
 def _with_times(lines: EdgeArrays, minutes: np.ndarray | None) -> EdgeArrays:

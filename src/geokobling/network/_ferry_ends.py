@@ -43,9 +43,9 @@ import pandas as pd
 import shapely
 from shapely.ops import substring
 
-from ..checks import require_geometries, to_working_crs
+from ..checks import require_geometries
 from ..errors import InputError, warn
-from ._readers import EdgeArrays
+from ._readers import EdgeArrays, road_layer_in_working_crs
 from ._topology import findings
 
 JOIN_FERRY_ENDS_M = 500.0
@@ -112,8 +112,12 @@ def land_polygons(land: Any, *, name: str = "land") -> np.ndarray:
             f"polygons), not a {type(land).__name__}; read a file with geopandas.read_file first"
         )
     source = f"the land layer ({name}=)"
+    if len(land) == 0:
+        raise InputError(
+            f"{source} holds no polygons; give the land (e.g. the kommune polygons), or leave {name} out"
+        )
     require_geometries(land, kinds=("Polygon", "MultiPolygon"), source=source)
-    polygons = shapely.make_valid(to_working_crs(land, source=source).geometry.to_numpy())
+    polygons = shapely.make_valid(road_layer_in_working_crs(land, source=source).geometry.to_numpy())
     return np.asarray(polygons, dtype=object)
 
 

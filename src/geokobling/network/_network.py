@@ -16,7 +16,7 @@ import shapely
 
 from .. import _arguments as arguments
 from ..checks import WORKING_CRS
-from ..errors import FileReadError, InputError, NetworkError, format_values, warn
+from ..errors import FileReadError, GeometryError, InputError, NetworkError, format_values, warn
 from ..paths import CSRGraph, distances_to_targets
 from ._changes import COVER_TOLERANCE_M, JOIN_TOLERANCE_M, EdgeSelection, NetworkChanges, apply_changes
 from ._ferry_ends import JOIN_FERRY_ENDS_M, JOIN_OVER_LAND_M, ferry_ends
@@ -628,6 +628,7 @@ class RoadNetwork:
         - ``end_on_vertex``: line ends on a vertex inside a line that is not split there (no connection);
         - ``shared_vertex``: a vertex inside two or more lines that are not split there (no connection);
         - ``joined_ends``: line ends that were not identical, joined into one node by ``snap_tolerance``;
+        - ``near_ends``: line ends within 1 mm of another but not identical, kept apart (``snap_tolerance=0``);
         - ``blank_node_id``: an NVDB line end without node id, joined to a node by its exact place;
         - ``joined_ferry_end``: a ferry end with no road joined to the nearest road (``join_ferry_ends``
           of :meth:`from_lines`; ``distance_m`` is the join's length);
@@ -1121,8 +1122,8 @@ class RoadNetwork:
         if fallback is not None and weight != "length":
             raise InputError("fallback_factor needs weight='length': straight lines are metres, not minutes")
         same = destinations is None
-        origins = _as_frame(origins)
-        destinations = origins if same else _as_frame(destinations)
+        origins = _as_frame(origins, source="the origins")
+        destinations = origins if same else _as_frame(destinations, source="the destinations")
         for name, frame in (("origins", origins), ("destinations", destinations)):
             if not frame.index.is_unique:
                 duplicated = frame.index[frame.index.duplicated()].unique()
@@ -1172,5 +1173,12 @@ def _snap_distance(max_distance: float | None) -> float | None:
     return arguments.optional_number(max_distance, "max_distance")
 
 
-def _as_frame(points: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame:
-    return points if isinstance(points, gpd.GeoDataFrame) else gpd.GeoDataFrame(geometry=points)
+def _as_frame(points: gpd.GeoDataFrame | gpd.GeoSeries, *, source: str = "the points") -> gpd.GeoDataFrame:
+    if isinstance(points, gpd.GeoDataFrame):
+        return points
+    if isinstance(points, gpd.GeoSeries):
+        return gpd.GeoDataFrame(geometry=points)
+    raise GeometryError(
+        f"{source} must be a GeoDataFrame or GeoSeries of points, not {type(points).__name__}; "
+        "make one with geopandas.GeoDataFrame(frame, geometry=..., crs=...)"
+    )

@@ -179,6 +179,10 @@ def lines_to_edges(
         roads[oneway] if oneway else None, len(roads), source=source, column=oneway
     )
     minutes = _weights(roads[time], source=source, column=time) if time else None
+    if minutes is not None and time is not None:
+        _warn_implausible_minutes(
+            shapely.length(roads.geometry.to_numpy()), minutes, source=source, column=time
+        )
     ferry_flags = _flags(roads[ferry], source=source, column=ferry) if ferry else np.zeros(len(roads), bool)
     pieces = _Lines(
         lines,
@@ -262,9 +266,10 @@ def column_argument(value: Any, name: str) -> None:
     geokobling.errors.InputError: oneway must be the name of a column of the layer (or None), not True (a bool)
     """
     if isinstance(value, bool | np.bool_) or not (value is None or isinstance(value, str | int)):
-        raise InputError(
-            f"{name} must be the name of a column of the layer (or None), not {value!r} (a {type(value).__name__})"
+        shown = (
+            f"{value!r} (a {type(value).__name__})" if np.ndim(value) == 0 else f"a {type(value).__name__}"
         )
+        raise InputError(f"{name} must be the name of a column of the layer (or None), not {shown}")
 
 
 def road_layer_in_working_crs(frame: gpd.GeoDataFrame, *, source: str) -> gpd.GeoDataFrame:
@@ -453,6 +458,32 @@ def _weights(values: pd.Series, *, source: str, column: str) -> np.ndarray:
     )
 
 
+PLAUSIBLE_SPEED_KMH = (2.0, 300.0)
+"""The range of a layer's overall speed (its length ÷ its minutes) outside which the times are warned about."""
+
+
+def _timed(roads: pd.DataFrame, column: str, length: np.ndarray, *, source: str) -> np.ndarray:
+    minutes = _weights(roads[column], source=source, column=column)
+    _warn_implausible_minutes(length, minutes, source=source, column=column)
+    return minutes
+
+
+def _warn_implausible_minutes(length: np.ndarray, minutes: np.ndarray, *, source: str, column: str) -> None:
+    """Warn when a time column's overall speed says it is not minutes (seconds: 60× slower; hours: 60× faster)."""
+    timed = minutes > 0
+    if not timed.any():
+        return
+    speed = float(length[timed].sum()) / 1000 / (float(minutes[timed].sum()) / 60)
+    low, high = PLAUSIBLE_SPEED_KMH
+    if low <= speed <= high:
+        return
+    unit = "seconds, divide the column by 60" if speed < low else "hours, multiply the column by 60"
+    warn(
+        f"column {column!r} of {source} gives an overall speed of {speed:.3g} km/h (line length ÷ minutes), "
+        f"outside {low:g}–{high:g} km/h: the times must be minutes (if they are {unit})"
+    )
+
+
 def _flag_text(values: pd.Series) -> pd.Series:
     """Flags as lower-case text: numbers as ``1``/``0``/``-1`` (``1.0`` from a shapefile too), missing as ``''``."""
     text = values.astype("string").str.strip().str.lower().fillna("")
@@ -547,6 +578,9 @@ def nvdb_to_edges(
         )
     minutes_fw, minutes_bw = str(columns["minutes_fw"]), str(columns["minutes_bw"])
     lines = _nvdb_lines(roads.geometry.to_numpy(), source=source)
+    roads, lines = _drop_repeated_links(
+        roads, lines, [str(columns["from"]), str(columns["to"])], source=source
+    )
     code = roads[columns["oneway"]].astype("string").str.strip().str.upper()
     unknown = ~code.isin(["B", "FT", "TF", "N"]).fillna(False).to_numpy()
     if unknown.any():
@@ -574,6 +608,7 @@ def nvdb_to_edges(
         source=source,
     )
     node_id, first, node_of = sorted_unique_text(ids)  # node coordinates: the first line end naming it
+    _refuse_ids_apart(ends, ends[first][node_of], node_id[node_of], source=source)
     return EdgeArrays(
         node_xy=ends[first],
         node_id=node_id,
@@ -583,12 +618,48 @@ def nvdb_to_edges(
         length=length,
         forward=(code == "B") | (code == "FT"),
         backward=(code == "B") | (code == "TF"),
-        time_fw=_weights(roads[minutes_fw], source=source, column=minutes_fw),
-        time_bw=_weights(roads[minutes_bw], source=source, column=minutes_bw),
+        time_fw=_timed(roads, minutes_fw, length, source=source),
+        time_bw=_timed(roads, minutes_bw, length, source=source),
         ferry=_nvdb_ferry(roads, ferry, source=source),
         source=roads.index.to_numpy(),
         report=report,
     )
+
+
+NODE_ID_GAP_M = 1.0
+"""How far apart (metres) the line ends an NVDB node id names may lie (real ruteplan ends coincide exactly)."""
+
+
+def _refuse_ids_apart(ends: np.ndarray, node_xy: np.ndarray, end_ids: np.ndarray, *, source: str) -> None:
+    """Refuse node ids that name line ends in different places: ids that disagree with the lines."""
+    gap = np.hypot(*(ends - node_xy).T)
+    off = np.flatnonzero(gap > NODE_ID_GAP_M)
+    if len(off) == 0:
+        return
+    rows = np.unique(off % (len(ends) // 2))
+    raise GeometryError(
+        f"{source}: {len(np.unique(end_ids[off]))} node id(s) name line ends up to {gap[off].max():.0f} m apart, "
+        f"so the ids disagree with the lines: id(s) {format_values(list(dict.fromkeys(end_ids[off].tolist())))} "
+        f"at row(s) {format_values(rows.tolist())}. Lines drawn from ToNodeID to FromNodeID need reversing "
+        "(shapely.reverse); else fix the FromNodeID/ToNodeID of those rows"
+    )
+
+
+def _drop_repeated_links(
+    roads: gpd.GeoDataFrame, lines: np.ndarray, id_columns: list[str], *, source: str
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """Keep the first of NVDB rows that repeat another row's node ids and line exactly (a merged extract)."""
+    ids = roads[id_columns].astype("string").apply(lambda column: column.str.strip())
+    keys = ids.assign(line=shapely.to_wkb(lines))
+    repeated = keys.duplicated().to_numpy()
+    if not repeated.any():
+        return roads, lines
+    warn(
+        f"{source}: {int(repeated.sum())} row(s) repeat another row exactly (the same node ids and line, "
+        f"e.g. an extract merged twice) and were left out, so that every link is one edge: row(s) "
+        f"{format_values(np.flatnonzero(repeated).tolist())}"
+    )
+    return roads[~repeated], lines[~repeated]
 
 
 def _check_lengths(given: np.ndarray, measured: np.ndarray, *, source: str, column: str) -> None:
@@ -883,8 +954,8 @@ def n1000_to_edges(
     vertices, so they are split there. ``land`` and ``join_over_land``: see :func:`lines_to_edges`.
     """
     require_columns(roads, ["typeVeg", "vegfase"], source=source)
-    kind = roads["typeVeg"].astype("string").fillna("").to_numpy(dtype=object)
-    phase = roads["vegfase"].astype("string").fillna("").to_numpy(dtype=object)
+    kind = roads["typeVeg"].astype("string").str.strip().fillna("").to_numpy(dtype=object)
+    phase = roads["vegfase"].astype("string").str.strip().fillna("").to_numpy(dtype=object)
     road = (kind == "enkelBilveg") & (phase == "V")
     ferry = kind == "bilferje"
     drops = {what: rule(kind, phase) & ~(road | ferry) for what, rule in N1000_DROPPED.items()}
@@ -911,6 +982,11 @@ def n1000_to_edges(
         warn(
             f"{source}: N1000 lines left out of the car network: {counts}. Kept: {int(road.sum())} car "
             f"roads and {int(ferry.sum())} car ferries. Where: the network's report, kind 'dropped_lines'."
+        )
+    if len(kept) == 0:
+        raise NetworkError(
+            f"{source} holds no car road or car ferry (typeVeg 'enkelBilveg' with vegfase 'V', or 'bilferje'): "
+            f"all {len(roads)} row(s) were left out ({counts or 'no rows'}); give the N1000 road links layer"
         )
     parts = lines_to_edges(
         kept,
@@ -1213,6 +1289,10 @@ def osm_to_edges(path: str | Path, *, network_type: str = "drive") -> EdgeArrays
 # --- networkx -------------------------------------------------------------------------------
 
 
+EDGE_END_TOLERANCE_M = 1.0
+"""How far (metres) the ends of a networkx edge's 'geometry' may lie from its nodes."""
+
+
 def networkx_to_edges(graph: nx.Graph, *, source: str = "the networkx graph") -> EdgeArrays:
     """Edges from a networkx graph in osmnx convention (see ``RoadNetwork.from_networkx``)."""
     if not isinstance(graph, nx.Graph):
@@ -1264,6 +1344,9 @@ def networkx_to_edges(graph: nx.Graph, *, source: str = "the networkx graph") ->
         geometry[has_own] = shapely.transform(
             geometry[has_own], lambda c: np.column_stack(to_working.transform(c[:, 0], c[:, 1]))
         )
+    _edge_lines_meet_nodes(
+        geometry[has_own], xy, u[has_own], v[has_own], names, np.flatnonzero(has_own), source
+    )
     two_way = not graph.is_directed()
     keep, both = _pair_reciprocal(u, v, length, two_way)
     sources = np.empty(len(edges), dtype=object)
@@ -1360,6 +1443,32 @@ def _edge_lines(
             "shapely LineString from u to v, or no 'geometry' for a straight line"
         )
     return geometry, has_own
+
+
+def _edge_lines_meet_nodes(
+    lines: np.ndarray,
+    xy: np.ndarray,
+    u: np.ndarray,
+    v: np.ndarray,
+    names: list[Any],
+    rows: np.ndarray,
+    source: str,
+) -> None:
+    """Refuse edge lines whose ends are not at their nodes (a geometry left in another CRS, or on another edge)."""
+    if len(lines) == 0:
+        return
+    start, end = line_ends(lines)
+    gap = np.minimum(
+        np.maximum(np.hypot(*(start - xy[u]).T), np.hypot(*(end - xy[v]).T)),
+        np.maximum(np.hypot(*(start - xy[v]).T), np.hypot(*(end - xy[u]).T)),
+    )
+    off = np.flatnonzero(gap > EDGE_END_TOLERANCE_M)
+    if len(off):
+        raise GeometryError(
+            f"{source}: the 'geometry' of {len(off)} edge(s) does not run between its nodes (its ends are up to "
+            f"{gap[off].max():.0f} m from them): edge(s) {format_values([names[rows[i]] for i in off])}. Give "
+            "each edge a line from u to v in the graph's CRS (graph.graph['crs']), or no 'geometry'"
+        )
 
 
 def _pair_reciprocal(

@@ -50,6 +50,7 @@ def point_coordinates(
     """
     if isinstance(points, gpd.GeoSeries):
         points = gpd.GeoDataFrame(geometry=points)
+    refuse_metres_as_degrees(points, source=source)
     geometry = to_working_crs(points, source=source).geometry.to_numpy()
     present = ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
     wrong = np.flatnonzero(present & (shapely.get_type_id(geometry) != shapely.GeometryType.POINT))
@@ -62,6 +63,19 @@ def point_coordinates(
     xy = np.full((len(geometry), 2), np.nan)
     xy[present] = shapely.get_coordinates(geometry[present])
     return xy, np.isfinite(xy).all(axis=1)
+
+
+def refuse_metres_as_degrees(points: gpd.GeoDataFrame, *, source: str) -> None:
+    """A :class:`CRSError` for metre coordinates labelled longitude/latitude, before they turn infinite."""
+    if not isinstance(points, gpd.GeoDataFrame) or points.crs is None or not points.crs.is_geographic:
+        return
+    bounds = shapely.bounds(points.geometry.to_numpy())
+    finite = np.isfinite(bounds).all(axis=1)
+    if finite.any():
+        from ._readers import coordinates_fit_crs
+
+        box = np.r_[bounds[finite, :2].min(axis=0), bounds[finite, 2:].max(axis=0)]
+        coordinates_fit_crs(box, points.crs, source=source, set_crs="points.set_crs({}, allow_override=True)")
 
 
 def nearest_edges(

@@ -35,6 +35,7 @@ REPORT_KINDS = {
     "end_on_vertex": "line ends on a vertex inside a line that is not split there: they do not connect",
     "shared_vertex": "a vertex inside two or more lines that are not split there: they do not connect",
     "joined_ends": "line ends that were not identical, joined into one node by snap_tolerance",
+    "near_ends": "line ends within 1 mm of another end but not identical, kept apart (not joined)",
     "blank_node_id": "an NVDB line end without node id, joined to a node by its exact coordinates",
     "joined_ferry_end": "a ferry end with no road, joined to the nearest road by a road-like edge (join_ferry_ends)",
     "dropped_lines": "lines of a kind the reader leaves out (read_n1000_roads: planned roads, paths, boats)",
@@ -367,7 +368,9 @@ def join_ends(
     """
     place, of_end = unique_rows(np.asarray(ends, float))
     if tolerance <= 0 or len(place) < 2:
-        return Nodes(place, of_end, no_findings())
+        return Nodes(
+            place, of_end, _near_ends(place, of_end, positions=positions, labels=labels, source=source)
+        )
     pairs = cKDTree(place).query_pairs(tolerance, output_type="ndarray")
     if len(pairs) == 0:
         return Nodes(place, of_end, no_findings())
@@ -412,6 +415,46 @@ def join_ends(
         + ". Where: the network's report, kind 'joined_ends'."
     )
     return Nodes(node_xy, group[of_end], report)
+
+
+NEAR_END_M = 0.001
+"""Distinct line ends closer than this (metres) are rounding noise, not two places: they are reported."""
+
+
+def _near_ends(
+    place: np.ndarray, of_end: np.ndarray, *, positions: np.ndarray, labels: np.ndarray, source: str
+) -> pd.DataFrame:
+    """Report (and warn about) distinct line ends within :data:`NEAR_END_M` of another: kept apart, unjoined.
+
+    Copies of a layer that went through a reprojection differ by nanometres; exact topology keeps
+    their ends apart, so the copies do not connect where they meet.
+    """
+    if len(place) < 2:
+        return no_findings()
+    pairs = cKDTree(place).query_pairs(NEAR_END_M, output_type="ndarray")
+    if len(pairs) == 0:
+        return no_findings()
+    near = np.unique(pairs)
+    n_lines = len(of_end) // 2
+    line_of_end = np.arange(len(of_end)) % n_lines
+    lines_at = _members(of_end, line_of_end, near)
+    gap = np.hypot(*(place[pairs[:, 0]] - place[pairs[:, 1]]).T)
+    report = findings(
+        "near_ends",
+        [_labels(labels, positions[lines_at[int(p)]]) for p in pairs[:, 0]],
+        place[pairs[:, 0]],
+        distance_m=gap,
+        detail=["line ends this close but not identical, kept apart (not connected)"] * len(pairs),
+    )
+    rows = np.unique(positions[np.concatenate([lines_at[int(p)] for p in near])])
+    warn(
+        f"{source}: {len(near)} line ends lie within {NEAR_END_M * 1000:g} mm of another end without being "
+        f"identical (at most {gap.max():.2g} m apart: coordinates rounded differently, e.g. copies of a "
+        f"layer reprojected and merged); they are kept apart, so those lines do not connect there: row(s) "
+        f"{format_values(rows.tolist())}. Join them with snap_tolerance={NEAR_END_M:g}. Where: the network's "
+        "report, kind 'near_ends'."
+    )
+    return report
 
 
 def _within_tolerance(
