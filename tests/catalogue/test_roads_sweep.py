@@ -611,3 +611,25 @@ def test_with_changes_adding_a_road_that_is_already_there_is_warned():
     with pytest.warns(GeokoblingWarning, match=r"1 added line\(s\) repeat a road the network already has"):
         changes = network().with_changes(add=again)
     assert changes.network.n_edges == 5  # kept as a parallel copy: the distances do not change
+
+
+def test_a_gml_road_file_is_read_without_writing_a_gfs_beside_it(tmp_path):
+    from geokobling.demo import make_demo_region
+
+    path = tmp_path / "roads.gml"
+    make_demo_region().roads.to_file(path, driver="GML")
+    (tmp_path / "roads.xsd").unlink()  # without its schema GDAL would write roads.gfs next to the user's file
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeokoblingWarning)
+        network = RoadNetwork.read(path)
+    assert network.n_edges == 1658
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roads.gml"]
+
+
+def test_a_csv_given_as_the_road_file_is_named_as_a_table_without_geometry(tmp_path):
+    path = tmp_path / "roads.csv"
+    path.write_text("road_id,name\n1,E6\n")
+    with pytest.raises(
+        GeometryError, match=r"roads.csv holds no geometry \(a plain table, columns 'road_id', 'name'\)"
+    ):
+        RoadNetwork.read(path)

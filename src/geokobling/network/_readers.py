@@ -1002,8 +1002,11 @@ def n1000_to_edges(
 
 def read_road_layer(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     """One layer of a vector file or FileGDB folder; several layers need ``layer``, each error names the file."""
+    from ..io import _list_layers  # lists GML layers without writing a .gfs file beside the user's data
+
+    gml = {"WRITE_GFS": "NO"} if Path(path).suffix.lower() == ".gml" else {}
     try:
-        layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+        layers = [name for name, _ in _list_layers(Path(path))]
     except Exception as error:  # pyogrio raises several DataSourceError kinds
         raise FileReadError(
             f"cannot read the road file {path}: {error}. Check that it is a complete vector file."
@@ -1017,16 +1020,23 @@ def read_road_layer(path: Path, layer: str | None) -> gpd.GeoDataFrame:
             f"the road file {path} has no layer {layer!r}; its layers are {format_values(layers)}"
         )
     try:
-        info = pyogrio.read_info(path, layer=layer)
+        info = pyogrio.read_info(path, layer=layer, **gml)
         columns = road_columns([str(name) for name in info["fields"]])
         if columns is None:
-            return gpd.read_file(path, layer=layer)
-        in_parts = info.get("driver") in _SEEKING_DRIVERS
-        return _read_nvdb_layer(path, layer, columns, int(info["features"]) if in_parts else -1)
+            frame = gpd.read_file(path, layer=layer, **gml)
+        else:
+            in_parts = info.get("driver") in _SEEKING_DRIVERS
+            frame = _read_nvdb_layer(path, layer, columns, int(info["features"]) if in_parts else -1)
     except Exception as error:
         raise FileReadError(
             f"cannot read layer {layer or layers[0]!r} of the road file {path}: {error}"
         ) from error
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise GeometryError(
+            f"the road file {path} holds no geometry (a plain table, columns {format_values(list(frame.columns))}); "
+            "give a line layer (GeoPackage, Shapefile, GeoJSON, FileGDB) or an OpenStreetMap extract"
+        )
+    return frame
 
 
 _SEEKING_DRIVERS = frozenset({"GPKG", "OpenFileGDB", "FileGDB", "ESRI Shapefile", "FlatGeobuf"})
