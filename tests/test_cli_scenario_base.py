@@ -24,20 +24,11 @@ SPEED_KMH = 50.0  # the synthetic NVDB layer's speed on every road and on the ad
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory) -> dict[str, Path]:
+def files(demo_files, tmp_path_factory) -> dict[str, Path]:
     """The demo region as files, its roads also as an NVDB ruteplan layer with minutes at 50 km/h."""
     folder = tmp_path_factory.mktemp("scenario_base_files")
     region = make_demo_region()
-    files = {
-        "grunnkretser": folder / "gk.gpkg",
-        "roads": folder / "roads.gpkg",
-        "nvdb": folder / "ruteplan.gpkg",
-        "population": folder / "folkemengde.csv",
-        "bridge": folder / "holmenbrua.gpkg",
-    }
-    region.grunnkretser.drop(columns="population").to_file(files["grunnkretser"])
-    region.roads.to_file(files["roads"])
-    region.grunnkretser[["grunnkrets", "population"]].to_csv(files["population"], index=False)
+    files = {**demo_files, "nvdb": folder / "ruteplan.gpkg", "bridge": folder / "holmenbrua.gpkg"}
     island_bridge(region).to_file(files["bridge"])
     nvdb_layer(quiet(lambda: RoadNetwork.from_lines(region.roads))).to_file(files["nvdb"])
     return files
@@ -130,7 +121,7 @@ def test_base_from_a_run_with_other_options_or_inputs_is_refused(files, computed
     error = capsys.readouterr().err
     assert "--base was computed otherwise" in error and "--ferry-factor 3.25 there, 1.0 here" in error
     other = tmp_path / "other.csv"
-    pd.read_csv(files["population"]).assign(population=lambda t: t["population"] + 1).to_csv(
+    pd.read_csv(files["population"]).assign(folkemengde=lambda t: t["folkemengde"] + 1).to_csv(
         other, index=False
     )
     moved = dict(files, population=other)
