@@ -61,8 +61,9 @@ The ministry's hearing note says only that SSB adds correction factors ("høyere
 depends on a ferry; it does not say whether on arcs or values, by length, sailing time or waiting.
 Fitted on the 209 kommuner with an even kommunenummer (N1000 roads and car ferries, SSB's 1 km grid
 of 2015, ferry ends joined, no snapping onto ferries) and reported on the 217 odd ones: ferry arcs
-at 3.25 × length bring the 20 ferry-dependent kommuner from −50 % (factor 1) to a median of +1.3 %
-(|rel| 3.5 %; Røst 222 against 221.5 published, Utsira 86 against 84). A per-crossing addition is
+at 3.25 × length bring the 20 ferry-dependent kommuner from −50 % (factor 1) to a median of −6.3 %
+with the package's defaults (|rel| 7.1 %), and to +0.1 % (|rel| 4.4 %) with N1000's road factor
+(``road_factor=N1000_ROAD_FACTOR``; Røst 220.5 against 221.5 published). A per-crossing addition is
 not needed (0 in the best fit). Read as a speed ratio it counts a ferry at about a third of car
 speed. Use 1 for ferries at their length. See ``benchmarks/validation_2015.py``."""
 
@@ -71,7 +72,7 @@ DEFAULT_FALLBACK_FACTOR = 3.0
 
 Best on the even kommuner of the 2015 validation; factors 1.5–4 score nearly the same there (once
 ferry ends are joined only some 1 800 people of 5.1 million depend on it), and the 1999 report that
-uses straight lines gives no factor. Before 0.x the default was 1.5."""
+uses straight lines gives no factor. Before 0.2.0 the default was 1.5."""
 
 N1000_ROAD_FACTOR = 1.125
 """``road_factor`` for Kartverket's generalised N1000 roads: road arcs and connectors × 1.125.
