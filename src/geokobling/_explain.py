@@ -35,15 +35,13 @@ from ._search import (
     DEFAULT_FALLBACK_SPEED_KMH,
     DEFAULT_FERRY_FACTOR,
     OUTSIDE_ROADS_MESSAGE,
-    Fallback,
     SearchOptions,
     SearchSetup,
     accumulate,
     as_network,
     node_mass,
-    outside_coverage,
     prepare_centres,
-    strong_components,
+    search_setup_and_routing,
 )
 from .checks import WORKING_CRS
 from .codes import normalize_codes
@@ -286,24 +284,7 @@ def explain_setup(
     xy: np.ndarray, network: RoadNetwork, options: SearchOptions
 ) -> tuple[SearchSetup, RoutingGraph]:
     """:func:`geokobling._search.search_setup`, with where each arc comes from (a test checks they agree)."""
-    routing = network._routing_graph_xy(
-        xy,
-        pd.RangeIndex(len(xy)),
-        weight=options.weight,
-        ferry_factor=options.ferry_factor,
-        max_distance=options.max_snap_distance,
-        largest_component=options.largest_component,
-        routable=True,
-        arcs=True,
-        road_factor=options.road_factor,
-    )
-    per_metre = options.fallback_per_metre
-    straight = None if per_metre is None else Fallback(strong_components(routing.csr), routing.xy, per_metre)
-    outside = outside_coverage(network, xy, routing.snap, largest_component=options.largest_component)
-    setup = SearchSetup(
-        routing.csr, routing.point_nodes, routing.point_nodes >= 0, routing.snap, straight, outside
-    )
-    return setup, routing
+    return search_setup_and_routing(xy, network, options, arcs=True)
 
 
 @dataclass

@@ -46,41 +46,15 @@ import pandas as pd
 import shapely
 
 from . import _arguments as arguments
+from ._defaults import DEFAULT_FALLBACK_FACTOR, DEFAULT_FERRY_FACTOR, N1000_ROAD_FACTOR  # noqa: F401 (re-exported)
 from .checks import non_negative_numbers, require_columns, to_working_crs, warn_kommune_mismatch
 from .codes import normalize_codes
 from .errors import InputError, NetworkError, format_values, warn
 from .network import RoadNetwork
 from .network._graph import arc_components
+from .network._network import RoutingGraph
 from .network._routing import point_coordinates, refuse_metres_as_degrees
 from .paths import Accumulation, CSRGraph, accumulate_until
-
-DEFAULT_FERRY_FACTOR = 3.25
-"""A ferry arc counts 3.25 × its length: the ferry model fitted to the published 2015 table.
-
-The ministry's hearing note says only that SSB adds correction factors ("høyere verdier") where one
-depends on a ferry; it does not say whether on arcs or values, by length, sailing time or waiting.
-Fitted on the 209 kommuner with an even kommunenummer (N1000 roads and car ferries, SSB's 1 km grid
-of 2015, ferry ends joined, no snapping onto ferries) and reported on the 217 odd ones: ferry arcs
-at 3.25 × length bring the 20 ferry-dependent kommuner from −50 % (factor 1) to a median of −6.3 %
-with the package's defaults (|rel| 7.1 %), and to +0.1 % (|rel| 4.4 %) with N1000's road factor
-(``road_factor=N1000_ROAD_FACTOR``; Røst 220.5 against 221.5 published). A per-crossing addition is
-not needed (0 in the best fit). Read as a speed ratio it counts a ferry at about a third of car
-speed. Use 1 for ferries at their length. See ``benchmarks/validation_2015.py``."""
-
-DEFAULT_FALLBACK_FACTOR = 3.0
-"""Straight-line distance × 3 where no road or ferry connects two centres (islands without a link).
-
-Best on the even kommuner of the 2015 validation; factors 1.5–4 score nearly the same there (once
-ferry ends are joined only some 1 800 people of 5.1 million depend on it), and the 1999 report that
-uses straight lines gives no factor. Before 0.2.0 the default was 1.5."""
-
-N1000_ROAD_FACTOR = 1.125
-"""``road_factor`` for Kartverket's generalised N1000 roads: road arcs and connectors × 1.125.
-
-Fitted with the ferry factor on the even kommuner of the 2015 validation (bootstrap 1.10–1.125):
-it takes the overall bias from −10 % to +0.1 % out of sample (odd kommunenummer, median |rel| 4.8 %
-against 10.6 %). A calibration of N1000's smoothed curves and missing streets, not part of the
-official method; not validated for NVDB or OpenStreetMap roads, for which keep 1 (the default)."""
 
 FAR_FROM_ROAD_M = 1000.0
 """Centres farther than this from every road are reported: usually a road layer that does not cover them.
@@ -292,6 +266,14 @@ def search_setup(
     or minutes with ``options.weight == "time"`` (the connector at the network's connector speed,
     the fallback at ``options.fallback_speed_kmh``).
     """
+    return search_setup_and_routing(xy, network, options, fallback=fallback)[0]
+
+
+def search_setup_and_routing(
+    xy: np.ndarray, network: RoadNetwork, options: SearchOptions, *, fallback: bool = True, arcs: bool = False
+) -> tuple[SearchSetup, RoutingGraph]:
+    """:func:`search_setup` and the routing graph it is made of; ``arcs=True`` adds where each arc
+    comes from (its edge, ferry flag and span), as :func:`geokobling.explain` draws the routes."""
     if options.weight == "time" and not network.has_time:
         raise NetworkError(
             f"weight='time' needs travel times on the roads, and {network!r} has none. Build the network "
@@ -307,6 +289,7 @@ def search_setup(
         max_distance=options.max_snap_distance,
         largest_component=options.largest_component,
         routable=True,
+        arcs=arcs,
         road_factor=options.road_factor,
     )
     straight = None
@@ -314,9 +297,10 @@ def search_setup(
     if fallback and per_metre is not None:
         straight = Fallback(strong_components(routing.csr), routing.xy, per_metre)
     outside = outside_coverage(network, xy, routing.snap, largest_component=options.largest_component)
-    return SearchSetup(
+    setup = SearchSetup(
         routing.csr, routing.point_nodes, routing.point_nodes >= 0, routing.snap, straight, outside
     )
+    return setup, routing
 
 
 def outside_coverage(

@@ -1719,11 +1719,7 @@ def _add_search_inputs(
     p: argparse.ArgumentParser, *, clip_to_roads: bool = True, weight: bool = False
 ) -> None:
     """The roads, the population centres and the search options that compute, explain and scenario share."""
-    from ._search import (
-        DEFAULT_FALLBACK_FACTOR,
-        DEFAULT_FERRY_FACTOR,
-        N1000_ROAD_FACTOR,
-    )  # the API's defaults
+    from ._defaults import DEFAULT_FALLBACK_FACTOR, DEFAULT_FERRY_FACTOR, N1000_ROAD_FACTOR
 
     p.add_argument(
         "--roads",
