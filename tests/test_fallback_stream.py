@@ -55,8 +55,9 @@ cases = st.tuples(
     limit=st.sampled_from([1.0, 300.0, 2000.0, 1e9]),
     factor=st.sampled_from([0.5, 1.3, 2.0]),
     reference_engine=st.sampled_from(ENGINES),
+    hubs=st.booleans(),
 )
-def test_stream_equals_the_reference_fallback(engine, case, limit, factor, reference_engine):
+def test_stream_equals_the_reference_fallback(engine, case, limit, factor, reference_engine, hubs):
     graph, component, xy, mass, share = islands_case(*case)
     sources = np.random.default_rng(case[0]).integers(0, graph.n_nodes, 8)
     result = paths.accumulate_until(
@@ -69,6 +70,7 @@ def test_stream_equals_the_reference_fallback(engine, case, limit, factor, refer
         xy=xy,
         fallback_factor=factor,
         engine=engine,
+        hubs=hubs,
     )
     expected = fallback_reference.accumulate(
         graph, sources, mass, limit, component, xy, factor, share=share, engine=reference_engine
@@ -76,8 +78,9 @@ def test_stream_equals_the_reference_fallback(engine, case, limit, factor, refer
     for name in ("weighted_sum", "taken", "farthest", "fallback_mass"):
         np.testing.assert_allclose(getattr(result, name), expected[name], rtol=0, atol=1e-9, err_msg=name)
     # the two engines' heaps settle nodes at equal road distance in different orders, so which of
-    # them is cut at the limit (share_taken) and how many are settled agree within one engine
-    if engine == reference_engine:
+    # them is cut at the limit (share_taken) and how many are settled agree within one engine (and
+    # a search that reads hubs' streams takes other steps)
+    if engine == reference_engine and not hubs:
         np.testing.assert_allclose(result.share_taken, expected["share_taken"], rtol=0, atol=1e-9)
         np.testing.assert_array_equal(result.settled, expected["settled"])
 

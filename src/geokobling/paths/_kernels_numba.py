@@ -299,6 +299,66 @@ def _drain(  # noqa: ANN202
 
 
 @njit(cache=True, nogil=True)
+def hub_streams_batch(indptr, indices, weights, batch, mass, limit, component):  # noqa: ANN001, ANN201
+    """For each hub of ``batch``: the mass nodes of its component in order of road distance, until
+    their mass adds up to ``limit`` (the last one whole), as (pointer per hub, node, distance, mass)."""
+    dist, pos, heap_key, heap_node, touched = _workspace(len(indptr) - 1)
+    capacity = max(16, len(batch) * 64)
+    out_node = np.empty(capacity, dtype=np.int32)
+    out_dist = np.empty(capacity)
+    pointer = np.zeros(len(batch) + 1, dtype=np.int64)
+    count = 0
+    for i in range(len(batch)):
+        hub = batch[i]
+        own = component[hub] if len(component) > 0 else 0
+        taken = 0.0
+        size, n_touched = _start(hub, dist, pos, heap_key, heap_node, touched)
+        while size > 0:
+            u, du = heap_node[0], heap_key[0]
+            pos[u] = _DONE
+            size -= 1
+            if size > 0:
+                _sift_down(heap_key, heap_node, pos, size)
+            if mass[u] > 0 and (len(component) == 0 or component[u] == own):
+                if count == capacity:
+                    capacity *= 2
+                    out_node = _grow_int32(out_node, capacity)
+                    out_dist = _grow_float(out_dist, capacity)
+                out_node[count] = u
+                out_dist[count] = du
+                count += 1
+                taken += mass[u]
+                if taken >= limit:
+                    break
+            size, n_touched = _relax(
+                u,
+                du,
+                indptr,
+                indices,
+                weights,
+                dist,
+                pos,
+                heap_key,
+                heap_node,
+                touched,
+                size,
+                n_touched,
+                np.inf,
+            )
+        _reset(dist, pos, touched, n_touched)
+        pointer[i + 1] = count
+    nodes = out_node[:count].copy()
+    return pointer, nodes, out_dist[:count].copy(), mass[nodes]
+
+
+@njit(cache=True, nogil=True)
+def _grow_int32(a, capacity):  # noqa: ANN001, ANN202
+    b = np.empty(capacity, dtype=np.int32)
+    b[: len(a)] = a
+    return b
+
+
+@njit(cache=True, nogil=True)
 def _accumulate_one(  # noqa: ANN202
     source,
     indptr,
@@ -403,6 +463,157 @@ def _accumulate_one(  # noqa: ANN202
 
 
 @njit(cache=True, nogil=True)
+def _accumulate_hubs_one(  # noqa: ANN202
+    source,
+    indptr,
+    indices,
+    weights,
+    mass,
+    limit,
+    share,
+    component,
+    node_xy,
+    factor,
+    box,
+    box_component,
+    point_node,
+    point_xy,
+    point_component,
+    hubs,
+    dist,
+    pos,
+    heap_key,
+    heap_node,
+    touched,
+    keys,
+    ties,
+    items,
+    tally,  # noqa: ANN001, E501
+):
+    """One search that stops at hubs; returns its steps (nodes settled, stream entries read), the
+    rest goes to ``tally`` (see ``_drain``).
+
+    ``hubs`` holds (hub_of, stream pointer, node, distance, mass, seen, stamp, active pointer,
+    active end, active offset). A hub the search settles is not expanded: its stream, offset by
+    the hub's distance, is merged with the search's heap (a heap node first on a tie), and
+    ``seen`` keeps each node's first, shortest arrival. The straight-line stream is drained before
+    each node whose mass is taken.
+    """
+    hub_of, stream_pointer, stream_node, stream_dist, stream_mass = hubs[:5]
+    seen, stamp, active_at, active_end, active_offset = hubs[5:]
+    own = component[source] if len(component) > 0 else 0  # empty: no fallback, one component
+    x, y = 0.0, 0.0
+    if len(box_component) > 0 and factor > 0:
+        x, y = node_xy[source, 0], node_xy[source, 1]
+    n_stream = _stream_start(keys, ties, items, box, box_component, own, x, y, factor)
+    tally[:] = 0.0
+    steps = 0
+    n_active = 0  # a search's own nodes touch at most two hubs
+    size, n_touched = _start(source, dist, pos, heap_key, heap_node, touched)
+    while True:
+        best, d = -1, heap_key[0] if size > 0 else np.inf
+        for j in range(n_active):
+            if active_at[j] < active_end[j] and active_offset[j] + stream_dist[active_at[j]] < d:
+                best, d = j, active_offset[j] + stream_dist[active_at[j]]
+        if best < 0 and size == 0:
+            break
+        steps += 1
+        if best >= 0:  # a stream's node: of own component, with mass
+            k = active_at[best]
+            active_at[best] += 1
+            u, m = stream_node[k], stream_mass[k]
+        else:
+            u = heap_node[0]
+            pos[u] = _DONE
+            size -= 1
+            if size > 0:
+                _sift_down(heap_key, heap_node, pos, size)
+            h = hub_of[u]
+            if h >= 0:
+                if len(component) == 0 or component[u] == own:  # another component's hub leads to none of own
+                    active_at[n_active] = stream_pointer[h]
+                    active_end[n_active] = stream_pointer[h + 1]
+                    active_offset[n_active] = d
+                    n_active += 1
+                continue
+            size, n_touched = _relax(
+                u,
+                d,
+                indptr,
+                indices,
+                weights,
+                dist,
+                pos,
+                heap_key,
+                heap_node,
+                touched,
+                size,
+                n_touched,
+                np.inf,
+            )
+            m = mass[u]
+            if m <= 0 or not (len(component) == 0 or component[u] == own):
+                continue
+        if seen[u] == stamp:
+            continue
+        seen[u] = stamp
+        if n_stream > 0 and keys[0] <= d:
+            n_stream = _drain(
+                d,
+                keys,
+                ties,
+                items,
+                n_stream,
+                box,
+                box_component,
+                point_node,
+                point_xy,
+                point_component,
+                own,
+                x,
+                y,
+                factor,
+                mass,
+                share,
+                limit,
+                tally,
+            )
+            if tally[0] >= limit:
+                break
+        part = min(m, limit - tally[0])
+        tally[0] += part
+        tally[1] += part * d
+        tally[2] = d
+        if len(share) > 0:
+            tally[4] += part * share[u]
+        if tally[0] >= limit:
+            break
+    _reset(dist, pos, touched, n_touched)
+    if n_stream > 0 and tally[0] < limit:  # the roads are exhausted: only the stream is left
+        _drain(
+            np.inf,
+            keys,
+            ties,
+            items,
+            n_stream,
+            box,
+            box_component,
+            point_node,
+            point_xy,
+            point_component,
+            own,
+            x,
+            y,
+            factor,
+            mass,
+            share,
+            limit,
+            tally,
+        )
+    return steps
+
+
+@njit(cache=True, nogil=True)
 def accumulate_batch(  # noqa: ANN201
     indptr,
     indices,
@@ -418,19 +629,27 @@ def accumulate_batch(  # noqa: ANN201
     point_xy,
     point_component,
     box,
-    box_component,  # noqa: ANN001
+    box_component,
+    hub_of,
+    stream_pointer,
+    stream_node,
+    stream_dist,
+    stream_mass,  # noqa: ANN001
 ):
     """For each source of ``batch``: settle nodes until their mass reaches ``limit``.
 
     Mass nodes in other components than the source's come from the straight-line stream (the tree
     of :mod:`geokobling.paths._point_tree`), taken while its next distance is at most the next road
-    distance. Returns arrays (weighted_sum, taken, farthest, fallback_mass, settled, share_taken),
-    where share_taken sums the mass taken times ``share`` of its node.
+    distance. With hubs (``hub_of``: the hub number of each node, -1 elsewhere; empty for none) a
+    search reads a hub's stream (``hub_streams_batch``) instead of searching past it. Returns
+    arrays (weighted_sum, taken, farthest, fallback_mass, settled, share_taken), where
+    share_taken sums the mass taken times ``share`` of its node and settled counts the steps.
     """
     m = len(batch)
     out = np.zeros((5, m))
     settled = np.zeros(m, dtype=np.int64)
-    dist, pos, heap_key, heap_node, touched = _workspace(len(indptr) - 1)
+    n = len(indptr) - 1
+    dist, pos, heap_key, heap_node, touched = _workspace(n)
     # every box and every point enters a source's stream at most once
     capacity = len(box_component) + len(point_node)
     keys, ties, items = (
@@ -439,33 +658,78 @@ def accumulate_batch(  # noqa: ANN201
         np.empty(capacity, dtype=np.int64),
     )
     tally = np.zeros(5)
+    seen = np.full(n if len(hub_of) > 0 else 0, -1, dtype=np.int32)
+    n_hubs = len(stream_pointer) - 1 if len(hub_of) > 0 else 0
+    active_at, active_end = np.zeros(n_hubs, dtype=np.int64), np.zeros(n_hubs, dtype=np.int64)
+    active_offset = np.zeros(n_hubs)
     for i in range(m):
-        settled[i] = _accumulate_one(
-            batch[i],
-            indptr,
-            indices,
-            weights,
-            mass,
-            limit,
-            share,
-            component,
-            node_xy,
-            factor,
-            box,
-            box_component,
-            point_node,
-            point_xy,
-            point_component,
-            dist,
-            pos,
-            heap_key,
-            heap_node,
-            touched,
-            keys,
-            ties,
-            items,
-            tally,
-        )
+        if len(hub_of) == 0:
+            settled[i] = _accumulate_one(
+                batch[i],
+                indptr,
+                indices,
+                weights,
+                mass,
+                limit,
+                share,
+                component,
+                node_xy,
+                factor,
+                box,
+                box_component,
+                point_node,
+                point_xy,
+                point_component,
+                dist,
+                pos,
+                heap_key,
+                heap_node,
+                touched,
+                keys,
+                ties,
+                items,
+                tally,
+            )
+        else:
+            hubs = (
+                hub_of,
+                stream_pointer,
+                stream_node,
+                stream_dist,
+                stream_mass,
+                seen,
+                i,
+                active_at,
+                active_end,
+                active_offset,
+            )
+            settled[i] = _accumulate_hubs_one(
+                batch[i],
+                indptr,
+                indices,
+                weights,
+                mass,
+                limit,
+                share,
+                component,
+                node_xy,
+                factor,
+                box,
+                box_component,
+                point_node,
+                point_xy,
+                point_component,
+                hubs,
+                dist,
+                pos,
+                heap_key,
+                heap_node,
+                touched,
+                keys,
+                ties,
+                items,
+                tally,
+            )
         out[:, i] = tally
     taken, weighted, farthest, fallback_mass, share_taken = out
     return weighted.copy(), taken.copy(), farthest.copy(), fallback_mass.copy(), settled, share_taken.copy()

@@ -55,6 +55,27 @@ def _settle(indptr, indices, weights, source, cutoff):  # noqa: ANN001, ANN202
                 heapq.heappush(heap, (nd, v))
 
 
+def hub_streams_batch(indptr, indices, weights, batch, mass, limit, component):  # noqa: ANN001, ANN201
+    """For each hub of ``batch``: the mass nodes of its component in order of road distance, until
+    their mass adds up to ``limit`` (the last one whole), as (pointer per hub, node, distance, mass)."""
+    lists = indptr.tolist(), indices.tolist(), weights.tolist()
+    mass_list, component_list = mass.tolist(), component.tolist()
+    pointer, nodes, distances = [0], [], []
+    for hub in batch.tolist():
+        own = component_list[hub] if component_list else 0
+        taken = 0.0
+        for u, d in _settle(*lists, hub, math.inf):
+            if mass_list[u] > 0 and (not component_list or component_list[u] == own):
+                nodes.append(u)
+                distances.append(d)
+                taken += mass_list[u]
+                if taken >= limit:
+                    break
+        pointer.append(len(nodes))
+    nodes_array = np.array(nodes, dtype=np.int32)
+    return np.array(pointer, dtype=np.int64), nodes_array, np.array(distances, dtype=float), mass[nodes_array]
+
+
 def accumulate_batch(  # noqa: ANN201
     indptr,
     indices,
@@ -70,27 +91,61 @@ def accumulate_batch(  # noqa: ANN201
     point_xy,
     point_component,
     box,
-    box_component,  # noqa: ANN001
+    box_component,
+    hub_of,
+    stream_pointer,
+    stream_node,
+    stream_dist,
+    stream_mass,  # noqa: ANN001
 ):
     """For each source of ``batch``: settle nodes until their mass reaches ``limit``.
 
     Mass nodes in other components than the source's come from the straight-line stream (the tree
     of :mod:`geokobling.paths._point_tree`), taken while its next distance is at most the next road
-    distance. Returns arrays (weighted_sum, taken, farthest, fallback_mass, settled, share_taken),
-    where share_taken sums the mass taken times ``share`` of its node.
+    distance. With hubs (``hub_of``: the hub number of each node, -1 elsewhere; empty for none) a
+    search reads a hub's stream (``hub_streams_batch``) instead of searching past it. Returns
+    arrays (weighted_sum, taken, farthest, fallback_mass, settled, share_taken), where
+    share_taken sums the mass taken times ``share`` of its node and settled counts the steps.
     """
     n = len(batch)
     out = [np.zeros(n) for _ in range(4)] + [np.zeros(n, dtype=np.int64), np.zeros(n)]
     lists = indptr.tolist(), indices.tolist(), weights.tolist()
     node_lists = mass.tolist(), (share if len(share) else np.zeros(len(mass))).tolist(), component.tolist()
+    hubs = _Hubs(hub_of, stream_pointer, stream_node, stream_dist)  # the stream's mass is mass[node]
     tree = _Tree(point_node, point_xy, point_component, box, box_component, factor)
     for i, source in enumerate(batch.tolist()):
         own = int(component[source]) if len(component) else 0  # empty: no fallback, one component
         stream = tree.stream(node_xy[source] if tree.n_boxes else (0.0, 0.0), own)
-        result = _accumulate_one(*lists, source, *node_lists, limit, stream)
+        if hubs.hub_of is None:
+            result = _accumulate_one(*lists, source, *node_lists, limit, stream)
+        else:
+            result = _accumulate_hubs(*lists, source, *node_lists, limit, stream, hubs)
         for column, value in zip(out, result, strict=True):
             column[i] = value
     return tuple(out)
+
+
+class _Hubs:
+    """The hubs and their streams as lists; no hubs when ``hub_of`` is empty."""
+
+    def __init__(self, hub_of, stream_pointer, stream_node, stream_dist):  # noqa: ANN001, ANN204
+        self.hub_of = hub_of.tolist() if len(hub_of) else None
+        self.pointer, self.node, self.dist = (
+            stream_pointer.tolist(),
+            stream_node.tolist(),
+            stream_dist.tolist(),
+        )
+
+    def hub(self, node):  # noqa: ANN001, ANN201
+        """The hub number of ``node``, or -1."""
+        return -1 if self.hub_of is None else self.hub_of[node]
+
+    def entries(self, hub, offset):  # noqa: ANN001, ANN201
+        """An iterator over (distance + offset, node) of the hub's stream, nearest first."""
+        start, end = self.pointer[hub], self.pointer[hub + 1]
+        return iter(
+            [(offset + d, u) for d, u in zip(self.dist[start:end], self.node[start:end], strict=True)]
+        )
 
 
 class _Tree:
@@ -147,6 +202,90 @@ class _Stream:
             d, node, _ = heapq.heappop(heap)
             return d, node
         return None
+
+
+def _settle_local(indptr, indices, weights, source, hubs):  # noqa: ANN001, ANN202
+    """Yield (node, distance) in order of distance without searching past hubs (they are yielded)."""
+    dist = {source: 0.0}
+    done = set()
+    heap = [(0.0, source)]
+    while heap:
+        d, u = heapq.heappop(heap)
+        if u in done:
+            continue
+        done.add(u)
+        yield u, d
+        if hubs.hub(u) >= 0:
+            continue
+        for k in range(indptr[u], indptr[u + 1]):
+            v = indices[k]
+            nd = d + weights[k]
+            if nd < dist.get(v, math.inf):
+                dist[v] = nd
+                heapq.heappush(heap, (nd, v))
+
+
+def _merged(indptr, indices, weights, source, hubs, component, own):  # noqa: ANN001, ANN202
+    """Yield (node, distance, is_local) from the search past no hub, merged with the streams of
+    the hubs it settles (each offset by the hub's distance; an own-search node first on a tie).
+
+    A hub of another component than ``own`` leads to no node of ``own``; its stream is skipped.
+    """
+    local = _settle_local(indptr, indices, weights, source, hubs)
+    heads = []  # [distance, node, iterator] per active stream
+    nearest = next(local, None)
+    while nearest is not None or heads:
+        best = min(range(len(heads)), key=lambda j: heads[j][0], default=-1)
+        if best >= 0 and (nearest is None or heads[best][0] < nearest[1]):
+            d, u, entries = heads[best]
+            following = next(entries, None)
+            if following is None:
+                heads.pop(best)
+            else:
+                heads[best] = [*following, entries]
+            yield u, d, False
+            continue
+        u, d = nearest
+        nearest = next(local, None)
+        yield u, d, True
+        hub = hubs.hub(u)
+        if hub >= 0 and (not component or component[u] == own):
+            first = next(entries := hubs.entries(hub, d), None)
+            if first is not None:
+                heads.append([*first, entries])
+
+
+def _accumulate_hubs(indptr, indices, weights, source, mass, share, component, limit, stream, hubs):  # noqa: ANN001, ANN202
+    """One search that stops at hubs and merges their streams (see the numba ``_accumulate_hubs_one``)."""
+    taken = weighted = farthest = fallback_mass = share_taken = 0.0
+    settled = 0
+    own = component[source] if component else 0
+    seen = set()
+    for u, d, is_local in _merged(indptr, indices, weights, source, hubs, component, own):
+        settled += 1
+        if is_local and (hubs.hub(u) >= 0 or mass[u] <= 0 or (component and component[u] != own)):
+            continue  # a hub's mass comes first in its stream
+        if u in seen:
+            continue
+        seen.add(u)
+        while taken < limit and (nearest := stream.next_upto(d)) is not None:
+            part = min(mass[nearest[1]], limit - taken)
+            taken, weighted, farthest = taken + part, weighted + part * nearest[0], nearest[0]
+            fallback_mass += part
+            share_taken += part * share[nearest[1]]
+        if taken >= limit:
+            break
+        part = min(mass[u], limit - taken)
+        taken, weighted, farthest = taken + part, weighted + part * d, d
+        share_taken += part * share[u]
+        if taken >= limit:
+            break
+    while taken < limit and (nearest := stream.next_upto(math.inf)) is not None:
+        part = min(mass[nearest[1]], limit - taken)
+        taken, weighted, farthest = taken + part, weighted + part * nearest[0], nearest[0]
+        fallback_mass += part
+        share_taken += part * share[nearest[1]]
+    return weighted, taken, farthest, fallback_mass, settled, share_taken
 
 
 def _accumulate_one(indptr, indices, weights, source, mass, share, component, limit, stream):  # noqa: ANN001, ANN202
