@@ -9,6 +9,10 @@ what it needs:
   search behind strukturkriteriet ("until 5 000 people are reached") and population-count
   neighbourhoods.
 
+With many sources per junction (centres of small grid cells along long roads) the searches stop
+at junctions, the hubs, and read each hub's nearest mass nodes from a stream computed once
+(:func:`accumulate_until`, Notes): the same values, several times faster.
+
 Mass in other road components can be reached at a factor times the straight-line distance; those
 candidates stream from a bounding-box tree over the mass nodes, nearest first, so a search looks
 only at the candidates within its final distance.
@@ -31,11 +35,13 @@ Examples
 """
 
 from ._engine import (
+    HUB_SOURCE_RATIO,
     Accumulation,
     CSRGraph,
     accumulate_until,
     available_engines,
     distances_to_targets,
+    hub_nodes,
     single_source,
     spatial_order,
 )
@@ -48,4 +54,6 @@ __all__ = [
     "accumulate_until",
     "available_engines",
     "spatial_order",
+    "hub_nodes",
+    "HUB_SOURCE_RATIO",
 ]

@@ -49,6 +49,8 @@ __all__ = [
     "accumulate_until",
     "available_engines",
     "spatial_order",
+    "hub_nodes",
+    "HUB_SOURCE_RATIO",
 ]
 
 

@@ -255,66 +255,72 @@ def _merged(indptr, indices, weights, source, hubs, component, own):  # noqa: AN
                 heads.append([*first, entries])
 
 
+class _Tally:
+    """What one search has taken: mass up to the limit, Σ mass × distance, and the rest of a result row."""
+
+    def __init__(self, mass, share, limit, stream):  # noqa: ANN001, ANN204
+        self.mass, self.share, self.limit, self.stream = mass, share, limit, stream
+        self.taken = self.weighted = self.farthest = self.fallback_mass = self.share_taken = 0.0
+        self.settled = 0
+
+    @property
+    def full(self):  # noqa: ANN201
+        return self.taken >= self.limit
+
+    def take(self, node, d):  # noqa: ANN001, ANN201
+        """Take the mass of ``node`` at distance ``d``, up to the limit; return the part taken."""
+        part = min(self.mass[node], self.limit - self.taken)
+        self.taken += part
+        self.weighted += part * d
+        self.farthest = d
+        self.share_taken += part * self.share[node]
+        return part
+
+    def drain(self, bound):  # noqa: ANN001, ANN201
+        """Take the straight-line stream's points up to distance ``bound``, until the limit."""
+        while not self.full and (nearest := self.stream.next_upto(bound)) is not None:
+            self.fallback_mass += self.take(nearest[1], nearest[0])
+
+    def row(self):  # noqa: ANN201
+        return self.weighted, self.taken, self.farthest, self.fallback_mass, self.settled, self.share_taken
+
+
 def _accumulate_hubs(indptr, indices, weights, source, mass, share, component, limit, stream, hubs):  # noqa: ANN001, ANN202
-    """One search that stops at hubs and merges their streams (see the numba ``_accumulate_hubs_one``)."""
-    taken = weighted = farthest = fallback_mass = share_taken = 0.0
-    settled = 0
+    """One search that stops at hubs and merges their streams (see the numba ``_accumulate_hubs_one``).
+
+    The straight-line stream is drained before each node whose mass is taken.
+    """
+    tally = _Tally(mass, share, limit, stream)
     own = component[source] if component else 0
     seen = set()
     for u, d, is_local in _merged(indptr, indices, weights, source, hubs, component, own):
-        settled += 1
+        tally.settled += 1
         if is_local and (hubs.hub(u) >= 0 or mass[u] <= 0 or (component and component[u] != own)):
             continue  # a hub's mass comes first in its stream
         if u in seen:
             continue
         seen.add(u)
-        while taken < limit and (nearest := stream.next_upto(d)) is not None:
-            part = min(mass[nearest[1]], limit - taken)
-            taken, weighted, farthest = taken + part, weighted + part * nearest[0], nearest[0]
-            fallback_mass += part
-            share_taken += part * share[nearest[1]]
-        if taken >= limit:
+        tally.drain(d)
+        if tally.full:
             break
-        part = min(mass[u], limit - taken)
-        taken, weighted, farthest = taken + part, weighted + part * d, d
-        share_taken += part * share[u]
-        if taken >= limit:
+        tally.take(u, d)
+        if tally.full:
             break
-    while taken < limit and (nearest := stream.next_upto(math.inf)) is not None:
-        part = min(mass[nearest[1]], limit - taken)
-        taken, weighted, farthest = taken + part, weighted + part * nearest[0], nearest[0]
-        fallback_mass += part
-        share_taken += part * share[nearest[1]]
-    return weighted, taken, farthest, fallback_mass, settled, share_taken
+    tally.drain(math.inf)
+    return tally.row()
 
 
 def _accumulate_one(indptr, indices, weights, source, mass, share, component, limit, stream):  # noqa: ANN001, ANN202
-    taken = weighted = farthest = fallback_mass = share_taken = 0.0
-    settled = 0
+    tally = _Tally(mass, share, limit, stream)
     own = component[source] if component else 0
-
-    def take(node: int, d: float) -> float:
-        nonlocal taken, weighted, farthest, share_taken
-        part = min(mass[node], limit - taken)
-        taken += part
-        weighted += part * d
-        farthest = d
-        share_taken += part * share[node]
-        return part
-
-    def drain(bound: float) -> None:
-        nonlocal fallback_mass
-        while taken < limit and (nearest := stream.next_upto(bound)) is not None:
-            fallback_mass += take(nearest[1], nearest[0])
-
     for u, d in _settle(indptr, indices, weights, source, math.inf):
-        settled += 1
-        drain(d)
-        if taken >= limit:
+        tally.settled += 1
+        tally.drain(d)
+        if tally.full:
             break
         if mass[u] > 0 and (not component or component[u] == own):
-            take(u, d)
-            if taken >= limit:
+            tally.take(u, d)
+            if tally.full:
                 break
-    drain(math.inf)
-    return weighted, taken, farthest, fallback_mass, settled, share_taken
+    tally.drain(math.inf)
+    return tally.row()
