@@ -163,6 +163,32 @@ def test_hubs_are_used_when_they_pay(monkeypatch):
         assert taken[:-1].sum() < 100.0 or len(taken) == 0
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_hubs_with_too_long_streams_are_searched_past(monkeypatch, engine):
+    """A large limit would make every stream hold all mass nodes: capped, those hubs are plain nodes."""
+    graph, _, mass, xy = road_like_graph(8, 12, 40, 8, 0.2)
+    monkeypatch.setattr(_engine, "_stream_cap", lambda n_hubs: 12)
+    hub_of, pointer, *_ = _engine._hub_streams(
+        graph, graph.n_nodes, mass, 2000.0, np.zeros(0, np.int64), True, engine, None
+    )
+    hubs = _engine.hub_nodes(graph)
+    kept = hub_of[hubs] >= 0
+    assert kept.any() and not kept.all()  # some streams reach 2 000 people within 12 nodes, some not
+    assert (np.diff(pointer)[~kept] == 0).all() and (np.diff(pointer) <= 12).all()
+    plain, with_hubs = both(graph, np.arange(graph.n_nodes), mass, 2000.0, engine=engine)
+    for name in ("weighted_sum", "taken", "farthest"):
+        np.testing.assert_allclose(getattr(with_hubs, name), getattr(plain, name), rtol=1e-12, atol=1e-9)
+    monkeypatch.setattr(_engine, "_stream_cap", lambda n_hubs: 1)
+    assert (
+        len(
+            _engine._hub_streams(graph, graph.n_nodes, mass, 1e9, np.zeros(0, np.int64), True, engine, None)[
+                0
+            ]
+        )
+        == 0
+    )
+
+
 def test_hubs_must_be_a_flag():
     graph = paths.CSRGraph.from_arcs([0], [1], [1.0], 2)
     with pytest.raises(InputError, match="hubs must be True, False or None"):

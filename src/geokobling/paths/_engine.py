@@ -388,7 +388,8 @@ def accumulate_until(
     first (shortest) arrival. Every path out of a chain passes one of its hubs, so the merged order
     is the order of the plain search; and a hub's stream is long enough, because it alone reaches
     ``limit``. On grid-cell centres along long roads this makes the searches several times
-    faster, and the more so the smaller the cells.
+    faster, and the more so the smaller the cells. The streams are bounded in memory
+    (:data:`STREAM_ENTRIES`): a hub whose stream would be longer is searched past as any node.
 
     Examples
     --------
@@ -423,6 +424,13 @@ HUB_SOURCE_RATIO = 4
 
 Each hub's stream costs about one search, so with fewer sources per hub the streams cost more than
 they save."""
+
+
+STREAM_ENTRIES = 16_000_000
+"""The hubs' streams hold at most about this many entries (20 bytes each) in all.
+
+A hub whose stream would be longer than ``max(1024, STREAM_ENTRIES // number of hubs)`` nodes (a large
+``limit`` over many small masses) is not used as a hub: searches expand it as any other node."""
 
 
 def hub_nodes(graph: CSRGraph) -> IntArray:
@@ -473,16 +481,23 @@ def _hub_streams(
     nodes = hub_nodes(graph)
     if len(nodes) == 0 or (hubs is None and n_sources < HUB_SOURCE_RATIO * len(nodes)):
         return none
-    job = _Job(engine, "hub_streams", (mass, limit, component))
+    job = _Job(engine, "hub_streams", (mass, limit, component, _stream_cap(len(nodes))))
     _, parts = _map_batches(job, graph, nodes, executor, None, False, "hubs")
     sizes = np.array([len(part[1]) for part in parts], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     pointer = np.concatenate([part[0][:-1] + offset for part, offset in zip(parts, offsets, strict=True)])
     pointer = np.append(pointer, sizes.sum())
+    node, dist, node_mass, usable = (np.concatenate([p[i] for p in parts]) for i in (1, 2, 3, 4))
+    if not usable.any():
+        return none
     hub_of = np.full(graph.n_nodes, -1, dtype=np.int64)
-    hub_of[nodes] = np.arange(len(nodes))
-    node, dist, node_mass = (np.concatenate([p[i] for p in parts]) for i in (1, 2, 3))
+    hub_of[nodes[usable]] = np.flatnonzero(usable)  # a hub with too long a stream is searched past
     return hub_of, pointer, node, dist, node_mass
+
+
+def _stream_cap(n_hubs: int) -> int:
+    """The most entries one hub's stream may hold (see :data:`STREAM_ENTRIES`)."""
+    return max(1024, STREAM_ENTRIES // n_hubs)
 
 
 def _as_share(share: npt.ArrayLike | None, n_nodes: int) -> FloatArray:

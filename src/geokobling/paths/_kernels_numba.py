@@ -299,14 +299,17 @@ def _drain(  # noqa: ANN202
 
 
 @njit(cache=True, nogil=True)
-def hub_streams_batch(indptr, indices, weights, batch, mass, limit, component):  # noqa: ANN001, ANN201
+def hub_streams_batch(indptr, indices, weights, batch, mass, limit, component, max_entries):  # noqa: ANN001, ANN201
     """For each hub of ``batch``: the mass nodes of its component in order of road distance, until
-    their mass adds up to ``limit`` (the last one whole), as (pointer per hub, node, distance, mass)."""
+    their mass adds up to ``limit`` (the last one whole), as (pointer per hub, node, distance, mass,
+    usable). A hub whose stream would hold more than ``max_entries`` nodes gets an empty stream and
+    ``usable`` False: searches expand it as any node."""
     dist, pos, heap_key, heap_node, touched = _workspace(len(indptr) - 1)
     capacity = max(16, len(batch) * 64)
     out_node = np.empty(capacity, dtype=np.int32)
     out_dist = np.empty(capacity)
     pointer = np.zeros(len(batch) + 1, dtype=np.int64)
+    usable = np.ones(len(batch), dtype=np.bool_)
     count = 0
     for i in range(len(batch)):
         hub = batch[i]
@@ -314,6 +317,10 @@ def hub_streams_batch(indptr, indices, weights, batch, mass, limit, component): 
         taken = 0.0
         size, n_touched = _start(hub, dist, pos, heap_key, heap_node, touched)
         while size > 0:
+            if count - pointer[i] == max_entries:
+                usable[i] = False
+                count = pointer[i]
+                break
             u, du = heap_node[0], heap_key[0]
             pos[u] = _DONE
             size -= 1
@@ -348,7 +355,7 @@ def hub_streams_batch(indptr, indices, weights, batch, mass, limit, component): 
         _reset(dist, pos, touched, n_touched)
         pointer[i + 1] = count
     nodes = out_node[:count].copy()
-    return pointer, nodes, out_dist[:count].copy(), mass[nodes]
+    return pointer, nodes, out_dist[:count].copy(), mass[nodes], usable
 
 
 @njit(cache=True, nogil=True)

@@ -55,25 +55,40 @@ def _settle(indptr, indices, weights, source, cutoff):  # noqa: ANN001, ANN202
                 heapq.heappush(heap, (nd, v))
 
 
-def hub_streams_batch(indptr, indices, weights, batch, mass, limit, component):  # noqa: ANN001, ANN201
+def hub_streams_batch(indptr, indices, weights, batch, mass, limit, component, max_entries):  # noqa: ANN001, ANN201
     """For each hub of ``batch``: the mass nodes of its component in order of road distance, until
-    their mass adds up to ``limit`` (the last one whole), as (pointer per hub, node, distance, mass)."""
+    their mass adds up to ``limit`` (the last one whole), as (pointer per hub, node, distance, mass,
+    usable). A hub whose stream would hold more than ``max_entries`` nodes gets an empty stream and
+    ``usable`` False: searches expand it as any node."""
     lists = indptr.tolist(), indices.tolist(), weights.tolist()
     mass_list, component_list = mass.tolist(), component.tolist()
-    pointer, nodes, distances = [0], [], []
+    pointer, nodes, distances, usable = [0], [], [], []
     for hub in batch.tolist():
         own = component_list[hub] if component_list else 0
         taken = 0.0
+        stream: list[tuple[int, float]] = []
+        whole = True
         for u, d in _settle(*lists, hub, math.inf):
+            if len(stream) == max_entries:
+                stream, whole = [], False
+                break
             if mass_list[u] > 0 and (not component_list or component_list[u] == own):
-                nodes.append(u)
-                distances.append(d)
+                stream.append((u, d))
                 taken += mass_list[u]
                 if taken >= limit:
                     break
+        usable.append(whole)
+        nodes.extend(u for u, _ in stream)
+        distances.extend(d for _, d in stream)
         pointer.append(len(nodes))
     nodes_array = np.array(nodes, dtype=np.int32)
-    return np.array(pointer, dtype=np.int64), nodes_array, np.array(distances, dtype=float), mass[nodes_array]
+    return (
+        np.array(pointer, dtype=np.int64),
+        nodes_array,
+        np.array(distances, dtype=float),
+        mass[nodes_array],
+        np.array(usable, dtype=bool),
+    )
 
 
 def accumulate_batch(  # noqa: ANN201
