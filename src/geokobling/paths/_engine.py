@@ -186,7 +186,8 @@ class Accumulation:
     taken : mass taken (equals the limit when reached)
     farthest : distance of the last node whose mass was taken
     fallback_mass : mass taken at straight-line fallback distances
-    settled : number of graph nodes the search settled along roads (a measure of work)
+    settled : the search's steps, a measure of work: nodes settled along roads, and with hubs the
+        entries it read from their streams
     share_taken : Σ mass taken × ``share`` of its node (e.g. the people of one group among those reached)
     """
 
