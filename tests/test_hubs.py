@@ -7,6 +7,8 @@ links one-way, some islands and some unsnapped centres without arcs.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -187,6 +189,16 @@ def test_hubs_with_too_long_streams_are_searched_past(monkeypatch, engine):
         )
         == 0
     )
+
+
+def test_hubs_give_the_same_arrays_in_any_batches_and_executor():
+    graph, _, mass, _ = road_like_graph(4, 25, 70, 10, 0.2)
+    sources = np.arange(graph.n_nodes)
+    single = paths.accumulate_until(graph, sources, mass, 2500.0, hubs=True, batch_size=graph.n_nodes)
+    with ThreadPoolExecutor(2) as pool:
+        other = paths.accumulate_until(graph, sources, mass, 2500.0, hubs=True, batch_size=7, executor=pool)
+    for a, b in zip(single.__dict__.values(), other.__dict__.values(), strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_hubs_must_be_a_flag():

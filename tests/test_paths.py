@@ -104,8 +104,13 @@ def reference_accumulation(arcs, n, sources, mass, limit, component=None, xy=Non
 
 @pytest.mark.parametrize("engine", ENGINES)
 @settings(max_examples=40, deadline=None)
-@given(params=graphs, limit=st.sampled_from([1.0, 250.0, 1000.0, 1e9]), fallback=st.booleans())
-def test_accumulation_equals_sorted_cumulation(engine, params, limit, fallback):
+@given(
+    params=graphs,
+    limit=st.sampled_from([1.0, 250.0, 1000.0, 1e9]),
+    fallback=st.booleans(),
+    hubs=st.sampled_from([None, True]),
+)
+def test_accumulation_equals_sorted_cumulation(engine, params, limit, fallback, hubs):
     seed, n, m, directed_share = params
     graph, arcs = random_graph(seed, n, m, directed_share=directed_share)
     rng = np.random.default_rng(seed + 2)
@@ -130,6 +135,7 @@ def test_accumulation_equals_sorted_cumulation(engine, params, limit, fallback):
         xy=xy,
         fallback_factor=factor,
         engine=engine,
+        hubs=hubs,
     )
     expected = reference_accumulation(arcs, n, sources, mass, limit, component, xy, factor, share)
     for i, (weighted, taken, group_low, group_high) in enumerate(expected):
