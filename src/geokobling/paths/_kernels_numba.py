@@ -241,33 +241,16 @@ def _stream_start(keys, ties, items, box, box_component, own, x, y, factor):  # 
 
 
 @njit(cache=True, nogil=True)
-def _drain(  # noqa: ANN202
-    upto,
-    keys,
-    ties,
-    items,
-    size,
-    box,
-    box_component,
-    point_node,
-    point_xy,
-    point_component,
-    own,
-    x,
-    y,
-    factor,
-    mass,
-    share,
-    limit,
-    tally,  # noqa: ANN001, E501
-):
+def _drain(upto, keys, ties, items, size, tree, own, x, y, factor, mass, share, limit, tally):  # noqa: ANN001, ANN202
     """Take the stream's points up to distance ``upto`` until the limit is reached; return its new size.
 
     Boxes are opened while the heap's top is a box within ``upto``. They sort before points at the
     same distance (tie -1), so points leave the heap in order of (distance, node): the order of a
     stable sort of all other-component mass nodes by distance. ``tally`` holds (taken, weighted,
-    farthest, fallback_mass, share_taken) and is updated in place.
+    farthest, fallback_mass, share_taken) and is updated in place. ``tree`` is (box, box_component,
+    point_node, point_xy, point_component) of :mod:`geokobling.paths._point_tree`.
     """
+    box, box_component, point_node, point_xy, point_component = tree
     n_boxes, n_points = len(box_component), len(point_node)
     n_leaves = (n_boxes + 1) // 2
     while size > 0 and keys[0] <= upto and tally[0] < limit:
@@ -377,22 +360,15 @@ def _accumulate_one(  # noqa: ANN202
     component,
     node_xy,
     factor,
-    box,
-    box_component,
-    point_node,
-    point_xy,
-    point_component,
-    dist,
-    pos,
-    heap_key,
-    heap_node,
-    touched,
-    keys,
-    ties,
-    items,
+    tree,
+    space,
+    stream_heap,
     tally,  # noqa: ANN001, E501
 ):
     """One search; returns the number of nodes settled, the rest goes to ``tally`` (see ``_drain``)."""
+    box, box_component = tree[0], tree[1]
+    dist, pos, heap_key, heap_node, touched = space
+    keys, ties, items = stream_heap
     own = component[source] if len(component) > 0 else 0  # empty: no fallback, one component
     x, y = 0.0, 0.0
     if len(box_component) > 0 and factor > 0:
@@ -411,24 +387,7 @@ def _accumulate_one(  # noqa: ANN202
         # the stream's top is a lower bound of all it holds: most settles stop at this test
         if n_stream > 0 and keys[0] <= du:
             n_stream = _drain(
-                du,
-                keys,
-                ties,
-                items,
-                n_stream,
-                box,
-                box_component,
-                point_node,
-                point_xy,
-                point_component,
-                own,
-                x,
-                y,
-                factor,
-                mass,
-                share,
-                limit,
-                tally,
+                du, keys, ties, items, n_stream, tree, own, x, y, factor, mass, share, limit, tally
             )
             if tally[0] >= limit:
                 break
@@ -446,26 +405,7 @@ def _accumulate_one(  # noqa: ANN202
         )
     _reset(dist, pos, touched, n_touched)
     if n_stream > 0 and tally[0] < limit:  # the roads are exhausted: only the stream is left
-        _drain(
-            np.inf,
-            keys,
-            ties,
-            items,
-            n_stream,
-            box,
-            box_component,
-            point_node,
-            point_xy,
-            point_component,
-            own,
-            x,
-            y,
-            factor,
-            mass,
-            share,
-            limit,
-            tally,
-        )
+        _drain(np.inf, keys, ties, items, n_stream, tree, own, x, y, factor, mass, share, limit, tally)
     return settled
 
 
@@ -481,20 +421,10 @@ def _accumulate_hubs_one(  # noqa: ANN202
     component,
     node_xy,
     factor,
-    box,
-    box_component,
-    point_node,
-    point_xy,
-    point_component,
+    tree,
     hubs,
-    dist,
-    pos,
-    heap_key,
-    heap_node,
-    touched,
-    keys,
-    ties,
-    items,
+    space,
+    stream_heap,
     tally,  # noqa: ANN001, E501
 ):
     """One search that stops at hubs; returns its steps (nodes settled, stream entries read), the
@@ -508,6 +438,9 @@ def _accumulate_hubs_one(  # noqa: ANN202
     """
     hub_of, stream_pointer, stream_node, stream_dist, stream_mass = hubs[:5]
     seen, stamp, active_at, active_end, active_offset = hubs[5:]
+    box, box_component = tree[0], tree[1]
+    dist, pos, heap_key, heap_node, touched = space
+    keys, ties, items = stream_heap
     own = component[source] if len(component) > 0 else 0  # empty: no fallback, one component
     x, y = 0.0, 0.0
     if len(box_component) > 0 and factor > 0:
@@ -566,24 +499,7 @@ def _accumulate_hubs_one(  # noqa: ANN202
         seen[u] = stamp
         if n_stream > 0 and keys[0] <= d:
             n_stream = _drain(
-                d,
-                keys,
-                ties,
-                items,
-                n_stream,
-                box,
-                box_component,
-                point_node,
-                point_xy,
-                point_component,
-                own,
-                x,
-                y,
-                factor,
-                mass,
-                share,
-                limit,
-                tally,
+                d, keys, ties, items, n_stream, tree, own, x, y, factor, mass, share, limit, tally
             )
             if tally[0] >= limit:
                 break
@@ -597,26 +513,7 @@ def _accumulate_hubs_one(  # noqa: ANN202
             break
     _reset(dist, pos, touched, n_touched)
     if n_stream > 0 and tally[0] < limit:  # the roads are exhausted: only the stream is left
-        _drain(
-            np.inf,
-            keys,
-            ties,
-            items,
-            n_stream,
-            box,
-            box_component,
-            point_node,
-            point_xy,
-            point_component,
-            own,
-            x,
-            y,
-            factor,
-            mass,
-            share,
-            limit,
-            tally,
-        )
+        _drain(np.inf, keys, ties, items, n_stream, tree, own, x, y, factor, mass, share, limit, tally)
     return steps
 
 
@@ -665,6 +562,8 @@ def accumulate_batch(  # noqa: ANN201
         np.empty(capacity, dtype=np.int64),
     )
     tally = np.zeros(5)
+    tree = (box, box_component, point_node, point_xy, point_component)
+    space, stream_heap = (dist, pos, heap_key, heap_node, touched), (keys, ties, items)
     seen = np.full(n if len(hub_of) > 0 else 0, -1, dtype=np.int32)
     n_hubs = len(stream_pointer) - 1 if len(hub_of) > 0 else 0
     active_at, active_end = np.zeros(n_hubs, dtype=np.int64), np.zeros(n_hubs, dtype=np.int64)
@@ -682,19 +581,9 @@ def accumulate_batch(  # noqa: ANN201
                 component,
                 node_xy,
                 factor,
-                box,
-                box_component,
-                point_node,
-                point_xy,
-                point_component,
-                dist,
-                pos,
-                heap_key,
-                heap_node,
-                touched,
-                keys,
-                ties,
-                items,
+                tree,
+                space,
+                stream_heap,
                 tally,
             )
         else:
@@ -721,20 +610,10 @@ def accumulate_batch(  # noqa: ANN201
                 component,
                 node_xy,
                 factor,
-                box,
-                box_component,
-                point_node,
-                point_xy,
-                point_component,
+                tree,
                 hubs,
-                dist,
-                pos,
-                heap_key,
-                heap_node,
-                touched,
-                keys,
-                ties,
-                items,
+                space,
+                stream_heap,
                 tally,
             )
         out[:, i] = tally

@@ -34,8 +34,9 @@ def targets_batch(indptr, indices, weights, batch, slot, cutoff):  # noqa: ANN00
     )
 
 
-def _settle(indptr, indices, weights, source, cutoff):  # noqa: ANN001, ANN202
-    """Yield (node, distance) in order of distance, up to ``cutoff``."""
+def _settle(indptr, indices, weights, source, cutoff, hubs=None):  # noqa: ANN001, ANN202
+    """Yield (node, distance) in order of distance, up to ``cutoff``; with ``hubs``, not searching
+    past a hub (it is yielded, its arcs are not followed)."""
     dist = {source: 0.0}
     done = set()
     heap = [(0.0, source)]
@@ -47,6 +48,8 @@ def _settle(indptr, indices, weights, source, cutoff):  # noqa: ANN001, ANN202
             return
         done.add(u)
         yield u, d
+        if hubs is not None and hubs.hub(u) >= 0:
+            continue
         for k in range(indptr[u], indptr[u + 1]):
             v = indices[k]
             nd = d + weights[k]
@@ -219,34 +222,13 @@ class _Stream:
         return None
 
 
-def _settle_local(indptr, indices, weights, source, hubs):  # noqa: ANN001, ANN202
-    """Yield (node, distance) in order of distance without searching past hubs (they are yielded)."""
-    dist = {source: 0.0}
-    done = set()
-    heap = [(0.0, source)]
-    while heap:
-        d, u = heapq.heappop(heap)
-        if u in done:
-            continue
-        done.add(u)
-        yield u, d
-        if hubs.hub(u) >= 0:
-            continue
-        for k in range(indptr[u], indptr[u + 1]):
-            v = indices[k]
-            nd = d + weights[k]
-            if nd < dist.get(v, math.inf):
-                dist[v] = nd
-                heapq.heappush(heap, (nd, v))
-
-
 def _merged(indptr, indices, weights, source, hubs, component, own):  # noqa: ANN001, ANN202
     """Yield (node, distance, is_local) from the search past no hub, merged with the streams of
     the hubs it settles (each offset by the hub's distance; an own-search node first on a tie).
 
     A hub of another component than ``own`` leads to no node of ``own``; its stream is skipped.
     """
-    local = _settle_local(indptr, indices, weights, source, hubs)
+    local = _settle(indptr, indices, weights, source, math.inf, hubs)
     heads = []  # [distance, node, iterator] per active stream
     nearest = next(local, None)
     while nearest is not None or heads:
