@@ -456,7 +456,7 @@ def hub_nodes(graph: CSRGraph) -> IntArray:
     other = tails != graph.indices
     ends = np.concatenate([tails[other], graph.indices[other]])
     starts = np.concatenate([graph.indices[other], tails[other]])
-    neighbours = coo_array((np.ones(len(ends), dtype=np.int8), (starts, ends)), shape=(n, n)).tocsr()
+    neighbours = coo_array((np.ones(len(ends), dtype=bool), (starts, ends)), shape=(n, n)).tocsr()
     neighbours.sum_duplicates()  # one entry per distinct neighbour
     leaf = np.diff(neighbours.indptr) <= 1
     rows = np.repeat(np.arange(n), np.diff(neighbours.indptr))
