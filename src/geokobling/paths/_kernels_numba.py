@@ -448,7 +448,7 @@ def _accumulate_hubs_one(  # noqa: ANN202
     n_stream = _stream_start(keys, ties, items, box, box_component, own, x, y, factor)
     tally[:] = 0.0
     steps = 0
-    n_active = 0  # a search's own nodes touch at most two hubs
+    n_active = 0  # usually at most two (the ends of its chain); the arrays hold every hub
     size, n_touched = _start(source, dist, pos, heap_key, heap_node, touched)
     while True:
         best, d = -1, heap_key[0] if size > 0 else np.inf
